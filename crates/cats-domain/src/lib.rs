@@ -1,0 +1,18 @@
+//! CATS/ICE domain: everything a transit movement needs to be decided, with no IO.
+//!
+//! * [`ids`]: identifiers that validate when parsed (LRN, MRN, GRN, access code, office reference,
+//!   EORI/TIN, HS code, container number, ISO 3166 country, ISO 4217 currency).
+//! * [`reference`]: the reference data catalogue the rules read (offices, countries, HS, restricted goods).
+//! * [`declaration`]: the CC015C declaration as typed data.
+//! * [`rules`]: business rules with stable rule ids, all failures reported at once.
+//! * [`movement`]: the movement state machine (NCTS P5 departure to write-off).
+//! * [`ledger`]: guarantee ledger decisions (reserve, credit, claim).
+//! * [`risk`]: risk selection (restricted goods, profiles, seeded random rate).
+
+pub mod declaration;
+pub mod ids;
+pub mod ledger;
+pub mod movement;
+pub mod reference;
+pub mod risk;
+pub mod rules;

@@ -1,0 +1,1 @@
+//! NCTS P5 message codec (placeholder).
