@@ -1,1 +1,23 @@
-//! Use cases (placeholder).
+//! CATS use cases: one function per thing a user does. Each loads what it needs, decides with the
+//! pure domain, and stores the outcome in one transaction through the [`store::Store`] trait.
+//!
+//! * [`lodge::lodge`]: lodge a CC015C; [`amend::amend`]: amend it before release.
+//! * [`act::act`]: every action on a lodged movement (officers' actions, the holder's cancellation
+//!   request); [`act::check_time_limits`]: non-arrival by the time limit → enquiry.
+//! * [`query`]: lists and reads, as the actor may see them.
+//! * [`tokens`]: API tokens.
+
+pub mod act;
+pub mod amend;
+pub mod app;
+pub mod auth;
+pub mod error;
+pub mod history;
+pub mod lodge;
+pub mod messages;
+pub mod query;
+pub mod store;
+pub mod tokens;
+
+pub use app::{Actor, App};
+pub use error::AppError;

@@ -1,1 +1,203 @@
-//! placeholder
+//! The guarantee ledger: comprehensive guarantees, reservations, credits and claims.
+//!
+//! DOMAIN.md section 7: at release the amount to be covered is **reserved**; at write-off it is
+//! **credited** back; on recovery it becomes a **claim**. Running total = sum of open reservations;
+//! available = reference amount − running total, never below zero. Amounts are kept in minor units
+//! (cents, `i64`) so that both database backends compare them exactly.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// Status of a comprehensive guarantee (insurance contract).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GuaranteeStatus {
+    /// Submitted by the insurer, not yet decided.
+    Submitted,
+    /// Approved by customs, GRN allocated, not yet in force.
+    Approved,
+    /// In force: may cover movements.
+    Active,
+    /// Temporarily not usable.
+    Suspended,
+    /// Withdrawn for good.
+    Revoked,
+    /// Past its policy period.
+    Expired,
+}
+
+impl GuaranteeStatus {
+    /// The status as stored and shown (`"active"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Submitted => "submitted",
+            Self::Approved => "approved",
+            Self::Active => "active",
+            Self::Suspended => "suspended",
+            Self::Revoked => "revoked",
+            Self::Expired => "expired",
+        }
+    }
+
+    /// Parse a stored status.
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            Self::Submitted,
+            Self::Approved,
+            Self::Active,
+            Self::Suspended,
+            Self::Revoked,
+            Self::Expired,
+        ]
+        .into_iter()
+        .find(|x| x.as_str() == s)
+    }
+}
+
+/// A comprehensive guarantee as the rules see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Guarantee {
+    /// Guarantee reference number (17 characters, ISO 6346 check digit).
+    pub grn: String,
+    /// Identification number (EORI/TIN) of the holder the guarantee covers.
+    pub holder: String,
+    /// Identification number of the insurer.
+    pub insurer: String,
+    /// Reference amount (insured amount), 2 decimals.
+    pub reference_amount: Decimal,
+    /// ISO 4217 currency of the reference amount.
+    pub currency: String,
+    /// First day of the policy period.
+    pub valid_from: NaiveDate,
+    /// Last day of the policy period (inclusive).
+    pub valid_to: NaiveDate,
+    /// ISO 3166 countries where the guarantee is valid.
+    pub countries: Vec<String>,
+    /// Status.
+    pub status: GuaranteeStatus,
+    /// Salted SHA-256 of the access code (see [`hash_access_code`]).
+    pub access_code_hash: String,
+    /// Sum of open reservations, in minor units of `currency`.
+    pub running_total_minor: i64,
+}
+
+impl Guarantee {
+    /// Reference amount in minor units (cents).
+    pub fn reference_minor(&self) -> i64 {
+        to_minor(self.reference_amount)
+    }
+
+    /// Available amount in minor units: reference amount − running total (never negative when the
+    /// ledger invariant holds).
+    pub fn available_minor(&self) -> i64 {
+        self.reference_minor() - self.running_total_minor
+    }
+
+    /// Whether the guarantee may be used on `day`: active and inside its policy period.
+    pub fn valid_on(&self, day: NaiveDate) -> bool {
+        self.status == GuaranteeStatus::Active && day >= self.valid_from && day <= self.valid_to
+    }
+
+    /// Whether `code` is this guarantee's access code.
+    pub fn access_code_matches(&self, code: &str) -> bool {
+        let expected = self.access_code_hash.as_bytes();
+        let given = hash_access_code(&self.grn, code);
+        let given = given.as_bytes();
+        expected.len() == given.len()
+            && expected
+                .iter()
+                .zip(given)
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0
+    }
+}
+
+/// Hash of an access code as stored: hex SHA-256 of `"{grn}:{code}"`. The GRN salts the hash so
+/// that equal codes on different guarantees do not look alike.
+pub fn hash_access_code(grn: &str, code: &str) -> String {
+    let digest = Sha256::digest(format!("{grn}:{code}").as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A decimal amount (2 decimals at most) in minor units (cents). Extra decimals are rounded
+/// half-up; callers validate the scale first (NCTS `n..16,2`).
+pub fn to_minor(amount: Decimal) -> i64 {
+    let cents = (amount * Decimal::ONE_HUNDRED).round();
+    i64::try_from(cents).unwrap_or(i64::MAX)
+}
+
+/// Minor units (cents) back to a decimal amount with 2 decimals.
+pub fn from_minor(minor: i64) -> Decimal {
+    Decimal::new(minor, 2)
+}
+
+/// What happened to a reservation; each is credited or claimed exactly once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReservationStatus {
+    /// Open: counts in the running total.
+    Reserved,
+    /// Credited back at write-off.
+    Credited,
+    /// Turned into a claim at recovery.
+    Claimed,
+}
+
+impl ReservationStatus {
+    /// The status as stored (`"reserved"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Reserved => "reserved",
+            Self::Credited => "credited",
+            Self::Claimed => "claimed",
+        }
+    }
+}
+
+/// Whether a reservation of `amount_minor` fits: `running + amount <= reference`.
+pub fn fits(reference_minor: i64, running_total_minor: i64, amount_minor: i64) -> bool {
+    amount_minor >= 0 && running_total_minor.saturating_add(amount_minor) <= reference_minor
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minor_units_exact() {
+        assert_eq!(to_minor(Decimal::new(100000000, 2)), 100000000);
+        assert_eq!(from_minor(2500050), Decimal::new(2500050, 2));
+        assert_eq!(to_minor("0.01".parse().unwrap()), 1);
+    }
+
+    #[test]
+    fn fits_never_overdraws() {
+        assert!(fits(100, 0, 100));
+        assert!(!fits(100, 1, 100));
+        assert!(!fits(100, 0, -1));
+    }
+
+    #[test]
+    fn access_code_hash_checks() {
+        let g = Guarantee {
+            grn: "25KZ0000SRI000010".into(),
+            holder: "KZ840000123456".into(),
+            insurer: "KZ990000765432".into(),
+            reference_amount: Decimal::new(100000000, 2),
+            currency: "USD".into(),
+            valid_from: NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+            valid_to: NaiveDate::from_ymd_opt(2027, 12, 31).unwrap(),
+            countries: vec!["KZ".into()],
+            status: GuaranteeStatus::Active,
+            access_code_hash: hash_access_code("25KZ0000SRI000010", "1111"),
+            running_total_minor: 0,
+        };
+        assert!(g.access_code_matches("1111"));
+        assert!(!g.access_code_matches("1112"));
+        assert!(g.valid_on(NaiveDate::from_ymd_opt(2025, 6, 1).unwrap()));
+        assert!(!g.valid_on(NaiveDate::from_ymd_opt(2028, 1, 1).unwrap()));
+        assert_eq!(g.available_minor(), 100000000);
+    }
+}

@@ -1,0 +1,200 @@
+//! Acting on a lodged movement: the customs officers' actions at offices (control decision,
+//! control result, release, exit, entry, incident, arrival, goods release, resolution of
+//! discrepancies, cancellation decision, recovery), the holder's cancellation request, and the
+//! node's own time-limit check. One function, [`act`], decides with the domain and commits.
+
+use chrono::{DateTime, Utc};
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use cats_domain::ledger::to_minor;
+use cats_domain::movement::{decide, Action, Effect, MovementState};
+use cats_domain::risk;
+use cats_domain::rules;
+
+use crate::app::{Actor, App};
+use crate::auth::Role;
+use crate::error::AppError;
+use crate::history::{audit, customs, outbound, Extra};
+use crate::store::{Change, LedgerOp, MovementRecord, StoreError};
+
+/// Load a movement the actor may see. Errors: [`AppError::NotFound`] when it does not exist or
+/// is not visible to the actor (a trader never learns of another trader's movements).
+pub async fn load_visible(app: &App, actor: &Actor, id: Uuid) -> Result<MovementRecord, AppError> {
+    let record = app
+        .store()
+        .movement(id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("movement {id}")))?;
+    match actor.user() {
+        Some(user) if !user.can_see(&record.movement) => Err(AppError::NotFound(format!("movement {id}"))),
+        _ => Ok(record),
+    }
+}
+
+fn authorize(app: &App, actor: &Actor, record: &MovementRecord, action: &Action) -> Result<(), AppError> {
+    let Some(user) = actor.user() else { return Ok(()) };
+    match action {
+        Action::RequestCancellation { .. } => {
+            if user.role == Role::Trader && user.party.as_deref() == Some(record.movement.holder.as_str()) {
+                Ok(())
+            } else {
+                Err(AppError::Forbidden("only the holder of the transit procedure may ask to cancel".into()))
+            }
+        }
+        Action::TimeLimitExpired | Action::ReservationFailed { .. } => {
+            Err(AppError::Forbidden(format!("{} is done by the node itself", action.name())))
+        }
+        other => {
+            let office = other.office().unwrap_or_default();
+            if user.role != Role::Officer {
+                Err(AppError::Forbidden(format!("{} is a customs officer's action", other.name())))
+            } else if !user.acts_at(office, &app.catalog()) {
+                Err(AppError::Forbidden(format!(
+                    "officer {} does not act at office {office} (scope: offices of {})",
+                    user.username,
+                    user.office_country.as_deref().unwrap_or("-")
+                )))
+            } else {
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Do `action` on movement `id` at time `now` (UTC). `request` is the JSON the actor sent (kept in
+/// the history as a customs action or the holder's request).
+///
+/// Errors: not found or not visible (404), not allowed for the actor (403), refused by the state
+/// machine (409, with NCTS functional error code 92 for out of sequence); nothing changes then.
+pub async fn act(app: &App, actor: &Actor, id: Uuid, action: Action, request: &Value, now: DateTime<Utc>) -> Result<MovementRecord, AppError> {
+    for _ in 0..5 {
+        let record = load_visible(app, actor, id).await?;
+        authorize(app, actor, &record, &action)?;
+        match act_once(app, actor, record, &action, request, now).await {
+            Err(AppError::Store(StoreError::Conflict)) => continue,
+            Err(AppError::Store(StoreError::Insufficient { grn, requested_minor, available_minor })) => {
+                let reason = format!(
+                    "guarantee {grn}: {} to be covered, only {} available",
+                    cats_domain::ledger::from_minor(requested_minor),
+                    cats_domain::ledger::from_minor(available_minor)
+                );
+                let failed = Action::ReservationFailed { office: action.office().unwrap_or_default().to_string(), reason };
+                let record = load_visible(app, actor, id).await?;
+                match act_once(app, actor, record, &failed, request, now).await {
+                    Err(AppError::Store(StoreError::Conflict)) => continue,
+                    other => return other,
+                }
+            }
+            Err(AppError::Transition(e)) => {
+                let entry = audit(actor, action.name(), Some(id), now, format!("refused: {e}"));
+                app.store().audit(&[entry]).await?;
+                return Err(AppError::Transition(e));
+            }
+            other => return other,
+        }
+    }
+    Err(AppError::Busy)
+}
+
+async fn act_once(app: &App, actor: &Actor, record: MovementRecord, action: &Action, request: &Value, now: DateTime<Utc>) -> Result<MovementRecord, AppError> {
+    let catalog = app.catalog();
+    let decision = decide(&record.movement, action, now, &catalog)?;
+    let mut movement = decision.movement;
+    let office = action.office();
+    // CATS's own risk selection where goods are presented: exit, entry, arrival.
+    if let (Action::Exit { office } | Action::Entry { office } | Action::Arrival { office }, Some(mrn)) = (action, movement.mrn.clone()) {
+        if let Ok(d) = serde_json::from_value::<cats_domain::declaration::Cc015c>(record.declaration.clone()) {
+            let facts = rules::facts(&d);
+            movement.risk.push(risk::select(app.risk_policy(), &catalog, office, &mrn, &facts.risk_facts()));
+        }
+    }
+    let mut messages = Vec::new();
+    match action {
+        Action::RequestCancellation { .. } => messages.push(customs("CC014C", request, now)),
+        Action::TimeLimitExpired | Action::ReservationFailed { .. } => {}
+        _ => {
+            let mut body = request.clone();
+            if body.is_null() {
+                body = json!({});
+            }
+            if let Value::Object(map) = &mut body {
+                map.insert("action".into(), Value::String(action.name().into()));
+                map.insert("officer".into(), Value::String(actor.name().into()));
+            }
+            messages.push(customs(action.name(), &body, now));
+        }
+    }
+    let text = match action {
+        Action::Incident { text, .. } => Some(text.as_str()),
+        Action::ReservationFailed { reason, .. } => Some(reason.as_str()),
+        _ => None,
+    };
+    let control_type = match action {
+        Action::ControlDecision { control_type, .. } => Some(*control_type),
+        _ => None,
+    };
+    let extra = Extra { office, text, control_type };
+    let mut ledger = Vec::new();
+    for effect in &decision.effects {
+        match effect {
+            Effect::Message { message_type } => {
+                if message_type == "CC025C" && movement.state == MovementState::WrittenOff {
+                    // Goods released, then written off at once: the history shows both steps.
+                    let mut released = movement.clone();
+                    released.state = MovementState::GoodsReleased;
+                    messages.push(outbound(&released, &record.declaration, now, record.created_at, message_type, &[], None, Some(&extra)));
+                } else {
+                    messages.push(outbound(&movement, &record.declaration, now, record.created_at, message_type, &[], None, Some(&extra)));
+                }
+            }
+            Effect::Reserve => {
+                for g in &movement.guarantees {
+                    ledger.push(LedgerOp::Reserve { grn: g.grn.clone(), amount_minor: to_minor(g.amount) });
+                }
+            }
+            Effect::Credit => ledger.push(LedgerOp::Credit),
+            Effect::Claim => ledger.push(LedgerOp::Claim),
+        }
+    }
+    let detail = format!(
+        "{} at {}: {} → {}",
+        action.name(),
+        office.unwrap_or("-"),
+        record.movement.state,
+        movement.state
+    );
+    let new = MovementRecord {
+        id: record.id,
+        version: record.version + 1,
+        movement,
+        declaration: record.declaration.clone(),
+        created_at: record.created_at,
+        updated_at: now,
+    };
+    app.store()
+        .commit(Change {
+            record: new.clone(),
+            expected_version: Some(record.version),
+            messages,
+            ledger,
+            audit: vec![audit(actor, action.name(), Some(record.id), now, detail)],
+        })
+        .await?;
+    Ok(new)
+}
+
+/// Move every movement released for transit whose time limit for arrival passed before `now` to
+/// `UnderEnquiry`. Returns the ids moved.
+pub async fn check_time_limits(app: &App, now: DateTime<Utc>) -> Result<Vec<Uuid>, AppError> {
+    let actor = Actor::System("time-limit".into());
+    let mut moved = Vec::new();
+    for id in app.store().overdue(now).await? {
+        match act(app, &actor, id, Action::TimeLimitExpired, &Value::Null, now).await {
+            Ok(_) => moved.push(id),
+            Err(AppError::Transition(_)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(moved)
+}

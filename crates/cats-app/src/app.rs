@@ -1,0 +1,78 @@
+//! The application: the store, the reference catalogue in memory, and the node's policies.
+
+use std::sync::{Arc, RwLock};
+
+use cats_domain::reference::Catalog;
+use cats_domain::risk::RiskPolicy;
+
+use crate::auth::User;
+use crate::store::{Store, StoreError};
+
+/// Who acts: a signed-in user, or the node itself (time-limit checks, replay).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actor {
+    /// A user with a token.
+    User(User),
+    /// The node itself; the string says which part (`time-limit`, `replay`).
+    System(String),
+}
+
+impl Actor {
+    /// The name written in the audit log.
+    pub fn name(&self) -> &str {
+        match self {
+            Self::User(u) => &u.username,
+            Self::System(s) => s,
+        }
+    }
+
+    /// The user, if a user acts.
+    pub fn user(&self) -> Option<&User> {
+        match self {
+            Self::User(u) => Some(u),
+            Self::System(_) => None,
+        }
+    }
+}
+
+/// The CATS node's application layer. Cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    store: Arc<dyn Store>,
+    catalog: Arc<RwLock<Arc<Catalog>>>,
+    risk: Arc<RiskPolicy>,
+}
+
+impl App {
+    /// An application over `store`, with the catalogue loaded from it.
+    pub async fn new(store: Arc<dyn Store>, risk: RiskPolicy) -> Result<Self, StoreError> {
+        let catalog = store.load_catalog().await?;
+        Ok(Self {
+            store,
+            catalog: Arc::new(RwLock::new(Arc::new(catalog))),
+            risk: Arc::new(risk),
+        })
+    }
+
+    /// The store.
+    pub fn store(&self) -> &dyn Store {
+        self.store.as_ref()
+    }
+
+    /// The reference catalogue as it is now.
+    pub fn catalog(&self) -> Arc<Catalog> {
+        self.catalog.read().expect("catalog lock").clone()
+    }
+
+    /// Reload the catalogue from the store (after an import).
+    pub async fn reload_catalog(&self) -> Result<(), StoreError> {
+        let fresh = self.store.load_catalog().await?;
+        *self.catalog.write().expect("catalog lock") = Arc::new(fresh);
+        Ok(())
+    }
+
+    /// The risk policy.
+    pub fn risk_policy(&self) -> &RiskPolicy {
+        &self.risk
+    }
+}

@@ -1,0 +1,189 @@
+//! Lodging a declaration (CC015C) at the office of departure, and amending it (CC013C analogue).
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Datelike, Utc};
+use serde_json::Value;
+use uuid::Uuid;
+
+use cats_domain::declaration::Cc015c;
+use cats_domain::ids::{CountryCode, Mrn, ProcedureLetter};
+use cats_domain::ledger::Guarantee;
+use cats_domain::movement::MovementState;
+use cats_domain::risk;
+use cats_domain::rules::{self, HolderRegistration, RuleContext, RuleFailure};
+use cats_ncts::Format;
+
+use crate::app::{Actor, App};
+use crate::auth::Role;
+use crate::error::{AppError, BodyError};
+use crate::history::{audit, inbound, outbound};
+use crate::store::{Change, MovementRecord, StoreError};
+
+/// What lodging produced: the stored movement (accepted, rejected, or guarantee not valid), and
+/// the business-rule failures when rejected.
+#[derive(Debug, Clone)]
+pub struct Lodged {
+    /// The movement as stored.
+    pub record: MovementRecord,
+    /// Every business-rule failure (empty unless `Rejected`), as listed in the CC056C.
+    pub failures: Vec<RuleFailure>,
+}
+
+/// Read and structurally validate a CC015C body. Errors: every structural problem (HTTP 400).
+pub fn parse_declaration(body: &[u8], format: Format) -> Result<(Cc015c, Value), AppError> {
+    cats_ncts::parse_cc015c(body, format).map_err(|errors| {
+        AppError::Malformed {
+            message_type: "CC015C".into(),
+            errors: errors
+                .into_iter()
+                .map(|e| BodyError {
+                    pointer: e.pointer,
+                    reason: e.reason,
+                })
+                .collect(),
+        }
+    })
+}
+
+fn content_type(format: Format) -> &'static str {
+    match format {
+        Format::Xml => "application/xml",
+        Format::Json => "application/json",
+    }
+}
+
+/// Look up what the rules need from the store.
+async fn guarantees_of(app: &App, d: &Cc015c) -> Result<HashMap<String, Guarantee>, AppError> {
+    let mut found = HashMap::new();
+    for reference in d.guarantee.iter().flat_map(|g| g.guarantee_reference.iter()) {
+        if let Some(grn) = &reference.grn {
+            if let Some(g) = app.store().guarantee(grn).await? {
+                found.insert(grn.clone(), g);
+            }
+        }
+    }
+    Ok(found)
+}
+
+async fn holder_of(app: &App, holder: &str) -> Result<Option<HolderRegistration>, AppError> {
+    Ok(app
+        .store()
+        .party(holder)
+        .await?
+        .map(|p| HolderRegistration {
+            identification_number: p.identification_number,
+            kind: p.kind,
+            active: p.active,
+        }))
+}
+
+/// Allocate an MRN: year, country of the office of departure, the office's 6 characters and a
+/// 6-digit serial per office and year, the procedure letter from the security indicator, and the
+/// ISO 6346 check digit.
+async fn allocate_mrn(app: &App, office: &str, security: Option<u8>, now: DateTime<Utc>) -> Result<String, AppError> {
+    let serial = app.store().next_mrn_serial(office, now.year()).await?;
+    let country = CountryCode::parse(office.get(..2).unwrap_or_default())
+        .map_err(|e| AppError::Invalid(e.to_string()))?;
+    let body = format!("{}{:06}", office.get(2..8).unwrap_or("000000"), serial % 1_000_000);
+    let procedure = ProcedureLetter::from_security(security.unwrap_or(0)).unwrap_or(ProcedureLetter::J);
+    let mrn = Mrn::allocate(now.year(), &country, &body, procedure).map_err(|e| AppError::Invalid(e.to_string()))?;
+    Ok(mrn.as_str().to_string())
+}
+
+/// Lodge a declaration: validate it, run every business rule, and store the movement as
+/// `Rejected` (CC056C), `Accepted` (CC928C, CC028C) or `GuaranteeNotValid` (CC055C).
+///
+/// Errors: [`AppError::Malformed`] for a body that is not a well-formed CC015C (nothing stored);
+/// [`AppError::Forbidden`] when a user other than the holder's trader lodges.
+pub async fn lodge(app: &App, actor: &Actor, body: &[u8], format: Format, now: DateTime<Utc>) -> Result<Lodged, AppError> {
+    let (declaration, value) = parse_declaration(body, format)?;
+    let facts = rules::facts(&declaration);
+    if let Some(user) = actor.user() {
+        if user.role != Role::Trader {
+            return Err(AppError::Forbidden("only a trader (holder of the transit procedure) may lodge a declaration".into()));
+        }
+        if user.party.as_deref() != Some(facts.holder.as_str()) {
+            return Err(AppError::Forbidden(format!(
+                "you may lodge only as holder {}, not {}",
+                user.party.as_deref().unwrap_or("-"),
+                facts.holder
+            )));
+        }
+    }
+    let content = value.get("n1:CC015C").cloned().unwrap_or(value.clone());
+    let raw = String::from_utf8_lossy(body).into_owned();
+    for _ in 0..3 {
+        match lodge_once(app, actor, &declaration, &content, &raw, format, now).await {
+            Err(AppError::Store(StoreError::DuplicateLrn { .. })) => continue,
+            other => return other,
+        }
+    }
+    Err(AppError::Busy)
+}
+
+async fn lodge_once(
+    app: &App,
+    actor: &Actor,
+    declaration: &Cc015c,
+    content: &Value,
+    raw: &str,
+    format: Format,
+    now: DateTime<Utc>,
+) -> Result<Lodged, AppError> {
+    let catalog = app.catalog();
+    let facts = rules::facts(declaration);
+    let guarantees = guarantees_of(app, declaration).await?;
+    let ctx = RuleContext {
+        catalog: &catalog,
+        today: now.date_naive(),
+        holder: holder_of(app, &facts.holder).await?,
+        guarantees: &guarantees,
+        lrn_in_use: app.store().lrn_in_use(&facts.holder, &facts.lrn).await?,
+    };
+    let failures = rules::check_declaration(declaration, &ctx);
+    let id = Uuid::new_v4();
+    let mut messages = vec![inbound("CC015C", content_type(format), raw, now)];
+    let correlation = declaration.message_identification.clone();
+    let (movement, audit_detail) = if !failures.is_empty() {
+        let m = facts.movement(MovementState::Rejected, None);
+        messages.push(outbound(&m, content, now, now, "CC056C", &failures, Some(&correlation), None));
+        let ids: Vec<&str> = failures.iter().map(|f| f.rule_id.as_str()).collect();
+        (m, format!("rejected: {}", ids.join(", ")))
+    } else {
+        let mrn = allocate_mrn(app, &facts.office_of_departure, facts.security, now).await?;
+        let shortfalls = rules::shortfalls(declaration, &guarantees);
+        let state = if shortfalls.is_empty() { MovementState::Accepted } else { MovementState::GuaranteeNotValid };
+        let mut m = facts.movement(state, Some(mrn.clone()));
+        let selection = risk::select(app.risk_policy(), &catalog, &m.office_of_departure, &mrn, &facts.risk_facts());
+        m.risk.push(selection.clone());
+        messages.push(outbound(&m, content, now, now, "CC928C", &[], Some(&correlation), None));
+        messages.push(outbound(&m, content, now, now, "CC028C", &[], Some(&correlation), None));
+        if !shortfalls.is_empty() {
+            messages.push(outbound(&m, content, now, now, "CC055C", &shortfalls, Some(&correlation), None));
+        }
+        let detail = format!(
+            "accepted as {mrn}, state {state}; risk at {}: {}",
+            m.office_of_departure,
+            if selection.selected { selection.reasons.join("; ") } else { format!("not selected (draw {:.4}, rate {:.2}, seed {})", selection.draw, selection.rate, selection.seed) }
+        );
+        (m, detail)
+    };
+    let record = MovementRecord {
+        id,
+        version: 1,
+        movement,
+        declaration: content.clone(),
+        created_at: now,
+        updated_at: now,
+    };
+    let change = Change {
+        record: record.clone(),
+        expected_version: None,
+        messages,
+        ledger: vec![],
+        audit: vec![audit(actor, "lodge", Some(id), now, audit_detail)],
+    };
+    app.store().commit(change).await?;
+    Ok(Lodged { record, failures })
+}

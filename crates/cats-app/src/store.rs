@@ -1,0 +1,291 @@
+//! The store trait: what use cases need from persistence. Implementations live in `cats-store`
+//! (SQLite, the embedded default). Every change to a movement is one [`Change`], committed in one
+//! transaction: the new projection, the messages in and out, the ledger operations and the audit
+//! entries, or none of them.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use cats_domain::ledger::{Guarantee, ReservationStatus};
+use cats_domain::movement::{Movement, MovementState};
+use cats_domain::reference::Catalog;
+
+use crate::auth::User;
+
+/// Errors of a store. `Conflict`, `DuplicateLrn` and `Insufficient` are expected outcomes the use
+/// cases handle; `Backend` is a failure of the database itself.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The movement changed since it was loaded (optimistic concurrency); load again and retry.
+    #[error("the movement was changed by someone else; try again")]
+    Conflict,
+    /// The holder already has a live movement with this LRN.
+    #[error("LRN {lrn} is already used by a live declaration of holder {holder}")]
+    DuplicateLrn {
+        /// Holder identification number.
+        holder: String,
+        /// The LRN.
+        lrn: String,
+    },
+    /// A reservation would overdraw the guarantee.
+    #[error("guarantee {grn}: {requested_minor} requested, only {available_minor} available (minor units)")]
+    Insufficient {
+        /// GRN.
+        grn: String,
+        /// Amount asked for, minor units.
+        requested_minor: i64,
+        /// Amount available, minor units.
+        available_minor: i64,
+    },
+    /// Something was not found that must exist (e.g. a guarantee named in a ledger operation).
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// The database failed.
+    #[error("database error: {0}")]
+    Backend(String),
+}
+
+/// A registered party (company): trader or insurer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Party {
+    /// Identification number (EORI/TIN), e.g. `KZ840000123456`.
+    pub identification_number: String,
+    /// Company name.
+    pub name: String,
+    /// `trader` or `insurer`.
+    pub kind: String,
+    /// Registration status: `AEO`, `authorised trader`, `authorised insurer`.
+    pub status: String,
+    /// ISO 3166 country of registration.
+    pub country: String,
+    /// Whether the registration is active (approved and not suspended or revoked).
+    pub active: bool,
+}
+
+/// A movement as stored: its projection, its current declaration and bookkeeping.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MovementRecord {
+    /// Internal id (UUID), used in API paths.
+    pub id: Uuid,
+    /// Optimistic-concurrency version; 1 on insert, +1 per change.
+    pub version: i64,
+    /// The projection.
+    pub movement: Movement,
+    /// The current CC015C declaration (HMRC JSON shape, content of `n1:CC015C`).
+    pub declaration: serde_json::Value,
+    /// When lodged (UTC).
+    pub created_at: DateTime<Utc>,
+    /// When last changed (UTC).
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Direction of a message in a movement's history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// From the trader to customs.
+    Inbound,
+    /// From customs to the trader.
+    Outbound,
+    /// A customs officer's action at an office (control, release, exit …), kept as JSON.
+    Customs,
+}
+
+impl Direction {
+    /// As stored (`"inbound"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Inbound => "inbound",
+            Self::Outbound => "outbound",
+            Self::Customs => "customs",
+        }
+    }
+
+    /// Parse a stored direction.
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Inbound, Self::Outbound, Self::Customs]
+            .into_iter()
+            .find(|d| d.as_str() == s)
+    }
+}
+
+/// A message of a movement's history, kept unchanged.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredMessage {
+    /// Message id (UUID).
+    pub id: Uuid,
+    /// Movement it belongs to.
+    pub movement_id: Uuid,
+    /// Position in the history, 1..n.
+    pub seq: i64,
+    /// NCTS type (`CC015C`, `CC028C` …) or a customs action name (`release`, `exit` …).
+    pub message_type: String,
+    /// Inbound, outbound or customs action.
+    pub direction: Direction,
+    /// `application/xml` or `application/json`: the format of `body` as received or produced.
+    pub content_type: String,
+    /// The message exactly as received (inbound) or produced (outbound).
+    pub body: String,
+    /// When received or produced (UTC).
+    pub received: DateTime<Utc>,
+}
+
+/// One entry of the audit log: who did what, when, to which movement.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    /// When (UTC).
+    pub at: DateTime<Utc>,
+    /// Username, or `system` for the node's own work (time-limit checks).
+    pub actor: String,
+    /// What was done, e.g. `lodge`, `release`, `token.issue`.
+    pub action: String,
+    /// Movement concerned, if any.
+    pub movement_id: Option<Uuid>,
+    /// Outcome and details, for a reader.
+    pub detail: String,
+}
+
+/// A guarantee ledger operation, applied in the movement's transaction.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum LedgerOp {
+    /// Reserve `amount_minor` on `grn` for the movement; fails with
+    /// [`StoreError::Insufficient`] if the available amount would go below zero.
+    Reserve {
+        /// GRN.
+        grn: String,
+        /// Amount, minor units of the guarantee's currency.
+        amount_minor: i64,
+    },
+    /// Credit back every open reservation of the movement (write-off).
+    Credit,
+    /// Turn every open reservation of the movement into a claim (recovery).
+    Claim,
+}
+
+/// A reservation on a guarantee, as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reservation {
+    /// GRN.
+    pub grn: String,
+    /// Movement.
+    pub movement_id: Uuid,
+    /// MRN of the movement.
+    pub mrn: Option<String>,
+    /// Amount, minor units.
+    pub amount_minor: i64,
+    /// Reserved, credited or claimed.
+    pub status: ReservationStatus,
+    /// When reserved (the NCTS "lock date").
+    pub reserved_at: DateTime<Utc>,
+    /// When credited or claimed (the NCTS "release date").
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+/// Everything one use case changes, committed atomically.
+#[derive(Debug, Clone)]
+pub struct Change {
+    /// The new projection (its `version` is the new version).
+    pub record: MovementRecord,
+    /// `None` to insert a new movement; `Some(v)` to update one currently at version `v`.
+    pub expected_version: Option<i64>,
+    /// Messages to append to the history.
+    pub messages: Vec<NewMessage>,
+    /// Ledger operations, in order.
+    pub ledger: Vec<LedgerOp>,
+    /// Audit entries.
+    pub audit: Vec<AuditEntry>,
+}
+
+/// A message to append (the store assigns `seq`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewMessage {
+    /// Message id.
+    pub id: Uuid,
+    /// NCTS type or customs action name.
+    pub message_type: String,
+    /// Direction.
+    pub direction: Direction,
+    /// `application/xml` or `application/json`.
+    pub content_type: String,
+    /// Body, unchanged.
+    pub body: String,
+    /// When (UTC).
+    pub received: DateTime<Utc>,
+}
+
+/// Filters and paging for movement lists (HMRC CTC Traders API style).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MovementFilter {
+    /// Only this holder's movements.
+    pub holder: Option<String>,
+    /// Only movements touching an office of this country (officers).
+    pub office_country: Option<String>,
+    /// Exact LRN.
+    pub lrn: Option<String>,
+    /// Exact MRN.
+    pub mrn: Option<String>,
+    /// Exact state.
+    pub state: Option<MovementState>,
+    /// Changed at or after.
+    pub updated_since: Option<DateTime<Utc>>,
+    /// 1-based page.
+    pub page: u32,
+    /// Page size (1..=500).
+    pub count: u32,
+}
+
+/// The store.
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// Replace the reference catalogue stored (offices, countries, currencies, HS, restricted list,
+    /// locations are upserted; nothing is deleted).
+    async fn save_catalog(&self, catalog: &Catalog) -> Result<(), StoreError>;
+    /// Load the reference catalogue.
+    async fn load_catalog(&self) -> Result<Catalog, StoreError>;
+
+    /// Insert or update a party.
+    async fn save_party(&self, party: &Party) -> Result<(), StoreError>;
+    /// The party with this identification number.
+    async fn party(&self, identification_number: &str) -> Result<Option<Party>, StoreError>;
+    /// Insert or update a user.
+    async fn save_user(&self, user: &User) -> Result<(), StoreError>;
+    /// The user with this name.
+    async fn user(&self, username: &str) -> Result<Option<User>, StoreError>;
+    /// Keep the hash of a new API token for a user.
+    async fn add_token(&self, username: &str, token_hash: &str, at: DateTime<Utc>)
+        -> Result<(), StoreError>;
+    /// The user owning the token with this hash.
+    async fn user_by_token(&self, token_hash: &str) -> Result<Option<User>, StoreError>;
+
+    /// Insert or update a guarantee (its running total is kept by the ledger, not overwritten on update).
+    async fn save_guarantee(&self, guarantee: &Guarantee) -> Result<(), StoreError>;
+    /// The guarantee with this GRN, with its current running total.
+    async fn guarantee(&self, grn: &str) -> Result<Option<Guarantee>, StoreError>;
+    /// Reservations on a guarantee, oldest first.
+    async fn reservations(&self, grn: &str) -> Result<Vec<Reservation>, StoreError>;
+
+    /// Next serial for MRN allocation at an office in a year (1, 2, 3 …; never reused).
+    async fn next_mrn_serial(&self, office: &str, year: i32) -> Result<u64, StoreError>;
+    /// Whether the holder has a live movement with this LRN.
+    async fn lrn_in_use(&self, holder: &str, lrn: &str) -> Result<bool, StoreError>;
+    /// A movement by id.
+    async fn movement(&self, id: Uuid) -> Result<Option<MovementRecord>, StoreError>;
+    /// A movement by MRN.
+    async fn movement_by_mrn(&self, mrn: &str) -> Result<Option<MovementRecord>, StoreError>;
+    /// Movements matching the filter, most recently updated first, and the total count.
+    async fn movements(&self, filter: &MovementFilter)
+        -> Result<(Vec<MovementRecord>, u64), StoreError>;
+    /// Movements released for transit whose time limit for arrival is before `now`.
+    async fn overdue(&self, now: DateTime<Utc>) -> Result<Vec<Uuid>, StoreError>;
+    /// A movement's messages in order.
+    async fn messages(&self, movement_id: Uuid) -> Result<Vec<StoredMessage>, StoreError>;
+    /// Commit a change atomically.
+    async fn commit(&self, change: Change) -> Result<(), StoreError>;
+    /// Append audit entries outside a movement change (tokens, imports).
+    async fn audit(&self, entries: &[AuditEntry]) -> Result<(), StoreError>;
+    /// The audit log, newest first, optionally for one movement.
+    async fn audit_log(&self, movement_id: Option<Uuid>, limit: u32)
+        -> Result<Vec<AuditEntry>, StoreError>;
+}

@@ -1,0 +1,516 @@
+//! `decide`: (movement, action) → new movement and effects, or a refusal.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{
+    time_limit_for_arrival, ControlRecord, ControlResultCode, ControlType, Movement,
+    MovementState, Passage, PassageKind, Stage,
+};
+use crate::reference::{Catalog, OfficeRole};
+
+/// Something a customs office or the holder does to a movement after lodging.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Action {
+    /// Officer decides a control (at departure: CC060C to the holder, state `UnderControl`).
+    ControlDecision {
+        /// Office deciding.
+        office: String,
+        /// Kind of control.
+        control_type: ControlType,
+    },
+    /// Officer records a control result (A1, A2, A3, B1).
+    ControlResult {
+        /// Office that controlled.
+        office: String,
+        /// Result code.
+        result: ControlResultCode,
+        /// Kind of control.
+        control_type: ControlType,
+    },
+    /// Release for transit at the office of departure (CC029C).
+    Release {
+        /// Office of departure.
+        office: String,
+    },
+    /// The guarantee reservation at release failed (amount no longer available): CC055C.
+    ReservationFailed {
+        /// Office of departure.
+        office: String,
+        /// Why, for the holder.
+        reason: String,
+    },
+    /// Goods left a country at an office of exit for transit.
+    Exit {
+        /// Office of exit.
+        office: String,
+    },
+    /// Goods entered a country at an office of transit.
+    Entry {
+        /// Office of transit.
+        office: String,
+    },
+    /// Incident en route (CC182C).
+    Incident {
+        /// Office recording it.
+        office: String,
+        /// What happened.
+        text: String,
+    },
+    /// Arrival notified at an office of destination (CC007C).
+    Arrival {
+        /// Office of destination (actual).
+        office: String,
+    },
+    /// Goods released at destination (CC025C); write-off follows when satisfactory.
+    GoodsRelease {
+        /// Office of destination.
+        office: String,
+    },
+    /// Officer resolves discrepancies found at destination: write-off.
+    ResolveDiscrepancies {
+        /// Office resolving (destination or departure).
+        office: String,
+    },
+    /// Holder asks to cancel the declaration (CC014C).
+    RequestCancellation {
+        /// Holder's reason.
+        reason: String,
+    },
+    /// Officer decides on cancellation (CC009C); `accept: true` invalidates.
+    CancellationDecision {
+        /// Office of departure.
+        office: String,
+        /// Whether the cancellation is granted.
+        accept: bool,
+    },
+    /// The clock passed the time limit for arrival: enquiry.
+    TimeLimitExpired,
+    /// Officer opens recovery after enquiry: the reservation becomes a claim.
+    OpenRecovery {
+        /// Office opening recovery.
+        office: String,
+    },
+}
+
+impl Action {
+    /// The action's name (`"release"`), as in the API, replay files and the audit log.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::ControlDecision { .. } => "control_decision",
+            Self::ControlResult { .. } => "control_result",
+            Self::Release { .. } => "release",
+            Self::ReservationFailed { .. } => "reservation_failed",
+            Self::Exit { .. } => "exit",
+            Self::Entry { .. } => "entry",
+            Self::Incident { .. } => "incident",
+            Self::Arrival { .. } => "arrival",
+            Self::GoodsRelease { .. } => "goods_release",
+            Self::ResolveDiscrepancies { .. } => "resolve_discrepancies",
+            Self::RequestCancellation { .. } => "cancellation_request",
+            Self::CancellationDecision { .. } => "cancellation_decision",
+            Self::TimeLimitExpired => "time_limit_expired",
+            Self::OpenRecovery { .. } => "recovery",
+        }
+    }
+
+    /// The office acting, if the action is an office's.
+    pub fn office(&self) -> Option<&str> {
+        match self {
+            Self::ControlDecision { office, .. }
+            | Self::ControlResult { office, .. }
+            | Self::Release { office }
+            | Self::ReservationFailed { office, .. }
+            | Self::Exit { office }
+            | Self::Entry { office }
+            | Self::Incident { office, .. }
+            | Self::Arrival { office }
+            | Self::GoodsRelease { office }
+            | Self::ResolveDiscrepancies { office }
+            | Self::CancellationDecision { office, .. }
+            | Self::OpenRecovery { office } => Some(office),
+            Self::RequestCancellation { .. } | Self::TimeLimitExpired => None,
+        }
+    }
+}
+
+/// What a decision asks the use case to do besides storing the new projection.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "effect", rename_all = "snake_case")]
+pub enum Effect {
+    /// Send a message of this NCTS type (e.g. `CC029C`) to the holder; the use case renders it.
+    Message {
+        /// NCTS message type, `CCnnnC`.
+        message_type: String,
+    },
+    /// Reserve the amounts to be covered on the guarantees (at release).
+    Reserve,
+    /// Credit the reservations back (at write-off).
+    Credit,
+    /// Turn the reservations into claims on the guarantees (at recovery).
+    Claim,
+}
+
+/// The outcome of [`decide`]: the movement after the action, and what else must happen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decision {
+    /// The movement after the action.
+    pub movement: Movement,
+    /// Messages and ledger operations, in order.
+    pub effects: Vec<Effect>,
+}
+
+/// Why an action was refused. Nothing changes when it is.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransitionError {
+    /// The action is not allowed in the movement's state (NCTS functional error 92).
+    #[error("{action} is not allowed while the movement is {state}: message out of sequence")]
+    OutOfSequence {
+        /// Action name.
+        action: &'static str,
+        /// Current state.
+        state: MovementState,
+    },
+    /// The office is not in the reference data.
+    #[error("office {office} is not a known customs office")]
+    UnknownOffice {
+        /// Office reference number.
+        office: String,
+    },
+    /// The office does not hold the role the action needs.
+    #[error("office {office} does not hold the role {role} needed for {action}")]
+    OfficeLacksRole {
+        /// Office reference number.
+        office: String,
+        /// Role code (DEP, DES, TRA, EXT).
+        role: &'static str,
+        /// Action name.
+        action: &'static str,
+    },
+    /// The action must be done by another office of this movement.
+    #[error("{action} must be done by office {expected}, not {office}")]
+    WrongOffice {
+        /// Action name.
+        action: &'static str,
+        /// Office that tried.
+        office: String,
+        /// Office that may.
+        expected: String,
+    },
+    /// The office already recorded this passage.
+    #[error("office {office} already recorded the {kind:?} of this movement")]
+    AlreadyPassed {
+        /// Office reference number.
+        office: String,
+        /// Exit or entry.
+        kind: PassageKind,
+    },
+    /// A control result is needed before release.
+    #[error("a control was decided at departure; record its result before release")]
+    ControlPending,
+    /// A required text was empty.
+    #[error("{field} must not be empty")]
+    Empty {
+        /// Field name.
+        field: &'static str,
+    },
+}
+
+impl TransitionError {
+    /// NCTS functional error code (CL180) for this refusal: 92 out of sequence, 12 otherwise.
+    pub fn error_code(&self) -> u8 {
+        match self {
+            Self::OutOfSequence { .. } | Self::AlreadyPassed { .. } | Self::ControlPending => 92,
+            _ => 12,
+        }
+    }
+}
+
+fn office_with_role(
+    catalog: &Catalog,
+    office: &str,
+    role: OfficeRole,
+    action: &'static str,
+) -> Result<(), TransitionError> {
+    let found = catalog
+        .office(office)
+        .ok_or_else(|| TransitionError::UnknownOffice {
+            office: office.to_string(),
+        })?;
+    if found.has_role(role) {
+        Ok(())
+    } else {
+        Err(TransitionError::OfficeLacksRole {
+            office: office.to_string(),
+            role: role.code(),
+            action,
+        })
+    }
+}
+
+fn same_office(action: &'static str, office: &str, expected: &str) -> Result<(), TransitionError> {
+    if office == expected {
+        Ok(())
+    } else {
+        Err(TransitionError::WrongOffice {
+            action,
+            office: office.to_string(),
+            expected: expected.to_string(),
+        })
+    }
+}
+
+fn message(t: &str) -> Effect {
+    Effect::Message {
+        message_type: t.to_string(),
+    }
+}
+
+/// Decide what `action` does to `movement` at time `now` (UTC), reading offices from `catalog`.
+///
+/// Returns the new movement and its effects, or a [`TransitionError`] when the action is out of
+/// sequence or done by the wrong office; the movement is then unchanged. See `docs/lifecycle.md`.
+pub fn decide(
+    movement: &Movement,
+    action: &Action,
+    now: DateTime<Utc>,
+    catalog: &Catalog,
+) -> Result<Decision, TransitionError> {
+    use MovementState as S;
+    let name = action.name();
+    let state = movement.state;
+    let out_of_sequence = || TransitionError::OutOfSequence {
+        action: name,
+        state,
+    };
+    let mut m = movement.clone();
+    let mut effects = Vec::new();
+    match action {
+        Action::ControlDecision {
+            office,
+            control_type,
+        } => match state {
+            S::Accepted => {
+                same_office(name, office, &m.office_of_departure)?;
+                m.state = S::UnderControl;
+                m.control_pending = Some(*control_type);
+                effects.push(message("CC060C"));
+            }
+            S::ReleasedForTransit | S::UnderEnquiry => {
+                en_route_office(catalog, office, name)?;
+            }
+            S::Arrived => {
+                same_office(name, office, m.arrival_office.as_deref().unwrap_or_default())?;
+            }
+            _ => return Err(out_of_sequence()),
+        },
+        Action::ControlResult {
+            office,
+            result,
+            control_type,
+        } => {
+            let stage = match state {
+                S::Accepted | S::UnderControl => {
+                    same_office(name, office, &m.office_of_departure)?;
+                    Stage::Departure
+                }
+                S::ReleasedForTransit | S::UnderEnquiry => {
+                    en_route_office(catalog, office, name)?;
+                    Stage::EnRoute
+                }
+                S::Arrived => {
+                    same_office(name, office, m.arrival_office.as_deref().unwrap_or_default())?;
+                    Stage::Destination
+                }
+                _ => return Err(out_of_sequence()),
+            };
+            m.controls.push(ControlRecord {
+                office: office.clone(),
+                stage,
+                result: *result,
+                control_type: *control_type,
+                at: now,
+            });
+            if stage == Stage::Departure {
+                m.control_pending = None;
+                if result.is_satisfactory() {
+                    m.state = S::UnderControl;
+                } else {
+                    m.state = S::NotReleased;
+                    effects.push(message("CC051C"));
+                }
+            }
+        }
+        Action::Release { office } => {
+            match state {
+                S::Accepted => {}
+                S::UnderControl if m.departure_control_satisfactory() => {}
+                S::UnderControl => return Err(TransitionError::ControlPending),
+                _ => return Err(out_of_sequence()),
+            }
+            same_office(name, office, &m.office_of_departure)?;
+            m.state = S::ReleasedForTransit;
+            m.released_at = Some(now);
+            m.time_limit = Some(time_limit_for_arrival(
+                now,
+                m.itinerary.len(),
+                m.limit_date,
+            ));
+            effects.push(Effect::Reserve);
+            effects.push(message("CC029C"));
+        }
+        Action::ReservationFailed { office, .. } => {
+            if !matches!(state, S::Accepted | S::UnderControl) {
+                return Err(out_of_sequence());
+            }
+            same_office(name, office, &m.office_of_departure)?;
+            m.state = S::GuaranteeNotValid;
+            effects.push(message("CC055C"));
+        }
+        Action::Exit { office } | Action::Entry { office } => {
+            if !state.is_en_route() {
+                return Err(out_of_sequence());
+            }
+            let (kind, role, declared) = match action {
+                Action::Exit { .. } => (PassageKind::Exit, OfficeRole::Ext, &m.offices_of_exit),
+                _ => (PassageKind::Entry, OfficeRole::Tra, &m.offices_of_transit),
+            };
+            office_with_role(catalog, office, role, name)?;
+            if m.passages.iter().any(|p| p.office == *office && p.kind == kind) {
+                return Err(TransitionError::AlreadyPassed {
+                    office: office.clone(),
+                    kind,
+                });
+            }
+            let declared = declared.contains(office);
+            m.passages.push(Passage {
+                office: office.clone(),
+                kind,
+                at: now,
+                declared,
+            });
+        }
+        Action::Incident { office, text } => {
+            if !state.is_en_route() {
+                return Err(out_of_sequence());
+            }
+            if text.trim().is_empty() {
+                return Err(TransitionError::Empty { field: "text" });
+            }
+            catalog
+                .office(office)
+                .ok_or_else(|| TransitionError::UnknownOffice {
+                    office: office.clone(),
+                })?;
+            m.incidents.push((office.clone(), text.clone()));
+            effects.push(message("CC182C"));
+        }
+        Action::Arrival { office } => {
+            if !state.is_en_route() {
+                return Err(out_of_sequence());
+            }
+            office_with_role(catalog, office, OfficeRole::Des, name)?;
+            m.state = S::Arrived;
+            m.arrival_office = Some(office.clone());
+            m.arrived_at = Some(now);
+        }
+        Action::GoodsRelease { office } => {
+            if state != S::Arrived {
+                return Err(out_of_sequence());
+            }
+            same_office(name, office, m.arrival_office.as_deref().unwrap_or_default())?;
+            effects.push(message("CC025C"));
+            if m.destination_discrepancy() {
+                m.state = S::Discrepancies;
+                effects.push(message("CC019C"));
+            } else {
+                m.state = S::WrittenOff;
+                effects.push(Effect::Credit);
+                effects.push(message("CC045C"));
+            }
+        }
+        Action::ResolveDiscrepancies { office } => {
+            if state != S::Discrepancies {
+                return Err(out_of_sequence());
+            }
+            let arrival = m.arrival_office.clone().unwrap_or_default();
+            if *office != arrival && *office != m.office_of_departure {
+                return Err(TransitionError::WrongOffice {
+                    action: name,
+                    office: office.clone(),
+                    expected: arrival,
+                });
+            }
+            m.state = S::WrittenOff;
+            effects.push(Effect::Credit);
+            effects.push(message("CC045C"));
+        }
+        Action::RequestCancellation { reason } => {
+            if !state.is_before_release() {
+                return Err(out_of_sequence());
+            }
+            if reason.trim().is_empty() {
+                return Err(TransitionError::Empty { field: "reason" });
+            }
+            m.cancellation_requested = true;
+        }
+        Action::CancellationDecision { office, accept } => {
+            if !state.is_before_release() {
+                return Err(out_of_sequence());
+            }
+            same_office(name, office, &m.office_of_departure)?;
+            m.cancellation_requested = false;
+            if *accept {
+                m.state = S::Invalidated;
+            }
+            effects.push(message("CC009C"));
+        }
+        Action::TimeLimitExpired => {
+            let overdue = m.time_limit.is_some_and(|limit| now > limit);
+            if state != S::ReleasedForTransit || !overdue {
+                return Err(out_of_sequence());
+            }
+            m.state = S::UnderEnquiry;
+            effects.push(message("CC140C"));
+        }
+        Action::OpenRecovery { office } => {
+            if state != S::UnderEnquiry {
+                return Err(out_of_sequence());
+            }
+            same_office(name, office, &m.office_of_departure)?;
+            m.state = S::UnderRecovery;
+            effects.push(Effect::Claim);
+            effects.push(message("CC035C"));
+        }
+    }
+    Ok(Decision {
+        movement: m,
+        effects,
+    })
+}
+
+fn en_route_office(
+    catalog: &Catalog,
+    office: &str,
+    action: &'static str,
+) -> Result<(), TransitionError> {
+    let found = catalog
+        .office(office)
+        .ok_or_else(|| TransitionError::UnknownOffice {
+            office: office.to_string(),
+        })?;
+    if found.has_role(OfficeRole::Ext) || found.has_role(OfficeRole::Tra) {
+        Ok(())
+    } else {
+        Err(TransitionError::OfficeLacksRole {
+            office: office.to_string(),
+            role: "TRA",
+            action,
+        })
+    }
+}
+
+#[cfg(test)]
+#[path = "decide_tests.rs"]
+mod tests;

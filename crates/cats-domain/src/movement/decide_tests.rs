@@ -1,0 +1,398 @@
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Duration, Utc};
+use rust_decimal::Decimal;
+
+use super::*;
+use crate::movement::GuaranteeUse;
+use crate::reference::{Catalog, Office, OfficeRole};
+
+fn office(code: &str, roles: &[OfficeRole]) -> Office {
+    Office {
+        reference: code.to_string(),
+        names: BTreeMap::new(),
+        country: code[..2].to_string(),
+        unlocode: None,
+        time_zone: "UTC".into(),
+        roles: roles.iter().copied().collect::<BTreeSet<_>>(),
+        valid_from: None,
+        valid_to: None,
+        source: "test".into(),
+    }
+}
+
+fn catalog() -> Catalog {
+    use OfficeRole::*;
+    let mut c = Catalog::default();
+    for o in [
+        office("KZHOR001", &[Dep, Tra, Ext]),
+        office("KZAAU001", &[Dep, Des, Tra, Ext]),
+        office("AZALA001", &[Dep, Des, Tra, Ext]),
+        office("GEPTI001", &[Dep, Des, Tra, Ext]),
+        office("AZBAK001", &[Dep, Des]),
+    ] {
+        c.offices.insert(o.reference.clone(), o);
+    }
+    c
+}
+
+fn t0() -> DateTime<Utc> {
+    "2025-03-01T08:00:00Z".parse().unwrap()
+}
+
+fn accepted() -> Movement {
+    Movement {
+        state: MovementState::Accepted,
+        mrn: Some("25KZHOR001000001J0".into()),
+        lrn: "LRN1".into(),
+        holder: "KZ840000123456".into(),
+        office_of_departure: "KZHOR001".into(),
+        office_of_destination: "GEPTI001".into(),
+        offices_of_transit: vec!["AZALA001".into()],
+        offices_of_exit: vec!["KZAAU001".into()],
+        itinerary: vec!["KZ".into(), "AZ".into(), "GE".into()],
+        guarantees: vec![GuaranteeUse {
+            grn: "25KZ0000SRI000010".into(),
+            amount: Decimal::new(2500000, 2),
+            currency: "USD".into(),
+        }],
+        limit_date: None,
+        control_pending: None,
+        controls: vec![],
+        passages: vec![],
+        released_at: None,
+        time_limit: None,
+        arrival_office: None,
+        arrived_at: None,
+        cancellation_requested: false,
+        incidents: vec![],
+        risk: vec![],
+    }
+}
+
+fn run(m: &Movement, a: Action) -> Result<Decision, TransitionError> {
+    decide(m, &a, t0(), &catalog())
+}
+
+fn ok(m: &Movement, a: Action) -> Movement {
+    run(m, a).expect("allowed").movement
+}
+
+fn release() -> Action {
+    Action::Release {
+        office: "KZHOR001".into(),
+    }
+}
+
+fn released() -> Movement {
+    ok(&accepted(), release())
+}
+
+fn arrived() -> Movement {
+    ok(
+        &released(),
+        Action::Arrival {
+            office: "GEPTI001".into(),
+        },
+    )
+}
+
+fn control(office: &str, result: ControlResultCode) -> Action {
+    Action::ControlResult {
+        office: office.into(),
+        result,
+        control_type: ControlType::Physical,
+    }
+}
+
+fn types(d: &Decision) -> Vec<String> {
+    d.effects
+        .iter()
+        .map(|e| match e {
+            Effect::Message { message_type } => message_type.clone(),
+            other => format!("{other:?}"),
+        })
+        .collect()
+}
+
+#[test]
+fn release_reserves_and_sets_time_limit() {
+    let d = run(&accepted(), release()).unwrap();
+    assert_eq!(d.movement.state, MovementState::ReleasedForTransit);
+    assert_eq!(types(&d), ["Reserve", "CC029C"]);
+    assert_eq!(d.movement.time_limit, Some(t0() + Duration::days(14)));
+}
+
+#[test]
+fn release_only_by_office_of_departure() {
+    let e = run(
+        &accepted(),
+        Action::Release {
+            office: "AZALA001".into(),
+        },
+    )
+    .unwrap_err();
+    assert!(matches!(e, TransitionError::WrongOffice { .. }));
+}
+
+#[test]
+fn control_decision_then_result_then_release() {
+    let m = ok(
+        &accepted(),
+        Action::ControlDecision {
+            office: "KZHOR001".into(),
+            control_type: ControlType::Scanning,
+        },
+    );
+    assert_eq!(m.state, MovementState::UnderControl);
+    assert_eq!(run(&m, release()).unwrap_err(), TransitionError::ControlPending);
+    let m = ok(&m, control("KZHOR001", ControlResultCode::A1));
+    assert_eq!(ok(&m, release()).state, MovementState::ReleasedForTransit);
+}
+
+#[test]
+fn b1_at_departure_means_no_release() {
+    let d = run(&accepted(), control("KZHOR001", ControlResultCode::B1)).unwrap();
+    assert_eq!(d.movement.state, MovementState::NotReleased);
+    assert_eq!(types(&d), ["CC051C"]);
+    let e = run(&d.movement, release()).unwrap_err();
+    assert_eq!(e.error_code(), 92);
+}
+
+#[test]
+fn exit_and_entry_need_roles_and_happen_once() {
+    let m = ok(
+        &released(),
+        Action::Exit {
+            office: "KZAAU001".into(),
+        },
+    );
+    assert_eq!(m.passages.len(), 1);
+    assert!(m.passages[0].declared);
+    let again = run(
+        &m,
+        Action::Exit {
+            office: "KZAAU001".into(),
+        },
+    );
+    assert!(matches!(again, Err(TransitionError::AlreadyPassed { .. })));
+    let lacks = run(
+        &m,
+        Action::Entry {
+            office: "AZBAK001".into(),
+        },
+    );
+    assert!(matches!(lacks, Err(TransitionError::OfficeLacksRole { .. })));
+    let m = ok(
+        &m,
+        Action::Entry {
+            office: "AZALA001".into(),
+        },
+    );
+    assert_eq!(m.state, MovementState::ReleasedForTransit);
+}
+
+#[test]
+fn exit_before_release_is_out_of_sequence() {
+    let e = run(
+        &accepted(),
+        Action::Exit {
+            office: "KZAAU001".into(),
+        },
+    )
+    .unwrap_err();
+    assert!(matches!(e, TransitionError::OutOfSequence { .. }));
+    assert_eq!(e.error_code(), 92);
+}
+
+#[test]
+fn arrival_needs_des_role() {
+    let e = run(
+        &released(),
+        Action::Arrival {
+            office: "KZHOR001".into(),
+        },
+    )
+    .unwrap_err();
+    assert!(matches!(e, TransitionError::OfficeLacksRole { role: "DES", .. }));
+    assert_eq!(arrived().state, MovementState::Arrived);
+}
+
+#[test]
+fn goods_release_writes_off_and_credits() {
+    let d = run(
+        &arrived(),
+        Action::GoodsRelease {
+            office: "GEPTI001".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(d.movement.state, MovementState::WrittenOff);
+    assert_eq!(types(&d), ["CC025C", "Credit", "CC045C"]);
+}
+
+#[test]
+fn b1_at_destination_ends_in_discrepancies_then_resolution() {
+    let m = ok(&arrived(), control("GEPTI001", ControlResultCode::B1));
+    let d = run(
+        &m,
+        Action::GoodsRelease {
+            office: "GEPTI001".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(d.movement.state, MovementState::Discrepancies);
+    assert!(!types(&d).contains(&"Credit".to_string()));
+    let m = ok(
+        &d.movement,
+        Action::ResolveDiscrepancies {
+            office: "GEPTI001".into(),
+        },
+    );
+    assert_eq!(m.state, MovementState::WrittenOff);
+}
+
+#[test]
+fn goods_release_only_after_arrival() {
+    let e = run(
+        &released(),
+        Action::GoodsRelease {
+            office: "GEPTI001".into(),
+        },
+    )
+    .unwrap_err();
+    assert!(matches!(e, TransitionError::OutOfSequence { .. }));
+}
+
+#[test]
+fn cancellation_before_release_only() {
+    let m = ok(
+        &accepted(),
+        Action::RequestCancellation {
+            reason: "goods sold locally".into(),
+        },
+    );
+    assert!(m.cancellation_requested);
+    let m = ok(
+        &m,
+        Action::CancellationDecision {
+            office: "KZHOR001".into(),
+            accept: true,
+        },
+    );
+    assert_eq!(m.state, MovementState::Invalidated);
+    let e = run(
+        &released(),
+        Action::CancellationDecision {
+            office: "KZHOR001".into(),
+            accept: true,
+        },
+    )
+    .unwrap_err();
+    assert!(matches!(e, TransitionError::OutOfSequence { .. }));
+}
+
+#[test]
+fn refused_cancellation_keeps_state() {
+    let m = ok(
+        &accepted(),
+        Action::CancellationDecision {
+            office: "KZHOR001".into(),
+            accept: false,
+        },
+    );
+    assert_eq!(m.state, MovementState::Accepted);
+}
+
+#[test]
+fn time_limit_leads_to_enquiry_then_recovery() {
+    let m = released();
+    let early = decide(&m, &Action::TimeLimitExpired, t0() + Duration::days(3), &catalog());
+    assert!(early.is_err());
+    let d = decide(&m, &Action::TimeLimitExpired, t0() + Duration::days(15), &catalog()).unwrap();
+    assert_eq!(d.movement.state, MovementState::UnderEnquiry);
+    let late_arrival = ok(
+        &d.movement,
+        Action::Arrival {
+            office: "GEPTI001".into(),
+        },
+    );
+    assert_eq!(late_arrival.state, MovementState::Arrived);
+    let r = run(
+        &d.movement,
+        Action::OpenRecovery {
+            office: "KZHOR001".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(r.movement.state, MovementState::UnderRecovery);
+    assert_eq!(types(&r), ["Claim", "CC035C"]);
+}
+
+#[test]
+fn incidents_need_text_and_release() {
+    let e = run(
+        &released(),
+        Action::Incident {
+            office: "AZALA001".into(),
+            text: " ".into(),
+        },
+    );
+    assert!(matches!(e, Err(TransitionError::Empty { .. })));
+    let m = ok(
+        &released(),
+        Action::Incident {
+            office: "AZALA001".into(),
+            text: "seal broken, replaced".into(),
+        },
+    );
+    assert_eq!(m.incidents.len(), 1);
+    assert!(run(
+        &accepted(),
+        Action::Incident {
+            office: "AZALA001".into(),
+            text: "x".into()
+        }
+    )
+    .is_err());
+}
+
+#[test]
+fn reservation_failure_sets_guarantee_not_valid() {
+    let d = run(
+        &accepted(),
+        Action::ReservationFailed {
+            office: "KZHOR001".into(),
+            reason: "insufficient".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(d.movement.state, MovementState::GuaranteeNotValid);
+    assert_eq!(types(&d), ["CC055C"]);
+}
+
+#[test]
+fn final_states_refuse_everything() {
+    let written_off = ok(
+        &arrived(),
+        Action::GoodsRelease {
+            office: "GEPTI001".into(),
+        },
+    );
+    for a in [
+        release(),
+        Action::Exit {
+            office: "KZAAU001".into(),
+        },
+        Action::Arrival {
+            office: "GEPTI001".into(),
+        },
+        Action::TimeLimitExpired,
+        Action::CancellationDecision {
+            office: "KZHOR001".into(),
+            accept: true,
+        },
+    ] {
+        assert!(run(&written_off, a).is_err());
+    }
+}

@@ -1,0 +1,161 @@
+//! The movement state machine: from acceptance at the office of departure to write-off.
+//!
+//! [`Movement`] is the projection a use case loads; [`decide`] takes it and an [`Action`] and returns
+//! the [`Decision`]: the new movement and its [`Effect`]s (messages to send, guarantee ledger
+//! operations). Nothing here does IO. The transitions are listed in `docs/lifecycle.md`.
+
+mod control;
+mod decide;
+mod state;
+mod time_limit;
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+pub use control::{ControlResultCode, ControlType};
+pub use decide::{decide, Action, Decision, Effect, TransitionError};
+pub use state::MovementState;
+pub use time_limit::{time_limit_for_arrival, MAX_TRANSIT_DAYS};
+
+/// One guarantee reference of the declaration that the movement uses (CC015C
+/// `Guarantee/GuaranteeReference`): the amount to be covered is reserved on it at release.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GuaranteeUse {
+    /// GRN of the comprehensive guarantee.
+    pub grn: String,
+    /// Amount to be covered, 2 decimals.
+    pub amount: Decimal,
+    /// ISO 4217 currency of the amount.
+    pub currency: String,
+}
+
+/// Where an office's passage happened on the route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PassageKind {
+    /// Goods left a country at an office of exit for transit.
+    Exit,
+    /// Goods entered a country at an office of transit (NCF, CD118C).
+    Entry,
+}
+
+/// A recorded passage at an office on the route.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Passage {
+    /// Office reference number.
+    pub office: String,
+    /// Exit or entry.
+    pub kind: PassageKind,
+    /// When the goods proceeded (UTC).
+    pub at: DateTime<Utc>,
+    /// Whether the office was declared in the CC015C for this role.
+    pub declared: bool,
+}
+
+/// A control result recorded at an office.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ControlRecord {
+    /// Office reference number.
+    pub office: String,
+    /// Where on the route the office acted.
+    pub stage: Stage,
+    /// A1, A2, A3 or B1.
+    pub result: ControlResultCode,
+    /// Documentary, physical, scanning or seals.
+    pub control_type: ControlType,
+    /// When it was recorded (UTC).
+    pub at: DateTime<Utc>,
+}
+
+/// Where on the route an office acts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// Office of departure.
+    Departure,
+    /// Office of exit or of transit, en route.
+    EnRoute,
+    /// Office of destination.
+    Destination,
+}
+
+/// The current state of a movement: the projection of its history that decisions read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Movement {
+    /// State as users see it.
+    pub state: MovementState,
+    /// MRN, once allocated (`None` for a rejected declaration).
+    pub mrn: Option<String>,
+    /// LRN given by the holder.
+    pub lrn: String,
+    /// Identification number (EORI/TIN) of the holder of the transit procedure.
+    pub holder: String,
+    /// Office of departure.
+    pub office_of_departure: String,
+    /// Office of destination (declared).
+    pub office_of_destination: String,
+    /// Offices of transit declared, in order.
+    pub offices_of_transit: Vec<String>,
+    /// Offices of exit for transit declared, in order.
+    pub offices_of_exit: Vec<String>,
+    /// Countries of the itinerary (offices and countries of routing), in first-seen order.
+    pub itinerary: Vec<String>,
+    /// Guarantees used, with the amounts to be covered.
+    pub guarantees: Vec<GuaranteeUse>,
+    /// `limitDate` of the declaration, if any.
+    pub limit_date: Option<chrono::NaiveDate>,
+    /// Control decided at departure and not yet resulted.
+    pub control_pending: Option<ControlType>,
+    /// Control results recorded, in order.
+    pub controls: Vec<ControlRecord>,
+    /// Passages at offices of exit and of transit, in order.
+    pub passages: Vec<Passage>,
+    /// When the movement was released for transit.
+    pub released_at: Option<DateTime<Utc>>,
+    /// Time limit for arrival, set at release.
+    pub time_limit: Option<DateTime<Utc>>,
+    /// Office where arrival was notified.
+    pub arrival_office: Option<String>,
+    /// When arrival was notified.
+    pub arrived_at: Option<DateTime<Utc>>,
+    /// Whether the holder asked for cancellation (CC014C) and the officer has not decided yet.
+    pub cancellation_requested: bool,
+    /// Incidents en route (office, text).
+    pub incidents: Vec<(String, String)>,
+    /// Risk selections run at offices (for officers only; never shown to the holder).
+    #[serde(default)]
+    pub risk: Vec<crate::risk::Selection>,
+}
+
+impl Movement {
+    /// Whether a satisfactory (A1/A2/A3) control result was recorded at departure.
+    pub fn departure_control_satisfactory(&self) -> bool {
+        self.controls
+            .iter()
+            .any(|c| c.stage == Stage::Departure && c.result.is_satisfactory())
+    }
+
+    /// Whether a not-satisfactory (B1) control result was recorded at destination.
+    pub fn destination_discrepancy(&self) -> bool {
+        self.controls
+            .iter()
+            .any(|c| c.stage == Stage::Destination && !c.result.is_satisfactory())
+    }
+
+    /// The set of offices that played a role on this movement (for officer scope checks).
+    pub fn offices(&self) -> BTreeSet<&str> {
+        let mut set: BTreeSet<&str> = BTreeSet::new();
+        set.insert(&self.office_of_departure);
+        set.insert(&self.office_of_destination);
+        set.extend(self.offices_of_transit.iter().map(String::as_str));
+        set.extend(self.offices_of_exit.iter().map(String::as_str));
+        set.extend(self.passages.iter().map(|p| p.office.as_str()));
+        if let Some(a) = &self.arrival_office {
+            set.insert(a);
+        }
+        set
+    }
+}

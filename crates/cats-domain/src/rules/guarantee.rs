@@ -1,0 +1,170 @@
+//! The guarantee: CATS015–CATS021 (rejections) and CATS022 (availability: GuaranteeNotValid).
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+
+use super::{facts, fail, RuleContext, RuleFailure};
+use crate::declaration::Cc015c;
+use crate::ledger::{to_minor, Guarantee};
+
+pub(super) fn check(d: &Cc015c, ctx: &RuleContext, out: &mut Vec<RuleFailure>) {
+    let tir = d.transit_operation.declaration_type == "TIR";
+    let route = facts(d).itinerary;
+    let holder = d
+        .holder_of_the_transit_procedure
+        .identification_number
+        .as_deref()
+        .unwrap_or_default();
+    for (g, guarantee) in d.guarantee.iter().enumerate() {
+        let gp = format!("/CC015C/Guarantee[{}]", g + 1);
+        match (guarantee.guarantee_type.as_str(), tir) {
+            ("1", _) => {
+                if guarantee.guarantee_reference.is_empty() {
+                    fail(
+                        out,
+                        "CATS015",
+                        format!("{gp}/GuaranteeReference"),
+                        "a comprehensive guarantee (type 1) needs a GuaranteeReference with GRN, access code and amount",
+                    );
+                }
+            }
+            ("B", true) => continue,
+            ("B", false) => {
+                fail(
+                    out,
+                    "CATS015",
+                    format!("{gp}/guaranteeType"),
+                    "guarantee type B (TIR) is only allowed with declarationType TIR",
+                );
+                continue;
+            }
+            (other, _) => {
+                fail(
+                    out,
+                    "CATS015",
+                    format!("{gp}/guaranteeType"),
+                    format!("guarantee type {other} is not accepted in CATS: use 1 (comprehensive guarantee) or B (TIR)"),
+                );
+                continue;
+            }
+        }
+        for (r, reference) in guarantee.guarantee_reference.iter().enumerate() {
+            let rp = format!("{gp}/GuaranteeReference[{}]", r + 1);
+            let Some(grn) = reference.grn.as_deref() else {
+                fail(out, "CATS016", format!("{rp}/GRN"), "the GRN of the comprehensive guarantee is required");
+                continue;
+            };
+            let Some(found) = ctx.guarantees.get(grn) else {
+                fail(out, "CATS016", format!("{rp}/GRN"), format!("GRN {grn} is not a guarantee registered in CATS"));
+                continue;
+            };
+            match reference.access_code.as_deref() {
+                Some(code) if found.access_code_matches(code) => {}
+                Some(_) => fail(out, "CATS017", format!("{rp}/accessCode"), format!("the access code does not match GRN {grn}")),
+                None => fail(out, "CATS017", format!("{rp}/accessCode"), format!("the access code of GRN {grn} is required")),
+            }
+            if !found.valid_on(ctx.today) {
+                fail(
+                    out,
+                    "CATS018",
+                    format!("{rp}/GRN"),
+                    format!(
+                        "guarantee {grn} is {} and valid {} to {}; it cannot be used on {}",
+                        found.status.as_str(),
+                        found.valid_from,
+                        found.valid_to,
+                        ctx.today
+                    ),
+                );
+            }
+            let missing: Vec<&str> = route
+                .iter()
+                .filter(|c| !found.countries.contains(c))
+                .map(String::as_str)
+                .collect();
+            if !missing.is_empty() {
+                fail(
+                    out,
+                    "CATS019",
+                    format!("{rp}/GRN"),
+                    format!("guarantee {grn} is not valid in {} on this route", missing.join(", ")),
+                );
+            }
+            if found.holder != holder {
+                fail(
+                    out,
+                    "CATS020",
+                    format!("{rp}/GRN"),
+                    format!("guarantee {grn} covers holder {}, not {holder}", found.holder),
+                );
+            }
+            check_amount(reference.amount_to_be_covered, reference.currency.as_deref(), found, &rp, out);
+        }
+    }
+}
+
+fn check_amount(
+    amount: Option<Decimal>,
+    currency: Option<&str>,
+    found: &Guarantee,
+    rp: &str,
+    out: &mut Vec<RuleFailure>,
+) {
+    match amount {
+        None => fail(out, "CATS021", format!("{rp}/amountToBeCovered"), "the amount to be covered is required"),
+        Some(a) if a <= Decimal::ZERO || a.normalize().scale() > 2 => fail(
+            out,
+            "CATS021",
+            format!("{rp}/amountToBeCovered"),
+            format!("the amount to be covered must be positive with at most 2 decimals, got {a}"),
+        ),
+        Some(_) => {}
+    }
+    match currency {
+        Some(c) if c == found.currency => {}
+        Some(c) => fail(
+            out,
+            "CATS021",
+            format!("{rp}/currency"),
+            format!("the amount is in {c} but guarantee {} is in {}", found.grn, found.currency),
+        ),
+        None => fail(out, "CATS021", format!("{rp}/currency"), "the currency of the amount to be covered is required"),
+    }
+}
+
+/// CATS022: the guarantees whose available amount cannot cover what the declaration asks of them
+/// (amounts per GRN added up). Such a declaration is accepted but goes to `GuaranteeNotValid`
+/// (CC055C) until amended; see `docs/lifecycle.md`.
+pub fn shortfalls(d: &Cc015c, guarantees: &std::collections::HashMap<String, Guarantee>) -> Vec<RuleFailure> {
+    let mut asked: BTreeMap<&str, Decimal> = BTreeMap::new();
+    let mut pointer: BTreeMap<&str, String> = BTreeMap::new();
+    for (g, guarantee) in d.guarantee.iter().enumerate() {
+        for (r, reference) in guarantee.guarantee_reference.iter().enumerate() {
+            if let (Some(grn), Some(amount)) = (reference.grn.as_deref(), reference.amount_to_be_covered) {
+                *asked.entry(grn).or_default() += amount;
+                pointer.entry(grn).or_insert_with(|| {
+                    format!("/CC015C/Guarantee[{}]/GuaranteeReference[{}]/amountToBeCovered", g + 1, r + 1)
+                });
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (grn, amount) in asked {
+        if let Some(found) = guarantees.get(grn) {
+            if to_minor(amount) > found.available_minor() {
+                fail(
+                    &mut out,
+                    "CATS022",
+                    pointer[grn].clone(),
+                    format!(
+                        "guarantee {grn}: {amount} {} to be covered but only {} available",
+                        found.currency,
+                        crate::ledger::from_minor(found.available_minor())
+                    ),
+                );
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,158 @@
+//! SQLite store: one file, WAL mode, migrations embedded from `migrations/sqlite`.
+//!
+//! SQLite has one writer at a time; writes are serialised in-process by a mutex so that a write
+//! transaction never has to upgrade a read lock (which SQLite would refuse with `SQLITE_BUSY`).
+
+mod ledger;
+mod movements;
+mod parties;
+mod reference;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::SqlitePool;
+use tokio::sync::Mutex;
+
+use cats_app::store::StoreError;
+
+/// The SQLite implementation of the store.
+pub struct SqliteStore {
+    pool: SqlitePool,
+    write: Mutex<()>,
+}
+
+pub(crate) fn backend(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Backend(e.to_string())
+}
+
+impl SqliteStore {
+    /// Open (creating if missing) the database file `path` and apply pending migrations.
+    ///
+    /// Errors: the file cannot be created or opened, or a migration fails.
+    pub async fn open(path: &Path) -> Result<Self, StoreError> {
+        let url = format!("sqlite://{}", path.display());
+        let options = SqliteConnectOptions::from_str(&url)
+            .map_err(backend)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(30));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await
+            .map_err(backend)?;
+        sqlx::migrate!("./migrations/sqlite")
+            .run(&pool)
+            .await
+            .map_err(backend)?;
+        Ok(Self {
+            pool,
+            write: Mutex::new(()),
+        })
+    }
+
+    /// Close the pool, checkpointing the WAL.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+mod store_impl {
+    use async_trait::async_trait;
+    use chrono::{DateTime, Utc};
+    use uuid::Uuid;
+
+    use cats_app::auth::User;
+    use cats_app::store::{
+        AuditEntry, Change, MovementFilter, MovementRecord, Party, Reservation, Store, StoreError,
+        StoredMessage,
+    };
+    use cats_domain::ledger::Guarantee;
+    use cats_domain::reference::Catalog;
+
+    use super::SqliteStore;
+
+    #[async_trait]
+    impl Store for SqliteStore {
+        async fn save_catalog(&self, catalog: &Catalog) -> Result<(), StoreError> {
+            self.save_catalog_impl(catalog).await
+        }
+        async fn load_catalog(&self) -> Result<Catalog, StoreError> {
+            self.load_catalog_impl().await
+        }
+        async fn save_party(&self, party: &Party) -> Result<(), StoreError> {
+            self.save_party_impl(party).await
+        }
+        async fn party(&self, id: &str) -> Result<Option<Party>, StoreError> {
+            self.party_impl(id).await
+        }
+        async fn save_user(&self, user: &User) -> Result<(), StoreError> {
+            self.save_user_impl(user).await
+        }
+        async fn user(&self, username: &str) -> Result<Option<User>, StoreError> {
+            self.user_impl(username).await
+        }
+        async fn add_token(
+            &self,
+            username: &str,
+            token_hash: &str,
+            at: DateTime<Utc>,
+        ) -> Result<(), StoreError> {
+            self.add_token_impl(username, token_hash, at).await
+        }
+        async fn user_by_token(&self, token_hash: &str) -> Result<Option<User>, StoreError> {
+            self.user_by_token_impl(token_hash).await
+        }
+        async fn save_guarantee(&self, g: &Guarantee) -> Result<(), StoreError> {
+            self.save_guarantee_impl(g).await
+        }
+        async fn guarantee(&self, grn: &str) -> Result<Option<Guarantee>, StoreError> {
+            self.guarantee_impl(grn).await
+        }
+        async fn reservations(&self, grn: &str) -> Result<Vec<Reservation>, StoreError> {
+            self.reservations_impl(grn).await
+        }
+        async fn next_mrn_serial(&self, office: &str, year: i32) -> Result<u64, StoreError> {
+            self.next_mrn_serial_impl(office, year).await
+        }
+        async fn lrn_in_use(&self, holder: &str, lrn: &str) -> Result<bool, StoreError> {
+            self.lrn_in_use_impl(holder, lrn).await
+        }
+        async fn movement(&self, id: Uuid) -> Result<Option<MovementRecord>, StoreError> {
+            self.movement_impl(id).await
+        }
+        async fn movement_by_mrn(&self, mrn: &str) -> Result<Option<MovementRecord>, StoreError> {
+            self.movement_by_mrn_impl(mrn).await
+        }
+        async fn movements(
+            &self,
+            filter: &MovementFilter,
+        ) -> Result<(Vec<MovementRecord>, u64), StoreError> {
+            self.movements_impl(filter).await
+        }
+        async fn overdue(&self, now: DateTime<Utc>) -> Result<Vec<Uuid>, StoreError> {
+            self.overdue_impl(now).await
+        }
+        async fn messages(&self, movement_id: Uuid) -> Result<Vec<StoredMessage>, StoreError> {
+            self.messages_impl(movement_id).await
+        }
+        async fn commit(&self, change: Change) -> Result<(), StoreError> {
+            self.commit_impl(change).await
+        }
+        async fn audit(&self, entries: &[AuditEntry]) -> Result<(), StoreError> {
+            self.audit_impl(entries).await
+        }
+        async fn audit_log(
+            &self,
+            movement_id: Option<Uuid>,
+            limit: u32,
+        ) -> Result<Vec<AuditEntry>, StoreError> {
+            self.audit_log_impl(movement_id, limit).await
+        }
+    }
+}
