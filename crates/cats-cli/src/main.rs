@@ -1,1 +1,135 @@
-fn main() {}
+//! `cats`: the CATS/ICE node and its tools.
+//!
+//! * `cats serve [--data-dir ./cats-data] [--listen 127.0.0.1:8080]`: run the node (demo data
+//!   seeded on first start).
+//! * `cats migrate`: create or migrate the database.
+//! * `cats token issue USERNAME`: print a new API token for a user.
+//! * `cats reference import --offices ZIP --hs CSV --unlocode CSV…`: load official lists.
+//! * `cats replay FILE [--json]`: drive recorded movements through a node and report.
+
+mod import;
+mod node;
+mod replay;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use chrono::Utc;
+use clap::{Args, Parser, Subcommand};
+
+use cats_app::{act, tokens, Actor};
+use cats_domain::risk::RiskPolicy;
+
+/// CATS/ICE: CAREC Advanced Transit System node.
+#[derive(Debug, Parser)]
+#[command(name = "cats", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Args, Clone)]
+struct DataDir {
+    /// Data directory holding the SQLite database.
+    #[arg(long, env = "CATS_DATA_DIR", default_value = "./cats-data")]
+    data_dir: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the node: HTTP API on --listen; demo data seeded on first start.
+    Serve {
+        #[command(flatten)]
+        data: DataDir,
+        /// Address to listen on.
+        #[arg(long, env = "CATS_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// Seconds between checks of the time limit for arrival.
+        #[arg(long, default_value_t = 60)]
+        time_limit_check_secs: u64,
+    },
+    /// Create or migrate the database, then exit.
+    Migrate {
+        #[command(flatten)]
+        data: DataDir,
+    },
+    /// API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Reference data.
+    Reference {
+        #[command(subcommand)]
+        command: ReferenceCommand,
+    },
+    /// Replay recorded movements (JSON Lines) through a node and report final states and KPIs.
+    Replay(replay::ReplayArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum TokenCommand {
+    /// Print a new API token for USERNAME.
+    Issue {
+        /// User name, e.g. silkway or officer.kz.
+        username: String,
+        #[command(flatten)]
+        data: DataDir,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ReferenceCommand {
+    /// Import official lists into the node's reference data.
+    Import(import::ImportArgs),
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("CATS_LOG").unwrap_or_else(|_| "info".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Serve { data, listen, time_limit_check_secs } => serve(data, listen, time_limit_check_secs).await,
+        Command::Migrate { data } => {
+            let node = node::open(&data.data_dir, RiskPolicy::default()).await?;
+            println!("database ready in {}", node.data_dir.display());
+            Ok(())
+        }
+        Command::Token { command: TokenCommand::Issue { username, data } } => {
+            let node = node::open(&data.data_dir, RiskPolicy::default()).await?;
+            let token = tokens::issue(&node.app, &Actor::System("cli".into()), &username, Utc::now()).await?;
+            println!("{token}");
+            Ok(())
+        }
+        Command::Reference { command: ReferenceCommand::Import(args) } => import::run(args).await,
+        Command::Replay(args) => replay::run(args).await,
+    }
+}
+
+async fn serve(data: DataDir, listen: SocketAddr, check_secs: u64) -> anyhow::Result<()> {
+    let node = node::open(&data.data_dir, RiskPolicy::default()).await?;
+    if node.seeded {
+        let path = node::write_demo_tokens(&node).await?;
+        eprintln!("first start: demo data seeded; demo users' API tokens written to {}", path.display());
+    }
+    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
+    eprintln!("CATS node listening on http://{} (data in {})", listener.local_addr()?, node.data_dir.display());
+    let app = node.app.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(check_secs.max(1)));
+        loop {
+            tick.tick().await;
+            match act::check_time_limits(&app, Utc::now()).await {
+                Ok(moved) if !moved.is_empty() => tracing::info!(count = moved.len(), "movements past their time limit moved to UnderEnquiry"),
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "time-limit check failed"),
+            }
+        }
+    });
+    cats_web::serve(node.app, listener).await?;
+    Ok(())
+}

@@ -1,0 +1,127 @@
+//! Opening a node: the data directory, the SQLite store, and the demo data seeded on first start.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::Context;
+use chrono::Utc;
+
+use cats_app::auth::{Role, User};
+use cats_app::store::{Party, Store};
+use cats_app::{tokens, Actor, App};
+use cats_domain::ledger::{hash_access_code, Guarantee, GuaranteeStatus};
+use cats_domain::risk::RiskPolicy;
+use cats_reference::{DemoData, PartyKind, UserRole};
+use cats_store::SqliteStore;
+
+/// File name of the SQLite database in the data directory.
+pub const DB_FILE: &str = "cats.db";
+
+/// File in the data directory where the demo users' tokens are written on first start.
+pub const DEMO_TOKENS_FILE: &str = "demo-tokens.txt";
+
+/// An open node.
+pub struct Node {
+    /// The application.
+    pub app: App,
+    /// The data directory.
+    pub data_dir: PathBuf,
+    /// Whether the demo data was seeded by this open (first start).
+    pub seeded: bool,
+}
+
+/// Open the node in `data_dir` (created if missing), migrating the database; seed the shipped
+/// reference data and the demo data when the database has no offices yet.
+pub async fn open(data_dir: &Path, risk: RiskPolicy) -> anyhow::Result<Node> {
+    std::fs::create_dir_all(data_dir).with_context(|| format!("creating data directory {}", data_dir.display()))?;
+    let store = SqliteStore::open(&data_dir.join(DB_FILE))
+        .await
+        .with_context(|| format!("opening the database in {}", data_dir.display()))?;
+    let store: Arc<dyn Store> = Arc::new(store);
+    let empty = store.load_catalog().await?.offices.is_empty();
+    if empty {
+        let catalog = cats_reference::shipped_catalog()?;
+        store.save_catalog(&catalog).await?;
+        seed_demo(store.as_ref(), &cats_reference::demo_data()?).await?;
+    }
+    let app = App::new(store, risk).await?;
+    Ok(Node { app, data_dir: data_dir.to_path_buf(), seeded: empty })
+}
+
+/// Store the demo parties, users and guarantees.
+pub async fn seed_demo(store: &dyn Store, demo: &DemoData) -> anyhow::Result<()> {
+    for p in &demo.parties {
+        store
+            .save_party(&Party {
+                identification_number: p.identification_number.clone(),
+                name: p.name.clone(),
+                kind: match p.kind {
+                    PartyKind::Trader => "trader",
+                    PartyKind::Insurer => "insurer",
+                }
+                .into(),
+                status: p.status.clone(),
+                country: p.country.clone(),
+                active: true,
+            })
+            .await?;
+    }
+    let party_id = |key: &Option<String>| -> Option<String> {
+        key.as_ref().and_then(|k| demo.party(k)).map(|p| p.identification_number.clone())
+    };
+    for u in &demo.users {
+        store
+            .save_user(&User {
+                username: u.username.clone(),
+                role: match u.role {
+                    UserRole::Trader => Role::Trader,
+                    UserRole::Insurer => Role::Insurer,
+                    UserRole::Officer => Role::Officer,
+                    UserRole::Admin => Role::Admin,
+                },
+                party: party_id(&u.party),
+                office_country: u.offices_country.clone(),
+            })
+            .await?;
+    }
+    for g in &demo.guarantees {
+        let holder = demo.party(&g.holder).context("demo guarantee holder")?;
+        let insurer = demo.party(&g.insurer).context("demo guarantee insurer")?;
+        store
+            .save_guarantee(&Guarantee {
+                grn: g.grn.clone(),
+                holder: holder.identification_number.clone(),
+                insurer: insurer.identification_number.clone(),
+                reference_amount: g.reference_amount,
+                currency: g.currency.clone(),
+                valid_from: g.valid_from,
+                valid_to: g.valid_to,
+                countries: g.countries.clone(),
+                status: GuaranteeStatus::Active,
+                access_code_hash: hash_access_code(&g.grn, &g.access_code),
+                running_total_minor: 0,
+            })
+            .await?;
+    }
+    Ok(())
+}
+
+/// Issue a token for every demo user and write them, one `username token` per line, to
+/// `DATA_DIR/demo-tokens.txt`. For the demo only: real users get tokens with `cats token issue`.
+pub async fn write_demo_tokens(node: &Node) -> anyhow::Result<PathBuf> {
+    let demo = cats_reference::demo_data()?;
+    let actor = Actor::System("demo-seed".into());
+    let mut lines = String::new();
+    for u in &demo.users {
+        let token = tokens::issue(&node.app, &actor, &u.username, Utc::now()).await?;
+        lines.push_str(&format!("{} {}\n", u.username, token));
+    }
+    let path = node.data_dir.join(DEMO_TOKENS_FILE);
+    std::fs::write(&path, lines).with_context(|| format!("writing {}", path.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(path)
+}

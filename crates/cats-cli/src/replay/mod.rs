@@ -1,0 +1,109 @@
+//! `cats replay FILE`: the parallel-test replay of recorded movements (issue 2, item 12).
+
+mod engine;
+mod file;
+mod kpi;
+
+pub use engine::{replay, Outcome};
+pub use file::parse;
+pub use kpi::{compute, Kpi};
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::Args;
+use serde_json::json;
+
+use cats_domain::risk::RiskPolicy;
+
+use crate::node;
+
+/// Arguments of `cats replay`.
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// JSON Lines file of recorded movements.
+    file: PathBuf,
+    /// Data directory of the node to replay into; by default a fresh temporary node with the demo data.
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
+    /// Print one JSON document instead of text.
+    #[arg(long)]
+    json: bool,
+    /// Seed of CATS's random risk selection (logged in every selection).
+    #[arg(long, default_value_t = RiskPolicy::default().seed)]
+    seed: u64,
+}
+
+/// Run a replay and print the report. Exits non-zero when a movement did not end as expected.
+pub async fn run(args: ReplayArgs) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
+    let lines = parse(&text)?;
+    let temp;
+    let data_dir = match &args.data_dir {
+        Some(d) => d.clone(),
+        None => {
+            temp = tempfile::tempdir()?;
+            temp.path().to_path_buf()
+        }
+    };
+    let risk = RiskPolicy { seed: args.seed, ..RiskPolicy::default() };
+    let node = node::open(&data_dir, risk).await?;
+    let steps: u64 = lines.iter().map(|l| 1 + l.events.len() as u64).sum();
+    let bar = indicatif::ProgressBar::new(steps);
+    bar.set_style(indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} steps {msg}").expect("template"));
+    let outcomes = replay(&node.app, &lines, || bar.inc(1)).await?;
+    bar.finish_and_clear();
+    let kpi = compute(&node.app, &outcomes).await?;
+    if args.json {
+        let movements: Vec<_> = outcomes
+            .iter()
+            .map(|o| json!({ "lrn": o.lrn, "mrn": o.mrn, "state": o.state, "expected": o.expected, "ok": o.ok(), "notes": o.notes }))
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&json!({ "movements": movements, "kpi": kpi }))?);
+    } else {
+        print_text(&outcomes, &kpi);
+    }
+    if kpi.as_expected != kpi.movements {
+        std::process::exit(1);
+    }
+    Ok(())
+}
+
+fn print_text(outcomes: &[Outcome], kpi: &Kpi) {
+    println!("{:<24} {:<20} {:<20} {:<20} ok", "LRN", "MRN", "final", "expected");
+    for o in outcomes {
+        println!(
+            "{:<24} {:<20} {:<20} {:<20} {}",
+            o.lrn,
+            o.mrn.as_deref().unwrap_or("-"),
+            o.state,
+            o.expected.as_deref().unwrap_or("-"),
+            if o.ok() { "ok" } else { "NOT OK" }
+        );
+        if !o.ok() {
+            for n in &o.notes {
+                println!("    {n}");
+            }
+        }
+    }
+    println!();
+    println!("movements: {}, ended as expected: {}", kpi.movements, kpi.as_expected);
+    println!(
+        "transit procedure adherence rate: {:.1}% ({} of {} released arrived within the time limit)",
+        kpi.adherence_rate * 100.0,
+        kpi.arrived_in_time,
+        kpi.released
+    );
+    println!(
+        "controls recorded: {}; CATS's risk selection would have selected {} of them; CATS selections in all: {}",
+        kpi.controls_recorded, kpi.controls_cats_would_select, kpi.cats_selections
+    );
+    println!("mean transit time per route (release to arrival):");
+    for r in &kpi.transit_times {
+        println!("  {:<22} {:>4} movements  {:>7.1} h ({:.1} days)", r.route, r.movements, r.mean_hours, r.mean_hours / 24.0);
+    }
+    println!("guarantee exposure at the end:");
+    for e in &kpi.guarantee_exposure {
+        println!("  {}  {} of {} {}", e.grn, e.exposure, e.reference_amount, e.currency);
+    }
+}

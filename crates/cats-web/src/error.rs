@@ -1,0 +1,48 @@
+//! Errors as HTTP answers: a status and a JSON body `{"code", "message", "errors"?}`.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use cats_app::AppError;
+use serde_json::json;
+
+/// An API error: what went wrong, in JSON, with the right status.
+#[derive(Debug)]
+pub struct ApiError(pub StatusCode, pub serde_json::Value);
+
+impl ApiError {
+    /// A plain error with a code and a message.
+    pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
+        Self(status, json!({ "code": code, "message": message.into() }))
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        let message = e.to_string();
+        match e {
+            AppError::Malformed { message_type, errors } => Self(
+                StatusCode::BAD_REQUEST,
+                json!({ "code": "SCHEMA_VALIDATION", "message": format!("the body is not a well-formed {message_type}"), "errors": errors }),
+            ),
+            AppError::Invalid(_) => Self::new(StatusCode::BAD_REQUEST, "BAD_REQUEST", message),
+            AppError::Forbidden(_) => Self::new(StatusCode::FORBIDDEN, "FORBIDDEN", message),
+            AppError::NotFound(_) => Self::new(StatusCode::NOT_FOUND, "NOT_FOUND", message),
+            AppError::Transition(t) => Self(
+                StatusCode::CONFLICT,
+                json!({ "code": "CONFLICT", "message": message, "errorCode": t.error_code() }),
+            ),
+            AppError::Busy => Self::new(StatusCode::CONFLICT, "BUSY", message),
+            AppError::Store(s) => {
+                tracing::error!(error = %s, "store failure");
+                Self::new(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL_SERVER_ERROR", "the node could not complete the request; it was not applied")
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.0, Json(self.1)).into_response()
+    }
+}

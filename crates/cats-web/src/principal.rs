@@ -1,0 +1,44 @@
+//! The signed-in user, from `Authorization: Bearer TOKEN`.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use cats_app::auth::User;
+use cats_app::{Actor, App};
+
+use crate::error::ApiError;
+
+/// The user behind the request's bearer token. Missing or unknown tokens answer `401`.
+#[derive(Debug, Clone)]
+pub struct Principal(pub User);
+
+impl Principal {
+    /// The actor for use cases.
+    pub fn actor(&self) -> Actor {
+        Actor::User(self.0.clone())
+    }
+}
+
+impl FromRequestParts<App> for Principal {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        let unauthorized = || {
+            ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "UNAUTHORIZED",
+                "send Authorization: Bearer TOKEN; issue a token with `cats token issue USERNAME`",
+            )
+        };
+        let header = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .ok_or_else(unauthorized)?;
+        let token = header.strip_prefix("Bearer ").ok_or_else(unauthorized)?.trim();
+        match cats_app::tokens::authenticate(app, token).await? {
+            Some(user) => Ok(Principal(user)),
+            None => Err(unauthorized()),
+        }
+    }
+}
