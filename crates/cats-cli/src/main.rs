@@ -7,9 +7,7 @@
 //! * `cats reference import --offices ZIP --hs CSV --unlocode CSV…`: load official lists.
 //! * `cats replay FILE [--json]`: drive recorded movements through a node and report.
 
-mod import;
-mod node;
-mod replay;
+use cats_cli::{import, node, replay};
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

@@ -1,0 +1,7 @@
+//! The `cats` binary's library: opening a node with its demo data, importing reference lists, and
+//! the replay of recorded movements. `src/main.rs` is the command line over it; the integration
+//! tests drive the same functions.
+
+pub mod import;
+pub mod node;
+pub mod replay;

@@ -1,0 +1,8 @@
+//! Integration tests of the whole node: a real SQLite file in a temporary directory, the real HTTP
+//! server on 127.0.0.1 with a free port, and the replay.
+
+mod api;
+mod common;
+mod concurrency;
+mod lifecycle;
+mod replay;

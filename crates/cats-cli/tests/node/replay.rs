@@ -1,0 +1,78 @@
+//! `cats replay`: the shipped corridor data, and a small file written against the demo data.
+
+use std::path::Path;
+
+use cats_domain::risk::RiskPolicy;
+
+async fn replay_text(text: &str) -> (Vec<cats_cli::replay::Outcome>, cats_cli::replay::Kpi) {
+    let dir = tempfile::tempdir().unwrap();
+    let node = cats_cli::node::open(dir.path(), RiskPolicy::default()).await.unwrap();
+    let lines = cats_cli::replay::parse(text).unwrap();
+    let outcomes = cats_cli::replay::replay(&node.app, &lines, || {}).await.unwrap();
+    let kpi = cats_cli::replay::compute(&node.app, &outcomes).await.unwrap();
+    (outcomes, kpi)
+}
+
+fn line(lrn: &str, events: serde_json::Value, until: &str, expect: &str) -> String {
+    let xml = crate::common::corridor(lrn);
+    serde_json::json!({ "declaration": xml, "events": events, "until": until, "expect": { "state": expect } }).to_string()
+}
+
+#[tokio::test]
+async fn a_hand_written_file_ends_as_expected() {
+    use serde_json::json;
+    // The fixture is prepared 2025-03-10T09:30:00 (lodging time); limitDate 2025-03-24.
+    let lines = [
+        line("R-OK", json!([
+            {"at": "2025-03-10T12:00:00Z", "office": "KZHOR001", "action": "release"},
+            {"at": "2025-03-11T08:00:00Z", "office": "KZAAU001", "action": "exit"},
+            {"at": "2025-03-12T08:00:00Z", "office": "AZALA001", "action": "entry"},
+            {"at": "2025-03-12T09:00:00Z", "office": "AZALA001", "action": "control", "result": "A1", "type": "scanning"},
+            {"at": "2025-03-13T08:00:00Z", "office": "AZQAZ001", "action": "exit"},
+            {"at": "2025-03-13T10:00:00Z", "office": "GERBR001", "action": "entry"},
+            {"at": "2025-03-13T14:00:00Z", "office": "GERBR001", "action": "incident", "text": "seal 2 replaced after inspection"},
+            {"at": "2025-03-14T08:00:00Z", "office": "GEPTI001", "action": "arrival"},
+            {"at": "2025-03-14T10:00:00Z", "office": "GEPTI001", "action": "goods_release"}
+        ]), "2025-03-20T00:00:00Z", "WrittenOff"),
+        line("R-B1", json!([{"at": "2025-03-10T11:00:00Z", "office": "KZHOR001", "action": "control", "result": "B1"}]), "2025-03-20T00:00:00Z", "NotReleased"),
+        line("R-CANCEL", json!([{"at": "2025-03-10T11:00:00Z", "office": "KZHOR001", "action": "cancel"}]), "2025-03-20T00:00:00Z", "Invalidated"),
+        line("R-LATE", json!([
+            {"at": "2025-03-10T12:00:00Z", "office": "KZHOR001", "action": "release"},
+            {"at": "2025-03-11T08:00:00Z", "office": "KZAAU001", "action": "exit"}
+        ]), "2025-05-01T00:00:00Z", "UnderEnquiry"),
+        line("R-EARLY", json!([{"at": "2025-03-10T12:00:00Z", "office": "KZHOR001", "action": "release"}]), "2025-03-15T00:00:00Z", "ReleasedForTransit"),
+        line("R-DISC", json!([
+            {"at": "2025-03-10T12:00:00Z", "office": "KZHOR001", "action": "release"},
+            {"at": "2025-03-14T08:00:00Z", "office": "GEPTI001", "action": "arrival"},
+            {"at": "2025-03-14T09:00:00Z", "office": "GEPTI001", "action": "control", "result": "B1", "type": "physical"},
+            {"at": "2025-03-14T10:00:00Z", "office": "GEPTI001", "action": "goods_release"}
+        ]), "2025-03-20T00:00:00Z", "Discrepancies"),
+        line("R-SEQ", json!([{"at": "2025-03-10T12:00:00Z", "office": "GEPTI001", "action": "arrival"}]), "2025-03-20T00:00:00Z", "Accepted"),
+        serde_json::json!({ "declaration": crate::common::corridor("R-REJ").replace("GEPTI001", "GERBR001"), "events": [], "expect": {"state": "Rejected"} }).to_string(),
+        serde_json::json!({ "declaration": "<not-a-declaration/>", "events": [], "expect": {"state": "Rejected"} }).to_string(),
+    ]
+    .join("\n");
+    let (outcomes, kpi) = replay_text(&lines).await;
+    for o in &outcomes {
+        assert!(o.ok(), "{} ended {} expected {:?}: {:?}", o.lrn, o.state, o.expected, o.notes);
+    }
+    assert_eq!(kpi.as_expected, 9);
+    assert_eq!(kpi.released, 4);
+    assert_eq!(kpi.arrived_in_time, 2);
+    assert_eq!(kpi.controls_recorded, 3);
+    assert!(outcomes.iter().find(|o| o.lrn == "R-SEQ").unwrap().notes.iter().any(|n| n.contains("refused")));
+}
+
+#[tokio::test]
+async fn the_shipped_corridor_data_ends_as_expected() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/replay/middle-corridor.jsonl");
+    let text = std::fs::read_to_string(&path).expect("data/replay/middle-corridor.jsonl is shipped");
+    let (outcomes, kpi) = replay_text(&text).await;
+    assert!(outcomes.len() >= 300, "{} movements", outcomes.len());
+    let wrong: Vec<_> = outcomes.iter().filter(|o| !o.ok()).map(|o| format!("{} {} expected {:?}: {:?}", o.lrn, o.state, o.expected, o.notes)).collect();
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    assert_eq!(kpi.as_expected, outcomes.len());
+    for state in ["WrittenOff", "Rejected", "NotReleased", "Invalidated", "UnderEnquiry", "Discrepancies", "GuaranteeNotValid"] {
+        assert!(outcomes.iter().any(|o| o.state == state), "no movement ends {state}");
+    }
+}
