@@ -39,21 +39,32 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<()> {
         let offices = cats_reference::import_customs_office_list(path)?;
         let n = offices.len();
         let counts = cats_reference::merge_offices(&mut catalog, offices);
-        spinner.println(format!("customs offices: {n} read, {} added, {} kept (demo offices win)", counts.added, counts.kept_existing));
+        spinner.println(format!(
+            "customs offices: {n} read, {} added, {} kept (demo offices win)",
+            counts.added, counts.kept_existing
+        ));
     }
     if let Some(path) = &args.hs {
         spinner.set_message(format!("reading {}", path.display()));
         let entries = cats_reference::import_hs_csv(path)?;
         let n = entries.len();
         let counts = cats_reference::merge_hs(&mut catalog, entries);
-        spinner.println(format!("HS entries: {n} read, {} added, {} kept", counts.added, counts.kept_existing));
+        spinner.println(format!(
+            "HS entries: {n} read, {} added, {} kept",
+            counts.added, counts.kept_existing
+        ));
     }
     for path in &args.unlocode {
         spinner.set_message(format!("reading {}", path.display()));
         let locations = cats_reference::import_unlocode_csv(path)?;
         let n = locations.len();
         let counts = cats_reference::merge_locations(&mut catalog, locations);
-        spinner.println(format!("UN/LOCODE {}: {n} read, {} added, {} kept", path.display(), counts.added, counts.kept_existing));
+        spinner.println(format!(
+            "UN/LOCODE {}: {n} read, {} added, {} kept",
+            path.display(),
+            counts.added,
+            counts.kept_existing
+        ));
     }
     spinner.set_message("saving");
     node.app.store().save_catalog(&catalog).await?;

@@ -86,24 +86,41 @@ enum ReferenceCommand {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("CATS_LOG").unwrap_or_else(|_| "info".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("CATS_LOG")
+                .unwrap_or_else(|_| "info".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
     match cli.command {
-        Command::Serve { data, listen, time_limit_check_secs } => serve(data, listen, time_limit_check_secs).await,
+        Command::Serve {
+            data,
+            listen,
+            time_limit_check_secs,
+        } => serve(data, listen, time_limit_check_secs).await,
         Command::Migrate { data } => {
             let node = node::open(&data.data_dir, RiskPolicy::default()).await?;
             println!("database ready in {}", node.data_dir.display());
             Ok(())
         }
-        Command::Token { command: TokenCommand::Issue { username, data } } => {
+        Command::Token {
+            command: TokenCommand::Issue { username, data },
+        } => {
             let node = node::open(&data.data_dir, RiskPolicy::default()).await?;
-            let token = tokens::issue(&node.app, &Actor::System("cli".into()), &username, Utc::now()).await?;
+            let token = tokens::issue(
+                &node.app,
+                &Actor::System("cli".into()),
+                &username,
+                Utc::now(),
+            )
+            .await?;
             println!("{token}");
             Ok(())
         }
-        Command::Reference { command: ReferenceCommand::Import(args) } => import::run(args).await,
+        Command::Reference {
+            command: ReferenceCommand::Import(args),
+        } => import::run(args).await,
         Command::Replay(args) => replay::run(args).await,
     }
 }
@@ -112,17 +129,29 @@ async fn serve(data: DataDir, listen: SocketAddr, check_secs: u64) -> anyhow::Re
     let node = node::open(&data.data_dir, RiskPolicy::default()).await?;
     if node.seeded {
         let path = node::write_demo_tokens(&node).await?;
-        eprintln!("first start: demo data seeded; demo users' API tokens written to {}", path.display());
+        eprintln!(
+            "first start: demo data seeded; demo users' API tokens written to {}",
+            path.display()
+        );
     }
-    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
-    eprintln!("CATS node listening on http://{} (data in {})", listener.local_addr()?, node.data_dir.display());
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("listening on {listen}"))?;
+    eprintln!(
+        "CATS node listening on http://{} (data in {})",
+        listener.local_addr()?,
+        node.data_dir.display()
+    );
     let app = node.app.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(check_secs.max(1)));
         loop {
             tick.tick().await;
             match act::check_time_limits(&app, Utc::now()).await {
-                Ok(moved) if !moved.is_empty() => tracing::info!(count = moved.len(), "movements past their time limit moved to UnderEnquiry"),
+                Ok(moved) if !moved.is_empty() => tracing::info!(
+                    count = moved.len(),
+                    "movements past their time limit moved to UnderEnquiry"
+                ),
                 Ok(_) => {}
                 Err(e) => tracing::error!(error = %e, "time-limit check failed"),
             }

@@ -33,7 +33,8 @@ pub struct Node {
 /// Open the node in `data_dir` (created if missing), migrating the database; seed the shipped
 /// reference data and the demo data when the database has no offices yet.
 pub async fn open(data_dir: &Path, risk: RiskPolicy) -> anyhow::Result<Node> {
-    std::fs::create_dir_all(data_dir).with_context(|| format!("creating data directory {}", data_dir.display()))?;
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("creating data directory {}", data_dir.display()))?;
     let store = SqliteStore::open(&data_dir.join(DB_FILE))
         .await
         .with_context(|| format!("opening the database in {}", data_dir.display()))?;
@@ -45,7 +46,11 @@ pub async fn open(data_dir: &Path, risk: RiskPolicy) -> anyhow::Result<Node> {
         seed_demo(store.as_ref(), &cats_reference::demo_data()?).await?;
     }
     let app = App::new(store, risk).await?;
-    Ok(Node { app, data_dir: data_dir.to_path_buf(), seeded: empty })
+    Ok(Node {
+        app,
+        data_dir: data_dir.to_path_buf(),
+        seeded: empty,
+    })
 }
 
 /// Store the demo parties, users and guarantees.
@@ -67,7 +72,9 @@ pub async fn seed_demo(store: &dyn Store, demo: &DemoData) -> anyhow::Result<()>
             .await?;
     }
     let party_id = |key: &Option<String>| -> Option<String> {
-        key.as_ref().and_then(|k| demo.party(k)).map(|p| p.identification_number.clone())
+        key.as_ref()
+            .and_then(|k| demo.party(k))
+            .map(|p| p.identification_number.clone())
     };
     for u in &demo.users {
         store

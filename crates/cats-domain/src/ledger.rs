@@ -122,10 +122,15 @@ pub fn hash_access_code(grn: &str, code: &str) -> String {
 }
 
 /// A decimal amount (2 decimals at most) in minor units (cents). Extra decimals are rounded
-/// half-up; callers validate the scale first (NCTS `n..16,2`).
+/// half away from zero; amounts too large for `i64` saturate at `i64::MAX` (never fits a
+/// guarantee). Callers validate the scale first (NCTS `n..16,2`).
 pub fn to_minor(amount: Decimal) -> i64 {
-    let cents = (amount * Decimal::ONE_HUNDRED).round();
-    i64::try_from(cents).unwrap_or(i64::MAX)
+    let cents = amount
+        .checked_mul(Decimal::ONE_HUNDRED)
+        .map(|c| c.round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero));
+    cents
+        .and_then(|c| i64::try_from(c).ok())
+        .unwrap_or(i64::MAX)
 }
 
 /// Minor units (cents) back to a decimal amount with 2 decimals.

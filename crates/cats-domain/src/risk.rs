@@ -192,7 +192,16 @@ mod tests {
         let catalog = Catalog::default();
         let n = 10_000;
         let hits = (0..n)
-            .filter(|i| select(&policy, &catalog, "KZHOR001", &format!("M{i}"), &facts(&[], &[])).selected)
+            .filter(|i| {
+                select(
+                    &policy,
+                    &catalog,
+                    "KZHOR001",
+                    &format!("M{i}"),
+                    &facts(&[], &[]),
+                )
+                .selected
+            })
             .count();
         let share = hits as f64 / n as f64;
         assert!((share - 0.1).abs() < 0.01, "share {share}");

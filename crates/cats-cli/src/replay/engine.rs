@@ -55,7 +55,12 @@ enum Step {
 }
 
 /// Move the movement to `UnderEnquiry` if its time limit passed before `now`.
-async fn expire_if_overdue(app: &App, actor: &Actor, id: Uuid, now: DateTime<Utc>) -> Result<(), AppError> {
+async fn expire_if_overdue(
+    app: &App,
+    actor: &Actor,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
     let record = act::load_visible(app, actor, id).await?;
     let m = &record.movement;
     if m.state == MovementState::ReleasedForTransit && m.time_limit.is_some_and(|t| now > t) {
@@ -65,11 +70,19 @@ async fn expire_if_overdue(app: &App, actor: &Actor, id: Uuid, now: DateTime<Utc
 }
 
 /// Replay `lines` through `app`; `tick` is called after each step (for a progress bar).
-pub async fn replay(app: &App, lines: &[Line], mut tick: impl FnMut()) -> anyhow::Result<Vec<Outcome>> {
+pub async fn replay(
+    app: &App,
+    lines: &[Line],
+    mut tick: impl FnMut(),
+) -> anyhow::Result<Vec<Outcome>> {
     let actor = Actor::System("replay".into());
     let mut outcomes: Vec<Outcome> = lines
         .iter()
-        .map(|l| Outcome { expected: l.expect.state.clone(), lrn: "?".into(), ..Outcome::default() })
+        .map(|l| Outcome {
+            expected: l.expect.state.clone(),
+            lrn: "?".into(),
+            ..Outcome::default()
+        })
         .collect();
     let mut schedule: Vec<(DateTime<Utc>, usize, usize, Step)> = Vec::new();
     for (i, line) in lines.iter().enumerate() {
@@ -79,14 +92,21 @@ pub async fn replay(app: &App, lines: &[Line], mut tick: impl FnMut()) -> anyhow
                 outcomes[i].state = MovementState::Rejected.as_str().into();
                 outcomes[i].notes.push(format!("not lodged: {e}"));
                 if let AppError::Malformed { errors, .. } = e {
-                    outcomes[i].notes.extend(errors.iter().take(5).map(|x| format!("{}: {}", x.pointer, x.reason)));
+                    outcomes[i].notes.extend(
+                        errors
+                            .iter()
+                            .take(5)
+                            .map(|x| format!("{}: {}", x.pointer, x.reason)),
+                    );
                 }
             }
             Ok((d, _)) => {
                 outcomes[i].lrn = d.transit_operation.lrn.clone();
                 let Some(at) = lodging_time(line, &d.preparation_date_and_time) else {
                     outcomes[i].state = MovementState::Rejected.as_str().into();
-                    outcomes[i].notes.push("not lodged: no lodging time (preparationDateAndTime or lodged_at)".into());
+                    outcomes[i].notes.push(
+                        "not lodged: no lodging time (preparationDateAndTime or lodged_at)".into(),
+                    );
                     continue;
                 };
                 schedule.push((at, i, 0, Step::Lodge));
@@ -96,7 +116,7 @@ pub async fn replay(app: &App, lines: &[Line], mut tick: impl FnMut()) -> anyhow
             }
         }
     }
-    schedule.sort_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
+    schedule.sort_by_key(|s| (s.0, s.1, s.2));
     for (at, i, _, step) in schedule {
         match step {
             Step::Lodge => {
@@ -106,8 +126,14 @@ pub async fn replay(app: &App, lines: &[Line], mut tick: impl FnMut()) -> anyhow
                         outcomes[i].movement_id = Some(l.record.id);
                         outcomes[i].mrn = l.record.movement.mrn.clone();
                         if !l.failures.is_empty() {
-                            let ids: Vec<String> = l.failures.iter().map(|f| format!("{} {}", f.rule_id, f.reason)).collect();
-                            outcomes[i].notes.push(format!("rejected: {}", ids.join("; ")));
+                            let ids: Vec<String> = l
+                                .failures
+                                .iter()
+                                .map(|f| format!("{} {}", f.rule_id, f.reason))
+                                .collect();
+                            outcomes[i]
+                                .notes
+                                .push(format!("rejected: {}", ids.join("; ")));
                         }
                     }
                     Err(e) => outcomes[i].notes.push(format!("lodging failed: {e}")),
@@ -116,13 +142,18 @@ pub async fn replay(app: &App, lines: &[Line], mut tick: impl FnMut()) -> anyhow
             Step::Event(j) => {
                 let event = &lines[i].events[j];
                 let Some(id) = outcomes[i].movement_id else {
-                    outcomes[i].notes.push(format!("{} at {}: skipped, movement not lodged", event.action, event.office));
+                    outcomes[i].notes.push(format!(
+                        "{} at {}: skipped, movement not lodged",
+                        event.action, event.office
+                    ));
                     continue;
                 };
                 let action = match event.action() {
                     Ok(a) => a,
                     Err(e) => {
-                        outcomes[i].notes.push(format!("{} at {}: {e}", event.action, event.office));
+                        outcomes[i]
+                            .notes
+                            .push(format!("{} at {}: {e}", event.action, event.office));
                         continue;
                     }
                 };
@@ -130,9 +161,9 @@ pub async fn replay(app: &App, lines: &[Line], mut tick: impl FnMut()) -> anyhow
                 let request = serde_json::json!({ "office": event.office, "replayed": true });
                 if let Err(e) = act::act(app, &actor, id, action, &request, at).await {
                     match e {
-                        AppError::Transition(_) | AppError::Invalid(_) => {
-                            outcomes[i].notes.push(format!("{} at {} refused: {e}", event.action, event.office))
-                        }
+                        AppError::Transition(_) | AppError::Invalid(_) => outcomes[i]
+                            .notes
+                            .push(format!("{} at {} refused: {e}", event.action, event.office)),
                         other => return Err(other.into()),
                     }
                 }

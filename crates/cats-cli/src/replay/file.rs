@@ -72,7 +72,8 @@ pub fn parse(text: &str) -> anyhow::Result<Vec<Line>> {
         if raw.trim().is_empty() {
             continue;
         }
-        let line: Line = serde_json::from_str(raw).with_context(|| format!("line {}: not a replay record", n + 1))?;
+        let line: Line = serde_json::from_str(raw)
+            .with_context(|| format!("line {}: not a replay record", n + 1))?;
         lines.push(line);
     }
     Ok(lines)
@@ -84,21 +85,36 @@ impl Event {
         let office = self.office.clone();
         Ok(match self.action.as_str() {
             "control" => {
-                let code = self.result.as_deref().context("control needs a \"result\" (A1, A2, A3, B1)")?;
-                let result = ControlResultCode::parse(code).with_context(|| format!("unknown control result {code}"))?;
+                let code = self
+                    .result
+                    .as_deref()
+                    .context("control needs a \"result\" (A1, A2, A3, B1)")?;
+                let result = ControlResultCode::parse(code)
+                    .with_context(|| format!("unknown control result {code}"))?;
                 let control_type = match self.control_type.as_deref() {
                     None => ControlType::default(),
-                    Some(t) => ControlType::parse(t).with_context(|| format!("unknown control type {t}"))?,
+                    Some(t) => ControlType::parse(t)
+                        .with_context(|| format!("unknown control type {t}"))?,
                 };
-                Action::ControlResult { office, result, control_type }
+                Action::ControlResult {
+                    office,
+                    result,
+                    control_type,
+                }
             }
             "release" => Action::Release { office },
             "exit" => Action::Exit { office },
             "entry" => Action::Entry { office },
             "arrival" => Action::Arrival { office },
             "goods_release" => Action::GoodsRelease { office },
-            "cancel" => Action::CancellationDecision { office, accept: true },
-            "incident" => Action::Incident { office, text: self.text.clone().unwrap_or_default() },
+            "cancel" => Action::CancellationDecision {
+                office,
+                accept: true,
+            },
+            "incident" => Action::Incident {
+                office,
+                text: self.text.clone().unwrap_or_default(),
+            },
             other => bail!("unknown action {other}"),
         })
     }

@@ -71,7 +71,9 @@ pub async fn compute(app: &App, outcomes: &[Outcome]) -> anyhow::Result<Kpi> {
     let mut grns = std::collections::BTreeSet::new();
     for o in outcomes {
         let Some(id) = o.movement_id else { continue };
-        let Some(record) = app.store().movement(id).await? else { continue };
+        let Some(record) = app.store().movement(id).await? else {
+            continue;
+        };
         let m = &record.movement;
         grns.extend(m.guarantees.iter().map(|g| g.grn.clone()));
         selections += m.risk.iter().filter(|s| s.selected).count();
@@ -90,7 +92,11 @@ pub async fn compute(app: &App, outcomes: &[Outcome]) -> anyhow::Result<Kpi> {
                     in_time += 1;
                 }
                 let hours = (arrived - released_at).num_minutes() as f64 / 60.0;
-                let route = format!("{}→{}", m.office_of_departure, m.arrival_office.as_deref().unwrap_or("?"));
+                let route = format!(
+                    "{}→{}",
+                    m.office_of_departure,
+                    m.arrival_office.as_deref().unwrap_or("?")
+                );
                 let e = routes.entry(route).or_insert((0, 0.0));
                 e.0 += 1;
                 e.1 += hours;
@@ -113,13 +119,21 @@ pub async fn compute(app: &App, outcomes: &[Outcome]) -> anyhow::Result<Kpi> {
         as_expected: outcomes.iter().filter(|o| o.ok()).count(),
         released,
         arrived_in_time: in_time,
-        adherence_rate: if released == 0 { 0.0 } else { in_time as f64 / released as f64 },
+        adherence_rate: if released == 0 {
+            0.0
+        } else {
+            in_time as f64 / released as f64
+        },
         controls_recorded: controls,
         controls_cats_would_select: would,
         cats_selections: selections,
         transit_times: routes
             .into_iter()
-            .map(|(route, (n, total))| RouteTime { route, movements: n, mean_hours: total / n as f64 })
+            .map(|(route, (n, total))| RouteTime {
+                route,
+                movements: n,
+                mean_hours: total / n as f64,
+            })
             .collect(),
         guarantee_exposure: exposure,
     })

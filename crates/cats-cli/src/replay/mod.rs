@@ -36,7 +36,8 @@ pub struct ReplayArgs {
 
 /// Run a replay and print the report. Exits non-zero when a movement did not end as expected.
 pub async fn run(args: ReplayArgs) -> anyhow::Result<()> {
-    let text = std::fs::read_to_string(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
+    let text = std::fs::read_to_string(&args.file)
+        .with_context(|| format!("reading {}", args.file.display()))?;
     let lines = parse(&text)?;
     let temp;
     let data_dir = match &args.data_dir {
@@ -46,11 +47,17 @@ pub async fn run(args: ReplayArgs) -> anyhow::Result<()> {
             temp.path().to_path_buf()
         }
     };
-    let risk = RiskPolicy { seed: args.seed, ..RiskPolicy::default() };
+    let risk = RiskPolicy {
+        seed: args.seed,
+        ..RiskPolicy::default()
+    };
     let node = node::open(&data_dir, risk).await?;
     let steps: u64 = lines.iter().map(|l| 1 + l.events.len() as u64).sum();
     let bar = indicatif::ProgressBar::new(steps);
-    bar.set_style(indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} steps {msg}").expect("template"));
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} steps {msg}")
+            .expect("template"),
+    );
     let outcomes = replay(&node.app, &lines, || bar.inc(1)).await?;
     bar.finish_and_clear();
     let kpi = compute(&node.app, &outcomes).await?;
@@ -59,7 +66,10 @@ pub async fn run(args: ReplayArgs) -> anyhow::Result<()> {
             .iter()
             .map(|o| json!({ "lrn": o.lrn, "mrn": o.mrn, "state": o.state, "expected": o.expected, "ok": o.ok(), "notes": o.notes }))
             .collect();
-        println!("{}", serde_json::to_string_pretty(&json!({ "movements": movements, "kpi": kpi }))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json!({ "movements": movements, "kpi": kpi }))?
+        );
     } else {
         print_text(&outcomes, &kpi);
     }
@@ -70,7 +80,10 @@ pub async fn run(args: ReplayArgs) -> anyhow::Result<()> {
 }
 
 fn print_text(outcomes: &[Outcome], kpi: &Kpi) {
-    println!("{:<24} {:<20} {:<20} {:<20} ok", "LRN", "MRN", "final", "expected");
+    println!(
+        "{:<24} {:<20} {:<20} {:<20} ok",
+        "LRN", "MRN", "final", "expected"
+    );
     for o in outcomes {
         println!(
             "{:<24} {:<20} {:<20} {:<20} {}",
@@ -87,7 +100,10 @@ fn print_text(outcomes: &[Outcome], kpi: &Kpi) {
         }
     }
     println!();
-    println!("movements: {}, ended as expected: {}", kpi.movements, kpi.as_expected);
+    println!(
+        "movements: {}, ended as expected: {}",
+        kpi.movements, kpi.as_expected
+    );
     println!(
         "transit procedure adherence rate: {:.1}% ({} of {} released arrived within the time limit)",
         kpi.adherence_rate * 100.0,
@@ -100,10 +116,19 @@ fn print_text(outcomes: &[Outcome], kpi: &Kpi) {
     );
     println!("mean transit time per route (release to arrival):");
     for r in &kpi.transit_times {
-        println!("  {:<22} {:>4} movements  {:>7.1} h ({:.1} days)", r.route, r.movements, r.mean_hours, r.mean_hours / 24.0);
+        println!(
+            "  {:<22} {:>4} movements  {:>7.1} h ({:.1} days)",
+            r.route,
+            r.movements,
+            r.mean_hours,
+            r.mean_hours / 24.0
+        );
     }
     println!("guarantee exposure at the end:");
     for e in &kpi.guarantee_exposure {
-        println!("  {}  {} of {} {}", e.grn, e.exposure, e.reference_amount, e.currency);
+        println!(
+            "  {}  {} of {} {}",
+            e.grn, e.exposure, e.reference_amount, e.currency
+        );
     }
 }

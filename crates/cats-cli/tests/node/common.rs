@@ -9,9 +9,11 @@ use reqwest::StatusCode;
 use serde_json::Value;
 
 /// The corridor declaration (KZHOR001 → GEPTI001, holder Silk Way, 25,000.00 USD on 25KZ0000SRI000010).
-pub const CORRIDOR_XML: &str = include_str!("../../../cats-ncts/tests/fixtures/cc015c-corridor.xml");
+pub const CORRIDOR_XML: &str =
+    include_str!("../../../cats-ncts/tests/fixtures/cc015c-corridor.xml");
 /// The same declaration in the HMRC JSON shape.
-pub const CORRIDOR_JSON: &str = include_str!("../../../cats-ncts/tests/fixtures/cc015c-corridor.json");
+pub const CORRIDOR_JSON: &str =
+    include_str!("../../../cats-ncts/tests/fixtures/cc015c-corridor.json");
 
 pub struct TestNode {
     pub base: String,
@@ -24,19 +26,39 @@ pub struct TestNode {
 /// Start a node with the demo data and no random risk selection.
 pub async fn start() -> TestNode {
     let dir = tempfile::tempdir().expect("temp dir");
-    let risk = RiskPolicy { default_rate: 0.0, ..RiskPolicy::default() };
-    let node = cats_cli::node::open(dir.path(), risk).await.expect("open node");
+    let risk = RiskPolicy {
+        default_rate: 0.0,
+        ..RiskPolicy::default()
+    };
+    let node = cats_cli::node::open(dir.path(), risk)
+        .await
+        .expect("open node");
     let demo = cats_reference::demo_data().expect("demo data");
     let mut tokens = HashMap::new();
     for u in &demo.users {
-        let t = tokens::issue(&node.app, &Actor::System("test".into()), &u.username, Utc::now()).await.expect("token");
+        let t = tokens::issue(
+            &node.app,
+            &Actor::System("test".into()),
+            &u.username,
+            Utc::now(),
+        )
+        .await
+        .expect("token");
         tokens.insert(u.username.clone(), t);
     }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
     let app = node.app.clone();
     tokio::spawn(async move { cats_web::serve(app, listener).await.expect("serve") });
-    TestNode { base, app: node.app, tokens, client: reqwest::Client::new(), _dir: dir }
+    TestNode {
+        base,
+        app: node.app,
+        tokens,
+        client: reqwest::Client::new(),
+        _dir: dir,
+    }
 }
 
 /// The corridor declaration with another LRN.
@@ -49,8 +71,14 @@ pub fn caspian(lrn: &str, amount: &str) -> String {
     corridor(lrn)
         .replace("KZ840000123456", "AZ1402345678")
         .replace("25KZ0000SRI000010", "25KZ0000SRI000020")
-        .replace("<accessCode>1111</accessCode>", "<accessCode>2222</accessCode>")
-        .replace("<amountToBeCovered>25000.00</amountToBeCovered>", &format!("<amountToBeCovered>{amount}</amountToBeCovered>"))
+        .replace(
+            "<accessCode>1111</accessCode>",
+            "<accessCode>2222</accessCode>",
+        )
+        .replace(
+            "<amountToBeCovered>25000.00</amountToBeCovered>",
+            &format!("<amountToBeCovered>{amount}</amountToBeCovered>"),
+        )
 }
 
 impl TestNode {
@@ -62,11 +90,19 @@ impl TestNode {
         let res = req.send().await.expect("request");
         let status = res.status();
         let text = res.text().await.expect("body");
-        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
     }
 
     pub async fn get(&self, user: &str, path: &str) -> (StatusCode, Value) {
-        self.send(self.client.get(format!("{}{path}", self.base)).bearer_auth(self.token(user))).await
+        self.send(
+            self.client
+                .get(format!("{}{path}", self.base))
+                .bearer_auth(self.token(user)),
+        )
+        .await
     }
 
     pub async fn lodge_xml(&self, user: &str, xml: &str) -> (StatusCode, Value) {
@@ -88,10 +124,19 @@ impl TestNode {
         body["id"].as_str().expect("id").to_string()
     }
 
-    pub async fn customs(&self, officer: &str, id: &str, action: &str, body: Value) -> (StatusCode, Value) {
+    pub async fn customs(
+        &self,
+        officer: &str,
+        id: &str,
+        action: &str,
+        body: Value,
+    ) -> (StatusCode, Value) {
         self.send(
             self.client
-                .post(format!("{}/movements/departures/{id}/customs/{action}", self.base))
+                .post(format!(
+                    "{}/movements/departures/{id}/customs/{action}",
+                    self.base
+                ))
                 .bearer_auth(self.token(officer))
                 .json(&body),
         )
@@ -99,13 +144,17 @@ impl TestNode {
     }
 
     pub async fn customs_ok(&self, officer: &str, id: &str, action: &str, office: &str) -> Value {
-        let (status, body) = self.customs(officer, id, action, serde_json::json!({ "office": office })).await;
+        let (status, body) = self
+            .customs(officer, id, action, serde_json::json!({ "office": office }))
+            .await;
         assert_eq!(status, StatusCode::OK, "{action} at {office}: {body}");
         body
     }
 
     pub async fn message_types(&self, user: &str, id: &str) -> Vec<String> {
-        let (_, body) = self.get(user, &format!("/movements/departures/{id}/messages")).await;
+        let (_, body) = self
+            .get(user, &format!("/movements/departures/{id}/messages"))
+            .await;
         body["messages"]
             .as_array()
             .expect("messages")

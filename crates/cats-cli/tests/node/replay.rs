@@ -6,10 +6,16 @@ use cats_domain::risk::RiskPolicy;
 
 async fn replay_text(text: &str) -> (Vec<cats_cli::replay::Outcome>, cats_cli::replay::Kpi) {
     let dir = tempfile::tempdir().unwrap();
-    let node = cats_cli::node::open(dir.path(), RiskPolicy::default()).await.unwrap();
+    let node = cats_cli::node::open(dir.path(), RiskPolicy::default())
+        .await
+        .unwrap();
     let lines = cats_cli::replay::parse(text).unwrap();
-    let outcomes = cats_cli::replay::replay(&node.app, &lines, || {}).await.unwrap();
-    let kpi = cats_cli::replay::compute(&node.app, &outcomes).await.unwrap();
+    let outcomes = cats_cli::replay::replay(&node.app, &lines, || {})
+        .await
+        .unwrap();
+    let kpi = cats_cli::replay::compute(&node.app, &outcomes)
+        .await
+        .unwrap();
     (outcomes, kpi)
 }
 
@@ -54,25 +60,60 @@ async fn a_hand_written_file_ends_as_expected() {
     .join("\n");
     let (outcomes, kpi) = replay_text(&lines).await;
     for o in &outcomes {
-        assert!(o.ok(), "{} ended {} expected {:?}: {:?}", o.lrn, o.state, o.expected, o.notes);
+        assert!(
+            o.ok(),
+            "{} ended {} expected {:?}: {:?}",
+            o.lrn,
+            o.state,
+            o.expected,
+            o.notes
+        );
     }
     assert_eq!(kpi.as_expected, 9);
     assert_eq!(kpi.released, 4);
     assert_eq!(kpi.arrived_in_time, 2);
     assert_eq!(kpi.controls_recorded, 3);
-    assert!(outcomes.iter().find(|o| o.lrn == "R-SEQ").unwrap().notes.iter().any(|n| n.contains("refused")));
+    assert!(outcomes
+        .iter()
+        .find(|o| o.lrn == "R-SEQ")
+        .unwrap()
+        .notes
+        .iter()
+        .any(|n| n.contains("refused")));
 }
 
 #[tokio::test]
 async fn the_shipped_corridor_data_ends_as_expected() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/replay/middle-corridor.jsonl");
-    let text = std::fs::read_to_string(&path).expect("data/replay/middle-corridor.jsonl is shipped");
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/replay/middle-corridor.jsonl");
+    let text =
+        std::fs::read_to_string(&path).expect("data/replay/middle-corridor.jsonl is shipped");
     let (outcomes, kpi) = replay_text(&text).await;
     assert!(outcomes.len() >= 300, "{} movements", outcomes.len());
-    let wrong: Vec<_> = outcomes.iter().filter(|o| !o.ok()).map(|o| format!("{} {} expected {:?}: {:?}", o.lrn, o.state, o.expected, o.notes)).collect();
+    let wrong: Vec<_> = outcomes
+        .iter()
+        .filter(|o| !o.ok())
+        .map(|o| {
+            format!(
+                "{} {} expected {:?}: {:?}",
+                o.lrn, o.state, o.expected, o.notes
+            )
+        })
+        .collect();
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     assert_eq!(kpi.as_expected, outcomes.len());
-    for state in ["WrittenOff", "Rejected", "NotReleased", "Invalidated", "UnderEnquiry", "Discrepancies", "GuaranteeNotValid"] {
-        assert!(outcomes.iter().any(|o| o.state == state), "no movement ends {state}");
+    for state in [
+        "WrittenOff",
+        "Rejected",
+        "NotReleased",
+        "Invalidated",
+        "UnderEnquiry",
+        "Discrepancies",
+        "GuaranteeNotValid",
+    ] {
+        assert!(
+            outcomes.iter().any(|o| o.state == state),
+            "no movement ends {state}"
+        );
     }
 }

@@ -4,8 +4,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    time_limit_for_arrival, ControlRecord, ControlResultCode, ControlType, Movement,
-    MovementState, Passage, PassageKind, Stage,
+    time_limit_for_arrival, ControlRecord, ControlResultCode, ControlType, Movement, MovementState,
+    Passage, PassageKind, Stage,
 };
 use crate::reference::{Catalog, OfficeRole};
 
@@ -301,7 +301,11 @@ pub fn decide(
                 en_route_office(catalog, office, name)?;
             }
             S::Arrived => {
-                same_office(name, office, m.arrival_office.as_deref().unwrap_or_default())?;
+                same_office(
+                    name,
+                    office,
+                    m.arrival_office.as_deref().unwrap_or_default(),
+                )?;
             }
             _ => return Err(out_of_sequence()),
         },
@@ -320,7 +324,11 @@ pub fn decide(
                     Stage::EnRoute
                 }
                 S::Arrived => {
-                    same_office(name, office, m.arrival_office.as_deref().unwrap_or_default())?;
+                    same_office(
+                        name,
+                        office,
+                        m.arrival_office.as_deref().unwrap_or_default(),
+                    )?;
                     Stage::Destination
                 }
                 _ => return Err(out_of_sequence()),
@@ -352,11 +360,7 @@ pub fn decide(
             same_office(name, office, &m.office_of_departure)?;
             m.state = S::ReleasedForTransit;
             m.released_at = Some(now);
-            m.time_limit = Some(time_limit_for_arrival(
-                now,
-                m.itinerary.len(),
-                m.limit_date,
-            ));
+            m.time_limit = Some(time_limit_for_arrival(now, m.itinerary.len(), m.limit_date));
             effects.push(Effect::Reserve);
             effects.push(message("CC029C"));
         }
@@ -377,7 +381,10 @@ pub fn decide(
                 _ => (PassageKind::Entry, OfficeRole::Tra, &m.offices_of_transit),
             };
             office_with_role(catalog, office, role, name)?;
-            if m.passages.iter().any(|p| p.office == *office && p.kind == kind) {
+            if m.passages
+                .iter()
+                .any(|p| p.office == *office && p.kind == kind)
+            {
                 return Err(TransitionError::AlreadyPassed {
                     office: office.clone(),
                     kind,
@@ -419,7 +426,11 @@ pub fn decide(
             if state != S::Arrived {
                 return Err(out_of_sequence());
             }
-            same_office(name, office, m.arrival_office.as_deref().unwrap_or_default())?;
+            same_office(
+                name,
+                office,
+                m.arrival_office.as_deref().unwrap_or_default(),
+            )?;
             effects.push(message("CC025C"));
             if m.destination_discrepancy() {
                 m.state = S::Discrepancies;

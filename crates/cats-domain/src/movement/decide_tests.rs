@@ -145,7 +145,10 @@ fn control_decision_then_result_then_release() {
         },
     );
     assert_eq!(m.state, MovementState::UnderControl);
-    assert_eq!(run(&m, release()).unwrap_err(), TransitionError::ControlPending);
+    assert_eq!(
+        run(&m, release()).unwrap_err(),
+        TransitionError::ControlPending
+    );
     let m = ok(&m, control("KZHOR001", ControlResultCode::A1));
     assert_eq!(ok(&m, release()).state, MovementState::ReleasedForTransit);
 }
@@ -182,7 +185,10 @@ fn exit_and_entry_need_roles_and_happen_once() {
             office: "AZBAK001".into(),
         },
     );
-    assert!(matches!(lacks, Err(TransitionError::OfficeLacksRole { .. })));
+    assert!(matches!(
+        lacks,
+        Err(TransitionError::OfficeLacksRole { .. })
+    ));
     let m = ok(
         &m,
         Action::Entry {
@@ -214,7 +220,10 @@ fn arrival_needs_des_role() {
         },
     )
     .unwrap_err();
-    assert!(matches!(e, TransitionError::OfficeLacksRole { role: "DES", .. }));
+    assert!(matches!(
+        e,
+        TransitionError::OfficeLacksRole { role: "DES", .. }
+    ));
     assert_eq!(arrived().state, MovementState::Arrived);
 }
 
@@ -307,9 +316,20 @@ fn refused_cancellation_keeps_state() {
 #[test]
 fn time_limit_leads_to_enquiry_then_recovery() {
     let m = released();
-    let early = decide(&m, &Action::TimeLimitExpired, t0() + Duration::days(3), &catalog());
+    let early = decide(
+        &m,
+        &Action::TimeLimitExpired,
+        t0() + Duration::days(3),
+        &catalog(),
+    );
     assert!(early.is_err());
-    let d = decide(&m, &Action::TimeLimitExpired, t0() + Duration::days(15), &catalog()).unwrap();
+    let d = decide(
+        &m,
+        &Action::TimeLimitExpired,
+        t0() + Duration::days(15),
+        &catalog(),
+    )
+    .unwrap();
     assert_eq!(d.movement.state, MovementState::UnderEnquiry);
     let late_arrival = ok(
         &d.movement,

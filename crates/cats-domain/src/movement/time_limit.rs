@@ -49,13 +49,19 @@ mod tests {
     #[test]
     fn domestic_six_days() {
         let r = at("2025-03-01T10:00:00Z");
-        assert_eq!(time_limit_for_arrival(r, 1, None), at("2025-03-07T10:00:00Z"));
+        assert_eq!(
+            time_limit_for_arrival(r, 1, None),
+            at("2025-03-07T10:00:00Z")
+        );
     }
 
     #[test]
     fn three_countries_fourteen_days() {
         let r = at("2025-03-01T10:00:00Z");
-        assert_eq!(time_limit_for_arrival(r, 3, None), at("2025-03-15T10:00:00Z"));
+        assert_eq!(
+            time_limit_for_arrival(r, 3, None),
+            at("2025-03-15T10:00:00Z")
+        );
     }
 
     #[test]
@@ -72,8 +78,14 @@ mod tests {
     fn earlier_limit_date_wins_later_does_not() {
         let r = at("2025-03-01T10:00:00Z");
         let early = NaiveDate::from_ymd_opt(2025, 3, 4);
-        assert_eq!(time_limit_for_arrival(r, 3, early), at("2025-03-04T23:59:59Z"));
+        assert_eq!(
+            time_limit_for_arrival(r, 3, early),
+            at("2025-03-04T23:59:59Z")
+        );
         let late = NaiveDate::from_ymd_opt(2025, 5, 1);
-        assert_eq!(time_limit_for_arrival(r, 3, late), at("2025-03-15T10:00:00Z"));
+        assert_eq!(
+            time_limit_for_arrival(r, 3, late),
+            at("2025-03-15T10:00:00Z")
+        );
     }
 }

@@ -24,7 +24,9 @@ pub struct DeclarationFacts {
     pub offices_of_exit: Vec<String>,
     /// Countries of routing, in sequence order.
     pub countries_of_routing: Vec<String>,
-    /// Route countries: offices' countries and countries of routing, first-seen order, no repeats.
+    /// Route countries, first-seen order, no repeats: the office of departure's country, the
+    /// countries of routing, the countries of the offices of transit, then of exit, then the
+    /// office of destination's country.
     pub itinerary: Vec<String>,
     /// Guarantee references with a GRN and an amount.
     pub guarantees: Vec<GuaranteeUse>,
@@ -47,10 +49,14 @@ fn push_unique(list: &mut Vec<String>, value: &str) {
 /// Read the facts of a declaration.
 pub fn facts(d: &Cc015c) -> DeclarationFacts {
     let office_of_departure = d.customs_office_of_departure.reference_number.clone();
-    let office_of_destination = d.customs_office_of_destination_declared.reference_number.clone();
+    let office_of_destination = d
+        .customs_office_of_destination_declared
+        .reference_number
+        .clone();
     let mut transit = d.customs_office_of_transit_declared.clone();
     transit.sort_by_key(|o| o.sequence_number);
-    let offices_of_transit: Vec<String> = transit.iter().map(|o| o.reference_number.clone()).collect();
+    let offices_of_transit: Vec<String> =
+        transit.iter().map(|o| o.reference_number.clone()).collect();
     let mut exits = d.customs_office_of_exit_for_transit_declared.clone();
     exits.sort_by_key(|o| o.sequence_number);
     let offices_of_exit: Vec<String> = exits.iter().map(|o| o.reference_number.clone()).collect();
@@ -59,14 +65,22 @@ pub fn facts(d: &Cc015c) -> DeclarationFacts {
     let countries_of_routing: Vec<String> = routing.iter().map(|c| c.country.clone()).collect();
 
     let mut itinerary = Vec::new();
-    push_unique(&mut itinerary, office_of_departure.get(..2).unwrap_or_default());
+    push_unique(
+        &mut itinerary,
+        office_of_departure.get(..2).unwrap_or_default(),
+    );
     for c in &countries_of_routing {
         push_unique(&mut itinerary, c);
     }
-    for o in offices_of_exit.iter().chain(&offices_of_transit) {
+    // A country is entered (office of transit) before it is left (office of exit): the offices of
+    // transit give the order, the offices of exit only add countries entered without one.
+    for o in offices_of_transit.iter().chain(&offices_of_exit) {
         push_unique(&mut itinerary, o.get(..2).unwrap_or_default());
     }
-    push_unique(&mut itinerary, office_of_destination.get(..2).unwrap_or_default());
+    push_unique(
+        &mut itinerary,
+        office_of_destination.get(..2).unwrap_or_default(),
+    );
 
     let guarantees = d
         .guarantee

@@ -15,18 +15,22 @@ pub(super) fn check(d: &Cc015c, ctx: &RuleContext, out: &mut Vec<RuleFailure>) {
             out,
             "CATS010",
             "/CC015C/Consignment/grossMass",
-            format!("the consignment's gross mass must be positive, got {} kg", c.gross_mass),
+            format!(
+                "the consignment's gross mass must be positive, got {} kg",
+                c.gross_mass
+            ),
         );
     }
-    let houses: Decimal = c.house_consignment.iter().map(|h| h.gross_mass).sum();
-    if houses > c.gross_mass {
+    let houses = sum(c.house_consignment.iter().map(|h| h.gross_mass));
+    if houses.is_none_or(|houses| houses > c.gross_mass) {
         fail(
             out,
             "R0994",
             "/CC015C/Consignment/grossMass",
             format!(
-                "the consignment's gross mass {} kg is less than the sum of its house consignments' gross masses, {houses} kg",
-                c.gross_mass
+                "the consignment's gross mass {} kg is less than the sum of its house consignments' gross masses, {} kg",
+                c.gross_mass,
+                shown(houses)
             ),
         );
     }
@@ -38,17 +42,21 @@ pub(super) fn check(d: &Cc015c, ctx: &RuleContext, out: &mut Vec<RuleFailure>) {
                 out,
                 "CATS010",
                 format!("{hp}/grossMass"),
-                format!("a house consignment's gross mass must be positive, got {} kg", house.gross_mass),
+                format!(
+                    "a house consignment's gross mass must be positive, got {} kg",
+                    house.gross_mass
+                ),
             );
         }
-        let mut items = Decimal::ZERO;
+        // `None` once the sum no longer fits a `Decimal` (far above any gross mass)
+        let mut items = Some(Decimal::ZERO);
         for (i, item) in house.consignment_item.iter().enumerate() {
             let ip = format!("{hp}/ConsignmentItem[{}]", i + 1);
             let measure = item.commodity.goods_measure.as_ref();
             let gross = measure.and_then(|m| m.gross_mass);
             let net = measure.and_then(|m| m.net_mass);
             if let Some(g) = gross {
-                items += g;
+                items = items.and_then(|sum| sum.checked_add(g));
                 if g <= Decimal::ZERO {
                     fail(
                         out,
@@ -81,7 +89,9 @@ pub(super) fn check(d: &Cc015c, ctx: &RuleContext, out: &mut Vec<RuleFailure>) {
                             out,
                             "CATS011",
                             hs_pointer.clone(),
-                            format!("HS code {hs} does not exist in the Harmonized System nomenclature"),
+                            format!(
+                                "HS code {hs} does not exist in the Harmonized System nomenclature"
+                            ),
                         );
                     }
                     for r in ctx.catalog.restrictions_for(hs) {
@@ -92,7 +102,11 @@ pub(super) fn check(d: &Cc015c, ctx: &RuleContext, out: &mut Vec<RuleFailure>) {
                                 hs_pointer.clone(),
                                 format!(
                                     "HS {hs} is prohibited from CATS transit (restricted goods list, {} {}: {})",
-                                    if r.hs_prefix.len() == 2 { "chapter" } else { "heading" },
+                                    match r.hs_prefix.len() {
+                                        2 => "chapter",
+                                        4 => "heading",
+                                        _ => "subheading",
+                                    },
                                     r.hs_prefix,
                                     r.reason
                                 ),
@@ -112,14 +126,15 @@ pub(super) fn check(d: &Cc015c, ctx: &RuleContext, out: &mut Vec<RuleFailure>) {
                 }
             }
         }
-        if items > house.gross_mass {
+        if items.is_none_or(|items| items > house.gross_mass) {
             fail(
                 out,
                 "R0983",
                 format!("{hp}/grossMass"),
                 format!(
-                    "the house consignment's gross mass {} kg is less than the sum of its items' gross masses, {items} kg",
-                    house.gross_mass
+                    "the house consignment's gross mass {} kg is less than the sum of its items' gross masses, {} kg",
+                    house.gross_mass,
+                    shown(items)
                 ),
             );
         }
@@ -139,4 +154,13 @@ pub(super) fn check(d: &Cc015c, ctx: &RuleContext, out: &mut Vec<RuleFailure>) {
             }
         }
     }
+}
+
+/// The sum of masses, `None` when it does not fit a `Decimal` (no panic on absurd input).
+fn sum(mut masses: impl Iterator<Item = Decimal>) -> Option<Decimal> {
+    masses.try_fold(Decimal::ZERO, Decimal::checked_add)
+}
+
+fn shown(sum: Option<Decimal>) -> String {
+    sum.map_or_else(|| "more than can be counted".to_string(), |s| s.to_string())
 }

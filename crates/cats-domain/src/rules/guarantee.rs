@@ -6,16 +6,24 @@ use rust_decimal::Decimal;
 
 use super::{facts, fail, RuleContext, RuleFailure};
 use crate::declaration::Cc015c;
-use crate::ledger::{to_minor, Guarantee};
+use crate::ledger::{from_minor, Guarantee};
 
 pub(super) fn check(d: &Cc015c, ctx: &RuleContext, out: &mut Vec<RuleFailure>) {
     let tir = d.transit_operation.declaration_type == "TIR";
     let route = facts(d).itinerary;
+    // An absent holder is CATS007's failure; CATS020 does not repeat it.
     let holder = d
         .holder_of_the_transit_procedure
         .identification_number
-        .as_deref()
-        .unwrap_or_default();
+        .as_deref();
+    if d.guarantee.is_empty() {
+        fail(
+            out,
+            "CATS015",
+            "/CC015C/Guarantee",
+            "a guarantee is required: type 1 (comprehensive guarantee) or B (TIR)",
+        );
+    }
     for (g, guarantee) in d.guarantee.iter().enumerate() {
         let gp = format!("/CC015C/Guarantee[{}]", g + 1);
         match (guarantee.guarantee_type.as_str(), tir) {
@@ -29,7 +37,19 @@ pub(super) fn check(d: &Cc015c, ctx: &RuleContext, out: &mut Vec<RuleFailure>) {
                     );
                 }
             }
-            ("B", true) => continue,
+            ("B", true) => {
+                // NCTS C0085: no GuaranteeReference for a TIR guarantee. A GRN given here would
+                // otherwise be booked without any of the checks below.
+                if !guarantee.guarantee_reference.is_empty() {
+                    fail(
+                        out,
+                        "CATS015",
+                        format!("{gp}/GuaranteeReference"),
+                        "a TIR guarantee (type B) has no GuaranteeReference: the TIR carnet is the guarantee",
+                    );
+                }
+                continue;
+            }
             ("B", false) => {
                 fail(
                     out,
@@ -52,17 +72,55 @@ pub(super) fn check(d: &Cc015c, ctx: &RuleContext, out: &mut Vec<RuleFailure>) {
         for (r, reference) in guarantee.guarantee_reference.iter().enumerate() {
             let rp = format!("{gp}/GuaranteeReference[{}]", r + 1);
             let Some(grn) = reference.grn.as_deref() else {
-                fail(out, "CATS016", format!("{rp}/GRN"), "the GRN of the comprehensive guarantee is required");
+                fail(
+                    out,
+                    "CATS016",
+                    format!("{rp}/GRN"),
+                    "the GRN of the comprehensive guarantee is required",
+                );
                 continue;
             };
             let Some(found) = ctx.guarantees.get(grn) else {
-                fail(out, "CATS016", format!("{rp}/GRN"), format!("GRN {grn} is not a guarantee registered in CATS"));
+                fail(
+                    out,
+                    "CATS016",
+                    format!("{rp}/GRN"),
+                    format!("GRN {grn} is not a guarantee registered in CATS"),
+                );
                 continue;
             };
-            match reference.access_code.as_deref() {
-                Some(code) if found.access_code_matches(code) => {}
-                Some(_) => fail(out, "CATS017", format!("{rp}/accessCode"), format!("the access code does not match GRN {grn}")),
-                None => fail(out, "CATS017", format!("{rp}/accessCode"), format!("the access code of GRN {grn} is required")),
+            let unlocked = match reference.access_code.as_deref() {
+                Some(code) if found.access_code_matches(code) => true,
+                Some(_) => {
+                    fail(
+                        out,
+                        "CATS017",
+                        format!("{rp}/accessCode"),
+                        format!("the access code does not match GRN {grn}"),
+                    );
+                    false
+                }
+                None => {
+                    fail(
+                        out,
+                        "CATS017",
+                        format!("{rp}/accessCode"),
+                        format!("the access code of GRN {grn} is required"),
+                    );
+                    false
+                }
+            };
+            if !unlocked {
+                // Without its access code nothing of the guarantee is disclosed (status, policy
+                // period, countries, holder, currency): only what the declaration itself says.
+                check_amount(
+                    reference.amount_to_be_covered,
+                    reference.currency.as_deref(),
+                    None,
+                    &rp,
+                    out,
+                );
+                continue;
             }
             if !found.valid_on(ctx.today) {
                 fail(
@@ -88,18 +146,27 @@ pub(super) fn check(d: &Cc015c, ctx: &RuleContext, out: &mut Vec<RuleFailure>) {
                     out,
                     "CATS019",
                     format!("{rp}/GRN"),
-                    format!("guarantee {grn} is not valid in {} on this route", missing.join(", ")),
+                    format!(
+                        "guarantee {grn} is not valid in {} on this route",
+                        missing.join(", ")
+                    ),
                 );
             }
-            if found.holder != holder {
+            if let Some(holder) = holder.filter(|h| *h != found.holder) {
                 fail(
                     out,
                     "CATS020",
                     format!("{rp}/GRN"),
-                    format!("guarantee {grn} covers holder {}, not {holder}", found.holder),
+                    format!("guarantee {grn} does not cover holder {holder}"),
                 );
             }
-            check_amount(reference.amount_to_be_covered, reference.currency.as_deref(), found, &rp, out);
+            check_amount(
+                reference.amount_to_be_covered,
+                reference.currency.as_deref(),
+                Some(found),
+                &rp,
+                out,
+            );
         }
     }
 }
@@ -107,12 +174,17 @@ pub(super) fn check(d: &Cc015c, ctx: &RuleContext, out: &mut Vec<RuleFailure>) {
 fn check_amount(
     amount: Option<Decimal>,
     currency: Option<&str>,
-    found: &Guarantee,
+    found: Option<&Guarantee>,
     rp: &str,
     out: &mut Vec<RuleFailure>,
 ) {
     match amount {
-        None => fail(out, "CATS021", format!("{rp}/amountToBeCovered"), "the amount to be covered is required"),
+        None => fail(
+            out,
+            "CATS021",
+            format!("{rp}/amountToBeCovered"),
+            "the amount to be covered is required",
+        ),
         Some(a) if a <= Decimal::ZERO || a.normalize().scale() > 2 => fail(
             out,
             "CATS021",
@@ -121,30 +193,50 @@ fn check_amount(
         ),
         Some(_) => {}
     }
-    match currency {
-        Some(c) if c == found.currency => {}
-        Some(c) => fail(
+    match (currency, found) {
+        (Some(_), None) => {}
+        (Some(c), Some(found)) if c == found.currency => {}
+        (Some(c), Some(found)) => fail(
             out,
             "CATS021",
             format!("{rp}/currency"),
-            format!("the amount is in {c} but guarantee {} is in {}", found.grn, found.currency),
+            format!(
+                "the amount is in {c} but guarantee {} is in {}",
+                found.grn, found.currency
+            ),
         ),
-        None => fail(out, "CATS021", format!("{rp}/currency"), "the currency of the amount to be covered is required"),
+        (None, _) => fail(
+            out,
+            "CATS021",
+            format!("{rp}/currency"),
+            "the currency of the amount to be covered is required",
+        ),
     }
 }
 
 /// CATS022: the guarantees whose available amount cannot cover what the declaration asks of them
 /// (amounts per GRN added up). Such a declaration is accepted but goes to `GuaranteeNotValid`
 /// (CC055C) until amended; see `docs/lifecycle.md`.
-pub fn shortfalls(d: &Cc015c, guarantees: &std::collections::HashMap<String, Guarantee>) -> Vec<RuleFailure> {
-    let mut asked: BTreeMap<&str, Decimal> = BTreeMap::new();
+pub fn shortfalls(
+    d: &Cc015c,
+    guarantees: &std::collections::HashMap<String, Guarantee>,
+) -> Vec<RuleFailure> {
+    // `None`: the amounts add up to more than a `Decimal` holds (never enough).
+    let mut asked: BTreeMap<&str, Option<Decimal>> = BTreeMap::new();
     let mut pointer: BTreeMap<&str, String> = BTreeMap::new();
     for (g, guarantee) in d.guarantee.iter().enumerate() {
         for (r, reference) in guarantee.guarantee_reference.iter().enumerate() {
-            if let (Some(grn), Some(amount)) = (reference.grn.as_deref(), reference.amount_to_be_covered) {
-                *asked.entry(grn).or_default() += amount;
+            if let (Some(grn), Some(amount)) =
+                (reference.grn.as_deref(), reference.amount_to_be_covered)
+            {
+                let sum = asked.entry(grn).or_insert(Some(Decimal::ZERO));
+                *sum = sum.and_then(|s| s.checked_add(amount));
                 pointer.entry(grn).or_insert_with(|| {
-                    format!("/CC015C/Guarantee[{}]/GuaranteeReference[{}]/amountToBeCovered", g + 1, r + 1)
+                    format!(
+                        "/CC015C/Guarantee[{}]/GuaranteeReference[{}]/amountToBeCovered",
+                        g + 1,
+                        r + 1
+                    )
                 });
             }
         }
@@ -152,15 +244,18 @@ pub fn shortfalls(d: &Cc015c, guarantees: &std::collections::HashMap<String, Gua
     let mut out = Vec::new();
     for (grn, amount) in asked {
         if let Some(found) = guarantees.get(grn) {
-            if to_minor(amount) > found.available_minor() {
+            // compared as decimals: `to_minor` would overflow on absurd amounts
+            let available = from_minor(found.available_minor());
+            if amount.is_none_or(|a| a > available) {
+                let amount = amount
+                    .map_or_else(|| "more than can be counted".to_string(), |a| a.to_string());
                 fail(
                     &mut out,
                     "CATS022",
                     pointer[grn].clone(),
                     format!(
-                        "guarantee {grn}: {amount} {} to be covered but only {} available",
+                        "guarantee {grn}: {amount} {} to be covered but only {available} available",
                         found.currency,
-                        crate::ledger::from_minor(found.available_minor())
                     ),
                 );
             }

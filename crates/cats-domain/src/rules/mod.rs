@@ -50,6 +50,7 @@ pub struct Rule {
 }
 
 /// Every business rule CATS applies to a CC015C, in the order they run.
+#[rustfmt::skip]
 pub const RULES: &[Rule] = &[
     Rule { id: "CATS001", error_code: 12, text: "The office of departure exists, is valid on the day and holds the role DEP." },
     Rule { id: "CATS002", error_code: 12, text: "The office of destination exists, is valid on the day and holds the role DES." },
@@ -89,7 +90,12 @@ pub fn rule(id: &str) -> &'static Rule {
         .unwrap_or_else(|| panic!("unknown rule id {id}"))
 }
 
-pub(crate) fn fail(out: &mut Vec<RuleFailure>, id: &str, pointer: impl Into<String>, reason: impl Into<String>) {
+pub(crate) fn fail(
+    out: &mut Vec<RuleFailure>,
+    id: &str,
+    pointer: impl Into<String>,
+    reason: impl Into<String>,
+) {
     out.push(RuleFailure {
         rule_id: id.to_string(),
         error_code: rule(id).error_code,
@@ -133,6 +139,7 @@ pub fn check_declaration(d: &Cc015c, ctx: &RuleContext) -> Vec<RuleFailure> {
     parties::check(d, ctx, &mut out);
     sequence::check(d, &mut out);
     goods::check(d, ctx, &mut out);
+    parties::check_lrn(d, ctx, &mut out);
     guarantee::check(d, ctx, &mut out);
     out
 }

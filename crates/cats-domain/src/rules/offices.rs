@@ -67,13 +67,20 @@ pub(super) fn check(d: &Cc015c, ctx: &RuleContext, out: &mut Vec<RuleFailure>) {
             ctx,
             out,
             "CATS003",
-            format!("{ROOT}/CustomsOfficeOfTransitDeclared[{}]/referenceNumber", i + 1),
+            format!(
+                "{ROOT}/CustomsOfficeOfTransitDeclared[{}]/referenceNumber",
+                i + 1
+            ),
             &t.reference_number,
             OfficeRole::Tra,
             "office of transit",
         );
     }
-    for (i, e) in d.customs_office_of_exit_for_transit_declared.iter().enumerate() {
+    for (i, e) in d
+        .customs_office_of_exit_for_transit_declared
+        .iter()
+        .enumerate()
+    {
         office(
             ctx,
             out,
@@ -103,11 +110,18 @@ pub(super) fn check(d: &Cc015c, ctx: &RuleContext, out: &mut Vec<RuleFailure>) {
     ));
     for (i, t) in d.customs_office_of_transit_declared.iter().enumerate() {
         route.push((
-            format!("{ROOT}/CustomsOfficeOfTransitDeclared[{}]/referenceNumber", i + 1),
+            format!(
+                "{ROOT}/CustomsOfficeOfTransitDeclared[{}]/referenceNumber",
+                i + 1
+            ),
             t.reference_number.get(..2).unwrap_or_default().to_string(),
         ));
     }
-    for (i, e) in d.customs_office_of_exit_for_transit_declared.iter().enumerate() {
+    for (i, e) in d
+        .customs_office_of_exit_for_transit_declared
+        .iter()
+        .enumerate()
+    {
         route.push((
             format!(
                 "{ROOT}/CustomsOfficeOfExitForTransitDeclared[{}]/referenceNumber",
@@ -116,7 +130,12 @@ pub(super) fn check(d: &Cc015c, ctx: &RuleContext, out: &mut Vec<RuleFailure>) {
             e.reference_number.get(..2).unwrap_or_default().to_string(),
         ));
     }
-    for (i, c) in d.consignment.country_of_routing_of_consignment.iter().enumerate() {
+    for (i, c) in d
+        .consignment
+        .country_of_routing_of_consignment
+        .iter()
+        .enumerate()
+    {
         route.push((
             format!(
                 "{ROOT}/Consignment/CountryOfRoutingOfConsignment[{}]/country",
@@ -131,7 +150,10 @@ pub(super) fn check(d: &Cc015c, ctx: &RuleContext, out: &mut Vec<RuleFailure>) {
                 out,
                 "CATS005",
                 pointer,
-                format!("route country {country} does not take part in CATS (taking part: {})", participating(ctx)),
+                format!(
+                    "route country {country} does not take part in CATS (taking part: {})",
+                    participating(ctx)
+                ),
             );
         }
     }

@@ -10,7 +10,10 @@ pub const DECLARATION_TYPES: [&str; 5] = ["T", "T1", "T2", "T2F", "TIR"];
 
 pub(super) fn check(d: &Cc015c, ctx: &RuleContext, out: &mut Vec<RuleFailure>) {
     let holder_ptr = format!("{ROOT}/HolderOfTheTransitProcedure/identificationNumber");
-    match (&d.holder_of_the_transit_procedure.identification_number, &ctx.holder) {
+    match (
+        &d.holder_of_the_transit_procedure.identification_number,
+        &ctx.holder,
+    ) {
         (None, _) => fail(
             out,
             "CATS007",
@@ -33,12 +36,33 @@ pub(super) fn check(d: &Cc015c, ctx: &RuleContext, out: &mut Vec<RuleFailure>) {
             out,
             "CATS007",
             holder_ptr,
-            format!("holder {id} is registered but not active (suspended, revoked or not approved)"),
+            format!(
+                "holder {id} is registered but not active (suspended, revoked or not approved)"
+            ),
         ),
         _ => {}
     }
 
     let op = &d.transit_operation;
+    let tir = op.declaration_type == "TIR";
+    match (&op.tir_carnet_number, tir) {
+        (None, true) => fail(
+            out,
+            "C0411",
+            format!("{ROOT}/TransitOperation/TIRCarnetNumber"),
+            "a TIR declaration needs the TIR carnet number",
+        ),
+        (Some(n), false) => fail(
+            out,
+            "C0411",
+            format!("{ROOT}/TransitOperation/TIRCarnetNumber"),
+            format!(
+                "TIR carnet number {n} is only allowed with declarationType TIR, not {}",
+                op.declaration_type
+            ),
+        ),
+        _ => {}
+    }
     if !DECLARATION_TYPES.contains(&op.declaration_type.as_str()) {
         fail(
             out,
@@ -70,25 +94,11 @@ pub(super) fn check(d: &Cc015c, ctx: &RuleContext, out: &mut Vec<RuleFailure>) {
             format!("security {} must be 0, 1, 2 or 3", op.security),
         );
     }
-    let tir = op.declaration_type == "TIR";
-    match (&op.tir_carnet_number, tir) {
-        (None, true) => fail(
-            out,
-            "C0411",
-            format!("{ROOT}/TransitOperation/TIRCarnetNumber"),
-            "a TIR declaration needs the TIR carnet number",
-        ),
-        (Some(n), false) => fail(
-            out,
-            "C0411",
-            format!("{ROOT}/TransitOperation/TIRCarnetNumber"),
-            format!(
-                "TIR carnet number {n} is only allowed with declarationType TIR, not {}",
-                op.declaration_type
-            ),
-        ),
-        _ => {}
-    }
+}
+
+/// CATS014: run after the goods rules, in the order of `RULES`.
+pub(super) fn check_lrn(d: &Cc015c, ctx: &RuleContext, out: &mut Vec<RuleFailure>) {
+    let op = &d.transit_operation;
     if ctx.lrn_in_use {
         fail(
             out,

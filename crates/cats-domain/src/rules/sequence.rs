@@ -15,7 +15,9 @@ fn walk(value: &Value, pointer: &str, out: &mut Vec<RuleFailure>) {
                     let here = format!("{pointer}/{key}[{}]", i + 1);
                     if let Some(seq) = item.get("sequenceNumber") {
                         let expected = (i + 1) as u64;
-                        if seq.as_u64() != Some(expected) && seq.as_str() != Some(&expected.to_string()) {
+                        if seq.as_u64() != Some(expected)
+                            && seq.as_str() != Some(&expected.to_string())
+                        {
                             fail(
                                 out,
                                 "R0987",
