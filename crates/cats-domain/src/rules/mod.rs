@@ -146,3 +146,14 @@ pub fn check_declaration(d: &Cc015c, ctx: &RuleContext) -> Vec<RuleFailure> {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod docs_tests {
+    #[test]
+    fn docs_list_every_rule() {
+        let docs = include_str!("../../../../docs/rules.md");
+        for rule in super::RULES {
+            assert!(docs.contains(&format!("`{}`", rule.id)), "docs/rules.md misses {}", rule.id);
+        }
+    }
+}
