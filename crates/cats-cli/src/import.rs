@@ -68,6 +68,17 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<()> {
     }
     spinner.set_message("saving");
     node.app.store().save_catalog(&catalog).await?;
+    let entry = cats_app::history::audit(
+        &cats_app::Actor::System("cli".into()),
+        "reference.import",
+        None,
+        chrono::Utc::now(),
+        format!(
+            "imported: offices {:?}, hs {:?}, unlocode {:?}",
+            args.offices, args.hs, args.unlocode
+        ),
+    );
+    node.app.store().audit(&[entry]).await?;
     spinner.finish_and_clear();
     println!("reference data saved in {}", node.data_dir.display());
     Ok(())

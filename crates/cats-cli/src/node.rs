@@ -20,6 +20,24 @@ pub const DB_FILE: &str = "cats.db";
 /// File in the data directory where the demo users' tokens are written on first start.
 pub const DEMO_TOKENS_FILE: &str = "demo-tokens.txt";
 
+/// File in the data directory that, when present, replaces the default risk policy.
+pub const RISK_POLICY_FILE: &str = "risk-policy.json";
+
+/// The default risk policy shipped with CATS (`data/risk/default-policy.json`).
+pub const DEFAULT_RISK_POLICY: &str = include_str!("../../../data/risk/default-policy.json");
+
+/// The node's risk policy: `DATA_DIR/risk-policy.json` if present, else the shipped default.
+/// Errors name the file when it cannot be read or parsed.
+pub fn risk_policy(data_dir: &Path) -> anyhow::Result<RiskPolicy> {
+    let path = data_dir.join(RISK_POLICY_FILE);
+    let (text, origin) = if path.exists() {
+        (std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?, path.display().to_string())
+    } else {
+        (DEFAULT_RISK_POLICY.to_string(), "data/risk/default-policy.json".to_string())
+    };
+    serde_json::from_str(&text).with_context(|| format!("risk policy {origin} is not valid"))
+}
+
 /// An open node.
 pub struct Node {
     /// The application.
@@ -131,4 +149,23 @@ pub async fn write_demo_tokens(node: &Node) -> anyhow::Result<PathBuf> {
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
     }
     Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_risk_policy_parses() {
+        let dir = tempfile::tempdir().unwrap();
+        let policy = risk_policy(dir.path()).unwrap();
+        assert_eq!(policy.seed, 2025);
+        assert!(policy.profiles.iter().any(|p| p.hs_prefix.as_deref() == Some("8517")));
+        std::fs::write(dir.path().join(RISK_POLICY_FILE), r#"{"seed": 7, "default_rate": 0.5}"#).unwrap();
+        let own = risk_policy(dir.path()).unwrap();
+        assert_eq!((own.seed, own.default_rate, own.profiles.len()), (7, 0.5, 0));
+        std::fs::write(dir.path().join(RISK_POLICY_FILE), "{").unwrap();
+        let err = risk_policy(dir.path()).unwrap_err();
+        assert!(format!("{err:#}").contains("risk-policy.json"), "{err:#}");
+    }
 }

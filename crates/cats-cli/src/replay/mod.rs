@@ -14,8 +14,6 @@ use anyhow::Context;
 use clap::Args;
 use serde_json::json;
 
-use cats_domain::risk::RiskPolicy;
-
 use crate::node;
 
 /// Arguments of `cats replay`.
@@ -29,9 +27,9 @@ pub struct ReplayArgs {
     /// Print one JSON document instead of text.
     #[arg(long)]
     json: bool,
-    /// Seed of CATS's random risk selection (logged in every selection).
-    #[arg(long, default_value_t = RiskPolicy::default().seed)]
-    seed: u64,
+    /// Seed of CATS's random risk selection (logged in every selection); default: the policy's.
+    #[arg(long)]
+    seed: Option<u64>,
 }
 
 /// Run a replay and print the report. Exits non-zero when a movement did not end as expected.
@@ -47,10 +45,10 @@ pub async fn run(args: ReplayArgs) -> anyhow::Result<()> {
             temp.path().to_path_buf()
         }
     };
-    let risk = RiskPolicy {
-        seed: args.seed,
-        ..RiskPolicy::default()
-    };
+    let mut risk = node::risk_policy(&data_dir)?;
+    if let Some(seed) = args.seed {
+        risk.seed = seed;
+    }
     let node = node::open(&data_dir, risk).await?;
     let steps: u64 = lines.iter().map(|l| 1 + l.events.len() as u64).sum();
     let bar = indicatif::ProgressBar::new(steps);

@@ -2,6 +2,7 @@
 //! server on 127.0.0.1 with a free port, and the replay.
 
 mod api;
+mod cli;
 mod common;
 mod concurrency;
 mod lifecycle;
