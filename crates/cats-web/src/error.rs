@@ -21,7 +21,10 @@ impl From<AppError> for ApiError {
     fn from(e: AppError) -> Self {
         let message = e.to_string();
         match e {
-            AppError::Malformed { message_type, errors } => Self(
+            AppError::Malformed {
+                message_type,
+                errors,
+            } => Self(
                 StatusCode::BAD_REQUEST,
                 json!({ "code": "SCHEMA_VALIDATION", "message": format!("the body is not a well-formed {message_type}"), "errors": errors }),
             ),
@@ -35,7 +38,11 @@ impl From<AppError> for ApiError {
             AppError::Busy => Self::new(StatusCode::CONFLICT, "BUSY", message),
             AppError::Store(s) => {
                 tracing::error!(error = %s, "store failure");
-                Self::new(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL_SERVER_ERROR", "the node could not complete the request; it was not applied")
+                Self::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "INTERNAL_SERVER_ERROR",
+                    "the node could not complete the request; it was not applied",
+                )
             }
         }
     }

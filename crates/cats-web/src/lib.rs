@@ -30,13 +30,31 @@ pub fn router(app: App) -> Router {
     use handlers::{customs, departures, reference};
     Router::new()
         .route("/health", get(reference::health))
-        .route("/movements/departures", post(departures::lodge).get(departures::list))
+        .route(
+            "/movements/departures",
+            post(departures::lodge).get(departures::list),
+        )
         .route("/movements/departures/{id}", get(departures::show))
-        .route("/movements/departures/{id}/messages", get(departures::messages))
-        .route("/movements/departures/{id}/messages/{message_id}", get(departures::message))
-        .route("/movements/departures/{id}/amendment", post(departures::amend))
-        .route("/movements/departures/{id}/cancellation", post(departures::cancellation))
-        .route("/movements/departures/{id}/customs/{action}", post(customs::act))
+        .route(
+            "/movements/departures/{id}/messages",
+            get(departures::messages),
+        )
+        .route(
+            "/movements/departures/{id}/messages/{message_id}",
+            get(departures::message),
+        )
+        .route(
+            "/movements/departures/{id}/amendment",
+            post(departures::amend),
+        )
+        .route(
+            "/movements/departures/{id}/cancellation",
+            post(departures::cancellation),
+        )
+        .route(
+            "/movements/departures/{id}/customs/{action}",
+            post(customs::act),
+        )
         .route("/movements/departures/{id}/audit", get(customs::audit))
         .route("/reference/offices", get(reference::offices))
         .route("/reference/offices/{code}", get(reference::office))

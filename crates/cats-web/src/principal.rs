@@ -35,7 +35,10 @@ impl FromRequestParts<App> for Principal {
             .get(axum::http::header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .ok_or_else(unauthorized)?;
-        let token = header.strip_prefix("Bearer ").ok_or_else(unauthorized)?.trim();
+        let token = header
+            .strip_prefix("Bearer ")
+            .ok_or_else(unauthorized)?
+            .trim();
         match cats_app::tokens::authenticate(app, token).await? {
             Some(user) => Ok(Principal(user)),
             None => Err(unauthorized()),

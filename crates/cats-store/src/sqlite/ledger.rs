@@ -72,12 +72,17 @@ impl SqliteStore {
         }))
     }
 
-    pub(super) async fn reservations_impl(&self, grn: &str) -> Result<Vec<Reservation>, StoreError> {
-        let rows = sqlx::query("SELECT * FROM reservations WHERE grn = ? ORDER BY reserved_at, movement_id")
-            .bind(grn)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(backend)?;
+    pub(super) async fn reservations_impl(
+        &self,
+        grn: &str,
+    ) -> Result<Vec<Reservation>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT * FROM reservations WHERE grn = ? ORDER BY reserved_at, movement_id",
+        )
+        .bind(grn)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
         rows.iter()
             .map(|r| {
                 let status: String = r.get("status");
@@ -91,7 +96,9 @@ impl SqliteStore {
                         "reserved" => ReservationStatus::Reserved,
                         "credited" => ReservationStatus::Credited,
                         "claimed" => ReservationStatus::Claimed,
-                        other => return Err(backend(format!("unknown reservation status {other}"))),
+                        other => {
+                            return Err(backend(format!("unknown reservation status {other}")))
+                        }
                     },
                     reserved_at: parse_ts(r.get("reserved_at"))?,
                     closed_at: closed.as_deref().map(parse_ts).transpose()?,
@@ -122,11 +129,13 @@ pub(super) async fn apply(
             .await
             .map_err(backend)?;
             if done.rows_affected() == 0 {
-                let row = sqlx::query("SELECT reference_minor - running_total_minor FROM guarantees WHERE grn = ?")
-                    .bind(grn)
-                    .fetch_optional(&mut **tx)
-                    .await
-                    .map_err(backend)?;
+                let row = sqlx::query(
+                    "SELECT reference_minor - running_total_minor FROM guarantees WHERE grn = ?",
+                )
+                .bind(grn)
+                .fetch_optional(&mut **tx)
+                .await
+                .map_err(backend)?;
                 return match row {
                     None => Err(StoreError::NotFound(format!("guarantee {grn}"))),
                     Some(r) => Err(StoreError::Insufficient {

@@ -25,15 +25,17 @@ fn record_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<MovementRecord, StoreE
 
 fn is_unique_violation(e: &sqlx::Error, index_hint: &str) -> bool {
     match e {
-        sqlx::Error::Database(db) => {
-            db.is_unique_violation() && db.message().contains(index_hint)
-        }
+        sqlx::Error::Database(db) => db.is_unique_violation() && db.message().contains(index_hint),
         _ => false,
     }
 }
 
 impl SqliteStore {
-    pub(super) async fn next_mrn_serial_impl(&self, office: &str, year: i32) -> Result<u64, StoreError> {
+    pub(super) async fn next_mrn_serial_impl(
+        &self,
+        office: &str,
+        year: i32,
+    ) -> Result<u64, StoreError> {
         let _w = self.write.lock().await;
         let row = sqlx::query(
             "INSERT INTO mrn_serials (office, year, last) VALUES (?, ?, 1)
@@ -47,7 +49,11 @@ impl SqliteStore {
         Ok(row.get::<i64, _>(0) as u64)
     }
 
-    pub(super) async fn lrn_in_use_impl(&self, holder: &str, lrn: &str) -> Result<bool, StoreError> {
+    pub(super) async fn lrn_in_use_impl(
+        &self,
+        holder: &str,
+        lrn: &str,
+    ) -> Result<bool, StoreError> {
         let row = sqlx::query("SELECT 1 FROM movements WHERE holder = ? AND lrn = ? AND live = 1")
             .bind(holder)
             .bind(lrn)
@@ -57,7 +63,10 @@ impl SqliteStore {
         Ok(row.is_some())
     }
 
-    pub(super) async fn movement_impl(&self, id: Uuid) -> Result<Option<MovementRecord>, StoreError> {
+    pub(super) async fn movement_impl(
+        &self,
+        id: Uuid,
+    ) -> Result<Option<MovementRecord>, StoreError> {
         sqlx::query("SELECT * FROM movements WHERE id = ?")
             .bind(id.to_string())
             .fetch_optional(&self.pool)
@@ -68,7 +77,10 @@ impl SqliteStore {
             .transpose()
     }
 
-    pub(super) async fn movement_by_mrn_impl(&self, mrn: &str) -> Result<Option<MovementRecord>, StoreError> {
+    pub(super) async fn movement_by_mrn_impl(
+        &self,
+        mrn: &str,
+    ) -> Result<Option<MovementRecord>, StoreError> {
         sqlx::query("SELECT * FROM movements WHERE mrn = ?")
             .bind(mrn)
             .fetch_optional(&self.pool)
@@ -140,7 +152,10 @@ impl SqliteStore {
             .collect()
     }
 
-    pub(super) async fn messages_impl(&self, movement_id: Uuid) -> Result<Vec<StoredMessage>, StoreError> {
+    pub(super) async fn messages_impl(
+        &self,
+        movement_id: Uuid,
+    ) -> Result<Vec<StoredMessage>, StoreError> {
         let rows = sqlx::query("SELECT * FROM messages WHERE movement_id = ? ORDER BY seq")
             .bind(movement_id.to_string())
             .fetch_all(&self.pool)
@@ -175,50 +190,54 @@ impl SqliteStore {
         let offices = m.offices().into_iter().collect::<Vec<_>>().join(" ");
         let time_limit = m.time_limit.map(ts);
         let result = match change.expected_version {
-            None => sqlx::query(
-                "INSERT INTO movements (id, version, lrn, mrn, holder, state, live,
+            None => {
+                sqlx::query(
+                    "INSERT INTO movements (id, version, lrn, mrn, holder, state, live,
                    office_of_departure, office_of_destination, offices, time_limit, created_at,
                    updated_at, projection, declaration)
                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(&id)
-            .bind(rec.version)
-            .bind(&m.lrn)
-            .bind(&m.mrn)
-            .bind(&m.holder)
-            .bind(m.state.as_str())
-            .bind(m.state.is_live())
-            .bind(&m.office_of_departure)
-            .bind(&m.office_of_destination)
-            .bind(&offices)
-            .bind(&time_limit)
-            .bind(ts(rec.created_at))
-            .bind(ts(rec.updated_at))
-            .bind(&projection)
-            .bind(&declaration)
-            .execute(&mut *tx)
-            .await,
-            Some(expected) => sqlx::query(
-                "UPDATE movements SET version = ?, lrn = ?, mrn = ?, state = ?, live = ?,
+                )
+                .bind(&id)
+                .bind(rec.version)
+                .bind(&m.lrn)
+                .bind(&m.mrn)
+                .bind(&m.holder)
+                .bind(m.state.as_str())
+                .bind(m.state.is_live())
+                .bind(&m.office_of_departure)
+                .bind(&m.office_of_destination)
+                .bind(&offices)
+                .bind(&time_limit)
+                .bind(ts(rec.created_at))
+                .bind(ts(rec.updated_at))
+                .bind(&projection)
+                .bind(&declaration)
+                .execute(&mut *tx)
+                .await
+            }
+            Some(expected) => {
+                sqlx::query(
+                    "UPDATE movements SET version = ?, lrn = ?, mrn = ?, state = ?, live = ?,
                    office_of_destination = ?, offices = ?, time_limit = ?, updated_at = ?,
                    projection = ?, declaration = ?
                  WHERE id = ? AND version = ?",
-            )
-            .bind(rec.version)
-            .bind(&m.lrn)
-            .bind(&m.mrn)
-            .bind(m.state.as_str())
-            .bind(m.state.is_live())
-            .bind(&m.office_of_destination)
-            .bind(&offices)
-            .bind(&time_limit)
-            .bind(ts(rec.updated_at))
-            .bind(&projection)
-            .bind(&declaration)
-            .bind(&id)
-            .bind(expected)
-            .execute(&mut *tx)
-            .await,
+                )
+                .bind(rec.version)
+                .bind(&m.lrn)
+                .bind(&m.mrn)
+                .bind(m.state.as_str())
+                .bind(m.state.is_live())
+                .bind(&m.office_of_destination)
+                .bind(&offices)
+                .bind(&time_limit)
+                .bind(ts(rec.updated_at))
+                .bind(&projection)
+                .bind(&declaration)
+                .bind(&id)
+                .bind(expected)
+                .execute(&mut *tx)
+                .await
+            }
         };
         match result {
             Err(e) if is_unique_violation(&e, "lrn") => {
@@ -231,12 +250,13 @@ impl SqliteStore {
             Ok(done) if done.rows_affected() == 0 => return Err(StoreError::Conflict),
             Ok(_) => {}
         }
-        let mut seq: i64 = sqlx::query("SELECT COALESCE(MAX(seq), 0) FROM messages WHERE movement_id = ?")
-            .bind(&id)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(backend)?
-            .get(0);
+        let mut seq: i64 =
+            sqlx::query("SELECT COALESCE(MAX(seq), 0) FROM messages WHERE movement_id = ?")
+                .bind(&id)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(backend)?
+                .get(0);
         for msg in &change.messages {
             seq += 1;
             sqlx::query(
@@ -279,15 +299,21 @@ impl SqliteStore {
         limit: u32,
     ) -> Result<Vec<AuditEntry>, StoreError> {
         let rows = match movement_id {
-            Some(id) => sqlx::query("SELECT * FROM audit_log WHERE movement_id = ? ORDER BY id DESC LIMIT ?")
+            Some(id) => {
+                sqlx::query(
+                    "SELECT * FROM audit_log WHERE movement_id = ? ORDER BY id DESC LIMIT ?",
+                )
                 .bind(id.to_string())
                 .bind(limit as i64)
                 .fetch_all(&self.pool)
-                .await,
-            None => sqlx::query("SELECT * FROM audit_log ORDER BY id DESC LIMIT ?")
-                .bind(limit as i64)
-                .fetch_all(&self.pool)
-                .await,
+                .await
+            }
+            None => {
+                sqlx::query("SELECT * FROM audit_log ORDER BY id DESC LIMIT ?")
+                    .bind(limit as i64)
+                    .fetch_all(&self.pool)
+                    .await
+            }
         }
         .map_err(backend)?;
         rows.iter()
@@ -313,14 +339,16 @@ async fn insert_audit(
     tx: &mut sqlx::Transaction<'_, Sqlite>,
     a: &AuditEntry,
 ) -> Result<(), StoreError> {
-    sqlx::query("INSERT INTO audit_log (at, actor, action, movement_id, detail) VALUES (?, ?, ?, ?, ?)")
-        .bind(ts(a.at))
-        .bind(&a.actor)
-        .bind(&a.action)
-        .bind(a.movement_id.map(|u| u.to_string()))
-        .bind(&a.detail)
-        .execute(&mut **tx)
-        .await
-        .map_err(backend)?;
+    sqlx::query(
+        "INSERT INTO audit_log (at, actor, action, movement_id, detail) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(ts(a.at))
+    .bind(&a.actor)
+    .bind(&a.action)
+    .bind(a.movement_id.map(|u| u.to_string()))
+    .bind(&a.detail)
+    .execute(&mut **tx)
+    .await
+    .map_err(backend)?;
     Ok(())
 }

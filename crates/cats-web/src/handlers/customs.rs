@@ -43,10 +43,20 @@ fn bad(message: impl Into<String>) -> ApiError {
 
 /// Turn an action name and body into a domain action; errors name the missing or wrong field.
 pub fn to_action(name: &str, body: &ActionBody) -> Result<Action, ApiError> {
-    let office = || body.office.clone().ok_or_else(|| bad(format!("{name} needs \"office\": the acting office's reference number")));
+    let office = || {
+        body.office.clone().ok_or_else(|| {
+            bad(format!(
+                "{name} needs \"office\": the acting office's reference number"
+            ))
+        })
+    };
     let control_type = || match body.control_type.as_deref() {
         None => Ok(ControlType::default()),
-        Some(t) => ControlType::parse(t).ok_or_else(|| bad(format!("controlType {t} is not documentary, physical, scanning or seals"))),
+        Some(t) => ControlType::parse(t).ok_or_else(|| {
+            bad(format!(
+                "controlType {t} is not documentary, physical, scanning or seals"
+            ))
+        }),
     };
     Ok(match name {
         "control-decision" => Action::ControlDecision { office: office()?, control_type: control_type()? },
@@ -82,8 +92,14 @@ pub fn to_action(name: &str, body: &ActionBody) -> Result<Action, ApiError> {
 
 /// `POST /movements/departures/{id}/customs/{action}`: an officer acts at an office of its scope.
 /// `200` with the movement; `409` (with `errorCode` 92) when out of sequence; `403` outside scope.
-pub async fn act(State(app): State<App>, who: Principal, Path((id, name)): Path<(Uuid, String)>, Json(body): Json<Value>) -> Result<Json<Value>, ApiError> {
-    let parsed: ActionBody = serde_json::from_value(body.clone()).map_err(|e| bad(format!("invalid body for {name}: {e}")))?;
+pub async fn act(
+    State(app): State<App>,
+    who: Principal,
+    Path((id, name)): Path<(Uuid, String)>,
+    Json(body): Json<Value>,
+) -> Result<Json<Value>, ApiError> {
+    let parsed: ActionBody = serde_json::from_value(body.clone())
+        .map_err(|e| bad(format!("invalid body for {name}: {e}")))?;
     let action = to_action(&name, &parsed)?;
     let record = act::act(&app, &who.actor(), id, action, &body, Utc::now()).await?;
     Ok(Json(views::movement(&record, Some(&who.0))))
@@ -96,11 +112,24 @@ pub struct AuditQuery {
 }
 
 /// `GET /movements/departures/{id}/audit`: who did what to the movement (customs officers only).
-pub async fn audit(State(app): State<App>, who: Principal, Path(id): Path<Uuid>, Query(q): Query<AuditQuery>) -> Result<Json<Value>, ApiError> {
+pub async fn audit(
+    State(app): State<App>,
+    who: Principal,
+    Path(id): Path<Uuid>,
+    Query(q): Query<AuditQuery>,
+) -> Result<Json<Value>, ApiError> {
     if who.0.role != cats_app::auth::Role::Officer {
-        return Err(ApiError::new(StatusCode::FORBIDDEN, "FORBIDDEN", "the audit log is for customs officers"));
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "FORBIDDEN",
+            "the audit log is for customs officers",
+        ));
     }
     act::load_visible(&app, &who.actor(), id).await?;
-    let entries = app.store().audit_log(Some(id), q.limit.unwrap_or(200).min(1000)).await.map_err(cats_app::AppError::from)?;
+    let entries = app
+        .store()
+        .audit_log(Some(id), q.limit.unwrap_or(200).min(1000))
+        .await
+        .map_err(cats_app::AppError::from)?;
     Ok(Json(json!({ "audit": entries })))
 }

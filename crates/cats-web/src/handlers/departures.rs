@@ -56,14 +56,25 @@ fn lodged_view(lodged: &lodge::Lodged) -> Value {
 /// `POST /movements/departures`: lodge a CC015C. `202` with the movement's id, state and links
 /// (state `Rejected` with the failures when business rules fail); `400` with every structural
 /// error for a body that is not a well-formed CC015C.
-pub async fn lodge(State(app): State<App>, who: Principal, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
+pub async fn lodge(
+    State(app): State<App>,
+    who: Principal,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     let format = body_format(&headers)?;
     let lodged = lodge::lodge(&app, &who.actor(), &body, format, Utc::now()).await?;
     Ok((StatusCode::ACCEPTED, Json(lodged_view(&lodged))).into_response())
 }
 
 /// `POST /movements/departures/{id}/amendment`: the whole amended CC015C.
-pub async fn amend(State(app): State<App>, who: Principal, Path(id): Path<Uuid>, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
+pub async fn amend(
+    State(app): State<App>,
+    who: Principal,
+    Path(id): Path<Uuid>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     let format = body_format(&headers)?;
     let lodged = amend::amend(&app, &who.actor(), id, &body, format, Utc::now()).await?;
     Ok((StatusCode::ACCEPTED, Json(lodged_view(&lodged))).into_response())
@@ -77,9 +88,22 @@ pub struct CancellationRequest {
 }
 
 /// `POST /movements/departures/{id}/cancellation`: the holder asks to cancel (CC014C analogue).
-pub async fn cancellation(State(app): State<App>, who: Principal, Path(id): Path<Uuid>, Json(req): Json<CancellationRequest>) -> Result<Json<Value>, ApiError> {
+pub async fn cancellation(
+    State(app): State<App>,
+    who: Principal,
+    Path(id): Path<Uuid>,
+    Json(req): Json<CancellationRequest>,
+) -> Result<Json<Value>, ApiError> {
     let request = json!({ "reason": req.reason });
-    let record = act::act(&app, &who.actor(), id, Action::RequestCancellation { reason: req.reason }, &request, Utc::now()).await?;
+    let record = act::act(
+        &app,
+        &who.actor(),
+        id,
+        Action::RequestCancellation { reason: req.reason },
+        &request,
+        Utc::now(),
+    )
+    .await?;
     Ok(Json(views::movement(&record, Some(&who.0))))
 }
 
@@ -98,11 +122,22 @@ pub struct ListQuery {
 }
 
 /// `GET /movements/departures`: the movements the user may see, newest change first.
-pub async fn list(State(app): State<App>, who: Principal, Query(q): Query<ListQuery>) -> Result<Json<Value>, ApiError> {
+pub async fn list(
+    State(app): State<App>,
+    who: Principal,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<Value>, ApiError> {
     let state = match q.state.as_deref() {
         None => None,
         Some(s) => Some(MovementState::parse(s).ok_or_else(|| {
-            ApiError::new(StatusCode::BAD_REQUEST, "BAD_REQUEST", format!("unknown state {s}; use one of {}", MovementState::ALL.map(|s| s.as_str()).join(", ")))
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                format!(
+                    "unknown state {s}; use one of {}",
+                    MovementState::ALL.map(|s| s.as_str()).join(", ")
+                ),
+            )
         })?),
     };
     let page = q.page.unwrap_or(1).max(1);
@@ -117,7 +152,10 @@ pub async fn list(State(app): State<App>, who: Principal, Query(q): Query<ListQu
         ..MovementFilter::default()
     };
     let (records, total) = query::list_movements(&app, &who.actor(), filter).await?;
-    let items: Vec<Value> = records.iter().map(|r| views::movement(r, Some(&who.0))).collect();
+    let items: Vec<Value> = records
+        .iter()
+        .map(|r| views::movement(r, Some(&who.0)))
+        .collect();
     Ok(Json(json!({
         "totalCount": total,
         "page": page,
@@ -128,15 +166,26 @@ pub async fn list(State(app): State<App>, who: Principal, Query(q): Query<ListQu
 }
 
 /// `GET /movements/departures/{id}`.
-pub async fn show(State(app): State<App>, who: Principal, Path(id): Path<Uuid>) -> Result<Json<Value>, ApiError> {
+pub async fn show(
+    State(app): State<App>,
+    who: Principal,
+    Path(id): Path<Uuid>,
+) -> Result<Json<Value>, ApiError> {
     let record = act::load_visible(&app, &who.actor(), id).await?;
     Ok(Json(views::movement(&record, Some(&who.0))))
 }
 
 /// `GET /movements/departures/{id}/messages`: the movement's history, oldest first.
-pub async fn messages(State(app): State<App>, who: Principal, Path(id): Path<Uuid>) -> Result<Json<Value>, ApiError> {
+pub async fn messages(
+    State(app): State<App>,
+    who: Principal,
+    Path(id): Path<Uuid>,
+) -> Result<Json<Value>, ApiError> {
     let (record, messages) = query::movement_messages(&app, &who.actor(), id).await?;
-    let list: Vec<Value> = messages.iter().map(|m| views::message_entry(&record, m)).collect();
+    let list: Vec<Value> = messages
+        .iter()
+        .map(|m| views::message_entry(&record, m))
+        .collect();
     Ok(Json(json!({
         "messages": list,
         "_links": { "self": { "href": format!("{}/messages", views::movement_path(&record)) }, "departure": { "href": views::movement_path(&record) } },
@@ -145,15 +194,32 @@ pub async fn messages(State(app): State<App>, who: Principal, Path(id): Path<Uui
 
 /// `GET /movements/departures/{id}/messages/{messageId}`: the message itself, XML or JSON by
 /// `Accept` (converted between the two for NCTS messages; customs actions are JSON only).
-pub async fn message(State(app): State<App>, who: Principal, Path((id, message_id)): Path<(Uuid, Uuid)>, headers: HeaderMap) -> Result<Response, ApiError> {
+pub async fn message(
+    State(app): State<App>,
+    who: Principal,
+    Path((id, message_id)): Path<(Uuid, Uuid)>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     let (_, messages) = query::movement_messages(&app, &who.actor(), id).await?;
     let msg = messages
         .into_iter()
         .find(|m| m.id == message_id)
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "NOT_FOUND", format!("message {message_id} not found")))?;
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                "NOT_FOUND",
+                format!("message {message_id} not found"),
+            )
+        })?;
     let stored_xml = msg.content_type.contains("xml");
     let want_xml = wants_xml(&headers);
-    let not_acceptable = || ApiError::new(StatusCode::NOT_ACCEPTABLE, "NOT_ACCEPTABLE", format!("{} is kept as JSON only", msg.message_type));
+    let not_acceptable = || {
+        ApiError::new(
+            StatusCode::NOT_ACCEPTABLE,
+            "NOT_ACCEPTABLE",
+            format!("{} is kept as JSON only", msg.message_type),
+        )
+    };
     let body = match (stored_xml, want_xml) {
         (true, true) | (false, false) => msg.body.clone().into_bytes(),
         _ => {
@@ -162,14 +228,25 @@ pub async fn message(State(app): State<App>, who: Principal, Path((id, message_i
             }
             let mt: MessageType = msg.message_type.parse().map_err(|_| not_acceptable())?;
             let value = if stored_xml {
-                cats_ncts::read_xml(msg.body.as_bytes(), mt, &cats_ncts::Limits::default()).map_err(|_| not_acceptable())?
+                cats_ncts::read_xml(msg.body.as_bytes(), mt, &cats_ncts::Limits::default())
+                    .map_err(|_| not_acceptable())?
             } else {
                 serde_json::from_str(&msg.body).map_err(|_| not_acceptable())?
             };
             let format = if want_xml { Format::Xml } else { Format::Json };
-            cats_ncts::write(mt, &value, format).map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "CONVERSION", e.to_string()))?
+            cats_ncts::write(mt, &value, format).map_err(|e| {
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "CONVERSION",
+                    e.to_string(),
+                )
+            })?
         }
     };
-    let ct = if want_xml { "application/xml" } else { "application/json" };
+    let ct = if want_xml {
+        "application/xml"
+    } else {
+        "application/json"
+    };
     Ok(([(header::CONTENT_TYPE, ct)], body).into_response())
 }

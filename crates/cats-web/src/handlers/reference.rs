@@ -31,18 +31,31 @@ pub async fn offices(State(app): State<App>, Query(q): Query<OfficeQuery>) -> Js
         .offices
         .values()
         .filter(|o| q.country.as_deref().is_none_or(|c| o.country == c))
-        .filter(|o| q.role.as_deref().is_none_or(|r| o.roles.iter().any(|x| x.code() == r)))
+        .filter(|o| {
+            q.role
+                .as_deref()
+                .is_none_or(|r| o.roles.iter().any(|x| x.code() == r))
+        })
         .collect();
     list.sort_by(|a, b| a.reference.cmp(&b.reference));
     Json(json!({ "count": list.len(), "offices": list }))
 }
 
 /// `GET /reference/offices/{code}`.
-pub async fn office(State(app): State<App>, Path(code): Path<String>) -> Result<Json<Value>, ApiError> {
+pub async fn office(
+    State(app): State<App>,
+    Path(code): Path<String>,
+) -> Result<Json<Value>, ApiError> {
     app.catalog()
         .office(&code)
         .map(|o| Json(json!(o)))
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "NOT_FOUND", format!("office {code} not found")))
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                "NOT_FOUND",
+                format!("office {code} not found"),
+            )
+        })
 }
 
 /// `GET /reference/countries`.
@@ -91,17 +104,23 @@ pub async fn restricted(State(app): State<App>) -> Json<Value> {
 
 /// `GET /guarantees/{grn}`: a guarantee, its balance and its usage per MRN (holder, insurer,
 /// officers). Amounts are decimals in the guarantee's ISO 4217 currency.
-pub async fn guarantee(State(app): State<App>, who: Principal, Path(grn): Path<String>) -> Result<Json<Value>, ApiError> {
+pub async fn guarantee(
+    State(app): State<App>,
+    who: Principal,
+    Path(grn): Path<String>,
+) -> Result<Json<Value>, ApiError> {
     let (g, reservations) = query::guarantee(&app, &who.actor(), &grn).await?;
     let usage: Vec<Value> = reservations
         .iter()
-        .map(|r| json!({
-            "mrn": r.mrn,
-            "amount": from_minor(r.amount_minor),
-            "status": r.status,
-            "lockDate": r.reserved_at,
-            "releaseDate": r.closed_at,
-        }))
+        .map(|r| {
+            json!({
+                "mrn": r.mrn,
+                "amount": from_minor(r.amount_minor),
+                "status": r.status,
+                "lockDate": r.reserved_at,
+                "releaseDate": r.closed_at,
+            })
+        })
         .collect();
     Ok(Json(json!({
         "grn": g.grn,
