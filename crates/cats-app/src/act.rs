@@ -27,28 +27,44 @@ pub async fn load_visible(app: &App, actor: &Actor, id: Uuid) -> Result<Movement
         .await?
         .ok_or_else(|| AppError::NotFound(format!("movement {id}")))?;
     match actor.user() {
-        Some(user) if !user.can_see(&record.movement) => Err(AppError::NotFound(format!("movement {id}"))),
+        Some(user) if !user.can_see(&record.movement) => {
+            Err(AppError::NotFound(format!("movement {id}")))
+        }
         _ => Ok(record),
     }
 }
 
-fn authorize(app: &App, actor: &Actor, record: &MovementRecord, action: &Action) -> Result<(), AppError> {
-    let Some(user) = actor.user() else { return Ok(()) };
+fn authorize(
+    app: &App,
+    actor: &Actor,
+    record: &MovementRecord,
+    action: &Action,
+) -> Result<(), AppError> {
+    let Some(user) = actor.user() else {
+        return Ok(());
+    };
     match action {
         Action::RequestCancellation { .. } => {
-            if user.role == Role::Trader && user.party.as_deref() == Some(record.movement.holder.as_str()) {
+            if user.role == Role::Trader
+                && user.party.as_deref() == Some(record.movement.holder.as_str())
+            {
                 Ok(())
             } else {
-                Err(AppError::Forbidden("only the holder of the transit procedure may ask to cancel".into()))
+                Err(AppError::Forbidden(
+                    "only the holder of the transit procedure may ask to cancel".into(),
+                ))
             }
         }
-        Action::TimeLimitExpired | Action::ReservationFailed { .. } => {
-            Err(AppError::Forbidden(format!("{} is done by the node itself", action.name())))
-        }
+        Action::TimeLimitExpired | Action::ReservationFailed { .. } => Err(AppError::Forbidden(
+            format!("{} is done by the node itself", action.name()),
+        )),
         other => {
             let office = other.office().unwrap_or_default();
             if user.role != Role::Officer {
-                Err(AppError::Forbidden(format!("{} is a customs officer's action", other.name())))
+                Err(AppError::Forbidden(format!(
+                    "{} is a customs officer's action",
+                    other.name()
+                )))
             } else if !user.acts_at(office, &app.catalog()) {
                 Err(AppError::Forbidden(format!(
                     "officer {} does not act at office {office} (scope: offices of {})",
@@ -67,19 +83,33 @@ fn authorize(app: &App, actor: &Actor, record: &MovementRecord, action: &Action)
 ///
 /// Errors: not found or not visible (404), not allowed for the actor (403), refused by the state
 /// machine (409, with NCTS functional error code 92 for out of sequence); nothing changes then.
-pub async fn act(app: &App, actor: &Actor, id: Uuid, action: Action, request: &Value, now: DateTime<Utc>) -> Result<MovementRecord, AppError> {
+pub async fn act(
+    app: &App,
+    actor: &Actor,
+    id: Uuid,
+    action: Action,
+    request: &Value,
+    now: DateTime<Utc>,
+) -> Result<MovementRecord, AppError> {
     for _ in 0..5 {
         let record = load_visible(app, actor, id).await?;
         authorize(app, actor, &record, &action)?;
         match act_once(app, actor, record, &action, request, now).await {
             Err(AppError::Store(StoreError::Conflict)) => continue,
-            Err(AppError::Store(StoreError::Insufficient { grn, requested_minor, available_minor })) => {
+            Err(AppError::Store(StoreError::Insufficient {
+                grn,
+                requested_minor,
+                available_minor,
+            })) => {
                 let reason = format!(
                     "guarantee {grn}: {} to be covered, only {} available",
                     cats_domain::ledger::from_minor(requested_minor),
                     cats_domain::ledger::from_minor(available_minor)
                 );
-                let failed = Action::ReservationFailed { office: action.office().unwrap_or_default().to_string(), reason };
+                let failed = Action::ReservationFailed {
+                    office: action.office().unwrap_or_default().to_string(),
+                    reason,
+                };
                 let record = load_visible(app, actor, id).await?;
                 match act_once(app, actor, record, &failed, request, now).await {
                     Err(AppError::Store(StoreError::Conflict)) => continue,
@@ -97,16 +127,35 @@ pub async fn act(app: &App, actor: &Actor, id: Uuid, action: Action, request: &V
     Err(AppError::Busy)
 }
 
-async fn act_once(app: &App, actor: &Actor, record: MovementRecord, action: &Action, request: &Value, now: DateTime<Utc>) -> Result<MovementRecord, AppError> {
+async fn act_once(
+    app: &App,
+    actor: &Actor,
+    record: MovementRecord,
+    action: &Action,
+    request: &Value,
+    now: DateTime<Utc>,
+) -> Result<MovementRecord, AppError> {
     let catalog = app.catalog();
     let decision = decide(&record.movement, action, now, &catalog)?;
     let mut movement = decision.movement;
     let office = action.office();
     // CATS's own risk selection where goods are presented: exit, entry, arrival.
-    if let (Action::Exit { office } | Action::Entry { office } | Action::Arrival { office }, Some(mrn)) = (action, movement.mrn.clone()) {
-        if let Ok(d) = serde_json::from_value::<cats_domain::declaration::Cc015c>(record.declaration.clone()) {
+    if let (
+        Action::Exit { office } | Action::Entry { office } | Action::Arrival { office },
+        Some(mrn),
+    ) = (action, movement.mrn.clone())
+    {
+        if let Ok(d) =
+            serde_json::from_value::<cats_domain::declaration::Cc015c>(record.declaration.clone())
+        {
             let facts = rules::facts(&d);
-            movement.risk.push(risk::select(app.risk_policy(), &catalog, office, &mrn, &facts.risk_facts()));
+            movement.risk.push(risk::select(
+                app.risk_policy(),
+                &catalog,
+                office,
+                &mrn,
+                &facts.risk_facts(),
+            ));
         }
     }
     let mut messages = Vec::new();
@@ -134,7 +183,12 @@ async fn act_once(app: &App, actor: &Actor, record: MovementRecord, action: &Act
         Action::ControlDecision { control_type, .. } => Some(*control_type),
         _ => None,
     };
-    let extra = Extra { office, text, control_type };
+    let extra = Extra {
+        office,
+        text,
+        control_type,
+        catalog: Some(catalog.as_ref()),
+    };
     let mut ledger = Vec::new();
     for effect in &decision.effects {
         match effect {
@@ -143,14 +197,35 @@ async fn act_once(app: &App, actor: &Actor, record: MovementRecord, action: &Act
                     // Goods released, then written off at once: the history shows both steps.
                     let mut released = movement.clone();
                     released.state = MovementState::GoodsReleased;
-                    messages.push(outbound(&released, &record.declaration, now, record.created_at, message_type, &[], None, Some(&extra)));
+                    messages.push(outbound(
+                        &released,
+                        &record.declaration,
+                        now,
+                        record.created_at,
+                        message_type,
+                        &[],
+                        None,
+                        Some(&extra),
+                    ));
                 } else {
-                    messages.push(outbound(&movement, &record.declaration, now, record.created_at, message_type, &[], None, Some(&extra)));
+                    messages.push(outbound(
+                        &movement,
+                        &record.declaration,
+                        now,
+                        record.created_at,
+                        message_type,
+                        &[],
+                        None,
+                        Some(&extra),
+                    ));
                 }
             }
             Effect::Reserve => {
                 for g in &movement.guarantees {
-                    ledger.push(LedgerOp::Reserve { grn: g.grn.clone(), amount_minor: to_minor(g.amount) });
+                    ledger.push(LedgerOp::Reserve {
+                        grn: g.grn.clone(),
+                        amount_minor: to_minor(g.amount),
+                    });
                 }
             }
             Effect::Credit => ledger.push(LedgerOp::Credit),

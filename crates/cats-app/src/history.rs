@@ -5,6 +5,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use cats_domain::movement::{ControlType, Movement};
+use cats_domain::reference::Catalog;
 use cats_domain::rules::RuleFailure;
 
 use crate::app::Actor;
@@ -12,7 +13,12 @@ use crate::messages::{build, OutContext};
 use crate::store::{AuditEntry, Direction, NewMessage};
 
 /// A message received from the trader, kept exactly as received.
-pub fn inbound(message_type: &str, content_type: &str, body: &str, at: DateTime<Utc>) -> NewMessage {
+pub fn inbound(
+    message_type: &str,
+    content_type: &str,
+    body: &str,
+    at: DateTime<Utc>,
+) -> NewMessage {
     NewMessage {
         id: Uuid::new_v4(),
         message_type: message_type.to_string(),
@@ -44,6 +50,8 @@ pub struct Extra<'a> {
     pub text: Option<&'a str>,
     /// Control type (CC060C).
     pub control_type: Option<ControlType>,
+    /// The reference catalogue (the place of an incident, CC182C).
+    pub catalog: Option<&'a Catalog>,
 }
 
 /// A message produced for the holder (HMRC JSON shape, stored as JSON).
@@ -69,6 +77,7 @@ pub fn outbound(
         control_type: extra.control_type,
         text: extra.text,
         correlation,
+        catalog: extra.catalog,
     };
     let (_, value) = build(message_type, &ctx);
     NewMessage {
@@ -82,7 +91,13 @@ pub fn outbound(
 }
 
 /// An audit entry by `actor`.
-pub fn audit(actor: &Actor, action: &str, movement_id: Option<Uuid>, at: DateTime<Utc>, detail: impl Into<String>) -> AuditEntry {
+pub fn audit(
+    actor: &Actor,
+    action: &str,
+    movement_id: Option<Uuid>,
+    at: DateTime<Utc>,
+    detail: impl Into<String>,
+) -> AuditEntry {
     AuditEntry {
         at,
         actor: actor.name().to_string(),

@@ -32,17 +32,15 @@ pub struct Lodged {
 
 /// Read and structurally validate a CC015C body. Errors: every structural problem (HTTP 400).
 pub fn parse_declaration(body: &[u8], format: Format) -> Result<(Cc015c, Value), AppError> {
-    cats_ncts::parse_cc015c(body, format).map_err(|errors| {
-        AppError::Malformed {
-            message_type: "CC015C".into(),
-            errors: errors
-                .into_iter()
-                .map(|e| BodyError {
-                    pointer: e.pointer,
-                    reason: e.reason,
-                })
-                .collect(),
-        }
+    cats_ncts::parse_cc015c(body, format).map_err(|errors| AppError::Malformed {
+        message_type: "CC015C".into(),
+        errors: errors
+            .into_iter()
+            .map(|e| BodyError {
+                pointer: e.pointer,
+                reason: e.reason,
+            })
+            .collect(),
     })
 }
 
@@ -56,7 +54,11 @@ fn content_type(format: Format) -> &'static str {
 /// Look up what the rules need from the store.
 async fn guarantees_of(app: &App, d: &Cc015c) -> Result<HashMap<String, Guarantee>, AppError> {
     let mut found = HashMap::new();
-    for reference in d.guarantee.iter().flat_map(|g| g.guarantee_reference.iter()) {
+    for reference in d
+        .guarantee
+        .iter()
+        .flat_map(|g| g.guarantee_reference.iter())
+    {
         if let Some(grn) = &reference.grn {
             if let Some(g) = app.store().guarantee(grn).await? {
                 found.insert(grn.clone(), g);
@@ -81,13 +83,24 @@ async fn holder_of(app: &App, holder: &str) -> Result<Option<HolderRegistration>
 /// Allocate an MRN: year, country of the office of departure, the office's 6 characters and a
 /// 6-digit serial per office and year, the procedure letter from the security indicator, and the
 /// ISO 6346 check digit.
-async fn allocate_mrn(app: &App, office: &str, security: Option<u8>, now: DateTime<Utc>) -> Result<String, AppError> {
+async fn allocate_mrn(
+    app: &App,
+    office: &str,
+    security: Option<u8>,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
     let serial = app.store().next_mrn_serial(office, now.year()).await?;
     let country = CountryCode::parse(office.get(..2).unwrap_or_default())
         .map_err(|e| AppError::Invalid(e.to_string()))?;
-    let body = format!("{}{:06}", office.get(2..8).unwrap_or("000000"), serial % 1_000_000);
-    let procedure = ProcedureLetter::from_security(security.unwrap_or(0)).unwrap_or(ProcedureLetter::J);
-    let mrn = Mrn::allocate(now.year(), &country, &body, procedure).map_err(|e| AppError::Invalid(e.to_string()))?;
+    let body = format!(
+        "{}{:06}",
+        office.get(2..8).unwrap_or("000000"),
+        serial % 1_000_000
+    );
+    let procedure =
+        ProcedureLetter::from_security(security.unwrap_or(0)).unwrap_or(ProcedureLetter::J);
+    let mrn = Mrn::allocate(now.year(), &country, &body, procedure)
+        .map_err(|e| AppError::Invalid(e.to_string()))?;
     Ok(mrn.as_str().to_string())
 }
 
@@ -96,12 +109,20 @@ async fn allocate_mrn(app: &App, office: &str, security: Option<u8>, now: DateTi
 ///
 /// Errors: [`AppError::Malformed`] for a body that is not a well-formed CC015C (nothing stored);
 /// [`AppError::Forbidden`] when a user other than the holder's trader lodges.
-pub async fn lodge(app: &App, actor: &Actor, body: &[u8], format: Format, now: DateTime<Utc>) -> Result<Lodged, AppError> {
+pub async fn lodge(
+    app: &App,
+    actor: &Actor,
+    body: &[u8],
+    format: Format,
+    now: DateTime<Utc>,
+) -> Result<Lodged, AppError> {
     let (declaration, value) = parse_declaration(body, format)?;
     let facts = rules::facts(&declaration);
     if let Some(user) = actor.user() {
         if user.role != Role::Trader {
-            return Err(AppError::Forbidden("only a trader (holder of the transit procedure) may lodge a declaration".into()));
+            return Err(AppError::Forbidden(
+                "only a trader (holder of the transit procedure) may lodge a declaration".into(),
+            ));
         }
         if user.party.as_deref() != Some(facts.holder.as_str()) {
             return Err(AppError::Forbidden(format!(
@@ -147,25 +168,78 @@ async fn lodge_once(
     let correlation = declaration.message_identification.clone();
     let (movement, audit_detail) = if !failures.is_empty() {
         let m = facts.movement(MovementState::Rejected, None);
-        messages.push(outbound(&m, content, now, now, "CC056C", &failures, Some(&correlation), None));
+        messages.push(outbound(
+            &m,
+            content,
+            now,
+            now,
+            "CC056C",
+            &failures,
+            Some(&correlation),
+            None,
+        ));
         let ids: Vec<&str> = failures.iter().map(|f| f.rule_id.as_str()).collect();
         (m, format!("rejected: {}", ids.join(", ")))
     } else {
         let mrn = allocate_mrn(app, &facts.office_of_departure, facts.security, now).await?;
         let shortfalls = rules::shortfalls(declaration, &guarantees);
-        let state = if shortfalls.is_empty() { MovementState::Accepted } else { MovementState::GuaranteeNotValid };
+        let state = if shortfalls.is_empty() {
+            MovementState::Accepted
+        } else {
+            MovementState::GuaranteeNotValid
+        };
         let mut m = facts.movement(state, Some(mrn.clone()));
-        let selection = risk::select(app.risk_policy(), &catalog, &m.office_of_departure, &mrn, &facts.risk_facts());
+        let selection = risk::select(
+            app.risk_policy(),
+            &catalog,
+            &m.office_of_departure,
+            &mrn,
+            &facts.risk_facts(),
+        );
         m.risk.push(selection.clone());
-        messages.push(outbound(&m, content, now, now, "CC928C", &[], Some(&correlation), None));
-        messages.push(outbound(&m, content, now, now, "CC028C", &[], Some(&correlation), None));
+        messages.push(outbound(
+            &m,
+            content,
+            now,
+            now,
+            "CC928C",
+            &[],
+            Some(&correlation),
+            None,
+        ));
+        messages.push(outbound(
+            &m,
+            content,
+            now,
+            now,
+            "CC028C",
+            &[],
+            Some(&correlation),
+            None,
+        ));
         if !shortfalls.is_empty() {
-            messages.push(outbound(&m, content, now, now, "CC055C", &shortfalls, Some(&correlation), None));
+            messages.push(outbound(
+                &m,
+                content,
+                now,
+                now,
+                "CC055C",
+                &shortfalls,
+                Some(&correlation),
+                None,
+            ));
         }
         let detail = format!(
             "accepted as {mrn}, state {state}; risk at {}: {}",
             m.office_of_departure,
-            if selection.selected { selection.reasons.join("; ") } else { format!("not selected (draw {:.4}, rate {:.2}, seed {})", selection.draw, selection.rate, selection.seed) }
+            if selection.selected {
+                selection.reasons.join("; ")
+            } else {
+                format!(
+                    "not selected (draw {:.4}, rate {:.2}, seed {})",
+                    selection.draw, selection.rate, selection.seed
+                )
+            }
         );
         (m, detail)
     };

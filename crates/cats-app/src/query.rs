@@ -14,13 +14,19 @@ use crate::store::{MovementFilter, MovementRecord, Reservation, StoredMessage};
 ///
 /// A trader sees its own movements only; an officer those touching an office of its country;
 /// insurers and administrators see none here.
-pub async fn list_movements(app: &App, actor: &Actor, mut filter: MovementFilter) -> Result<(Vec<MovementRecord>, u64), AppError> {
+pub async fn list_movements(
+    app: &App,
+    actor: &Actor,
+    mut filter: MovementFilter,
+) -> Result<(Vec<MovementRecord>, u64), AppError> {
     if let Some(user) = actor.user() {
         match user.role {
             Role::Trader => filter.holder = user.party.clone(),
             Role::Officer => filter.office_country = user.office_country.clone(),
             Role::Insurer | Role::Admin => {
-                return Err(AppError::Forbidden("movements are for traders and customs officers".into()))
+                return Err(AppError::Forbidden(
+                    "movements are for traders and customs officers".into(),
+                ))
             }
         }
         if filter.holder.is_none() && filter.office_country.is_none() {
@@ -31,14 +37,22 @@ pub async fn list_movements(app: &App, actor: &Actor, mut filter: MovementFilter
 }
 
 /// A movement's messages, for an actor who may see the movement.
-pub async fn movement_messages(app: &App, actor: &Actor, id: Uuid) -> Result<(MovementRecord, Vec<StoredMessage>), AppError> {
+pub async fn movement_messages(
+    app: &App,
+    actor: &Actor,
+    id: Uuid,
+) -> Result<(MovementRecord, Vec<StoredMessage>), AppError> {
     let record = load_visible(app, actor, id).await?;
     let messages = app.store().messages(id).await?;
     Ok((record, messages))
 }
 
 /// A guarantee with its reservations, for its holder, its insurer, or an officer.
-pub async fn guarantee(app: &App, actor: &Actor, grn: &str) -> Result<(Guarantee, Vec<Reservation>), AppError> {
+pub async fn guarantee(
+    app: &App,
+    actor: &Actor,
+    grn: &str,
+) -> Result<(Guarantee, Vec<Reservation>), AppError> {
     let g = app
         .store()
         .guarantee(grn)

@@ -254,8 +254,12 @@ pub trait Store: Send + Sync {
     /// The user with this name.
     async fn user(&self, username: &str) -> Result<Option<User>, StoreError>;
     /// Keep the hash of a new API token for a user.
-    async fn add_token(&self, username: &str, token_hash: &str, at: DateTime<Utc>)
-        -> Result<(), StoreError>;
+    async fn add_token(
+        &self,
+        username: &str,
+        token_hash: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
     /// The user owning the token with this hash.
     async fn user_by_token(&self, token_hash: &str) -> Result<Option<User>, StoreError>;
 
@@ -275,8 +279,10 @@ pub trait Store: Send + Sync {
     /// A movement by MRN.
     async fn movement_by_mrn(&self, mrn: &str) -> Result<Option<MovementRecord>, StoreError>;
     /// Movements matching the filter, most recently updated first, and the total count.
-    async fn movements(&self, filter: &MovementFilter)
-        -> Result<(Vec<MovementRecord>, u64), StoreError>;
+    async fn movements(
+        &self,
+        filter: &MovementFilter,
+    ) -> Result<(Vec<MovementRecord>, u64), StoreError>;
     /// Movements released for transit whose time limit for arrival is before `now`.
     async fn overdue(&self, now: DateTime<Utc>) -> Result<Vec<Uuid>, StoreError>;
     /// A movement's messages in order.
@@ -286,6 +292,9 @@ pub trait Store: Send + Sync {
     /// Append audit entries outside a movement change (tokens, imports).
     async fn audit(&self, entries: &[AuditEntry]) -> Result<(), StoreError>;
     /// The audit log, newest first, optionally for one movement.
-    async fn audit_log(&self, movement_id: Option<Uuid>, limit: u32)
-        -> Result<Vec<AuditEntry>, StoreError>;
+    async fn audit_log(
+        &self,
+        movement_id: Option<Uuid>,
+        limit: u32,
+    ) -> Result<Vec<AuditEntry>, StoreError>;
 }
