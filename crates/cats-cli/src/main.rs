@@ -127,7 +127,12 @@ async fn main() -> anyhow::Result<()> {
 
 async fn serve(data: DataDir, listen: SocketAddr, check_secs: u64) -> anyhow::Result<()> {
     let risk = node::risk_policy(&data.data_dir)?;
-    tracing::info!(seed = risk.seed, default_rate = risk.default_rate, profiles = risk.profiles.len(), "risk policy");
+    tracing::info!(
+        seed = risk.seed,
+        default_rate = risk.default_rate,
+        profiles = risk.profiles.len(),
+        "risk policy"
+    );
     let node = node::open(&data.data_dir, risk).await?;
     if node.seeded {
         let path = node::write_demo_tokens(&node).await?;

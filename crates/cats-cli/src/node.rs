@@ -31,9 +31,16 @@ pub const DEFAULT_RISK_POLICY: &str = include_str!("../../../data/risk/default-p
 pub fn risk_policy(data_dir: &Path) -> anyhow::Result<RiskPolicy> {
     let path = data_dir.join(RISK_POLICY_FILE);
     let (text, origin) = if path.exists() {
-        (std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?, path.display().to_string())
+        (
+            std::fs::read_to_string(&path)
+                .with_context(|| format!("reading {}", path.display()))?,
+            path.display().to_string(),
+        )
     } else {
-        (DEFAULT_RISK_POLICY.to_string(), "data/risk/default-policy.json".to_string())
+        (
+            DEFAULT_RISK_POLICY.to_string(),
+            "data/risk/default-policy.json".to_string(),
+        )
     };
     serde_json::from_str(&text).with_context(|| format!("risk policy {origin} is not valid"))
 }
@@ -160,10 +167,20 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let policy = risk_policy(dir.path()).unwrap();
         assert_eq!(policy.seed, 2025);
-        assert!(policy.profiles.iter().any(|p| p.hs_prefix.as_deref() == Some("8517")));
-        std::fs::write(dir.path().join(RISK_POLICY_FILE), r#"{"seed": 7, "default_rate": 0.5}"#).unwrap();
+        assert!(policy
+            .profiles
+            .iter()
+            .any(|p| p.hs_prefix.as_deref() == Some("8517")));
+        std::fs::write(
+            dir.path().join(RISK_POLICY_FILE),
+            r#"{"seed": 7, "default_rate": 0.5}"#,
+        )
+        .unwrap();
         let own = risk_policy(dir.path()).unwrap();
-        assert_eq!((own.seed, own.default_rate, own.profiles.len()), (7, 0.5, 0));
+        assert_eq!(
+            (own.seed, own.default_rate, own.profiles.len()),
+            (7, 0.5, 0)
+        );
         std::fs::write(dir.path().join(RISK_POLICY_FILE), "{").unwrap();
         let err = risk_policy(dir.path()).unwrap_err();
         assert!(format!("{err:#}").contains("risk-policy.json"), "{err:#}");

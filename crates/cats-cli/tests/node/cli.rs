@@ -4,7 +4,11 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn cats(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_cats")).args(args).env("CATS_LOG", "warn").output().expect("run cats")
+    Command::new(env!("CARGO_BIN_EXE_cats"))
+        .args(args)
+        .env("CATS_LOG", "warn")
+        .output()
+        .expect("run cats")
 }
 
 fn shared() -> Option<PathBuf> {
@@ -22,12 +26,23 @@ fn migrate_and_issue_a_token() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().to_str().unwrap();
     let out = cats(&["migrate", "--data-dir", d]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(dir.path().join("cats.db").exists());
     let out = cats(&["token", "issue", "officer.kz", "--data-dir", d]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let token = String::from_utf8(out.stdout).unwrap();
-    assert!(token.trim().starts_with("cats_") && token.trim().len() == 69, "{token}");
+    assert!(
+        token.trim().starts_with("cats_") && token.trim().len() == 69,
+        "{token}"
+    );
     let out = cats(&["token", "issue", "nobody", "--data-dir", d]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("nobody"));
@@ -42,23 +57,45 @@ fn reference_import_loads_the_official_lists() {
     let hs = shared.join("reference/hs/harmonized-system.csv");
     let kz = shared.join("reference/unlocode/KZ.csv");
     let out = cats(&[
-        "reference", "import", "--data-dir", d,
-        "--offices", offices.to_str().unwrap(),
-        "--hs", hs.to_str().unwrap(),
-        "--unlocode", kz.to_str().unwrap(),
+        "reference",
+        "import",
+        "--data-dir",
+        d,
+        "--offices",
+        offices.to_str().unwrap(),
+        "--hs",
+        hs.to_str().unwrap(),
+        "--unlocode",
+        kz.to_str().unwrap(),
     ]);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(stdout.contains("reference data saved"), "{stdout}");
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
-        let node = cats_cli::node::open(dir.path(), cats_domain::risk::RiskPolicy::default()).await.unwrap();
+        let node = cats_cli::node::open(dir.path(), cats_domain::risk::RiskPolicy::default())
+            .await
+            .unwrap();
         let catalog = node.app.catalog();
-        assert!(catalog.offices.len() > 4000, "{} offices", catalog.offices.len());
-        assert!(catalog.offices.contains_key("KZHOR001"), "demo offices stay");
+        assert!(
+            catalog.offices.len() > 4000,
+            "{} offices",
+            catalog.offices.len()
+        );
+        assert!(
+            catalog.offices.contains_key("KZHOR001"),
+            "demo offices stay"
+        );
         assert!(catalog.hs.contains_key("870323"));
         assert!(catalog.hs_code_exists("870323"));
-        assert!(!catalog.hs_code_exists("870398"), "with subheadings imported, only real ones pass");
+        assert!(
+            !catalog.hs_code_exists("870398"),
+            "with subheadings imported, only real ones pass"
+        );
         assert!(catalog.locations.contains_key("KZAAU"));
         let audit = node.app.store().audit_log(None, 10).await.unwrap();
         assert!(audit.iter().any(|a| a.action == "reference.import"));
@@ -77,14 +114,29 @@ fn replay_json_output() {
     });
     std::fs::write(&file, format!("{line}\n")).unwrap();
     let out = cats(&["replay", file.to_str().unwrap(), "--json"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
     assert_eq!(report["movements"][0]["lrn"], "CLI-1");
     assert_eq!(report["movements"][0]["state"], "ReleasedForTransit");
     assert_eq!(report["movements"][0]["ok"], true);
     assert_eq!(report["kpi"]["released"], 1);
-    std::fs::write(&file, format!("{}\n", line.to_string().replace("ReleasedForTransit", "WrittenOff"))).unwrap();
+    std::fs::write(
+        &file,
+        format!(
+            "{}\n",
+            line.to_string().replace("ReleasedForTransit", "WrittenOff")
+        ),
+    )
+    .unwrap();
     let out = cats(&["replay", file.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(1), "a movement not as expected fails the run");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a movement not as expected fails the run"
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("NOT OK"));
 }

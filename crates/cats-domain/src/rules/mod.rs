@@ -153,7 +153,11 @@ mod docs_tests {
     fn docs_list_every_rule() {
         let docs = include_str!("../../../../docs/rules.md");
         for rule in super::RULES {
-            assert!(docs.contains(&format!("`{}`", rule.id)), "docs/rules.md misses {}", rule.id);
+            assert!(
+                docs.contains(&format!("`{}`", rule.id)),
+                "docs/rules.md misses {}",
+                rule.id
+            );
         }
     }
 }
