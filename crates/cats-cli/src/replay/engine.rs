@@ -102,7 +102,17 @@ pub async fn replay(
             }
             Ok((d, _)) => {
                 outcomes[i].lrn = d.transit_operation.lrn.clone();
-                let Some(at) = lodging_time(line, &d.preparation_date_and_time) else {
+                // Lodged at its preparation time, or just before its first event if that is earlier.
+                let first_event = line.events.iter().map(|e| e.at).min();
+                let prepared = lodging_time(line, &d.preparation_date_and_time);
+                let at = match (prepared, first_event) {
+                    (Some(p), Some(f)) if line.lodged_at.is_none() && f <= p => {
+                        Some(f - chrono::Duration::minutes(1))
+                    }
+                    (Some(p), _) => Some(p),
+                    (None, f) => f.map(|f| f - chrono::Duration::minutes(1)),
+                };
+                let Some(at) = at else {
                     outcomes[i].state = MovementState::Rejected.as_str().into();
                     outcomes[i].notes.push(
                         "not lodged: no lodging time (preparationDateAndTime or lodged_at)".into(),

@@ -8,7 +8,8 @@
 //! ```
 //! Actions: `control` (`result` A1|A2|A3|B1, optional `type`), `release`, `exit`, `entry`,
 //! `arrival`, `goods_release`, `cancel`, `incident` (`text`). Optional `lodged_at` overrides the
-//! lodging time, which is otherwise the declaration's `preparationDateAndTime` (read as UTC).
+//! lodging time, which is otherwise the declaration's `preparationDateAndTime` (read as UTC), or one
+//! minute before the movement's first event when that comes earlier.
 
 use anyhow::{bail, Context};
 use chrono::{DateTime, Utc};

@@ -56,6 +56,8 @@ async fn a_hand_written_file_ends_as_expected() {
         line("R-SEQ", json!([{"at": "2025-03-10T12:00:00Z", "office": "GEPTI001", "action": "arrival"}]), "2025-03-20T00:00:00Z", "Accepted"),
         serde_json::json!({ "declaration": crate::common::corridor("R-REJ").replace("GEPTI001", "GERBR001"), "events": [], "expect": {"state": "Rejected"} }).to_string(),
         serde_json::json!({ "declaration": "<not-a-declaration/>", "events": [], "expect": {"state": "Rejected"} }).to_string(),
+        // Prepared after its first event: lodged just before it.
+        line("R-PREP", json!([{"at": "2025-03-01T12:00:00Z", "office": "KZHOR001", "action": "release"}]), "2025-03-02T00:00:00Z", "ReleasedForTransit"),
     ]
     .join("\n");
     let (outcomes, kpi) = replay_text(&lines).await;
@@ -69,8 +71,8 @@ async fn a_hand_written_file_ends_as_expected() {
             o.notes
         );
     }
-    assert_eq!(kpi.as_expected, 9);
-    assert_eq!(kpi.released, 4);
+    assert_eq!(kpi.as_expected, 10);
+    assert_eq!(kpi.released, 5);
     assert_eq!(kpi.arrived_in_time, 2);
     assert_eq!(kpi.controls_recorded, 3);
     assert!(outcomes
