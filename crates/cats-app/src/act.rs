@@ -193,32 +193,21 @@ async fn act_once(
     for effect in &decision.effects {
         match effect {
             Effect::Message { message_type } => {
+                // Goods released then written off at once: the CC025C shows the GoodsReleased step.
+                let mut shown = movement.clone();
                 if message_type == "CC025C" && movement.state == MovementState::WrittenOff {
-                    // Goods released, then written off at once: the history shows both steps.
-                    let mut released = movement.clone();
-                    released.state = MovementState::GoodsReleased;
-                    messages.push(outbound(
-                        &released,
-                        &record.declaration,
-                        now,
-                        record.created_at,
-                        message_type,
-                        &[],
-                        None,
-                        Some(&extra),
-                    ));
-                } else {
-                    messages.push(outbound(
-                        &movement,
-                        &record.declaration,
-                        now,
-                        record.created_at,
-                        message_type,
-                        &[],
-                        None,
-                        Some(&extra),
-                    ));
+                    shown.state = MovementState::GoodsReleased;
                 }
+                messages.push(outbound(
+                    &shown,
+                    &record.declaration,
+                    now,
+                    record.created_at,
+                    message_type,
+                    &[],
+                    None,
+                    Some(&extra),
+                ));
             }
             Effect::Reserve => {
                 for g in &movement.guarantees {

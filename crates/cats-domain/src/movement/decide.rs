@@ -227,10 +227,11 @@ impl TransitionError {
     }
 }
 
+/// The office exists and holds at least one of `roles` (the first is named when it holds none).
 fn office_with_role(
     catalog: &Catalog,
     office: &str,
-    role: OfficeRole,
+    roles: &[OfficeRole],
     action: &'static str,
 ) -> Result<(), TransitionError> {
     let found = catalog
@@ -238,12 +239,12 @@ fn office_with_role(
         .ok_or_else(|| TransitionError::UnknownOffice {
             office: office.to_string(),
         })?;
-    if found.has_role(role) {
+    if roles.iter().any(|r| found.has_role(*r)) {
         Ok(())
     } else {
         Err(TransitionError::OfficeLacksRole {
             office: office.to_string(),
-            role: role.code(),
+            role: roles[0].code(),
             action,
         })
     }
@@ -380,7 +381,7 @@ pub fn decide(
                 Action::Exit { .. } => (PassageKind::Exit, OfficeRole::Ext, &m.offices_of_exit),
                 _ => (PassageKind::Entry, OfficeRole::Tra, &m.offices_of_transit),
             };
-            office_with_role(catalog, office, role, name)?;
+            office_with_role(catalog, office, &[role], name)?;
             if m.passages
                 .iter()
                 .any(|p| p.office == *office && p.kind == kind)
@@ -417,7 +418,7 @@ pub fn decide(
             if !state.is_en_route() {
                 return Err(out_of_sequence());
             }
-            office_with_role(catalog, office, OfficeRole::Des, name)?;
+            office_with_role(catalog, office, &[OfficeRole::Des], name)?;
             m.state = S::Arrived;
             m.arrival_office = Some(office.clone());
             m.arrived_at = Some(now);
@@ -501,25 +502,13 @@ pub fn decide(
     })
 }
 
+/// An office of exit or of transit: it holds EXT or TRA.
 fn en_route_office(
     catalog: &Catalog,
     office: &str,
     action: &'static str,
 ) -> Result<(), TransitionError> {
-    let found = catalog
-        .office(office)
-        .ok_or_else(|| TransitionError::UnknownOffice {
-            office: office.to_string(),
-        })?;
-    if found.has_role(OfficeRole::Ext) || found.has_role(OfficeRole::Tra) {
-        Ok(())
-    } else {
-        Err(TransitionError::OfficeLacksRole {
-            office: office.to_string(),
-            role: "TRA",
-            action,
-        })
-    }
+    office_with_role(catalog, office, &[OfficeRole::Tra, OfficeRole::Ext], action)
 }
 
 #[cfg(test)]
