@@ -249,16 +249,25 @@ async fn act_once(
 }
 
 /// Move every movement released for transit whose time limit for arrival passed before `now` to
-/// `UnderEnquiry`. Returns the ids moved.
+/// `UnderEnquiry`. Movements are claimed first (a lease of 5 minutes) so that, with several
+/// instances on one database, each check runs on one instance only. Returns the ids moved.
 pub async fn check_time_limits(app: &App, now: DateTime<Utc>) -> Result<Vec<Uuid>, AppError> {
-    let actor = Actor::System("time-limit".into());
+    let actor = Actor::System(format!("time-limit@{}", app.instance()));
     let mut moved = Vec::new();
-    for id in app.store().overdue(now).await? {
-        match act(app, &actor, id, Action::TimeLimitExpired, &Value::Null, now).await {
-            Ok(_) => moved.push(id),
-            Err(AppError::Transition(_)) => {}
-            Err(e) => return Err(e),
+    loop {
+        let claimed = app
+            .store()
+            .claim_overdue(now, app.instance(), chrono::Duration::minutes(5), 100)
+            .await?;
+        if claimed.is_empty() {
+            return Ok(moved);
+        }
+        for id in claimed {
+            match act(app, &actor, id, Action::TimeLimitExpired, &Value::Null, now).await {
+                Ok(_) => moved.push(id),
+                Err(AppError::Transition(_)) => {}
+                Err(e) => return Err(e),
+            }
         }
     }
-    Ok(moved)
 }

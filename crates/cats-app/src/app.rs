@@ -41,16 +41,19 @@ pub struct App {
     store: Arc<dyn Store>,
     catalog: Arc<RwLock<Arc<Catalog>>>,
     risk: Arc<RiskPolicy>,
+    instance: Arc<str>,
 }
 
 impl App {
     /// An application over `store`, with the catalogue loaded from it.
     pub async fn new(store: Arc<dyn Store>, risk: RiskPolicy) -> Result<Self, StoreError> {
         let catalog = store.load_catalog().await?;
+        let instance = format!("{}-{:08x}", std::process::id(), rand::random::<u32>());
         Ok(Self {
             store,
             catalog: Arc::new(RwLock::new(Arc::new(catalog))),
             risk: Arc::new(risk),
+            instance: instance.into(),
         })
     }
 
@@ -69,6 +72,12 @@ impl App {
         let fresh = self.store.load_catalog().await?;
         *self.catalog.write().expect("catalog lock") = Arc::new(fresh);
         Ok(())
+    }
+
+    /// This application instance's name (process id and a random suffix), used to claim
+    /// background work when several instances share one database.
+    pub fn instance(&self) -> &str {
+        &self.instance
     }
 
     /// The risk policy.

@@ -23,6 +23,12 @@ pub struct ImportArgs {
     /// Data directory.
     #[arg(long, env = "CATS_DATA_DIR", default_value = "./cats-data")]
     data_dir: PathBuf,
+    /// Database URL (postgres://… or sqlite://PATH); default SQLite in the data directory.
+    #[arg(long, env = "CATS_DATABASE_URL")]
+    database_url: Option<String>,
+    /// Configuration file (default DATA_DIR/cats.toml if present).
+    #[arg(long, env = "CATS_CONFIG")]
+    config: Option<PathBuf>,
 }
 
 /// Run the import and print what was added.
@@ -30,7 +36,12 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<()> {
     if args.offices.is_none() && args.hs.is_none() && args.unlocode.is_empty() {
         anyhow::bail!("nothing to import: give --offices ZIP, --hs CSV and/or --unlocode CSV");
     }
-    let node = node::open(&args.data_dir, RiskPolicy::default()).await?;
+    let location = crate::config::Location::resolve(
+        &args.data_dir,
+        args.database_url.as_deref(),
+        args.config.as_deref(),
+    )?;
+    let node = node::open_at(&location, RiskPolicy::default()).await?;
     let mut catalog = (*node.app.catalog()).clone();
     let spinner = indicatif::ProgressBar::new_spinner();
     spinner.enable_steady_tick(std::time::Duration::from_millis(120));

@@ -2,6 +2,9 @@
 //! the replay of recorded movements. `src/main.rs` is the command line over it; the integration
 //! tests drive the same functions.
 
+pub mod bench;
+pub mod config;
+pub mod db;
 pub mod import;
 pub mod node;
 pub mod replay;

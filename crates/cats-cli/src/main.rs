@@ -7,7 +7,8 @@
 //! * `cats reference import --offices ZIP --hs CSV --unlocode CSV…`: load official lists.
 //! * `cats replay FILE [--json]`: drive recorded movements through a node and report.
 
-use cats_cli::{import, node, replay};
+use cats_cli::config::Location;
+use cats_cli::{bench, db, import, node, replay};
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -29,9 +30,25 @@ struct Cli {
 
 #[derive(Debug, Args, Clone)]
 struct DataDir {
-    /// Data directory holding the SQLite database.
+    /// Data directory (SQLite database by default, demo tokens, risk policy, cats.toml).
     #[arg(long, env = "CATS_DATA_DIR", default_value = "./cats-data")]
     data_dir: PathBuf,
+    /// Database URL: postgres://… for PostgreSQL, sqlite://PATH; default SQLite in the data directory.
+    #[arg(long, env = "CATS_DATABASE_URL")]
+    database_url: Option<String>,
+    /// Configuration file (default DATA_DIR/cats.toml if present).
+    #[arg(long, env = "CATS_CONFIG")]
+    config: Option<PathBuf>,
+}
+
+impl DataDir {
+    fn location(&self) -> anyhow::Result<Location> {
+        Location::resolve(
+            &self.data_dir,
+            self.database_url.as_deref(),
+            self.config.as_deref(),
+        )
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -64,6 +81,34 @@ enum Command {
     },
     /// Replay recorded movements (JSON Lines) through a node and report final states and KPIs.
     Replay(replay::ReplayArgs),
+    /// Load generator over HTTP: throughput of lodging and of the full lifecycle on a fresh node.
+    Bench(bench::BenchArgs),
+    /// Moving and keeping data.
+    Db {
+        #[command(subcommand)]
+        command: DbCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum DbCommand {
+    /// Copy a whole node from one database to another (SQLite ↔ PostgreSQL); the target must be empty.
+    Copy {
+        /// Source: postgres://… or sqlite://PATH.
+        #[arg(long)]
+        from: String,
+        /// Target: postgres://… or sqlite://PATH.
+        #[arg(long)]
+        to: String,
+    },
+    /// Consistent backup of a (running) SQLite node to a new file.
+    Backup {
+        /// The backup file to create.
+        #[arg(long)]
+        to: PathBuf,
+        #[command(flatten)]
+        data: DataDir,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -88,7 +133,7 @@ async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("CATS_LOG")
-                .unwrap_or_else(|_| "info".into()),
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -100,14 +145,15 @@ async fn main() -> anyhow::Result<()> {
             time_limit_check_secs,
         } => serve(data, listen, time_limit_check_secs).await,
         Command::Migrate { data } => {
-            let node = node::open(&data.data_dir, RiskPolicy::default()).await?;
-            println!("database ready in {}", node.data_dir.display());
+            let location = data.location()?;
+            node::open_at(&location, RiskPolicy::default()).await?;
+            println!("database ready: {}", location.database.describe());
             Ok(())
         }
         Command::Token {
             command: TokenCommand::Issue { username, data },
         } => {
-            let node = node::open(&data.data_dir, RiskPolicy::default()).await?;
+            let node = node::open_at(&data.location()?, RiskPolicy::default()).await?;
             let token = tokens::issue(
                 &node.app,
                 &Actor::System("cli".into()),
@@ -122,10 +168,26 @@ async fn main() -> anyhow::Result<()> {
             command: ReferenceCommand::Import(args),
         } => import::run(args).await,
         Command::Replay(args) => replay::run(args).await,
+        Command::Bench(args) => bench::run(args).await,
+        Command::Db {
+            command: DbCommand::Copy { from, to },
+        } => {
+            let settings = Location::resolve(std::path::Path::new("."), None, None)?.settings;
+            println!("{}", db::copy(&from, &to, &settings).await?);
+            Ok(())
+        }
+        Command::Db {
+            command: DbCommand::Backup { to, data },
+        } => {
+            let path = db::backup(&data.location()?.database, &to).await?;
+            println!("backup written to {}", path.display());
+            Ok(())
+        }
     }
 }
 
 async fn serve(data: DataDir, listen: SocketAddr, check_secs: u64) -> anyhow::Result<()> {
+    let location = data.location()?;
     let risk = node::risk_policy(&data.data_dir)?;
     tracing::info!(
         seed = risk.seed,
@@ -133,7 +195,8 @@ async fn serve(data: DataDir, listen: SocketAddr, check_secs: u64) -> anyhow::Re
         profiles = risk.profiles.len(),
         "risk policy"
     );
-    let node = node::open(&data.data_dir, risk).await?;
+    let node = node::open_at(&location, risk).await?;
+    eprintln!("database: {}", location.database.describe());
     if node.seeded {
         let path = node::write_demo_tokens(&node).await?;
         eprintln!(

@@ -1,21 +1,17 @@
 //! Opening a node: the data directory, the SQLite store, and the demo data seeded on first start.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use anyhow::Context;
 use chrono::Utc;
 
+use crate::config::Location;
 use cats_app::auth::{Role, User};
 use cats_app::store::{Party, Store};
 use cats_app::{tokens, Actor, App};
 use cats_domain::ledger::{hash_access_code, Guarantee, GuaranteeStatus};
 use cats_domain::risk::RiskPolicy;
 use cats_reference::{DemoData, PartyKind, UserRole};
-use cats_store::SqliteStore;
-
-/// File name of the SQLite database in the data directory.
-pub const DB_FILE: &str = "cats.db";
 
 /// File in the data directory where the demo users' tokens are written on first start.
 pub const DEMO_TOKENS_FILE: &str = "demo-tokens.txt";
@@ -55,15 +51,21 @@ pub struct Node {
     pub seeded: bool,
 }
 
-/// Open the node in `data_dir` (created if missing), migrating the database; seed the shipped
-/// reference data and the demo data when the database has no offices yet.
+/// Open the node in `data_dir` on its SQLite database (created if missing), migrating it; seed the
+/// shipped reference data and the demo data when the database has no offices yet.
 pub async fn open(data_dir: &Path, risk: RiskPolicy) -> anyhow::Result<Node> {
+    open_at(&Location::sqlite(data_dir), risk).await
+}
+
+/// Open the node at `location` (SQLite file or PostgreSQL), migrating the database; seed the
+/// shipped reference data and the demo data when the database has no offices yet.
+pub async fn open_at(location: &Location, risk: RiskPolicy) -> anyhow::Result<Node> {
+    let data_dir = &location.data_dir;
     std::fs::create_dir_all(data_dir)
         .with_context(|| format!("creating data directory {}", data_dir.display()))?;
-    let store = SqliteStore::open(&data_dir.join(DB_FILE))
+    let store = cats_store::open(&location.database, &location.settings)
         .await
-        .with_context(|| format!("opening the database in {}", data_dir.display()))?;
-    let store: Arc<dyn Store> = Arc::new(store);
+        .with_context(|| format!("opening {}", location.database.describe()))?;
     let empty = store.load_catalog().await?.offices.is_empty();
     if empty {
         let catalog = cats_reference::shipped_catalog()?;

@@ -180,7 +180,7 @@ pub struct Location {
 }
 
 /// The whole reference catalogue, in memory. Built by `cats-reference`, read by rules and risk.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Catalog {
     /// Offices by reference number.
     pub offices: HashMap<String, Office>,

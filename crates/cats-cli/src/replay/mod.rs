@@ -24,6 +24,9 @@ pub struct ReplayArgs {
     /// Data directory of the node to replay into; by default a fresh temporary node with the demo data.
     #[arg(long)]
     data_dir: Option<PathBuf>,
+    /// Database URL of the node to replay into (postgres://… or sqlite://PATH); it should be empty.
+    #[arg(long, env = "CATS_DATABASE_URL")]
+    database_url: Option<String>,
     /// Print one JSON document instead of text.
     #[arg(long)]
     json: bool,
@@ -49,7 +52,8 @@ pub async fn run(args: ReplayArgs) -> anyhow::Result<()> {
     if let Some(seed) = args.seed {
         risk.seed = seed;
     }
-    let node = node::open(&data_dir, risk).await?;
+    let location = crate::config::Location::resolve(&data_dir, args.database_url.as_deref(), None)?;
+    let node = node::open_at(&location, risk).await?;
     let steps: u64 = lines.iter().map(|l| 1 + l.events.len() as u64).sum();
     let bar = indicatif::ProgressBar::new(steps);
     bar.set_style(

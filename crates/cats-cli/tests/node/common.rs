@@ -3,7 +3,9 @@
 use std::collections::HashMap;
 
 use cats_app::{tokens, Actor, App};
+use cats_cli::config::Location;
 use cats_domain::risk::RiskPolicy;
+use cats_store::{Database, PgStore};
 use chrono::Utc;
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -20,19 +22,99 @@ pub struct TestNode {
     pub app: App,
     pub tokens: HashMap<String, String>,
     pub client: reqwest::Client,
-    _dir: tempfile::TempDir,
+    pub location: Location,
+    _db: TestDb,
+}
+
+/// Where a test's node keeps its data: a temporary directory, and either the SQLite file in it or,
+/// when `CATS_TEST_DATABASE_URL` is set (an admin URL such as
+/// `postgres://postgres@127.0.0.1:5432/postgres`), a fresh PostgreSQL database dropped afterwards.
+pub struct TestDb {
+    pub dir: tempfile::TempDir,
+    pub location: Location,
+    pg: Option<(String, String)>,
+}
+
+impl TestDb {
+    pub async fn new() -> TestDb {
+        let dir = tempfile::tempdir().expect("temp dir");
+        match std::env::var("CATS_TEST_DATABASE_URL")
+            .ok()
+            .filter(|u| !u.is_empty())
+        {
+            None => TestDb {
+                location: Location::sqlite(dir.path()),
+                dir,
+                pg: None,
+            },
+            Some(admin) => {
+                let name = format!("cats_test_{}", uuid::Uuid::new_v4().simple());
+                PgStore::create_database(&admin, &name)
+                    .await
+                    .expect("create test database");
+                let mut location = Location::sqlite(dir.path());
+                location.database = Database::Postgres(database_url(&admin, &name));
+                TestDb {
+                    location,
+                    dir,
+                    pg: Some((admin, name)),
+                }
+            }
+        }
+    }
+
+    /// The database URL to give the `cats` binary (`--database-url`), if not SQLite.
+    pub fn url(&self) -> Option<String> {
+        match &self.location.database {
+            Database::Postgres(url) => Some(url.clone()),
+            Database::Sqlite(_) => None,
+        }
+    }
+
+    pub async fn open(&self, risk: RiskPolicy) -> cats_cli::node::Node {
+        cats_cli::node::open_at(&self.location, risk)
+            .await
+            .expect("open node")
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some((admin, name)) = self.pg.take() {
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("runtime");
+                rt.block_on(async { PgStore::drop_database(&admin, &name).await })
+            })
+            .join();
+        }
+    }
+}
+
+/// The URL of database `name` on the server of `admin`.
+pub fn database_url(admin: &str, name: &str) -> String {
+    let (base, query) = match admin.split_once('?') {
+        Some((b, q)) => (b, format!("?{q}")),
+        None => (admin, String::new()),
+    };
+    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let server = match base[scheme_end..].find('/') {
+        Some(i) => &base[..scheme_end + i],
+        None => base,
+    };
+    format!("{server}/{name}{query}")
 }
 
 /// Start a node with the demo data and no random risk selection.
 pub async fn start() -> TestNode {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let db = TestDb::new().await;
     let risk = RiskPolicy {
         default_rate: 0.0,
         ..RiskPolicy::default()
     };
-    let node = cats_cli::node::open(dir.path(), risk)
-        .await
-        .expect("open node");
+    let node = db.open(risk).await;
     let demo = cats_reference::demo_data().expect("demo data");
     let mut tokens = HashMap::new();
     for u in &demo.users {
@@ -57,7 +139,8 @@ pub async fn start() -> TestNode {
         app: node.app,
         tokens,
         client: reqwest::Client::new(),
-        _dir: dir,
+        location: db.location.clone(),
+        _db: db,
     }
 }
 

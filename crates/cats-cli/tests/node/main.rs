@@ -5,5 +5,7 @@ mod api;
 mod cli;
 mod common;
 mod concurrency;
+mod copy;
+mod instances;
 mod lifecycle;
 mod replay;

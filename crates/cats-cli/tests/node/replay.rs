@@ -5,10 +5,8 @@ use std::path::Path;
 use cats_domain::risk::RiskPolicy;
 
 async fn replay_text(text: &str) -> (Vec<cats_cli::replay::Outcome>, cats_cli::replay::Kpi) {
-    let dir = tempfile::tempdir().unwrap();
-    let node = cats_cli::node::open(dir.path(), RiskPolicy::default())
-        .await
-        .unwrap();
+    let db = crate::common::TestDb::new().await;
+    let node = db.open(RiskPolicy::default()).await;
     let lines = cats_cli::replay::parse(text).unwrap();
     let outcomes = cats_cli::replay::replay(&node.app, &lines, || {})
         .await

@@ -7,6 +7,7 @@ mod ledger;
 mod movements;
 mod parties;
 mod reference;
+mod snapshot;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -69,8 +70,8 @@ mod store_impl {
 
     use cats_app::auth::User;
     use cats_app::store::{
-        AuditEntry, Change, MovementFilter, MovementRecord, Party, Reservation, Store, StoreError,
-        StoredMessage,
+        AuditEntry, Change, MovementFilter, MovementRecord, Party, Reservation, Snapshot, Store,
+        StoreError, StoredMessage,
     };
     use cats_domain::ledger::Guarantee;
     use cats_domain::reference::Catalog;
@@ -137,6 +138,21 @@ mod store_impl {
         }
         async fn overdue(&self, now: DateTime<Utc>) -> Result<Vec<Uuid>, StoreError> {
             self.overdue_impl(now).await
+        }
+        async fn claim_overdue(
+            &self,
+            now: DateTime<Utc>,
+            claimant: &str,
+            lease: chrono::Duration,
+            limit: u32,
+        ) -> Result<Vec<Uuid>, StoreError> {
+            self.claim_overdue_impl(now, claimant, lease, limit).await
+        }
+        async fn dump(&self) -> Result<Snapshot, StoreError> {
+            self.dump_impl().await
+        }
+        async fn restore(&self, snapshot: &Snapshot) -> Result<(), StoreError> {
+            self.restore_impl(snapshot).await
         }
         async fn messages(&self, movement_id: Uuid) -> Result<Vec<StoredMessage>, StoreError> {
             self.messages_impl(movement_id).await

@@ -152,6 +152,35 @@ impl SqliteStore {
             .collect()
     }
 
+    pub(super) async fn claim_overdue_impl(
+        &self,
+        now: DateTime<Utc>,
+        claimant: &str,
+        lease: chrono::Duration,
+        limit: u32,
+    ) -> Result<Vec<Uuid>, StoreError> {
+        let _w = self.write.lock().await;
+        let rows = sqlx::query(
+            "UPDATE movements SET claimed_by = ?1, claimed_until = ?2
+             WHERE id IN (SELECT id FROM movements
+                          WHERE state = ?3 AND time_limit IS NOT NULL AND time_limit < ?4
+                            AND (claimed_until IS NULL OR claimed_until < ?4)
+                          ORDER BY time_limit LIMIT ?5)
+             RETURNING id",
+        )
+        .bind(claimant)
+        .bind(ts(now + lease))
+        .bind(MovementState::ReleasedForTransit.as_str())
+        .bind(ts(now))
+        .bind(limit as i64)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter()
+            .map(|r| Uuid::parse_str(r.get(0)).map_err(backend))
+            .collect()
+    }
+
     pub(super) async fn messages_impl(
         &self,
         movement_id: Uuid,
@@ -190,31 +219,7 @@ impl SqliteStore {
         let offices = m.offices().into_iter().collect::<Vec<_>>().join(" ");
         let time_limit = m.time_limit.map(ts);
         let result = match change.expected_version {
-            None => {
-                sqlx::query(
-                    "INSERT INTO movements (id, version, lrn, mrn, holder, state, live,
-                   office_of_departure, office_of_destination, offices, time_limit, created_at,
-                   updated_at, projection, declaration)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                )
-                .bind(&id)
-                .bind(rec.version)
-                .bind(&m.lrn)
-                .bind(&m.mrn)
-                .bind(&m.holder)
-                .bind(m.state.as_str())
-                .bind(m.state.is_live())
-                .bind(&m.office_of_departure)
-                .bind(&m.office_of_destination)
-                .bind(&offices)
-                .bind(&time_limit)
-                .bind(ts(rec.created_at))
-                .bind(ts(rec.updated_at))
-                .bind(&projection)
-                .bind(&declaration)
-                .execute(&mut *tx)
-                .await
-            }
+            None => insert_movement(&mut tx, rec).await,
             Some(expected) => {
                 sqlx::query(
                     "UPDATE movements SET version = ?, lrn = ?, mrn = ?, state = ?, live = ?,
@@ -335,7 +340,7 @@ impl SqliteStore {
     }
 }
 
-async fn insert_audit(
+pub(super) async fn insert_audit(
     tx: &mut sqlx::Transaction<'_, Sqlite>,
     a: &AuditEntry,
 ) -> Result<(), StoreError> {
@@ -351,4 +356,38 @@ async fn insert_audit(
     .await
     .map_err(backend)?;
     Ok(())
+}
+
+/// Insert a new movement row.
+pub(super) async fn insert_movement(
+    tx: &mut sqlx::Transaction<'_, Sqlite>,
+    rec: &MovementRecord,
+) -> Result<sqlx::sqlite::SqliteQueryResult, sqlx::Error> {
+    let m = &rec.movement;
+    let projection = serde_json::to_string(m).unwrap_or_default();
+    let declaration = serde_json::to_string(&rec.declaration).unwrap_or_default();
+    let offices = m.offices().into_iter().collect::<Vec<_>>().join(" ");
+    sqlx::query(
+        "INSERT INTO movements (id, version, lrn, mrn, holder, state, live,
+           office_of_departure, office_of_destination, offices, time_limit, created_at,
+           updated_at, projection, declaration)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(rec.id.to_string())
+    .bind(rec.version)
+    .bind(&m.lrn)
+    .bind(&m.mrn)
+    .bind(&m.holder)
+    .bind(m.state.as_str())
+    .bind(m.state.is_live())
+    .bind(&m.office_of_departure)
+    .bind(&m.office_of_destination)
+    .bind(offices)
+    .bind(m.time_limit.map(ts))
+    .bind(ts(rec.created_at))
+    .bind(ts(rec.updated_at))
+    .bind(projection)
+    .bind(declaration)
+    .execute(&mut **tx)
+    .await
 }

@@ -14,6 +14,10 @@ use cats_domain::reference::Catalog;
 
 use crate::auth::User;
 
+mod snapshot;
+
+pub use snapshot::{MrnSerial, Snapshot, StoredToken};
+
 /// Errors of a store. `Conflict`, `DuplicateLrn` and `Insufficient` are expected outcomes the use
 /// cases handle; `Backend` is a failure of the database itself.
 #[derive(Debug, thiserror::Error)]
@@ -42,6 +46,9 @@ pub enum StoreError {
     /// Something was not found that must exist (e.g. a guarantee named in a ledger operation).
     #[error("not found: {0}")]
     NotFound(String),
+    /// A restore target already holds data.
+    #[error("the target store is not empty: {0}")]
+    NotEmpty(String),
     /// The database failed.
     #[error("database error: {0}")]
     Backend(String),
@@ -285,12 +292,27 @@ pub trait Store: Send + Sync {
     ) -> Result<(Vec<MovementRecord>, u64), StoreError>;
     /// Movements released for transit whose time limit for arrival is before `now`.
     async fn overdue(&self, now: DateTime<Utc>) -> Result<Vec<Uuid>, StoreError>;
+    /// Claim up to `limit` overdue movements (released for transit, time limit before `now`) for
+    /// `claimant` until `now + lease`: no other claimant gets them while the lease runs, so that
+    /// with several instances on one database no time-limit job runs twice.
+    async fn claim_overdue(
+        &self,
+        now: DateTime<Utc>,
+        claimant: &str,
+        lease: chrono::Duration,
+        limit: u32,
+    ) -> Result<Vec<Uuid>, StoreError>;
     /// A movement's messages in order.
     async fn messages(&self, movement_id: Uuid) -> Result<Vec<StoredMessage>, StoreError>;
     /// Commit a change atomically.
     async fn commit(&self, change: Change) -> Result<(), StoreError>;
     /// Append audit entries outside a movement change (tokens, imports).
     async fn audit(&self, entries: &[AuditEntry]) -> Result<(), StoreError>;
+    /// Everything the store keeps (for `cats db copy`).
+    async fn dump(&self) -> Result<Snapshot, StoreError>;
+    /// Load a snapshot into this store, which must hold no movements, parties or users yet.
+    /// Errors: [`StoreError::NotEmpty`] otherwise.
+    async fn restore(&self, snapshot: &Snapshot) -> Result<(), StoreError>;
     /// The audit log, newest first, optionally for one movement.
     async fn audit_log(
         &self,

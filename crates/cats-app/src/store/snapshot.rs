@@ -1,0 +1,57 @@
+//! A whole node's data, for `cats db copy` between backends.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use cats_domain::ledger::Guarantee;
+use cats_domain::reference::Catalog;
+
+use super::{AuditEntry, MovementRecord, Party, Reservation, StoredMessage};
+use crate::auth::User;
+
+/// An API token as stored (only its hash).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredToken {
+    /// Hex SHA-256 of the token.
+    pub token_hash: String,
+    /// Owner.
+    pub username: String,
+    /// When issued (UTC).
+    pub created_at: DateTime<Utc>,
+}
+
+/// The last MRN serial used at an office in a year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MrnSerial {
+    /// Office of departure.
+    pub office: String,
+    /// Calendar year.
+    pub year: i32,
+    /// Last serial allocated.
+    pub last: i64,
+}
+
+/// Everything a node keeps. Restoring it into an empty store gives the same node.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// Reference data.
+    pub catalog: Catalog,
+    /// Registered parties.
+    pub parties: Vec<Party>,
+    /// Users.
+    pub users: Vec<User>,
+    /// API token hashes.
+    pub tokens: Vec<StoredToken>,
+    /// Guarantees, with their running totals.
+    pub guarantees: Vec<Guarantee>,
+    /// Reservations on guarantees.
+    pub reservations: Vec<Reservation>,
+    /// Movements.
+    pub movements: Vec<MovementRecord>,
+    /// Every movement's messages.
+    pub messages: Vec<StoredMessage>,
+    /// MRN serials.
+    pub mrn_serials: Vec<MrnSerial>,
+    /// The audit log, oldest first.
+    pub audit: Vec<AuditEntry>,
+}
