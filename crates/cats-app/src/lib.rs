@@ -12,6 +12,7 @@ pub mod amend;
 pub mod app;
 pub mod auth;
 pub mod error;
+pub mod guarantees;
 pub mod history;
 pub mod lodge;
 pub mod messages;

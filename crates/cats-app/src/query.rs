@@ -21,7 +21,12 @@ pub async fn list_movements(
 ) -> Result<(Vec<MovementRecord>, u64), AppError> {
     if let Some(user) = actor.user() {
         match user.role {
-            Role::Trader => filter.holder = user.party.clone(),
+            Role::Trader => {
+                if filter.holder.is_some() && filter.holder != user.party {
+                    return Ok((vec![], 0));
+                }
+                filter.holder = user.party.clone();
+            }
             Role::Officer => filter.office_country = user.office_country.clone(),
             Role::Insurer | Role::Admin => {
                 return Err(AppError::Forbidden(

@@ -20,12 +20,17 @@
 use serde_json::Value;
 
 mod facets;
+mod guarantee_query;
 pub mod schema;
 mod validate;
 mod write;
 mod xml_read;
 
 pub use cats_domain::declaration::Cc015c;
+pub use guarantee_query::{
+    read_cc034c, write_xml_unchecked, AccessCodeGroup, Cc034c, GuaranteeQuery, QueriedGuarantee,
+    Requester,
+};
 pub use schema::{MessageType, UnknownMessageType};
 pub use validate::validate;
 pub use write::{write_json, write_xml, WriteError};

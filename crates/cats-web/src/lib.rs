@@ -63,6 +63,8 @@ pub fn router(app: App) -> Router {
         .route("/reference/hs", get(reference::hs))
         .route("/reference/restricted-goods", get(reference::restricted))
         .route("/guarantees/{grn}", get(reference::guarantee))
+        .route("/guarantees/{grn}/balance", get(reference::balance))
+        .route("/guarantees/queries", post(reference::query))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(app)

@@ -8,4 +8,5 @@ mod concurrency;
 mod copy;
 mod instances;
 mod lifecycle;
+mod ncts;
 mod replay;

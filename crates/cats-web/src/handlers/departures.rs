@@ -115,6 +115,8 @@ pub struct ListQuery {
     local_reference_number: Option<String>,
     mrn: Option<String>,
     movement_reference_number: Option<String>,
+    #[serde(rename = "movementEORI")]
+    movement_eori: Option<String>,
     state: Option<String>,
     updated_since: Option<DateTime<Utc>>,
     page: Option<u32>,
@@ -146,6 +148,7 @@ pub async fn list(
         lrn: q.lrn.or(q.local_reference_number),
         mrn: q.mrn.or(q.movement_reference_number),
         state,
+        holder: q.movement_eori,
         updated_since: q.updated_since,
         page,
         count,

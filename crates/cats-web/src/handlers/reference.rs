@@ -137,3 +137,60 @@ pub async fn guarantee(
         "usage": usage,
     })))
 }
+
+/// `GET /guarantees/{grn}/balance` with the access code in `X-Access-Code`: the CC037C content
+/// (`referenceAmount`, `currency`, `exposure`, `balance`, `usage`: `{mrn, amount, lockDate,
+/// releaseDate}`) for the holder, the insurer and officers. `400` without the header, `403` for a
+/// wrong access code, `404` for a GRN the user may not see.
+pub async fn balance(
+    State(app): State<App>,
+    who: Principal,
+    Path(grn): Path<String>,
+    headers: axum::http::HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    let code = headers
+        .get("x-access-code")
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                "send the guarantee's access code in the X-Access-Code header",
+            )
+        })?;
+    let b =
+        cats_app::guarantees::balance(&app, &who.actor(), &grn, code, chrono::Utc::now()).await?;
+    Ok(Json(json!(b)))
+}
+
+/// `POST /guarantees/queries`: a CC034C query on guarantees (XML or JSON); the answer is the
+/// CC037C, XML or JSON by `Accept`. `400` for a body that is not a CC034C.
+pub async fn query(
+    State(app): State<App>,
+    who: Principal,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let format = if headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .contains("xml")
+    {
+        cats_ncts::Format::Xml
+    } else {
+        cats_ncts::Format::Json
+    };
+    let q = cats_ncts::read_cc034c(&body, format, &cats_ncts::Limits::default()).map_err(|errors| {
+        ApiError(StatusCode::BAD_REQUEST, json!({ "code": "SCHEMA_VALIDATION", "message": "the body is not a well-formed CC034C", "errors": errors }))
+    })?;
+    let answer = cats_app::guarantees::query(&app, &who.actor(), &q, chrono::Utc::now()).await?;
+    if super::wants_xml(&headers) {
+        let xml = cats_ncts::write_xml_unchecked(&answer)
+            .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "CONVERSION", e))?;
+        Ok(([(axum::http::header::CONTENT_TYPE, "application/xml")], xml).into_response())
+    } else {
+        Ok(Json(answer).into_response())
+    }
+}
