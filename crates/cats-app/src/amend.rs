@@ -1,10 +1,20 @@
-//! Amending a declaration before release (CC013C analogue: the holder sends the whole amended
-//! CC015C; CC004C accepts it, CC056C rejects it and nothing changes).
+//! Amending a declaration before release. Two ways in, one use case ([`amend_with`]):
+//!
+//! * `POST /movements/departures/{id}/amendment` with the whole amended CC015C ([`amend`]);
+//! * a CC013C declaration amendment to `POST /movements/departures/{id}/messages`
+//!   ([`crate::messages_in`] turns it into the amended CC015C and checks R0520 and its MRN/LRN).
+//!
+//! CC004C accepts the amendment (and CC055C follows when the guarantee cannot cover the new
+//! amount); CC056C rejects it with every failure, and nothing changes.
 
+use std::collections::HashMap;
+
+use cats_domain::declaration::Cc015c;
 use cats_domain::movement::{MovementState, TransitionError};
-use cats_domain::rules::{self, RuleContext};
+use cats_domain::rules::{self, RuleContext, RuleFailure};
 use cats_ncts::Format;
 use chrono::{DateTime, Utc};
+use serde_json::Value;
 use uuid::Uuid;
 
 use crate::act::load_visible;
@@ -13,12 +23,58 @@ use crate::auth::Role;
 use crate::error::AppError;
 use crate::history::{audit, inbound, outbound};
 use crate::lodge::{parse_declaration, Lodged};
-use crate::store::{Change, MovementRecord, StoreError};
+use crate::store::{Change, MovementRecord, NewMessage, StoreError};
+
+/// The amended declaration a use case prepared from the message in, for one loaded movement.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The amended declaration, typed.
+    pub declaration: Cc015c,
+    /// The amended declaration as stored (body of `n1:CC015C`).
+    pub content: Value,
+    /// Failures found before the business rules (references, R0520); listed first in the CC056C.
+    pub failures: Vec<RuleFailure>,
+}
+
+/// The message that carries an amendment, kept unchanged in the history.
+#[derive(Debug, Clone)]
+pub struct AmendmentMessage<'a> {
+    /// `CC015C` (whole declaration) or `CC013C`.
+    pub message_type: &'a str,
+    /// `application/xml` or `application/json`.
+    pub content_type: &'a str,
+    /// The body as received.
+    pub raw: &'a str,
+    /// Its messageIdentification (correlationIdentifier of the answers).
+    pub correlation: &'a str,
+}
+
+/// What to do when the movement's state allows no amendment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutOfSequence {
+    /// Refuse (HTTP 409) and store nothing.
+    Refuse,
+    /// Keep the message and answer it with a CC056C (functional error 92), then refuse.
+    Reject,
+}
+
+/// What an amendment did.
+#[derive(Debug, Clone)]
+pub struct Amended {
+    /// The movement as stored after the amendment (unchanged but for its version on rejection).
+    pub record: MovementRecord,
+    /// Every failure listed in the CC056C (empty when accepted).
+    pub failures: Vec<RuleFailure>,
+    /// The messages stored, in order (the message in first): id and type.
+    pub messages: Vec<(Uuid, String)>,
+    /// Set when the state allowed no amendment ([`OutOfSequence::Reject`]).
+    pub refused: Option<TransitionError>,
+}
 
 /// Amend movement `id` with a complete new declaration. Allowed in `Accepted` and
 /// `GuaranteeNotValid` (not once a control is decided, nor after release). The LRN, the holder and
 /// the office of departure cannot change. Business-rule failures keep the movement unchanged and
-/// are answered with a CC056C.
+/// are answered with a CC056C. The body is kept in the history as the CC015C it is.
 pub async fn amend(
     app: &App,
     actor: &Actor,
@@ -29,25 +85,15 @@ pub async fn amend(
 ) -> Result<Lodged, AppError> {
     let (declaration, value) = parse_declaration(body, format)?;
     let content = value.get("n1:CC015C").cloned().unwrap_or(value.clone());
-    for _ in 0..5 {
-        let record = load_visible(app, actor, id).await?;
+    let raw = String::from_utf8_lossy(body).into_owned();
+    let message = AmendmentMessage {
+        message_type: "CC015C",
+        content_type: content_type(format),
+        raw: &raw,
+        correlation: &declaration.message_identification,
+    };
+    let prepare = |record: &MovementRecord| {
         let m = &record.movement;
-        if let Some(user) = actor.user() {
-            if user.role != Role::Trader || user.party.as_deref() != Some(m.holder.as_str()) {
-                return Err(AppError::Forbidden(
-                    "only the holder of the transit procedure may amend".into(),
-                ));
-            }
-        }
-        if !matches!(
-            m.state,
-            MovementState::Accepted | MovementState::GuaranteeNotValid
-        ) {
-            return Err(AppError::Transition(TransitionError::OutOfSequence {
-                action: "amendment",
-                state: m.state,
-            }));
-        }
         let facts = rules::facts(&declaration);
         if facts.lrn != m.lrn
             || facts.holder != m.holder
@@ -58,104 +104,204 @@ pub async fn amend(
                 m.lrn, m.holder, m.office_of_departure
             )));
         }
-        let catalog = app.catalog();
-        let mut guarantees = std::collections::HashMap::new();
-        for g in &facts.guarantees {
-            if let Some(found) = app.store().guarantee(&g.grn).await? {
-                guarantees.insert(g.grn.clone(), found);
+        Ok(Prepared {
+            declaration: declaration.clone(),
+            content: content.clone(),
+            failures: Vec::new(),
+        })
+    };
+    let amended = amend_with(
+        app,
+        actor,
+        id,
+        &message,
+        &prepare,
+        OutOfSequence::Refuse,
+        now,
+    )
+    .await?;
+    Ok(Lodged {
+        record: amended.record,
+        failures: amended.failures,
+    })
+}
+
+/// `application/xml` or `application/json`.
+pub(crate) fn content_type(format: Format) -> &'static str {
+    match format {
+        Format::Xml => "application/xml",
+        Format::Json => "application/json",
+    }
+}
+
+/// The business rules and guarantee shortfalls of an amended declaration (the LRN is the
+/// movement's own, so it is not "in use").
+pub(crate) async fn check_rules(
+    app: &App,
+    declaration: &Cc015c,
+    now: DateTime<Utc>,
+) -> Result<(Vec<RuleFailure>, Vec<RuleFailure>), AppError> {
+    let facts = rules::facts(declaration);
+    let catalog = app.catalog();
+    let mut guarantees = HashMap::new();
+    for g in &facts.guarantees {
+        if let Some(found) = app.store().guarantee(&g.grn).await? {
+            guarantees.insert(g.grn.clone(), found);
+        }
+    }
+    let holder = app
+        .store()
+        .party(&facts.holder)
+        .await?
+        .map(|p| rules::HolderRegistration {
+            identification_number: p.identification_number,
+            kind: p.kind,
+            active: p.active,
+        });
+    let ctx = RuleContext {
+        catalog: &catalog,
+        today: now.date_naive(),
+        holder,
+        guarantees: &guarantees,
+        lrn_in_use: false,
+    };
+    let failures = rules::check_declaration(declaration, &ctx);
+    let shortfalls = if failures.is_empty() {
+        rules::shortfalls(declaration, &guarantees)
+    } else {
+        Vec::new()
+    };
+    Ok((failures, shortfalls))
+}
+
+/// The one amendment use case: load the movement, check that the actor is its holder and that
+/// it may be amended, `prepare` the amended declaration for it, run every business rule, and
+/// commit the message in with its CC004C (and CC055C) or CC056C. Retries on concurrent changes.
+pub async fn amend_with(
+    app: &App,
+    actor: &Actor,
+    id: Uuid,
+    message: &AmendmentMessage<'_>,
+    prepare: &(dyn Fn(&MovementRecord) -> Result<Prepared, AppError> + Sync),
+    out_of_sequence: OutOfSequence,
+    now: DateTime<Utc>,
+) -> Result<Amended, AppError> {
+    for _ in 0..5 {
+        let record = load_visible(app, actor, id).await?;
+        let m = &record.movement;
+        if let Some(user) = actor.user() {
+            if user.role != Role::Trader || user.party.as_deref() != Some(m.holder.as_str()) {
+                return Err(AppError::Forbidden(
+                    "only the holder of the transit procedure may amend".into(),
+                ));
             }
         }
-        let holder = app
-            .store()
-            .party(&facts.holder)
-            .await?
-            .map(|p| rules::HolderRegistration {
-                identification_number: p.identification_number,
-                kind: p.kind,
-                active: p.active,
-            });
-        let ctx = RuleContext {
-            catalog: &catalog,
-            today: now.date_naive(),
-            holder,
-            guarantees: &guarantees,
-            lrn_in_use: false,
-        };
-        let failures = rules::check_declaration(&declaration, &ctx);
-        let raw = String::from_utf8_lossy(body).into_owned();
-        let content_type = if format == Format::Xml {
-            "application/xml"
-        } else {
-            "application/json"
-        };
-        let mut messages = vec![inbound("CC013C", content_type, &raw, now)];
-        let correlation = declaration.message_identification.clone();
+        let incoming = inbound(message.message_type, message.content_type, message.raw, now);
+        if !matches!(
+            m.state,
+            MovementState::Accepted | MovementState::GuaranteeNotValid
+        ) {
+            let e = TransitionError::OutOfSequence {
+                action: "amendment",
+                state: m.state,
+            };
+            if out_of_sequence == OutOfSequence::Refuse {
+                return Err(AppError::Transition(e));
+            }
+            let failures = vec![sequence_failure(message.message_type, &e)];
+            let reply = rejection(&record, &failures, message.correlation, "013", now);
+            match commit_rejection(app, actor, &record, incoming, reply, "amend", &e, now).await {
+                Err(AppError::Store(StoreError::Conflict)) => continue,
+                Err(e) => return Err(e),
+                Ok((record, messages)) => {
+                    return Ok(Amended {
+                        record,
+                        failures,
+                        messages,
+                        refused: Some(e),
+                    })
+                }
+            }
+        }
+        let prepared = prepare(&record)?;
+        let (rule_failures, shortfalls) = check_rules(app, &prepared.declaration, now).await?;
+        let mut failures = prepared.failures.clone();
+        failures.extend(rule_failures);
+        let content = &prepared.content;
+        let mut messages = vec![incoming];
         let (new, detail) = if failures.is_empty() {
-            let shortfalls = rules::shortfalls(&declaration, &guarantees);
             let state = if shortfalls.is_empty() {
                 MovementState::Accepted
             } else {
                 MovementState::GuaranteeNotValid
             };
-            let mut amended = facts.movement(state, m.mrn.clone());
+            let mut amended = rules::facts(&prepared.declaration).movement(state, m.mrn.clone());
             amended.risk = m.risk.clone();
             amended.controls = m.controls.clone();
+            amended.cancellation_requested = m.cancellation_requested;
+            amended.awaiting_presentation = m.awaiting_presentation;
+            let correlation = Some(message.correlation);
+            let at = record.created_at;
             messages.push(outbound(
                 &amended,
-                &content,
+                content,
                 now,
-                record.created_at,
+                at,
                 "CC004C",
                 &[],
-                Some(&correlation),
+                correlation,
                 None,
             ));
             if !shortfalls.is_empty() {
                 messages.push(outbound(
                     &amended,
-                    &content,
+                    content,
                     now,
-                    record.created_at,
+                    at,
                     "CC055C",
                     &shortfalls,
-                    Some(&correlation),
+                    correlation,
                     None,
                 ));
             }
-            let detail = format!("amendment accepted: {} → {}", m.state, state);
-            (
-                MovementRecord {
-                    id,
-                    version: record.version + 1,
-                    movement: amended,
-                    declaration: content.clone(),
-                    created_at: record.created_at,
-                    updated_at: now,
-                },
-                detail,
-            )
+            let detail = format!(
+                "amendment ({}) accepted: {} → {state}",
+                message.message_type, m.state
+            );
+            let new = MovementRecord {
+                id,
+                version: record.version + 1,
+                movement: amended,
+                declaration: content.clone(),
+                created_at: record.created_at,
+                updated_at: now,
+            };
+            (new, detail)
         } else {
-            messages.push(outbound(
-                m,
-                &record.declaration,
-                now,
-                record.created_at,
-                "CC056C",
+            messages.push(rejection(
+                &record,
                 &failures,
-                Some(&correlation),
-                None,
+                message.correlation,
+                "013",
+                now,
             ));
             let ids: Vec<&str> = failures.iter().map(|f| f.rule_id.as_str()).collect();
-            let detail = format!("amendment rejected: {}", ids.join(", "));
-            (
-                MovementRecord {
-                    version: record.version + 1,
-                    updated_at: now,
-                    ..record.clone()
-                },
-                detail,
-            )
+            let detail = format!(
+                "amendment ({}) rejected: {}",
+                message.message_type,
+                ids.join(", ")
+            );
+            let new = MovementRecord {
+                version: record.version + 1,
+                updated_at: now,
+                ..record.clone()
+            };
+            (new, detail)
         };
+        let stored = messages
+            .iter()
+            .map(|m| (m.id, m.message_type.clone()))
+            .collect();
         let change = Change {
             record: new.clone(),
             expected_version: Some(record.version),
@@ -167,12 +313,97 @@ pub async fn amend(
             Err(StoreError::Conflict) => continue,
             Err(e) => return Err(e.into()),
             Ok(()) => {
-                return Ok(Lodged {
+                return Ok(Amended {
                     record: new,
                     failures,
+                    messages: stored,
+                    refused: None,
                 })
             }
         }
     }
     Err(AppError::Busy)
+}
+
+/// The functional error of a message out of sequence (CL180 code 92), pointing at the message.
+pub(crate) fn sequence_failure(message_type: &str, e: &TransitionError) -> RuleFailure {
+    RuleFailure {
+        rule_id: "N/A".into(),
+        error_code: u16::from(e.error_code()),
+        pointer: format!("/{message_type}"),
+        reason: e.to_string(),
+    }
+}
+
+/// A CC056C from the office of departure answering a holder's message, built on the declaration
+/// in force. businessRejectionType, CL560 (BusinessRejectionTypeDepExp): 013 amendment, 014
+/// invalidation request, 170 presentation notification.
+pub(crate) fn rejection(
+    record: &MovementRecord,
+    failures: &[RuleFailure],
+    correlation: &str,
+    business_type: &str,
+    now: DateTime<Utc>,
+) -> NewMessage {
+    let mut msg = outbound(
+        &record.movement,
+        &record.declaration,
+        now,
+        record.created_at,
+        "CC056C",
+        failures,
+        Some(correlation),
+        None,
+    );
+    if let Ok(mut value) = serde_json::from_str::<Value>(&msg.body) {
+        if let Some(op) = value
+            .pointer_mut("/n1:CC056C/TransitOperation")
+            .and_then(Value::as_object_mut)
+        {
+            op.insert(
+                "businessRejectionType".into(),
+                Value::String(business_type.into()),
+            );
+        }
+        msg.body = value.to_string();
+    }
+    msg
+}
+
+/// Commit a message in with the rejection answering it; the movement is unchanged but for its
+/// version. Returns the record stored and the two messages' ids and types.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn commit_rejection(
+    app: &App,
+    actor: &Actor,
+    record: &MovementRecord,
+    incoming: NewMessage,
+    reply: NewMessage,
+    action: &str,
+    why: &(dyn std::fmt::Display + Sync),
+    now: DateTime<Utc>,
+) -> Result<(MovementRecord, Vec<(Uuid, String)>), AppError> {
+    let new = MovementRecord {
+        version: record.version + 1,
+        updated_at: now,
+        ..record.clone()
+    };
+    let ids = vec![
+        (incoming.id, incoming.message_type.clone()),
+        (reply.id, reply.message_type.clone()),
+    ];
+    let detail = format!(
+        "{} refused with {}: {why}",
+        incoming.message_type, reply.message_type
+    );
+    app.store()
+        .commit(Change {
+            record: new.clone(),
+            expected_version: Some(record.version),
+            messages: vec![incoming, reply],
+            ledger: vec![],
+            audit: vec![audit(actor, action, Some(record.id), now, detail)],
+        })
+        .await?;
+    Ok((new, ids))
 }

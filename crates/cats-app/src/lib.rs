@@ -10,12 +10,14 @@
 pub mod act;
 pub mod amend;
 pub mod app;
+pub mod arrivals;
 pub mod auth;
 pub mod error;
 pub mod guarantees;
 pub mod history;
 pub mod lodge;
 pub mod messages;
+pub mod messages_in;
 pub mod query;
 pub mod store;
 pub mod tokens;

@@ -326,6 +326,43 @@ fn cases() -> Vec<Case> {
     c.office = Some("KZHOR001");
     out.push(c);
 
+    let mut c = case("CC043C", "CC043C", arrived(movement(S::Arrived)));
+    c.office = Some("GEPTI001");
+    c.correlation = Some("CATS-GE-20250320-0007");
+    out.push(c);
+    let mut c = case(
+        "CC057C arrival at an unknown MRN",
+        "CC057C",
+        movement(S::Accepted),
+    );
+    c.office = Some("GEPTI001");
+    c.failures = vec![failure(
+        "N/A",
+        90,
+        "/CC007C/TransitOperation/MRN",
+        "no movement with MRN 25KZHOR001999999J1 is known to the holder",
+    )];
+    out.push(c);
+    let mut c = case(
+        "CC057C unloading remarks out of sequence",
+        "CC057C",
+        arrived(movement(S::WrittenOff)),
+    );
+    c.failures = vec![failure(
+        "N/A",
+        92,
+        "/CC044C",
+        "unloading remarks are not allowed while the movement is WrittenOff",
+    )];
+    out.push(c);
+    let mut c = case(
+        "CC057C without failures",
+        "CC057C",
+        arrived(movement(S::Arrived)),
+    );
+    c.text = Some("the arrival cannot be accepted");
+    out.push(c);
+
     out
 }
 
@@ -649,4 +686,49 @@ fn request_on_non_arrived_movement_is_a_json_notification() {
         b["HolderOfTheTransitProcedure"]["identificationNumber"],
         "KZ840000123456"
     );
+}
+
+#[test]
+fn unloading_permission_and_destination_rejection() {
+    let b = body_of(&find("CC043C"));
+    assert_eq!(
+        b["messageSender"], "NTA.GE",
+        "sent by the office of destination"
+    );
+    assert_eq!(b["correlationIdentifier"], "CATS-GE-20250320-0007");
+    let op = &b["TransitOperation"];
+    assert_eq!(op["MRN"], mrn().as_str());
+    assert_eq!(op["declarationType"], "T1");
+    assert_eq!(op["declarationAcceptanceDate"], "2025-03-10");
+    assert_eq!(op["security"], "0");
+    assert_eq!(
+        b["CustomsOfficeOfDestinationActual"]["referenceNumber"],
+        "GEPTI001"
+    );
+    assert_eq!(
+        b["TraderAtDestination"]["identificationNumber"],
+        "KZ840000123456"
+    );
+    let seals = &b["Consignment"]["TransportEquipment"][0];
+    assert_eq!(seals["Seal"][0]["identifier"], "KZ-SEAL-000451");
+    let items = &b["Consignment"]["HouseConsignment"][0]["ConsignmentItem"];
+    assert_eq!(items.as_array().map(Vec::len), Some(2));
+
+    let b = body_of(&find("CC057C arrival at an unknown MRN"));
+    let op = &b["TransitOperation"];
+    assert_eq!(op["businessRejectionType"], "007");
+    assert_eq!(op["rejectionCode"], "12");
+    assert_eq!(b["FunctionalError"][0]["errorCode"], "90");
+    assert_eq!(
+        b["FunctionalError"][0]["errorPointer"],
+        "/CC007C/TransitOperation/MRN"
+    );
+    assert_eq!(b["messageSender"], "NTA.GE");
+
+    let b = body_of(&find("CC057C unloading remarks out of sequence"));
+    assert_eq!(b["TransitOperation"]["businessRejectionType"], "044");
+    assert_eq!(b["FunctionalError"][0]["errorCode"], "92");
+    let b = body_of(&find("CC057C without failures"));
+    assert_eq!(b["TransitOperation"]["rejectionCode"], "4");
+    assert!(b.get("FunctionalError").is_none());
 }

@@ -56,6 +56,23 @@ pub fn router(app: App) -> Router {
             post(customs::act),
         )
         .route("/movements/departures/{id}/audit", get(customs::audit))
+        .route(
+            "/movements/departures/{id}/messages",
+            post(handlers::departure_messages::post),
+        )
+        .route(
+            "/movements/arrivals",
+            post(handlers::arrivals::notify).get(handlers::arrivals::list),
+        )
+        .route("/movements/arrivals/{id}", get(handlers::arrivals::show))
+        .route(
+            "/movements/arrivals/{id}/messages",
+            get(handlers::arrivals::messages).post(handlers::arrivals::post_message),
+        )
+        .route(
+            "/movements/arrivals/{id}/messages/{message_id}",
+            get(handlers::arrivals::message),
+        )
         .route("/reference/offices", get(reference::offices))
         .route("/reference/offices/{code}", get(reference::office))
         .route("/reference/countries", get(reference::countries))

@@ -22,11 +22,13 @@ use cats_domain::reference::Catalog;
 use cats_domain::rules::RuleFailure;
 use cats_ncts::schema::MessageType;
 
+mod arrival;
 mod conform;
 mod notices;
 mod rejections;
 mod release;
 
+use arrival::*;
 use conform::*;
 use notices::*;
 use rejections::*;
@@ -223,6 +225,8 @@ pub fn build(message_type: &str, ctx: &OutContext) -> (String, Value) {
         }
         "CC035C" => recovery(ctx, &mrn),
         "CC140C" => request_on_non_arrived_movement(ctx, &mrn),
+        "CC043C" => unloading_permission(ctx, &mrn),
+        "CC057C" => destination_rejection(ctx, &mrn),
         _ => json!({
             "TransitOperation": { "MRN": mrn },
             "CustomsOfficeOfDeparture": departure,

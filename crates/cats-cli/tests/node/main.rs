@@ -2,11 +2,13 @@
 //! server on 127.0.0.1 with a free port, and the replay.
 
 mod api;
+mod arrivals;
 mod cli;
 mod common;
 mod concurrency;
 mod copy;
 mod instances;
 mod lifecycle;
+mod messages_in;
 mod ncts;
 mod replay;

@@ -3,9 +3,10 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+pub use super::error::TransitionError;
 use super::{
-    time_limit_for_arrival, ControlRecord, ControlResultCode, ControlType, Movement, MovementState,
-    Passage, PassageKind, Stage,
+    presentation, time_limit_for_arrival, ControlRecord, ControlResultCode, ControlType, Movement,
+    MovementState, Passage, PassageKind, Stage,
 };
 use crate::reference::{Catalog, OfficeRole};
 
@@ -92,6 +93,12 @@ pub enum Action {
         /// Office opening recovery.
         office: String,
     },
+    /// The holder notifies that the goods of a pre-lodged declaration are presented at the
+    /// office of departure (CC170C): risk analysis, control and release may follow.
+    PresentationNotification {
+        /// Office of departure, where the goods are presented.
+        office: String,
+    },
 }
 
 impl Action {
@@ -112,6 +119,7 @@ impl Action {
             Self::CancellationDecision { .. } => "cancellation_decision",
             Self::TimeLimitExpired => "time_limit_expired",
             Self::OpenRecovery { .. } => "recovery",
+            Self::PresentationNotification { .. } => "presentation_notification",
         }
     }
 
@@ -129,7 +137,8 @@ impl Action {
             | Self::GoodsRelease { office }
             | Self::ResolveDiscrepancies { office }
             | Self::CancellationDecision { office, .. }
-            | Self::OpenRecovery { office } => Some(office),
+            | Self::OpenRecovery { office }
+            | Self::PresentationNotification { office } => Some(office),
             Self::RequestCancellation { .. } | Self::TimeLimitExpired => None,
         }
     }
@@ -161,72 +170,6 @@ pub struct Decision {
     pub effects: Vec<Effect>,
 }
 
-/// Why an action was refused. Nothing changes when it is.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum TransitionError {
-    /// The action is not allowed in the movement's state (NCTS functional error 92).
-    #[error("{action} is not allowed while the movement is {state}: message out of sequence")]
-    OutOfSequence {
-        /// Action name.
-        action: &'static str,
-        /// Current state.
-        state: MovementState,
-    },
-    /// The office is not in the reference data.
-    #[error("office {office} is not a known customs office")]
-    UnknownOffice {
-        /// Office reference number.
-        office: String,
-    },
-    /// The office does not hold the role the action needs.
-    #[error("office {office} does not hold the role {role} needed for {action}")]
-    OfficeLacksRole {
-        /// Office reference number.
-        office: String,
-        /// Role code (DEP, DES, TRA, EXT).
-        role: &'static str,
-        /// Action name.
-        action: &'static str,
-    },
-    /// The action must be done by another office of this movement.
-    #[error("{action} must be done by office {expected}, not {office}")]
-    WrongOffice {
-        /// Action name.
-        action: &'static str,
-        /// Office that tried.
-        office: String,
-        /// Office that may.
-        expected: String,
-    },
-    /// The office already recorded this passage.
-    #[error("office {office} already recorded the {kind:?} of this movement")]
-    AlreadyPassed {
-        /// Office reference number.
-        office: String,
-        /// Exit or entry.
-        kind: PassageKind,
-    },
-    /// A control result is needed before release.
-    #[error("a control was decided at departure; record its result before release")]
-    ControlPending,
-    /// A required text was empty.
-    #[error("{field} must not be empty")]
-    Empty {
-        /// Field name.
-        field: &'static str,
-    },
-}
-
-impl TransitionError {
-    /// NCTS functional error code (CL180) for this refusal: 92 out of sequence, 12 otherwise.
-    pub fn error_code(&self) -> u8 {
-        match self {
-            Self::OutOfSequence { .. } | Self::AlreadyPassed { .. } | Self::ControlPending => 92,
-            _ => 12,
-        }
-    }
-}
-
 /// The office exists and holds at least one of `roles` (the first is named when it holds none).
 fn office_with_role(
     catalog: &Catalog,
@@ -250,7 +193,11 @@ fn office_with_role(
     }
 }
 
-fn same_office(action: &'static str, office: &str, expected: &str) -> Result<(), TransitionError> {
+pub(super) fn same_office(
+    action: &'static str,
+    office: &str,
+    expected: &str,
+) -> Result<(), TransitionError> {
     if office == expected {
         Ok(())
     } else {
@@ -285,6 +232,9 @@ pub fn decide(
         action: name,
         state,
     };
+    if movement.awaiting_presentation {
+        presentation::guard(action)?;
+    }
     let mut m = movement.clone();
     let mut effects = Vec::new();
     match action {
@@ -494,6 +444,9 @@ pub fn decide(
             m.state = S::UnderRecovery;
             effects.push(Effect::Claim);
             effects.push(message("CC035C"));
+        }
+        Action::PresentationNotification { office } => {
+            presentation::present(&mut m, office, name)?;
         }
     }
     Ok(Decision {

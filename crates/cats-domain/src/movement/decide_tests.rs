@@ -67,6 +67,7 @@ fn accepted() -> Movement {
         cancellation_requested: false,
         incidents: vec![],
         risk: vec![],
+        awaiting_presentation: false,
     }
 }
 
@@ -415,4 +416,70 @@ fn final_states_refuse_everything() {
     ] {
         assert!(run(&written_off, a).is_err());
     }
+}
+
+fn pre_lodged() -> Movement {
+    Movement {
+        awaiting_presentation: true,
+        ..accepted()
+    }
+}
+
+fn presentation(office: &str) -> Action {
+    Action::PresentationNotification {
+        office: office.into(),
+    }
+}
+
+#[test]
+fn pre_lodged_waits_for_presentation_before_control_and_release() {
+    let m = pre_lodged();
+    for a in [
+        release(),
+        Action::ControlDecision {
+            office: "KZHOR001".into(),
+            control_type: ControlType::Physical,
+        },
+        control("KZHOR001", ControlResultCode::A1),
+    ] {
+        let e = run(&m, a).unwrap_err();
+        assert!(
+            matches!(e, TransitionError::AwaitingPresentation { .. }),
+            "{e}"
+        );
+        assert_eq!(e.error_code(), 92);
+    }
+    // The holder may still ask to cancel before presentation.
+    let asked = ok(
+        &m,
+        Action::RequestCancellation {
+            reason: "goods not ready".into(),
+        },
+    );
+    assert!(asked.cancellation_requested && asked.awaiting_presentation);
+    // Presented at the office of departure: nothing is sent, release may follow.
+    let d = run(&m, presentation("KZHOR001")).unwrap();
+    assert!(d.effects.is_empty());
+    assert!(!d.movement.awaiting_presentation);
+    assert_eq!(d.movement.state, MovementState::Accepted);
+    let released = ok(&d.movement, release());
+    assert_eq!(released.state, MovementState::ReleasedForTransit);
+}
+
+#[test]
+fn presentation_only_once_only_pre_lodged_only_at_departure() {
+    let e = run(&pre_lodged(), presentation("GEPTI001")).unwrap_err();
+    assert!(matches!(e, TransitionError::WrongOffice { .. }), "{e}");
+    let presented = ok(&pre_lodged(), presentation("KZHOR001"));
+    for m in [presented, accepted(), released()] {
+        let e = run(&m, presentation("KZHOR001")).unwrap_err();
+        assert!(matches!(e, TransitionError::OutOfSequence { .. }), "{e}");
+        assert_eq!(e.error_code(), 92);
+    }
+    // A pre-lodged declaration whose guarantee is not valid can be presented too.
+    let gnv = Movement {
+        state: MovementState::GuaranteeNotValid,
+        ..pre_lodged()
+    };
+    assert!(!ok(&gnv, presentation("KZHOR001")).awaiting_presentation);
 }

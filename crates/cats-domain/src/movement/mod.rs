@@ -6,6 +6,8 @@
 
 mod control;
 mod decide;
+mod error;
+mod presentation;
 mod state;
 mod time_limit;
 
@@ -128,6 +130,11 @@ pub struct Movement {
     /// Risk selections run at offices (for officers only; never shown to the holder).
     #[serde(default)]
     pub risk: Vec<crate::risk::Selection>,
+    /// A pre-lodged declaration (additionalDeclarationType `D`) whose goods are not presented
+    /// yet: control and release wait for the presentation notification (CC170C). See
+    /// `docs/lifecycle.md`.
+    #[serde(default)]
+    pub awaiting_presentation: bool,
 }
 
 impl Movement {

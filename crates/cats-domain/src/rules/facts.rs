@@ -38,6 +38,8 @@ pub struct DeclarationFacts {
     pub security: Option<u8>,
     /// Countries of dispatch and destination (consignment level), if given.
     pub dispatch_destination: Vec<String>,
+    /// Pre-lodged declaration (additionalDeclarationType `D`): the goods are not presented yet.
+    pub pre_lodged: bool,
 }
 
 fn push_unique(list: &mut Vec<String>, value: &str) {
@@ -136,6 +138,7 @@ pub fn facts(d: &Cc015c) -> DeclarationFacts {
             .and_then(|s| s.parse().ok()),
         security: d.transit_operation.security.parse().ok(),
         dispatch_destination,
+        pre_lodged: d.transit_operation.additional_declaration_type == "D",
     }
 }
 
@@ -154,6 +157,7 @@ impl DeclarationFacts {
 
     /// A new movement in `state` from these facts.
     pub fn movement(&self, state: MovementState, mrn: Option<String>) -> Movement {
+        let mrn_allocated = mrn.is_some();
         Movement {
             state,
             mrn,
@@ -176,6 +180,7 @@ impl DeclarationFacts {
             cancellation_requested: false,
             incidents: Vec::new(),
             risk: Vec::new(),
+            awaiting_presentation: self.pre_lodged && mrn_allocated,
         }
     }
 }

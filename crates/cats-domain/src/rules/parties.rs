@@ -1,6 +1,6 @@
 //! Holder, declaration type and TIR: CATS007, CATS008, C0411, CATS014.
 
-use super::{fail, RuleContext, RuleFailure};
+use super::{fail, fail_as, RuleContext, RuleFailure, NOT_ALLOWED};
 use crate::declaration::Cc015c;
 
 const ROOT: &str = "/CC015C";
@@ -52,9 +52,10 @@ pub(super) fn check(d: &Cc015c, ctx: &RuleContext, out: &mut Vec<RuleFailure>) {
             format!("{ROOT}/TransitOperation/TIRCarnetNumber"),
             "a TIR declaration needs the TIR carnet number",
         ),
-        (Some(n), false) => fail(
+        (Some(n), false) => fail_as(
             out,
             "C0411",
+            NOT_ALLOWED,
             format!("{ROOT}/TransitOperation/TIRCarnetNumber"),
             format!(
                 "TIR carnet number {n} is only allowed with declarationType TIR, not {}",

@@ -2,8 +2,10 @@
 //! comprehensive guarantee), a hand-built catalogue, and for every rule id a change of the base
 //! that fails exactly that rule at the expected pointer.
 //!
-//! * `each_rule`: the table proving every id of [`RULES`] fails alone at its pointer.
+//! * `each_rule`: the table proving every id of [`RULES`] fails alone at its pointer (the cases of
+//!   the NCTS rules after CATS022 are in `ncts_each`).
 //! * `offices`, `parties`, `sequence`, `goods`, `guarantee`: named scenarios per rule file.
+//! * `ncts`: the NCTS conditions' other branch (code 13 or 15) and declarations they must pass.
 //! * `facts`: [`facts()`](super::facts) (itinerary, guarantees, HS codes, limit date).
 //! * `combined`: several problems at once are all reported.
 
@@ -25,6 +27,8 @@ mod each_rule;
 mod facts;
 mod goods;
 mod guarantee;
+mod ncts;
+mod ncts_each;
 mod offices;
 mod parties;
 mod sequence;
@@ -45,6 +49,21 @@ pub(super) fn day(y: i32, m: u32, d: u32) -> NaiveDate {
 
 /// The body of a valid CC015C (the content of `"n1:CC015C"`).
 pub(super) fn base() -> Value {
+    let mut v = base_without_places();
+    // where the goods are loaded and examined, and the CMR (NCTS C0403, C0710, C0502)
+    let c = &mut v["Consignment"];
+    c["LocationOfGoods"] = json!({
+        "typeOfLocation": "A",
+        "qualifierOfIdentification": "V",
+        "CustomsOffice": { "referenceNumber": "KZHOR001" }
+    });
+    c["PlaceOfLoading"] = json!({ "UNLocode": "KZKHG" });
+    c["TransportDocument"] =
+        json!([{ "sequenceNumber": 1, "type": "N730", "referenceNumber": "CMR-KZ-2025-0001" }]);
+    v
+}
+
+fn base_without_places() -> Value {
     json!({
         "@PhaseID": "NCTS5.1",
         "messageSender": "KZ840000123456",

@@ -1,6 +1,8 @@
 //! HTTP handlers, one file per area.
 
+pub mod arrivals;
 pub mod customs;
+pub mod departure_messages;
 pub mod departures;
 pub mod reference;
 

@@ -9,10 +9,10 @@ use super::{assert_only, base, decl, n, Env, GRN};
 use crate::ledger::{to_minor, GuaranteeStatus};
 use crate::rules::{shortfalls, RULES};
 
-struct Case {
-    id: &'static str,
-    pointer: &'static str,
-    edit: fn(&mut Value, &mut Env),
+pub(super) struct Case {
+    pub id: &'static str,
+    pub pointer: &'static str,
+    pub edit: fn(&mut Value, &mut Env),
 }
 
 fn item(v: &mut Value, i: usize) -> &mut Value {
@@ -24,6 +24,12 @@ fn reference(v: &mut Value) -> &mut Value {
 }
 
 fn cases() -> Vec<Case> {
+    let mut cases = cats_cases();
+    cases.extend(super::ncts_each::cases());
+    cases
+}
+
+fn cats_cases() -> Vec<Case> {
     vec![
         Case {
             id: "CATS001",
@@ -67,7 +73,13 @@ fn cases() -> Vec<Case> {
         Case {
             id: "C0411",
             pointer: "/CC015C/TransitOperation/TIRCarnetNumber",
-            edit: |v, _| v["TransitOperation"]["TIRCarnetNumber"] = json!("XA12345678"),
+            edit: |v, _| {
+                *v = super::guarantee::tir(v.clone());
+                v["TransitOperation"]
+                    .as_object_mut()
+                    .expect("transit operation")
+                    .remove("TIRCarnetNumber");
+            },
         },
         Case {
             id: "CATS008",

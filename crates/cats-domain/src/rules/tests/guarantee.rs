@@ -12,6 +12,7 @@ const REF1: &str = "/CC015C/Guarantee[1]/GuaranteeReference[1]";
 pub(in crate::rules::tests) fn tir(mut v: Value) -> Value {
     v["TransitOperation"]["declarationType"] = json!("TIR");
     v["TransitOperation"]["TIRCarnetNumber"] = json!("XA12345678");
+    v["HolderOfTheTransitProcedure"]["TIRHolderIdentificationNumber"] = json!("KAZ/123/45");
     v["Guarantee"] = json!([{ "sequenceNumber": 1, "guaranteeType": "B" }]);
     v
 }
@@ -23,12 +24,13 @@ fn reference(v: &mut Value) -> &mut Value {
 #[test]
 fn tir_with_carnet_and_guarantee_b_passes() {
     assert!(check(&tir(base())).is_empty());
-    // with a comprehensive guarantee as well
+    // not with a comprehensive guarantee as well: a TIR declaration is guaranteed by the carnet
+    // (NCTS R0900)
     let mut v = tir(base());
     let mut g = base()["Guarantee"][0].clone();
     g["sequenceNumber"] = json!(2);
     v["Guarantee"].as_array_mut().expect("guarantees").push(g);
-    assert!(check(&v).is_empty());
+    assert_only(&check(&v), "R0900", "/CC015C/Guarantee[2]/guaranteeType");
 }
 
 #[test]
@@ -58,6 +60,10 @@ fn guarantee_b_without_tir_fails_cats015() {
         .as_object_mut()
         .expect("transit operation")
         .remove("TIRCarnetNumber");
+    v["HolderOfTheTransitProcedure"]
+        .as_object_mut()
+        .expect("holder")
+        .remove("TIRHolderIdentificationNumber");
     let f = assert_only(&check(&v), "CATS015", "/CC015C/Guarantee[1]/guaranteeType");
     assert!(f.reason.contains("TIR"), "{}", f.reason);
 }
@@ -67,6 +73,14 @@ fn other_guarantee_types_fail_cats015() {
     for t in ["0", "2", "3", "4", "5", "8", "9", "A"] {
         let mut v = base();
         v["Guarantee"][0]["guaranteeType"] = json!(t);
+        if t == "4" {
+            // a voucher's GRN has 24 characters (NCTS R0318)
+            v["Guarantee"][0]["GuaranteeReference"][0]["GRN"] = json!("25KZ0000SRI000010A123456");
+        }
+        if t == "8" {
+            // "not required" says why (NCTS C0130)
+            v["Guarantee"][0]["otherGuaranteeReference"] = json!("exempt by agreement 12/2025");
+        }
         let f = assert_only(&check(&v), "CATS015", "/CC015C/Guarantee[1]/guaranteeType");
         assert!(f.reason.contains(t), "{}", f.reason);
     }

@@ -52,8 +52,11 @@ fn missing_holder_id_fails_cats007_only() {
 
 #[test]
 fn tir_without_carnet_fails_c0411() {
-    let mut v = base();
-    v["TransitOperation"]["declarationType"] = json!("TIR");
+    let mut v = super::guarantee::tir(base());
+    v["TransitOperation"]
+        .as_object_mut()
+        .expect("transit operation")
+        .remove("TIRCarnetNumber");
     let f = assert_only(&check(&v), "C0411", CARNET);
     assert!(f.reason.contains("carnet"), "{}", f.reason);
 }
@@ -62,7 +65,11 @@ fn tir_without_carnet_fails_c0411() {
 fn carnet_without_tir_fails_c0411() {
     let mut v = base();
     v["TransitOperation"]["TIRCarnetNumber"] = json!("XA12345678");
-    let f = assert_only(&check(&v), "C0411", CARNET);
+    let failures = check(&v);
+    assert_eq!(failures[0].error_code, 15, "not allowed: CL180 15");
+    let mut f = failures[0].clone();
+    f.error_code = 13; // the rule's own code, for assert_only
+    let f = assert_only(&[f], "C0411", CARNET);
     assert!(
         f.reason.contains("XA12345678") && f.reason.contains("T1"),
         "{}",
@@ -93,12 +100,20 @@ fn every_declaration_type_and_security_is_accepted() {
     for t in ["T", "T1", "T2", "T2F"] {
         let mut v = base();
         v["TransitOperation"]["declarationType"] = json!(t);
+        if t == "T" {
+            // each item gives its own type (NCTS C0045)
+            let items = &mut v["Consignment"]["HouseConsignment"][0]["ConsignmentItem"];
+            items[0]["declarationType"] = json!("T1");
+            items[1]["declarationType"] = json!("T2");
+        }
         assert!(check(&v).is_empty(), "{t}");
     }
     for s in ["0", "1", "2", "3"] {
         let mut v = base();
         v["TransitOperation"]["security"] = json!(s);
         v["TransitOperation"]["additionalDeclarationType"] = json!("D");
+        // an entry summary names the place of unloading (NCTS C0191)
+        v["Consignment"]["PlaceOfUnloading"] = json!({ "UNLocode": "GEPTI" });
         assert!(check(&v).is_empty(), "security {s}");
     }
 }

@@ -109,6 +109,9 @@ fn declaration_goods_item_number_not_running_fails_cats009() {
     let mut v = base();
     v["Consignment"]["HouseConsignment"][0]["ConsignmentItem"][0]["declarationGoodsItemNumber"] =
         json!(2);
+    // no goods reference to the item number 1 that no longer exists (NCTS G0006)
+    v["Consignment"]["TransportEquipment"][0]["GoodsReference"] =
+        json!([{ "sequenceNumber": 1, "declarationGoodsItemNumber": 2 }]);
     let f = assert_only(
         &check(&v),
         "CATS009",

@@ -1,0 +1,377 @@
+//! The arrival side: CC007C arrival notification, CC043C unloading permission, CC044C unloading
+//! remarks, CC057C rejection from the office of destination.
+//!
+//! An arrival is not a record of its own: it is the departure movement seen from the office of
+//! destination, with the same id. `POST /movements/arrivals` finds the movement by the MRN of the
+//! CC007C and applies [`Action::Arrival`] at the office of destination (actual) it names; the
+//! arrival then exists (`GET /movements/arrivals/{id}`) and its messages are the movement's from
+//! the arrival on, with the arrival notifications that were rejected before.
+//!
+//! Who: the holder's trader user (CATS's trader at destination is the holder of the transit
+//! procedure). An MRN the holder has no movement for is unknown (CC057C, code 90: the CC057C is
+//! the answer, kept in the audit log only, as there is no movement to keep it with); a movement
+//! not en route gets a CC057C with code 92, kept with the CC007C in its history (HTTP 409).
+//! With `simplifiedProcedure` 1 (authorised consignee) customs gives the unloading permission
+//! (CC043C) at once, and the trader answers with its unloading remarks ([`unloading_remarks`]).
+
+mod unloading;
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use uuid::Uuid;
+
+use cats_domain::movement::{Action, Movement, MovementState};
+use cats_domain::rules::RuleFailure;
+use cats_ncts::{Format, MessageType};
+
+use crate::act::load_visible;
+use crate::amend::{commit_rejection, sequence_failure};
+use crate::app::{Actor, App};
+use crate::auth::Role;
+use crate::error::AppError;
+use crate::history::{audit, inbound, outbound, Extra};
+use crate::messages_in::{apply, failure, read_message, Incoming, Received};
+use crate::query::{list_movements, movement_messages};
+use crate::store::{Change, MovementFilter, MovementRecord, NewMessage, StoreError, StoredMessage};
+
+pub use unloading::unloading_remarks;
+
+/// States of a movement whose arrival was notified.
+pub const ARRIVED_STATES: [MovementState; 4] = [
+    MovementState::Arrived,
+    MovementState::GoodsReleased,
+    MovementState::Discrepancies,
+    MovementState::WrittenOff,
+];
+
+/// What an arrival notification did.
+#[derive(Debug, Clone)]
+pub enum Notified {
+    /// The movement with this MRN took it: arrived, or refused with a CC057C in its history.
+    Movement(Box<Received>),
+    /// No movement with this MRN is known to the trader: the CC057C (code 90) answering it.
+    UnknownMrn {
+        /// The MRN named.
+        mrn: String,
+        /// The CC057C (`{"n1:CC057C": {...}}`).
+        rejection: Value,
+    },
+}
+
+/// A CC057C answering a message of the trader at destination, built on `movement`.
+pub(crate) fn destination_rejection(
+    movement: &Movement,
+    record: Option<&MovementRecord>,
+    office: Option<&str>,
+    failures: &[RuleFailure],
+    correlation: &str,
+    now: DateTime<Utc>,
+) -> NewMessage {
+    let empty = Value::Null;
+    let (declaration, lodged) = match record {
+        Some(r) => (&r.declaration, r.created_at),
+        None => (&empty, now),
+    };
+    let extra = Extra {
+        office,
+        ..Extra::default()
+    };
+    outbound(
+        movement,
+        declaration,
+        now,
+        lodged,
+        "CC057C",
+        failures,
+        Some(correlation),
+        Some(&extra),
+    )
+}
+
+/// Take a CC007C arrival notification (XML or JSON; see the module documentation).
+///
+/// Errors: not a well-formed CC007C (400, every error), not a trader (403).
+pub async fn notify_arrival(
+    app: &App,
+    actor: &Actor,
+    body: &[u8],
+    format: Format,
+    now: DateTime<Utc>,
+) -> Result<Notified, AppError> {
+    if let Some(u) = actor.user() {
+        if u.role != Role::Trader {
+            return Err(AppError::Forbidden(
+                "an arrival is notified by the trader at destination".into(),
+            ));
+        }
+    }
+    let incoming = read_message(body, format, &[MessageType::CC007C])?;
+    let mrn = incoming
+        .text("/TransitOperation/MRN")
+        .unwrap_or_default()
+        .to_string();
+    let office = incoming
+        .text("/CustomsOfficeOfDestinationActual/referenceNumber")
+        .unwrap_or_default()
+        .to_string();
+    let simplified = incoming.text("/TransitOperation/simplifiedProcedure") == Some("1");
+    let correlation = incoming.identification();
+    let party = actor.user().and_then(|u| u.party.clone());
+    let found = app.store().movement_by_mrn(&mrn).await?;
+    let id = match found {
+        Some(r) if party.is_none() || party.as_deref() == Some(r.movement.holder.as_str()) => r.id,
+        _ => return unknown_mrn(app, actor, &incoming, &mrn, &office, party, now).await,
+    };
+    for _ in 0..5 {
+        let record = load_visible(app, actor, id).await?;
+        let msg_in = inbound("CC007C", incoming.content_type(), &incoming.raw, now);
+        let action = Action::Arrival {
+            office: office.clone(),
+        };
+        let actions = std::slice::from_ref(&action);
+        let decl = &record.declaration;
+        let mut applied = match apply(app, &record, decl, actions, now, Some(correlation), None) {
+            Ok(applied) => applied,
+            Err(e) => {
+                let mut f = sequence_failure("CC007C", &e);
+                if e.error_code() != 92 {
+                    f.pointer = "/CC007C/CustomsOfficeOfDestinationActual/referenceNumber".into();
+                }
+                let failures = vec![f];
+                let m = &record.movement;
+                let reply = destination_rejection(
+                    m,
+                    Some(&record),
+                    Some(&office),
+                    &failures,
+                    correlation,
+                    now,
+                );
+                match commit_rejection(app, actor, &record, msg_in, reply, "arrival", &e, now).await
+                {
+                    Err(AppError::Store(StoreError::Conflict)) => continue,
+                    Err(e) => return Err(e),
+                    Ok((record, messages)) => {
+                        let r = Received::new(record, "CC007C", messages, failures, Some(e));
+                        return Ok(Notified::Movement(Box::new(r)));
+                    }
+                }
+            }
+        };
+        let mut detail = format!("{} (CC007C)", applied.detail);
+        if simplified {
+            // Simplified procedure (authorised consignee): unloading permitted at once.
+            let extra = Extra {
+                office: Some(&office),
+                ..Extra::default()
+            };
+            applied.messages.push(outbound(
+                &applied.movement,
+                decl,
+                now,
+                record.created_at,
+                "CC043C",
+                &[],
+                Some(correlation),
+                Some(&extra),
+            ));
+            detail.push_str("; simplified procedure: unloading permitted (CC043C)");
+        }
+        let new = MovementRecord {
+            version: record.version + 1,
+            movement: applied.movement,
+            updated_at: now,
+            ..record.clone()
+        };
+        let mut messages = vec![msg_in];
+        messages.extend(applied.messages);
+        let stored = messages
+            .iter()
+            .map(|m| (m.id, m.message_type.clone()))
+            .collect();
+        let change = Change {
+            record: new.clone(),
+            expected_version: Some(record.version),
+            messages,
+            ledger: applied.ledger,
+            audit: vec![audit(actor, "arrival", Some(id), now, detail)],
+        };
+        match app.store().commit(change).await {
+            Err(StoreError::Conflict) => continue,
+            Err(e) => return Err(e.into()),
+            Ok(()) => {
+                let r = Received::new(new, "CC007C", stored, Vec::new(), None);
+                return Ok(Notified::Movement(Box::new(r)));
+            }
+        }
+    }
+    Err(AppError::Busy)
+}
+
+/// The CC057C for an MRN no movement of the trader has; written to the audit log.
+async fn unknown_mrn(
+    app: &App,
+    actor: &Actor,
+    incoming: &Incoming,
+    mrn: &str,
+    office: &str,
+    party: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<Notified, AppError> {
+    let holder = party
+        .or_else(|| {
+            incoming
+                .text("/TraderAtDestination/identificationNumber")
+                .map(str::to_string)
+        })
+        .unwrap_or_default();
+    let movement = Movement {
+        state: MovementState::Submitted,
+        mrn: Some(mrn.to_string()),
+        lrn: String::new(),
+        holder,
+        office_of_departure: String::new(),
+        office_of_destination: office.to_string(),
+        offices_of_transit: vec![],
+        offices_of_exit: vec![],
+        itinerary: vec![],
+        guarantees: vec![],
+        limit_date: None,
+        control_pending: None,
+        controls: vec![],
+        passages: vec![],
+        released_at: None,
+        time_limit: None,
+        arrival_office: None,
+        arrived_at: None,
+        cancellation_requested: false,
+        incidents: vec![],
+        risk: vec![],
+        awaiting_presentation: false,
+    };
+    let failures = vec![failure(
+        90,
+        "/CC007C/TransitOperation/MRN".into(),
+        format!("no movement with MRN {mrn} is known to the trader"),
+    )];
+    let reply = destination_rejection(
+        &movement,
+        None,
+        Some(office),
+        &failures,
+        incoming.identification(),
+        now,
+    );
+    let detail = format!(
+        "CC007C {} for unknown MRN {mrn} at {office} refused with CC057C {} (code 90)",
+        incoming.identification(),
+        reply.id
+    );
+    app.store()
+        .audit(&[audit(actor, "arrival", None, now, detail)])
+        .await?;
+    let rejection = serde_json::from_str(&reply.body).unwrap_or(Value::Null);
+    Ok(Notified::UnknownMrn {
+        mrn: mrn.to_string(),
+        rejection,
+    })
+}
+
+/// The arrival `id`: the movement, once its arrival was notified. Errors: not found, not
+/// visible, or not arrived (404).
+pub async fn arrival(app: &App, actor: &Actor, id: Uuid) -> Result<MovementRecord, AppError> {
+    let record = load_visible(app, actor, id).await?;
+    if record.movement.arrived_at.is_none() {
+        return Err(AppError::NotFound(format!("arrival {id}")));
+    }
+    Ok(record)
+}
+
+/// Where the arrival starts in the history: the accepted arrival notification (a CC007C not
+/// answered by a CC057C) or an officer's arrival action.
+fn arrival_start(messages: &[StoredMessage]) -> Option<usize> {
+    messages.iter().enumerate().position(|(i, m)| {
+        m.message_type == "arrival"
+            || (m.message_type == "CC007C"
+                && messages
+                    .get(i + 1)
+                    .is_none_or(|n| n.message_type != "CC057C"))
+    })
+}
+
+/// The arrival's messages, oldest first: the rejected arrival notifications with their CC057C,
+/// then everything from the arrival on.
+pub async fn arrival_messages(
+    app: &App,
+    actor: &Actor,
+    id: Uuid,
+) -> Result<(MovementRecord, Vec<StoredMessage>), AppError> {
+    arrival(app, actor, id).await?;
+    let (record, messages) = movement_messages(app, actor, id).await?;
+    let start = arrival_start(&messages).unwrap_or(messages.len());
+    let picked = messages
+        .iter()
+        .enumerate()
+        .filter(|(i, m)| {
+            *i >= start
+                || m.message_type == "CC007C"
+                || (m.message_type == "CC057C"
+                    && *i > 0
+                    && messages[*i - 1].message_type == "CC007C")
+        })
+        .map(|(_, m)| m.clone())
+        .collect();
+    Ok((record, picked))
+}
+
+/// Arrivals the actor may see (movements in an arrived state), filtered and paged like
+/// departures, most recently changed first; with the total count. A `state` filter outside the
+/// arrived states gives nothing.
+pub async fn list_arrivals(
+    app: &App,
+    actor: &Actor,
+    filter: MovementFilter,
+) -> Result<(Vec<MovementRecord>, u64), AppError> {
+    let states: Vec<MovementState> = match filter.state {
+        Some(s) if ARRIVED_STATES.contains(&s) => vec![s],
+        Some(_) => return Ok((vec![], 0)),
+        None => ARRIVED_STATES.to_vec(),
+    };
+    let count = filter.count.clamp(1, 500) as usize;
+    let page = filter.page.max(1) as usize;
+    let wanted = page * count;
+    let mut all = Vec::new();
+    let mut total = 0;
+    for state in states {
+        let mut n = 1;
+        loop {
+            let f = MovementFilter {
+                state: Some(state),
+                page: n,
+                count: 500,
+                ..filter.clone()
+            };
+            let (records, t) = list_movements(app, actor, f).await?;
+            if n == 1 {
+                total += t;
+            }
+            let done = records.len() < 500 || (n as usize) * 500 >= wanted;
+            all.extend(records);
+            if done {
+                break;
+            }
+            n += 1;
+        }
+    }
+    all.sort_by(|a, b| {
+        b.updated_at
+            .cmp(&a.updated_at)
+            .then_with(|| a.id.to_string().cmp(&b.id.to_string()))
+    });
+    let records = all
+        .into_iter()
+        .skip((page - 1) * count)
+        .take(count)
+        .collect();
+    Ok((records, total))
+}

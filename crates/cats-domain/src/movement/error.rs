@@ -1,0 +1,78 @@
+//! Why [`super::decide`] refuses an action.
+
+use super::{MovementState, PassageKind};
+
+/// Why an action was refused. Nothing changes when it is.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransitionError {
+    /// The action is not allowed in the movement's state (NCTS functional error 92).
+    #[error("{action} is not allowed while the movement is {state}: message out of sequence")]
+    OutOfSequence {
+        /// Action name.
+        action: &'static str,
+        /// Current state.
+        state: MovementState,
+    },
+    /// The office is not in the reference data.
+    #[error("office {office} is not a known customs office")]
+    UnknownOffice {
+        /// Office reference number.
+        office: String,
+    },
+    /// The office does not hold the role the action needs.
+    #[error("office {office} does not hold the role {role} needed for {action}")]
+    OfficeLacksRole {
+        /// Office reference number.
+        office: String,
+        /// Role code (DEP, DES, TRA, EXT).
+        role: &'static str,
+        /// Action name.
+        action: &'static str,
+    },
+    /// The action must be done by another office of this movement.
+    #[error("{action} must be done by office {expected}, not {office}")]
+    WrongOffice {
+        /// Action name.
+        action: &'static str,
+        /// Office that tried.
+        office: String,
+        /// Office that may.
+        expected: String,
+    },
+    /// The office already recorded this passage.
+    #[error("office {office} already recorded the {kind:?} of this movement")]
+    AlreadyPassed {
+        /// Office reference number.
+        office: String,
+        /// Exit or entry.
+        kind: PassageKind,
+    },
+    /// A control result is needed before release.
+    #[error("a control was decided at departure; record its result before release")]
+    ControlPending,
+    /// A required text was empty.
+    #[error("{field} must not be empty")]
+    Empty {
+        /// Field name.
+        field: &'static str,
+    },
+    /// The declaration is pre-lodged and its goods are not presented yet (no CC170C).
+    #[error("the declaration is pre-lodged: {action} waits for the presentation notification (CC170C); message out of sequence")]
+    AwaitingPresentation {
+        /// Action name.
+        action: &'static str,
+    },
+}
+
+impl TransitionError {
+    /// NCTS functional error code (CL180) for this refusal: 92 out of sequence, 12 otherwise.
+    pub fn error_code(&self) -> u8 {
+        match self {
+            Self::OutOfSequence { .. }
+            | Self::AlreadyPassed { .. }
+            | Self::ControlPending
+            | Self::AwaitingPresentation { .. } => 92,
+            _ => 12,
+        }
+    }
+}
