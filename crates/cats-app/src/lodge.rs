@@ -104,6 +104,37 @@ async fn allocate_mrn(
     Ok(mrn.as_str().to_string())
 }
 
+/// A message addressed to a national transit authority this node does not serve is refused at the
+/// door (HTTP 400), before anything is stored: `messageRecipient` must be `NTA.` and a country
+/// taking part in CATS. (A recipient of another CATS country than the office of departure's is
+/// business rule CATS006.)
+fn refuse_foreign_recipient(app: &App, recipient: &str) -> Result<(), AppError> {
+    let catalog = app.catalog();
+    let served = recipient
+        .strip_prefix("NTA.")
+        .is_some_and(|c| catalog.is_participating(c));
+    if served {
+        return Ok(());
+    }
+    let mut countries: Vec<String> = catalog
+        .countries
+        .values()
+        .filter(|c| c.participating)
+        .map(|c| format!("NTA.{}", c.code))
+        .collect();
+    countries.sort();
+    Err(AppError::Malformed {
+        message_type: "CC015C".into(),
+        errors: vec![BodyError {
+            pointer: "/CC015C/messageRecipient".into(),
+            reason: format!(
+                "messageRecipient {recipient} is not served by this node; it serves {}",
+                countries.join(", ")
+            ),
+        }],
+    })
+}
+
 /// Lodge a declaration: validate it, run every business rule, and store the movement as
 /// `Rejected` (CC056C), `Accepted` (CC928C, CC028C) or `GuaranteeNotValid` (CC055C).
 ///
@@ -117,6 +148,7 @@ pub async fn lodge(
     now: DateTime<Utc>,
 ) -> Result<Lodged, AppError> {
     let (declaration, value) = parse_declaration(body, format)?;
+    refuse_foreign_recipient(app, &declaration.message_recipient)?;
     let facts = rules::facts(&declaration);
     if let Some(user) = actor.user() {
         if user.role != Role::Trader {

@@ -6,16 +6,19 @@
 //! * `POST /movements/departures/{id}/customs/{action}`: customs officers' actions.
 //! * `GET /reference/…`: reference data; `GET /guarantees/{grn}`: a guarantee and its usage.
 //!
+//! * `POST /movements/departures/{id}/messages`: CC013C, CC014C, CC170C; arrivals: CC007C, CC044C.
+//! * `GET /api/openapi.json`: the OpenAPI document, built from the same table as the router.
+//!
 //! Authentication: `Authorization: Bearer TOKEN` (tokens from `cats token issue USERNAME`).
-//! Handlers are in [`handlers`], one file per area; the routes are all in [`router`].
+//! Handlers are in [`handlers`], one file per area; every route is in [`routes::operations`].
 
 mod error;
 pub mod handlers;
 mod principal;
+pub mod routes;
 mod views;
 
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
 use axum::Router;
 use cats_app::App;
 
@@ -25,63 +28,14 @@ pub use principal::Principal;
 /// Largest request body accepted, in bytes (4 MiB); larger bodies get `413`.
 pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 
-/// The whole API.
+/// The whole API, built from the table in [`routes::operations`] (which also gives the OpenAPI
+/// document, `GET /api/openapi.json`).
 pub fn router(app: App) -> Router {
-    use handlers::{customs, departures, reference};
-    Router::new()
-        .route("/health", get(reference::health))
-        .route(
-            "/movements/departures",
-            post(departures::lodge).get(departures::list),
-        )
-        .route("/movements/departures/{id}", get(departures::show))
-        .route(
-            "/movements/departures/{id}/messages",
-            get(departures::messages),
-        )
-        .route(
-            "/movements/departures/{id}/messages/{message_id}",
-            get(departures::message),
-        )
-        .route(
-            "/movements/departures/{id}/amendment",
-            post(departures::amend),
-        )
-        .route(
-            "/movements/departures/{id}/cancellation",
-            post(departures::cancellation),
-        )
-        .route(
-            "/movements/departures/{id}/customs/{action}",
-            post(customs::act),
-        )
-        .route("/movements/departures/{id}/audit", get(customs::audit))
-        .route(
-            "/movements/departures/{id}/messages",
-            post(handlers::departure_messages::post),
-        )
-        .route(
-            "/movements/arrivals",
-            post(handlers::arrivals::notify).get(handlers::arrivals::list),
-        )
-        .route("/movements/arrivals/{id}", get(handlers::arrivals::show))
-        .route(
-            "/movements/arrivals/{id}/messages",
-            get(handlers::arrivals::messages).post(handlers::arrivals::post_message),
-        )
-        .route(
-            "/movements/arrivals/{id}/messages/{message_id}",
-            get(handlers::arrivals::message),
-        )
-        .route("/reference/offices", get(reference::offices))
-        .route("/reference/offices/{code}", get(reference::office))
-        .route("/reference/countries", get(reference::countries))
-        .route("/reference/currencies", get(reference::currencies))
-        .route("/reference/hs", get(reference::hs))
-        .route("/reference/restricted-goods", get(reference::restricted))
-        .route("/guarantees/{grn}", get(reference::guarantee))
-        .route("/guarantees/{grn}/balance", get(reference::balance))
-        .route("/guarantees/queries", post(reference::query))
+    let mut router = Router::new();
+    for (op, handler) in routes::operations() {
+        router = router.route(op.path, handler);
+    }
+    router
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(app)

@@ -24,12 +24,14 @@ use cats_ncts::schema::MessageType;
 
 mod arrival;
 mod conform;
+mod nack;
 mod notices;
 mod rejections;
 mod release;
 
 use arrival::*;
 use conform::*;
+use nack::*;
 use notices::*;
 use rejections::*;
 use release::*;
@@ -227,6 +229,8 @@ pub fn build(message_type: &str, ctx: &OutContext) -> (String, Value) {
         "CC140C" => request_on_non_arrived_movement(ctx, &mrn),
         "CC043C" => unloading_permission(ctx, &mrn),
         "CC057C" => destination_rejection(ctx, &mrn),
+        "CC917C" => xml_nack(ctx),
+        "CC906C" => functional_nack(ctx),
         _ => json!({
             "TransitOperation": { "MRN": mrn },
             "CustomsOfficeOfDeparture": departure,

@@ -11,6 +11,7 @@
 
 mod amendment;
 mod invalidation;
+mod nack;
 mod presentation;
 mod read;
 
@@ -89,7 +90,15 @@ pub async fn departure_message(
     format: Format,
     now: DateTime<Utc>,
 ) -> Result<Received, AppError> {
-    let incoming = read_message(body, format, &DEPARTURE_MESSAGES)?;
+    let record = crate::act::load_visible(app, actor, id).await?;
+    holder_only(actor, &record.movement, "send messages about this movement")?;
+    let incoming = match read_message(body, format, &DEPARTURE_MESSAGES) {
+        Ok(incoming) => incoming,
+        Err(e) => {
+            nack::keep(app, actor, record, body, format, &e, now).await?;
+            return Err(e);
+        }
+    };
     match incoming.message_type.code() {
         "CC013C" => amendment::amend(app, actor, id, &incoming, now).await,
         "CC014C" => invalidation::request(app, actor, id, &incoming, now).await,

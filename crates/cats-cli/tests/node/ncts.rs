@@ -180,6 +180,24 @@ async fn hostile_and_oversized_bodies_are_refused() {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let foreign = corridor("GB").replace(
+        "<messageRecipient>NTA.KZ</messageRecipient>",
+        "<messageRecipient>NTA.GB</messageRecipient>",
+    );
+    let res = post(foreign.into_bytes()).await.unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::BAD_REQUEST,
+        "a recipient this node does not serve"
+    );
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert!(
+        body["errors"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("NTA.KZ"),
+        "{body}"
+    );
     let wrong_ns = corridor("NS").replace("http://ncts.dgtaxud.ec", "http://example.com");
     let res = post(wrong_ns.into_bytes()).await.unwrap();
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
@@ -378,4 +396,63 @@ async fn every_outgoing_message_of_every_ending_passes_xmllint() {
             );
         }
     }
+}
+
+#[tokio::test]
+async fn refused_messages_are_kept_with_their_nack() {
+    let node = start().await;
+    let id = node.lodge_ok("silkway", &corridor("NACK-1")).await;
+    let url = format!("{}/movements/departures/{id}/messages", node.base);
+    let broken = r#"<ncts:CC014C PhaseID="NCTS5.0" xmlns:ncts="http://ncts.dgtaxud.ec"><messageSender>KZ840000123456</messageSender></ncts:CC014C>"#;
+    let res = node
+        .client
+        .post(&url)
+        .bearer_auth(node.token("silkway"))
+        .header("Content-Type", "application/xml")
+        .body(broken)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let res = node
+        .client
+        .post(&url)
+        .bearer_auth(node.token("silkway"))
+        .header("Content-Type", "application/xml")
+        .body(corridor("NACK-1"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::BAD_REQUEST,
+        "a CC015C is not taken here"
+    );
+    let types = node.message_types("silkway", &id).await;
+    assert!(
+        types.contains(&"CC917C".to_string()) && types.contains(&"CC906C".to_string()),
+        "{types:?}"
+    );
+    let (_, m) = node
+        .get("silkway", &format!("/movements/departures/{id}"))
+        .await;
+    assert_eq!(m["state"], "Accepted", "nothing else changed");
+    let checked = assert_outgoing_messages_valid(&node, "silkway", &id).await;
+    if shared().is_some() {
+        assert!(
+            checked.contains(&"CC917C".to_string()) && checked.contains(&"CC906C".to_string()),
+            "{checked:?}"
+        );
+    }
+    // Another trader learns nothing, even of the movement's existence.
+    let res = node
+        .client
+        .post(&url)
+        .bearer_auth(node.token("caspian"))
+        .header("Content-Type", "application/xml")
+        .body(broken)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }

@@ -1,0 +1,252 @@
+//! Every route of the API in one table, with its documentation. [`crate::router`] is built from
+//! this table and [`openapi`] describes it, so no route can exist without being documented.
+
+use axum::routing::{get, post, MethodRouter};
+use cats_app::App;
+use serde_json::{json, Map, Value};
+
+use crate::handlers::{arrivals, customs, departure_messages, departures, reference};
+
+/// HTTP method of an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// GET.
+    Get,
+    /// POST.
+    Post,
+}
+
+impl Method {
+    /// Lower-case name, as OpenAPI writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "get",
+            Method::Post => "post",
+        }
+    }
+}
+
+/// What a request body is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Body {
+    /// No body.
+    None,
+    /// An NCTS message, `application/xml` or `application/json` (root `n1:CCnnnC`).
+    Ncts(&'static str),
+    /// A JSON object.
+    Json(&'static str),
+}
+
+/// One documented operation.
+#[derive(Debug, Clone, Copy)]
+pub struct Operation {
+    /// Method.
+    pub method: Method,
+    /// Path, with `{parameters}`.
+    pub path: &'static str,
+    /// Tag (area).
+    pub tag: &'static str,
+    /// What it does.
+    pub summary: &'static str,
+    /// Who may call it.
+    pub who: &'static str,
+    /// Whether a bearer token is required.
+    pub auth: bool,
+    /// Request body.
+    pub body: Body,
+    /// Answers: status and meaning.
+    pub responses: &'static [(u16, &'static str)],
+}
+
+const AUTH_ERRORS: [(u16, &str); 2] = [
+    (401, "no or unknown bearer token"),
+    (403, "not allowed for this user"),
+];
+
+macro_rules! op {
+    ($m:ident $path:literal, $tag:literal, $who:literal, $auth:expr, $body:expr, $summary:literal, [$(($code:literal, $what:literal)),* $(,)?]) => {
+        Operation { method: Method::$m, path: $path, tag: $tag, summary: $summary, who: $who, auth: $auth, body: $body, responses: &[$(($code, $what)),*] }
+    };
+}
+
+/// Every operation with its handler, in the order of the documentation.
+pub fn operations() -> Vec<(Operation, MethodRouter<App>)> {
+    vec![
+        (
+            op!(Get "/health", "node", "anyone", false, Body::None, "Liveness of the node.", [(200, "ok")]),
+            get(reference::health),
+        ),
+        (
+            op!(Get "/api/openapi.json", "node", "anyone", false, Body::None, "This OpenAPI document.", [(200, "the document")]),
+            get(openapi_handler),
+        ),
+        (
+            op!(Post "/movements/departures", "departures", "trader (holder)", true, Body::Ncts("CC015C declaration (A standard, D pre-lodged)"), "Lodge a declaration.",
+            [(202, "accepted (state Accepted, GuaranteeNotValid) or rejected (state Rejected, CC056C); body: id, lrn, mrn, state, errors, _links"), (400, "not a well-formed CC015C: every error with pointer and reason"), (413, "body above 4 MiB"), (415, "not XML or JSON")]),
+            post(departures::lodge),
+        ),
+        (
+            op!(Get "/movements/departures", "departures", "trader (own), officer (offices of its country)", true, Body::None, "List departures; filters lrn/localReferenceNumber, mrn/movementReferenceNumber, movementEORI, state, updatedSince; paging page, count.",
+            [(200, "totalCount, page, count, movements, _links"), (400, "unknown state")]),
+            get(departures::list),
+        ),
+        (
+            op!(Get "/movements/departures/{id}", "departures", "trader (own), officer", true, Body::None, "A departure: ids, state, offices, passages, controls, time limit, timestamps.", [(200, "the movement"), (404, "unknown or not visible")]),
+            get(departures::show),
+        ),
+        (
+            op!(Get "/movements/departures/{id}/messages", "departures", "trader (own), officer", true, Body::None, "The movement's history: every message in and out and every customs action.", [(200, "messages with id, messageType, direction, received, _links"), (404, "unknown or not visible")]),
+            get(departures::messages),
+        ),
+        (
+            op!(Post "/movements/departures/{id}/messages", "departures", "trader (holder)", true, Body::Ncts("CC013C amendment, CC014C invalidation request or CC170C presentation notification"), "Send a message about a departure.",
+            [(202, "applied or rejected (CC004C, CC056C …)"), (400, "not well-formed, or a type this endpoint does not take"), (409, "out of sequence (errorCode 92)"), (404, "unknown or not visible")]),
+            post(departure_messages::post),
+        ),
+        (
+            op!(Get "/movements/departures/{id}/messages/{messageId}", "departures", "trader (own), officer", true, Body::None, "One message, XML or JSON by Accept.", [(200, "the message"), (404, "unknown"), (406, "a customs action asked as XML")]),
+            get(departures::message),
+        ),
+        (
+            op!(Post "/movements/departures/{id}/amendment", "departures", "trader (holder)", true, Body::Ncts("CC015C: the whole amended declaration"), "Amend before release.", [(202, "CC004C or CC056C"), (400, "not well-formed"), (409, "out of sequence")]),
+            post(departures::amend),
+        ),
+        (
+            op!(Post "/movements/departures/{id}/cancellation", "departures", "trader (holder)", true, Body::Json("{\"reason\": string}"), "Ask to cancel before release (CC014C analogue).", [(200, "the movement"), (409, "out of sequence")]),
+            post(departures::cancellation),
+        ),
+        (
+            op!(Post "/movements/departures/{id}/customs/{action}", "customs", "officer of the acting office's country", true, Body::Json("{\"office\": an8, \"result\"?: A1|A2|A3|B1, \"controlType\"?: documentary|physical|scanning|seals, \"text\"?: string, \"accept\"?: bool}"),
+            "A customs officer's action: control-decision, control-result, release, exit, entry, incident, arrival, goods-release, resolve-discrepancies, cancellation-decision, recovery.",
+            [(200, "the movement"), (400, "missing or invalid field"), (404, "unknown action or movement"), (409, "out of sequence (errorCode 92) or wrong office")]),
+            post(customs::act),
+        ),
+        (
+            op!(Get "/movements/departures/{id}/audit", "customs", "officer", true, Body::None, "Who did what to the movement.", [(200, "audit entries")]),
+            get(customs::audit),
+        ),
+        (
+            op!(Post "/movements/arrivals", "arrivals", "trader (holder)", true, Body::Ncts("CC007C arrival notification"), "Notify arrival at the office of destination.",
+            [(202, "arrived (CC043C when simplified procedure)"), (400, "not well-formed"), (404, "unknown MRN (errorCode 90, CC057C)"), (409, "not en route (errorCode 92, CC057C)")]),
+            post(arrivals::notify),
+        ),
+        (
+            op!(Get "/movements/arrivals", "arrivals", "trader (own), officer", true, Body::None, "List arrivals; filters mrn/movementReferenceNumber, state, updatedSince; paging page, count.", [(200, "arrivals")]),
+            get(arrivals::list),
+        ),
+        (
+            op!(Get "/movements/arrivals/{id}", "arrivals", "trader (own), officer", true, Body::None, "An arrival (the movement seen from destination).", [(200, "the arrival"), (404, "unknown or not visible")]),
+            get(arrivals::show),
+        ),
+        (
+            op!(Get "/movements/arrivals/{id}/messages", "arrivals", "trader (own), officer", true, Body::None, "The arrival's messages.", [(200, "messages")]),
+            get(arrivals::messages),
+        ),
+        (
+            op!(Post "/movements/arrivals/{id}/messages", "arrivals", "trader (holder)", true, Body::Ncts("CC044C unloading remarks"), "Send unloading remarks (simplified procedure).", [(202, "goods released or discrepancies"), (400, "not well-formed"), (409, "out of sequence (CC057C)")]),
+            post(arrivals::post_message),
+        ),
+        (
+            op!(Get "/movements/arrivals/{id}/messages/{messageId}", "arrivals", "trader (own), officer", true, Body::None, "One arrival message, XML or JSON by Accept.", [(200, "the message"), (404, "unknown")]),
+            get(arrivals::message),
+        ),
+        (
+            op!(Get "/guarantees/{grn}", "guarantees", "holder, insurer, officer", true, Body::None, "A guarantee: reference amount, exposure, balance, usage.", [(200, "the guarantee"), (404, "unknown or not visible")]),
+            get(reference::guarantee),
+        ),
+        (
+            op!(Get "/guarantees/{grn}/balance", "guarantees", "holder, insurer, officer (with X-Access-Code)", true, Body::None, "CC037C content: referenceAmount, currency, exposure, balance, usage {mrn, amount, lockDate, releaseDate}.",
+            [(200, "the balance"), (400, "no X-Access-Code header"), (403, "wrong access code"), (404, "unknown or not visible")]),
+            get(reference::balance),
+        ),
+        (
+            op!(Post "/guarantees/queries", "guarantees", "holder, insurer, officer", true, Body::Ncts("CC034C query on guarantees"), "Query on guarantees, answered with a CC037C (XML or JSON by Accept).", [(200, "the CC037C"), (400, "not a CC034C"), (403, "wrong access code")]),
+            post(reference::query),
+        ),
+        (
+            op!(Get "/reference/offices", "reference", "anyone", false, Body::None, "Customs offices; filters country, role (DEP, DES, TRA, EXT …).", [(200, "offices")]),
+            get(reference::offices),
+        ),
+        (
+            op!(Get "/reference/offices/{code}", "reference", "anyone", false, Body::None, "One customs office.", [(200, "the office"), (404, "unknown")]),
+            get(reference::office),
+        ),
+        (
+            op!(Get "/reference/countries", "reference", "anyone", false, Body::None, "Countries (ISO 3166) with names and whether they take part in CATS.", [(200, "countries")]),
+            get(reference::countries),
+        ),
+        (
+            op!(Get "/reference/currencies", "reference", "anyone", false, Body::None, "Currencies (ISO 4217).", [(200, "currencies")]),
+            get(reference::currencies),
+        ),
+        (
+            op!(Get "/reference/hs", "reference", "anyone", false, Body::None, "HS chapters, or the headings and subheadings under ?prefix=.", [(200, "HS entries")]),
+            get(reference::hs),
+        ),
+        (
+            op!(Get "/reference/restricted-goods", "reference", "anyone", false, Body::None, "The CATS restricted goods list.", [(200, "the list")]),
+            get(reference::restricted),
+        ),
+    ]
+}
+
+fn path_parameters(path: &str) -> Vec<Value> {
+    path.split('/')
+        .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+        .map(|name| json!({ "name": name, "in": "path", "required": true, "schema": { "type": "string" } }))
+        .collect()
+}
+
+/// The OpenAPI 3.1 document of the API, built from [`operations`].
+pub fn openapi() -> Value {
+    let mut paths: Map<String, Value> = Map::new();
+    for (op, _) in operations() {
+        let mut responses = Map::new();
+        let auth_errors: &[(u16, &str)] = if op.auth { &AUTH_ERRORS } else { &[] };
+        for (code, what) in op.responses.iter().chain(auth_errors) {
+            responses.insert(code.to_string(), json!({ "description": what }));
+        }
+        let mut operation = json!({
+            "tags": [op.tag],
+            "summary": op.summary,
+            "description": format!("Who: {}.", op.who),
+            "operationId": format!("{}{}", op.method.as_str(), op.path.replace(['/', '{', '}', '-', '.'], "_")),
+            "parameters": path_parameters(op.path),
+            "responses": responses,
+        });
+        if op.auth {
+            operation["security"] = json!([{ "bearer": [] }]);
+        }
+        match op.body {
+            Body::None => {}
+            Body::Ncts(what) => {
+                operation["requestBody"] = json!({ "required": true, "description": what, "content": {
+                    "application/xml": { "schema": { "type": "string", "description": "NCTS P5 XML, namespace http://ncts.dgtaxud.ec" } },
+                    "application/json": { "schema": { "type": "object", "description": "HMRC JSON shape, root key n1:CCnnnC" } } } });
+            }
+            Body::Json(what) => {
+                operation["requestBody"] = json!({ "required": true, "description": what, "content": { "application/json": { "schema": { "type": "object" } } } });
+            }
+        }
+        paths
+            .entry(op.path.to_string())
+            .or_insert_with(|| json!({}))
+            .as_object_mut()
+            .expect("path item")
+            .insert(op.method.as_str().to_string(), operation);
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "CATS/ICE node API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "CAREC Advanced Transit System: NCTS P5 messages in the style of the HMRC CTC Traders API. Bodies of NCTS messages are XML (namespace http://ncts.dgtaxud.ec) or the equivalent JSON (root key n1:CCnnnC); answers are JSON unless Accept asks for XML where noted.",
+        },
+        "components": { "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer", "description": "a token from `cats token issue USERNAME`" } } },
+        "paths": paths,
+    })
+}
+
+async fn openapi_handler() -> axum::Json<Value> {
+    axum::Json(openapi())
+}
