@@ -7,15 +7,16 @@ use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use cats_domain::ledger::to_minor;
 use cats_domain::movement::{decide, Action, Effect, MovementState};
 use cats_domain::risk;
 use cats_domain::rules;
 
 use crate::app::{Actor, App};
 use crate::auth::Role;
+use crate::coverage;
 use crate::error::AppError;
 use crate::history::{audit, customs, outbound, Extra};
+use crate::standing::aeo_benefits_apply;
 use crate::store::{Change, LedgerOp, MovementRecord, StoreError};
 
 /// Load a movement the actor may see. Errors: [`AppError::NotFound`] when it does not exist or
@@ -96,16 +97,24 @@ pub async fn act(
         authorize(app, actor, &record, &action)?;
         match act_once(app, actor, record, &action, request, now).await {
             Err(AppError::Store(StoreError::Conflict)) => continue,
-            Err(AppError::Store(StoreError::Insufficient {
-                grn,
-                requested_minor,
-                available_minor,
-            })) => {
-                let reason = format!(
-                    "guarantee {grn}: {} to be covered, only {} available",
-                    cats_domain::ledger::from_minor(requested_minor),
-                    cats_domain::ledger::from_minor(available_minor)
-                );
+            Err(AppError::Store(
+                e @ (StoreError::Insufficient { .. } | StoreError::NotUsable { .. }),
+            )) => {
+                let reason = match e {
+                    StoreError::Insufficient {
+                        grn,
+                        requested_minor,
+                        available_minor,
+                    } => format!(
+                        "guarantee {grn}: {} to be covered, only {} available",
+                        cats_domain::ledger::from_minor(requested_minor),
+                        cats_domain::ledger::from_minor(available_minor)
+                    ),
+                    StoreError::NotUsable { grn, reason } if reason.starts_with("CATS") => {
+                        format!("guarantee {grn}: {reason}")
+                    }
+                    other => format!("CATS018: {other}"),
+                };
                 let failed = Action::ReservationFailed {
                     office: action.office().unwrap_or_default().to_string(),
                     reason,
@@ -139,6 +148,7 @@ async fn act_once(
     let decision = decide(&record.movement, action, now, &catalog)?;
     let mut movement = decision.movement;
     let office = action.office();
+    let day = now.date_naive();
     // CATS's own risk selection where goods are presented: exit, entry, arrival.
     if let (
         Action::Exit { office } | Action::Entry { office } | Action::Arrival { office },
@@ -148,16 +158,23 @@ async fn act_once(
         if let Ok(d) =
             serde_json::from_value::<cats_domain::declaration::Cc015c>(record.declaration.clone())
         {
-            let facts = rules::facts(&d);
+            let mut facts = rules::facts(&d).risk_facts();
+            facts.aeo = aeo_benefits_apply(app, &movement.holder, day).await?;
             movement.risk.push(risk::select(
                 app.risk_policy(),
                 &catalog,
                 office,
                 &mrn,
-                &facts.risk_facts(),
+                &facts,
             ));
         }
     }
+    // Release: what is reserved on each guarantee (exchange rate, AEO share).
+    let plan = if decision.effects.contains(&Effect::Reserve) {
+        Some(coverage::plan(app, &movement, day).await?)
+    } else {
+        None
+    };
     let mut messages = Vec::new();
     match action {
         Action::RequestCancellation { .. } => messages.push(customs("CC014C", request, now)),
@@ -170,6 +187,9 @@ async fn act_once(
             if let Value::Object(map) = &mut body {
                 map.insert("action".into(), Value::String(action.name().into()));
                 map.insert("officer".into(), Value::String(actor.name().into()));
+                if let Some(Value::Object(record)) = plan.as_ref().map(|p| p.record(&movement)) {
+                    map.extend(record);
+                }
             }
             messages.push(customs(action.name(), &body, now));
         }
@@ -209,25 +229,24 @@ async fn act_once(
                     Some(&extra),
                 ));
             }
-            Effect::Reserve => {
-                for g in &movement.guarantees {
-                    ledger.push(LedgerOp::Reserve {
-                        grn: g.grn.clone(),
-                        amount_minor: to_minor(g.amount),
-                    });
-                }
-            }
+            Effect::Reserve => ledger.extend(plan.iter().flat_map(|p| p.ops.clone())),
             Effect::Credit => ledger.push(LedgerOp::Credit),
             Effect::Claim => ledger.push(LedgerOp::Claim),
         }
     }
-    let detail = format!(
+    let mut detail = format!(
         "{} at {}: {} → {}",
         action.name(),
         office.unwrap_or("-"),
         record.movement.state,
         movement.state
     );
+    if let Some(p) = &plan {
+        detail.push_str(&format!("; {}", p.describe()));
+    }
+    if let Action::ReservationFailed { reason, .. } = action {
+        detail.push_str(&format!("; {reason}"));
+    }
     let new = MovementRecord {
         id: record.id,
         version: record.version + 1,

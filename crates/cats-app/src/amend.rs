@@ -7,11 +7,9 @@
 //! CC004C accepts the amendment (and CC055C follows when the guarantee cannot cover the new
 //! amount); CC056C rejects it with every failure, and nothing changes.
 
-use std::collections::HashMap;
-
 use cats_domain::declaration::Cc015c;
 use cats_domain::movement::{MovementState, TransitionError};
-use cats_domain::rules::{self, RuleContext, RuleFailure};
+use cats_domain::rules::{self, RuleFailure};
 use cats_ncts::Format;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -23,6 +21,7 @@ use crate::auth::Role;
 use crate::error::AppError;
 use crate::history::{audit, inbound, outbound};
 use crate::lodge::{parse_declaration, Lodged};
+use crate::standing::RuleInputs;
 use crate::store::{Change, MovementRecord, NewMessage, StoreError};
 
 /// The amended declaration a use case prepared from the message in, for one loaded movement.
@@ -141,33 +140,12 @@ pub(crate) async fn check_rules(
     declaration: &Cc015c,
     now: DateTime<Utc>,
 ) -> Result<(Vec<RuleFailure>, Vec<RuleFailure>), AppError> {
-    let facts = rules::facts(declaration);
     let catalog = app.catalog();
-    let mut guarantees = HashMap::new();
-    for g in &facts.guarantees {
-        if let Some(found) = app.store().guarantee(&g.grn).await? {
-            guarantees.insert(g.grn.clone(), found);
-        }
-    }
-    let holder = app
-        .store()
-        .party(&facts.holder)
-        .await?
-        .map(|p| rules::HolderRegistration {
-            identification_number: p.identification_number,
-            kind: p.kind,
-            active: p.active,
-        });
-    let ctx = RuleContext {
-        catalog: &catalog,
-        today: now.date_naive(),
-        holder,
-        guarantees: &guarantees,
-        lrn_in_use: false,
-    };
+    let inputs = RuleInputs::load(app, declaration, now.date_naive()).await?;
+    let ctx = inputs.context(&catalog, now.date_naive(), false);
     let failures = rules::check_declaration(declaration, &ctx);
     let shortfalls = if failures.is_empty() {
-        rules::shortfalls(declaration, &guarantees)
+        rules::shortfalls_with(declaration, &ctx)
     } else {
         Vec::new()
     };

@@ -1,6 +1,7 @@
 //! Errors of use cases, each with what the web adapter needs to answer clearly.
 
 use cats_domain::movement::TransitionError;
+use cats_domain::registry::StepError;
 use serde::Serialize;
 
 use crate::store::StoreError;
@@ -37,10 +38,34 @@ pub enum AppError {
     /// The action is refused in the movement's state or at this office (HTTP 409).
     #[error(transparent)]
     Transition(#[from] TransitionError),
+    /// A step on a register record is refused in its status, or would break an invariant
+    /// (HTTP 409): e.g. approving a rejected application, cancelling a contract with open
+    /// liabilities.
+    #[error("{0}")]
+    Refused(String),
+    /// A business rule of the registers refuses the request (HTTP 422, with the rule id): e.g.
+    /// an insurer without an active authorised insurer registration offering a guarantee
+    /// (CATS023).
+    #[error("{rule_id}: {message}")]
+    Rule {
+        /// Rule id (`CATS007`, `CATS023` …), as in `docs/rules.md`.
+        rule_id: String,
+        /// Why, in words.
+        message: String,
+    },
     /// The movement kept changing under us (HTTP 409); try again.
     #[error("the movement is being changed by someone else; try again")]
     Busy,
     /// The store failed (HTTP 500).
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl From<StepError> for AppError {
+    fn from(e: StepError) -> Self {
+        match e {
+            StepError::OutOfSequence { .. } => Self::Refused(e.to_string()),
+            StepError::Invalid { .. } => Self::Invalid(e.to_string()),
+        }
+    }
 }

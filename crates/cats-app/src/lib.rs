@@ -6,12 +6,15 @@
 //!   request); [`act::check_time_limits`]: non-arrival by the time limit → enquiry.
 //! * [`query`]: lists and reads, as the actor may see them.
 //! * [`tokens`]: API tokens.
+//! * [`registers`]: registrations, insurance contracts, claims, exchange rates, users (issue 5);
+//!   [`standing`] and [`coverage`]: what they mean for the rules and for release.
 
 pub mod act;
 pub mod amend;
 pub mod app;
 pub mod arrivals;
 pub mod auth;
+pub mod coverage;
 pub mod error;
 pub mod guarantees;
 pub mod history;
@@ -19,6 +22,8 @@ pub mod lodge;
 pub mod messages;
 pub mod messages_in;
 pub mod query;
+pub mod registers;
+pub mod standing;
 pub mod store;
 pub mod tokens;
 

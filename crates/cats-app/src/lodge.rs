@@ -1,23 +1,21 @@
 //! Lodging a declaration (CC015C) at the office of departure, and amending it (CC013C analogue).
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Datelike, Utc};
 use serde_json::Value;
 use uuid::Uuid;
 
 use cats_domain::declaration::Cc015c;
 use cats_domain::ids::{CountryCode, Mrn, ProcedureLetter};
-use cats_domain::ledger::Guarantee;
 use cats_domain::movement::MovementState;
 use cats_domain::risk;
-use cats_domain::rules::{self, HolderRegistration, RuleContext, RuleFailure};
+use cats_domain::rules::{self, RuleFailure};
 use cats_ncts::Format;
 
 use crate::app::{Actor, App};
 use crate::auth::Role;
 use crate::error::{AppError, BodyError};
 use crate::history::{audit, inbound, outbound};
+use crate::standing::RuleInputs;
 use crate::store::{Change, MovementRecord, StoreError};
 
 /// What lodging produced: the stored movement (accepted, rejected, or guarantee not valid), and
@@ -49,35 +47,6 @@ fn content_type(format: Format) -> &'static str {
         Format::Xml => "application/xml",
         Format::Json => "application/json",
     }
-}
-
-/// Look up what the rules need from the store.
-async fn guarantees_of(app: &App, d: &Cc015c) -> Result<HashMap<String, Guarantee>, AppError> {
-    let mut found = HashMap::new();
-    for reference in d
-        .guarantee
-        .iter()
-        .flat_map(|g| g.guarantee_reference.iter())
-    {
-        if let Some(grn) = &reference.grn {
-            if let Some(g) = app.store().guarantee(grn).await? {
-                found.insert(grn.clone(), g);
-            }
-        }
-    }
-    Ok(found)
-}
-
-async fn holder_of(app: &App, holder: &str) -> Result<Option<HolderRegistration>, AppError> {
-    Ok(app
-        .store()
-        .party(holder)
-        .await?
-        .map(|p| HolderRegistration {
-            identification_number: p.identification_number,
-            kind: p.kind,
-            active: p.active,
-        }))
 }
 
 /// Allocate an MRN: year, country of the office of departure, the office's 6 characters and a
@@ -186,14 +155,10 @@ async fn lodge_once(
 ) -> Result<Lodged, AppError> {
     let catalog = app.catalog();
     let facts = rules::facts(declaration);
-    let guarantees = guarantees_of(app, declaration).await?;
-    let ctx = RuleContext {
-        catalog: &catalog,
-        today: now.date_naive(),
-        holder: holder_of(app, &facts.holder).await?,
-        guarantees: &guarantees,
-        lrn_in_use: app.store().lrn_in_use(&facts.holder, &facts.lrn).await?,
-    };
+    let inputs = RuleInputs::load(app, declaration, now.date_naive()).await?;
+    let lrn_in_use = app.store().lrn_in_use(&facts.holder, &facts.lrn).await?;
+    let ctx = inputs.context(&catalog, now.date_naive(), lrn_in_use);
+    let aeo = inputs.holder.as_ref().is_some_and(|h| h.aeo);
     let failures = rules::check_declaration(declaration, &ctx);
     let id = Uuid::new_v4();
     let mut messages = vec![inbound("CC015C", content_type(format), raw, now)];
@@ -214,19 +179,21 @@ async fn lodge_once(
         (m, format!("rejected: {}", ids.join(", ")))
     } else {
         let mrn = allocate_mrn(app, &facts.office_of_departure, facts.security, now).await?;
-        let shortfalls = rules::shortfalls(declaration, &guarantees);
+        let shortfalls = rules::shortfalls_with(declaration, &ctx);
         let state = if shortfalls.is_empty() {
             MovementState::Accepted
         } else {
             MovementState::GuaranteeNotValid
         };
         let mut m = facts.movement(state, Some(mrn.clone()));
+        let mut risk_facts = facts.risk_facts();
+        risk_facts.aeo = aeo;
         let selection = risk::select(
             app.risk_policy(),
             &catalog,
             &m.office_of_departure,
             &mrn,
-            &facts.risk_facts(),
+            &risk_facts,
         );
         m.risk.push(selection.clone());
         messages.push(outbound(
@@ -261,8 +228,16 @@ async fn lodge_once(
                 None,
             ));
         }
+        let benefits = match (selection.aeo_factor, ctx.aeo_share) {
+            (None, None) => String::new(),
+            (factor, share) => format!(
+                "; AEO benefits: random selection rate × {}, {} of the amount to be covered reserved",
+                factor.map_or_else(|| "1".to_string(), |f| f.to_string()),
+                share.map_or_else(|| "all".to_string(), |s| s.to_string())
+            ),
+        };
         let detail = format!(
-            "accepted as {mrn}, state {state}; risk at {}: {}",
+            "accepted as {mrn}, state {state}; risk at {}: {}{benefits}",
             m.office_of_departure,
             if selection.selected {
                 selection.reasons.join("; ")

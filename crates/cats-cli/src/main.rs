@@ -60,7 +60,8 @@ enum Command {
         /// Address to listen on.
         #[arg(long, env = "CATS_LISTEN", default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
-        /// Seconds between checks of the time limit for arrival.
+        /// Seconds between checks of the time limit for arrival (and of contracts past their
+        /// policy period, which expire).
         #[arg(long, default_value_t = 60)]
         time_limit_check_secs: u64,
     },
@@ -224,6 +225,14 @@ async fn serve(data: DataDir, listen: SocketAddr, check_secs: u64) -> anyhow::Re
                 ),
                 Ok(_) => {}
                 Err(e) => tracing::error!(error = %e, "time-limit check failed"),
+            }
+            match cats_app::registers::contracts::expire(&app, Utc::now()).await {
+                Ok(expired) if !expired.is_empty() => tracing::info!(
+                    count = expired.len(),
+                    "contracts past their policy period expired"
+                ),
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "contract expiry failed"),
             }
         }
     });

@@ -7,9 +7,10 @@ use chrono::Utc;
 
 use crate::config::Location;
 use cats_app::auth::{Role, User};
-use cats_app::store::{Party, Store};
+use cats_app::store::{GuaranteeOp, HistoryEvent, Party, RegistryChange, Store, Versioned};
 use cats_app::{tokens, Actor, App};
 use cats_domain::ledger::{hash_access_code, Guarantee, GuaranteeStatus};
+use cats_domain::registry::{Contact, Contract, Register, Registration, RegistrationStatus};
 use cats_domain::risk::RiskPolicy;
 use cats_reference::{DemoData, PartyKind, UserRole};
 
@@ -80,21 +81,81 @@ pub async fn open_at(location: &Location, risk: RiskPolicy) -> anyhow::Result<No
     })
 }
 
-/// Store the demo parties, users and guarantees.
+/// First and last day of the demo parties' approved registrations (the demo guarantees' policy
+/// period), so that the replay data of 2025 and today's lodgings are both covered.
+pub const DEMO_VALIDITY: (&str, &str) = ("2025-01-01", "2027-12-31");
+
+fn seed_event(subject: &str, id: uuid::Uuid, status: &str, detail: String) -> HistoryEvent {
+    HistoryEvent {
+        subject: subject.into(),
+        subject_id: id,
+        at: Utc::now(),
+        actor: "demo-seed".into(),
+        action: "seed".into(),
+        status: status.into(),
+        detail,
+    }
+}
+
+/// Store the demo parties with an approved registration each (their status: AEO, authorised
+/// trader, authorised insurer), the users, and the demo guarantees as active insurance contracts.
 pub async fn seed_demo(store: &dyn Store, demo: &DemoData) -> anyhow::Result<()> {
+    let now = Utc::now();
+    let (from, to) = (DEMO_VALIDITY.0.parse()?, DEMO_VALIDITY.1.parse()?);
     for p in &demo.parties {
+        let party = Party {
+            identification_number: p.identification_number.clone(),
+            name: p.name.clone(),
+            kind: match p.kind {
+                PartyKind::Trader => "trader",
+                PartyKind::Insurer => "insurer",
+            }
+            .into(),
+            status: p.status.clone(),
+            country: p.country.clone(),
+            active: true,
+        };
+        let register = Register::from_label(&p.status)
+            .with_context(|| format!("demo party {}: status {}", p.id, p.status))?;
+        let registration = Registration {
+            id: uuid::Uuid::new_v4(),
+            version: 1,
+            party: p.identification_number.clone(),
+            register,
+            name: p.name.clone(),
+            address: format!("{} (demo address)", p.country),
+            country: p.country.clone(),
+            contact: Contact {
+                name: format!("{} compliance desk", p.name),
+                email: format!("compliance@{}.example", p.id),
+                phone: String::new(),
+            },
+            status: RegistrationStatus::Approved,
+            valid_from: Some(from),
+            valid_to: Some(to),
+            reason: None,
+            decided_by: Some("demo-seed".into()),
+            submitted_at: now,
+            updated_at: now,
+        };
+        let detail = format!(
+            "demo data: {} approved, valid {from} to {to}",
+            register.label()
+        );
         store
-            .save_party(&Party {
-                identification_number: p.identification_number.clone(),
-                name: p.name.clone(),
-                kind: match p.kind {
-                    PartyKind::Trader => "trader",
-                    PartyKind::Insurer => "insurer",
-                }
-                .into(),
-                status: p.status.clone(),
-                country: p.country.clone(),
-                active: true,
+            .commit_registry(RegistryChange {
+                party: Some(party),
+                events: vec![seed_event(
+                    "registration",
+                    registration.id,
+                    "approved",
+                    detail,
+                )],
+                registration: Some(Versioned {
+                    record: registration,
+                    expected: None,
+                }),
+                ..RegistryChange::default()
             })
             .await?;
     }
@@ -121,19 +182,40 @@ pub async fn seed_demo(store: &dyn Store, demo: &DemoData) -> anyhow::Result<()>
     for g in &demo.guarantees {
         let holder = demo.party(&g.holder).context("demo guarantee holder")?;
         let insurer = demo.party(&g.insurer).context("demo guarantee insurer")?;
+        let contract = Contract {
+            id: uuid::Uuid::new_v4(),
+            version: 1,
+            grn: Some(g.grn.clone()),
+            policy_number: format!("DEMO-{}", g.grn),
+            insurer: insurer.identification_number.clone(),
+            holder: holder.identification_number.clone(),
+            reference_amount: g.reference_amount,
+            currency: g.currency.clone(),
+            valid_from: g.valid_from,
+            valid_to: g.valid_to,
+            countries: g.countries.clone(),
+            indemnity: "the insurer pays a customs demand within 30 days (demo contract)".into(),
+            status: GuaranteeStatus::Active,
+            reason: None,
+            office: None,
+            decided_by: Some("demo-seed".into()),
+            submitted_at: now,
+            updated_at: now,
+        };
+        let guarantee = Guarantee {
+            access_code_hash: hash_access_code(&g.grn, &g.access_code),
+            ..contract.guarantee("").context("demo contract GRN")?
+        };
+        let detail = format!("demo data: contract in force, GRN {}", g.grn);
         store
-            .save_guarantee(&Guarantee {
-                grn: g.grn.clone(),
-                holder: holder.identification_number.clone(),
-                insurer: insurer.identification_number.clone(),
-                reference_amount: g.reference_amount,
-                currency: g.currency.clone(),
-                valid_from: g.valid_from,
-                valid_to: g.valid_to,
-                countries: g.countries.clone(),
-                status: GuaranteeStatus::Active,
-                access_code_hash: hash_access_code(&g.grn, &g.access_code),
-                running_total_minor: 0,
+            .commit_registry(RegistryChange {
+                events: vec![seed_event("contract", contract.id, "active", detail)],
+                contract: Some(Versioned {
+                    record: contract,
+                    expected: None,
+                }),
+                guarantee: Some(GuaranteeOp::Create(guarantee)),
+                ..RegistryChange::default()
             })
             .await?;
     }
@@ -169,6 +251,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let policy = risk_policy(dir.path()).unwrap();
         assert_eq!(policy.seed, 2025);
+        assert_eq!(policy.aeo.share_for(true), Some("0.50".parse().unwrap()));
+        assert_eq!(policy.aeo.factor_for(true), Some(0.5));
         assert!(policy
             .profiles
             .iter()

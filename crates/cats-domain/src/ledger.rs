@@ -5,7 +5,7 @@
 //! available = reference amount − running total, never below zero. Amounts are kept in minor units
 //! (cents, `i64`) so that both database backends compare them exactly.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -26,6 +26,8 @@ pub enum GuaranteeStatus {
     Revoked,
     /// Past its policy period.
     Expired,
+    /// Submission refused by customs (never had a GRN).
+    Rejected,
 }
 
 impl GuaranteeStatus {
@@ -38,6 +40,7 @@ impl GuaranteeStatus {
             Self::Suspended => "suspended",
             Self::Revoked => "revoked",
             Self::Expired => "expired",
+            Self::Rejected => "rejected",
         }
     }
 
@@ -50,6 +53,7 @@ impl GuaranteeStatus {
             Self::Suspended,
             Self::Revoked,
             Self::Expired,
+            Self::Rejected,
         ]
         .into_iter()
         .find(|x| x.as_str() == s)
@@ -79,8 +83,12 @@ pub struct Guarantee {
     pub status: GuaranteeStatus,
     /// Salted SHA-256 of the access code (see [`hash_access_code`]).
     pub access_code_hash: String,
-    /// Sum of open reservations, in minor units of `currency`.
+    /// Sum of open reservations and open claims (the exposure), in minor units of `currency`.
     pub running_total_minor: i64,
+    /// When the last liability of an ended (revoked or expired) guarantee closed: from then on
+    /// the insurer owes nothing under it. Kept by the ledger, like the running total.
+    #[serde(default)]
+    pub liability_end: Option<DateTime<Utc>>,
 }
 
 impl Guarantee {
@@ -98,6 +106,20 @@ impl Guarantee {
     /// Whether the guarantee may be used on `day`: active and inside its policy period.
     pub fn valid_on(&self, day: NaiveDate) -> bool {
         self.status == GuaranteeStatus::Active && day >= self.valid_from && day <= self.valid_to
+    }
+
+    /// Why the guarantee may not be used on `day` (rule CATS018), or `None` when it may:
+    /// `"suspended"`, `"expired on 2026-12-31"`, `"not valid before 2027-01-01"` …
+    pub fn unusable_on(&self, day: NaiveDate) -> Option<String> {
+        if self.status != GuaranteeStatus::Active {
+            Some(self.status.as_str().to_string())
+        } else if day > self.valid_to {
+            Some(format!("expired on {}", self.valid_to))
+        } else if day < self.valid_from {
+            Some(format!("not valid before {}", self.valid_from))
+        } else {
+            None
+        }
     }
 
     /// Whether `code` is this guarantee's access code.
@@ -198,8 +220,13 @@ mod tests {
             status: GuaranteeStatus::Active,
             access_code_hash: hash_access_code("25KZ0000SRI000010", "1111"),
             running_total_minor: 0,
+            liability_end: None,
         };
         assert!(g.access_code_matches("1111"));
+        assert_eq!(
+            g.unusable_on(NaiveDate::from_ymd_opt(2028, 1, 1).unwrap()),
+            Some("expired on 2027-12-31".into())
+        );
         assert!(!g.access_code_matches("1112"));
         assert!(g.valid_on(NaiveDate::from_ymd_opt(2025, 6, 1).unwrap()));
         assert!(!g.valid_on(NaiveDate::from_ymd_opt(2028, 1, 1).unwrap()));

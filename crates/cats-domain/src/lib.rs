@@ -7,12 +7,17 @@
 //! * [`rules`]: business rules with stable rule ids, all failures reported at once.
 //! * [`movement`]: the movement state machine (NCTS P5 departure to write-off).
 //! * [`ledger`]: guarantee ledger decisions (reserve, credit, claim).
-//! * [`risk`]: risk selection (restricted goods, profiles, seeded random rate).
+//! * [`risk`]: risk selection (restricted goods, profiles, seeded random rate, AEO benefits).
+//! * [`registry`]: registrations (AEO, authorised trader, authorised insurer), insurance
+//!   contracts and claims, each a small state machine.
+//! * [`coverage`]: reference exchange rates and what a movement reserves on a guarantee.
 
+pub mod coverage;
 pub mod declaration;
 pub mod ids;
 pub mod ledger;
 pub mod movement;
 pub mod reference;
+pub mod registry;
 pub mod risk;
 pub mod rules;

@@ -1,9 +1,11 @@
 //! Risk selection, first version (issue 2, item 7): the restricted goods list, simple profiles on HS
 //! code prefix and country, and a per-office random selection rate that is reproducible from a
-//! logged seed.
+//! logged seed. AEO benefits (issue 5) are part of the policy: a lower random selection rate for
+//! AEO holders, and a reduced share of the amount to be covered reserved on their guarantee.
 
 use std::collections::BTreeMap;
 
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -44,6 +46,9 @@ pub struct RiskPolicy {
     /// Risk profiles.
     #[serde(default)]
     pub profiles: Vec<RiskProfile>,
+    /// Benefits of AEO holders; none unless the policy grants them.
+    #[serde(default)]
+    pub aeo: AeoBenefits,
 }
 
 impl Default for RiskPolicy {
@@ -53,7 +58,44 @@ impl Default for RiskPolicy {
             default_rate: 0.05,
             office_rates: BTreeMap::new(),
             profiles: Vec::new(),
+            aeo: AeoBenefits::default(),
         }
+    }
+}
+
+/// What an AEO holder (an active AEO registration on the day) gains, as configured in the risk
+/// policy (`"aeo": {"reserve_share": "0.50", "random_rate_factor": 0.5}`). The defaults, 1 and
+/// 1, grant nothing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AeoBenefits {
+    /// Share of the amount to be covered that is reserved on the guarantee at release, in
+    /// (0, 1]; e.g. `0.50` reserves half. Written as a JSON string (exact decimal).
+    #[serde(with = "rust_decimal::serde::str")]
+    pub reserve_share: Decimal,
+    /// Factor applied to the random selection rate at every office, in [0, 1]; e.g. `0.5`
+    /// halves it.
+    pub random_rate_factor: f64,
+}
+
+impl Default for AeoBenefits {
+    fn default() -> Self {
+        Self {
+            reserve_share: Decimal::ONE,
+            random_rate_factor: 1.0,
+        }
+    }
+}
+
+impl AeoBenefits {
+    /// The reduced share for a holder, when it is an AEO and the policy reduces it.
+    pub fn share_for(&self, aeo: bool) -> Option<Decimal> {
+        (aeo && self.reserve_share > Decimal::ZERO && self.reserve_share < Decimal::ONE)
+            .then_some(self.reserve_share)
+    }
+
+    /// The random-rate factor for a holder, when it is an AEO and the policy lowers the rate.
+    pub fn factor_for(&self, aeo: bool) -> Option<f64> {
+        (aeo && (0.0..1.0).contains(&self.random_rate_factor)).then_some(self.random_rate_factor)
     }
 }
 
@@ -64,6 +106,9 @@ pub struct RiskFacts {
     pub hs_codes: Vec<String>,
     /// Countries of dispatch, destination and routing.
     pub countries: Vec<String>,
+    /// Whether the holder is an AEO on the day (AEO benefits apply).
+    #[serde(default)]
+    pub aeo: bool,
 }
 
 /// The result of selection at one office, kept in the movement's history.
@@ -85,6 +130,10 @@ pub struct Selection {
     pub rate: f64,
     /// Seed used.
     pub seed: u64,
+    /// The AEO factor applied to the office's rate (`rate` is already multiplied by it), when
+    /// the AEO benefit applied.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aeo_factor: Option<f64>,
 }
 
 /// A reproducible draw in [0, 1) from the seed, the movement's MRN and the office.
@@ -138,15 +187,20 @@ pub fn select(
             control_type.get_or_insert(p.control_type);
         }
     }
-    let rate = policy
+    let base = policy
         .office_rates
         .get(office)
         .copied()
         .unwrap_or(policy.default_rate);
+    let aeo_factor = policy.aeo.factor_for(facts.aeo);
+    let rate = base * aeo_factor.unwrap_or(1.0);
     let d = draw(policy.seed, mrn, office);
     if d < rate {
+        let aeo = aeo_factor.map_or_else(String::new, |f| {
+            format!(", AEO: office rate {base:.2} × {f}")
+        });
         reasons.push(format!(
-            "random selection: draw {d:.4} below rate {rate:.2} (seed {})",
+            "random selection: draw {d:.4} below rate {rate:.2} (seed {}{aeo})",
             policy.seed
         ));
         control_type.get_or_insert(ControlType::Documentary);
@@ -160,6 +214,7 @@ pub fn select(
         draw: d,
         rate,
         seed: policy.seed,
+        aeo_factor,
     }
 }
 
@@ -172,6 +227,7 @@ mod tests {
         RiskFacts {
             hs_codes: hs.iter().map(|s| s.to_string()).collect(),
             countries: countries.iter().map(|s| s.to_string()).collect(),
+            aeo: false,
         }
     }
 
@@ -236,5 +292,27 @@ mod tests {
         assert_eq!(s.control_type, Some(ControlType::Scanning));
         let s = select(&policy, &catalog, "X", "M", &facts(&["851762"], &["TR"]));
         assert!(!s.selected);
+    }
+
+    #[test]
+    fn aeo_holders_get_a_lower_random_rate() {
+        let policy = RiskPolicy {
+            default_rate: 0.2,
+            aeo: AeoBenefits {
+                reserve_share: "0.5".parse().unwrap(),
+                random_rate_factor: 0.25,
+            },
+            ..RiskPolicy::default()
+        };
+        let catalog = Catalog::default();
+        let mut f = facts(&[], &[]);
+        let plain = select(&policy, &catalog, "X", "M", &f);
+        assert_eq!((plain.rate, plain.aeo_factor), (0.2, None));
+        f.aeo = true;
+        let aeo = select(&policy, &catalog, "X", "M", &f);
+        assert_eq!((aeo.rate, aeo.aeo_factor), (0.05, Some(0.25)));
+        assert_eq!(policy.aeo.share_for(true), Some("0.5".parse().unwrap()));
+        assert_eq!(policy.aeo.share_for(false), None);
+        assert_eq!(AeoBenefits::default().factor_for(true), None);
     }
 }

@@ -106,3 +106,27 @@ pub(crate) fn parse_ts(s: &str) -> Result<DateTime<Utc>, cats_app::store::StoreE
         .map(|d| d.with_timezone(&Utc))
         .map_err(|e| cats_app::store::StoreError::Backend(format!("bad timestamp {s:?}: {e}")))
 }
+
+/// Why a reservation on a guarantee in `status`, valid `from` to `to`, is refused on `day`
+/// (rule CATS018), or `None` when the guarantee may be used (then it was the amount).
+pub(crate) fn refusal(
+    grn: &str,
+    status: &str,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+    day: chrono::NaiveDate,
+) -> Option<StoreError> {
+    let reason = if status != "active" {
+        status.to_string()
+    } else if day > to {
+        format!("expired on {to}")
+    } else if day < from {
+        format!("not valid before {from}")
+    } else {
+        return None;
+    };
+    Some(StoreError::NotUsable {
+        grn: grn.to_string(),
+        reason,
+    })
+}

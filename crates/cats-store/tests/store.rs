@@ -199,6 +199,7 @@ fn guarantee(grn: &str, reference_minor: i64) -> Guarantee {
         status: GuaranteeStatus::Active,
         access_code_hash: cats_domain::ledger::hash_access_code(grn, "1234"),
         running_total_minor: 0,
+        liability_end: None,
     }
 }
 
@@ -699,6 +700,7 @@ fn reserve(grn: &str, amount_minor: i64) -> LedgerOp {
     LedgerOp::Reserve {
         grn: grn.into(),
         amount_minor,
+        basis: Default::default(),
     }
 }
 
@@ -964,6 +966,12 @@ async fn claim_overdue_once_body(store: Arc<dyn Store>) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Registers (issue 5)
+
+#[path = "store/registry.rs"]
+mod registry;
+
+// ---------------------------------------------------------------------------------------------
 // Dump and restore
 
 /// Fill a store with a bit of everything a node keeps.
@@ -1040,6 +1048,7 @@ async fn populate(store: &Arc<dyn Store>) {
             store.commit(c).await.unwrap();
         }
     }
+    registry::populate_registers(store).await;
 }
 
 /// Populate a store of one backend, dump it, restore into an empty store of the other (or the
@@ -1050,7 +1059,19 @@ async fn copy_and_compare(from: Arc<dyn Store>, to: Arc<dyn Store>) {
     assert_eq!(dump.movements.len(), 3);
     assert_eq!(dump.messages.len(), 6);
     assert_eq!(dump.reservations.len(), 6);
-    assert_eq!(dump.audit.len(), 6);
+    assert_eq!(dump.audit.len(), 7);
+    assert_eq!(
+        dump.claims.len(),
+        2,
+        "the claimed movement's two reservations"
+    );
+    assert_eq!(dump.registrations.len(), 1);
+    assert_eq!(dump.attachments[0].data.len(), 3000);
+    assert_eq!(dump.contracts.len(), 1);
+    assert_eq!(dump.history.len(), 3);
+    assert_eq!(dump.notifications.len(), 6);
+    assert_eq!(dump.exchange_rates.len(), 1);
+    assert_eq!(dump.grn_serials.len(), 1);
     to.restore(&dump).await.unwrap();
     let copy = to.dump().await.unwrap();
     assert_eq!(copy, dump);

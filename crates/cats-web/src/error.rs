@@ -35,6 +35,11 @@ impl From<AppError> for ApiError {
                 StatusCode::CONFLICT,
                 json!({ "code": "CONFLICT", "message": message, "errorCode": t.error_code() }),
             ),
+            AppError::Refused(_) => Self::new(StatusCode::CONFLICT, "CONFLICT", message),
+            AppError::Rule { rule_id, message } => Self(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                json!({ "code": "RULE_FAILED", "ruleId": rule_id, "message": message }),
+            ),
             AppError::Busy => Self::new(StatusCode::CONFLICT, "BUSY", message),
             AppError::Store(s) => {
                 tracing::error!(error = %s, "store failure");

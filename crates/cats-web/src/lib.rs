@@ -7,6 +7,8 @@
 //! * `GET /reference/…`: reference data; `GET /guarantees/{grn}`: a guarantee and its usage.
 //!
 //! * `POST /movements/departures/{id}/messages`: CC013C, CC014C, CC170C; arrivals: CC007C, CC044C.
+//! * `/registrations`, `/parties/{id}`, `/contracts`, `/claims`, `/notifications`,
+//!   `/exchange-rates`, `/admin/users`: the registers (issue 5).
 //! * `GET /api/openapi.json`: the OpenAPI document, built from the same table as the router.
 //!
 //! Authentication: `Authorization: Bearer TOKEN` (tokens from `cats token issue USERNAME`).
@@ -15,6 +17,7 @@
 mod error;
 pub mod handlers;
 mod principal;
+mod register_views;
 pub mod routes;
 mod views;
 

@@ -35,6 +35,8 @@ pub enum Body {
     Ncts(&'static str),
     /// A JSON object.
     Json(&'static str),
+    /// Raw bytes of the type the Content-Type names (a document).
+    Raw(&'static str),
 }
 
 /// One documented operation.
@@ -69,8 +71,17 @@ macro_rules! op {
     };
 }
 
-/// Every operation with its handler, in the order of the documentation.
+mod registers;
+
+/// Every operation with its handler, in the order of the documentation: the movements'
+/// and reference data's, then the registers' ([`registers::operations`]).
 pub fn operations() -> Vec<(Operation, MethodRouter<App>)> {
+    let mut ops = movement_operations();
+    ops.extend(registers::operations());
+    ops
+}
+
+fn movement_operations() -> Vec<(Operation, MethodRouter<App>)> {
     vec![
         (
             op!(Get "/health", "node", "anyone", false, Body::None, "Liveness of the node.", [(200, "ok")]),
@@ -226,6 +237,9 @@ pub fn openapi() -> Value {
             }
             Body::Json(what) => {
                 operation["requestBody"] = json!({ "required": true, "description": what, "content": { "application/json": { "schema": { "type": "object" } } } });
+            }
+            Body::Raw(what) => {
+                operation["requestBody"] = json!({ "required": true, "description": what, "content": { "*/*": { "schema": { "type": "string", "format": "binary" } } } });
             }
         }
         paths

@@ -130,7 +130,19 @@ pub async fn notify_arrival(
         };
         let actions = std::slice::from_ref(&action);
         let decl = &record.declaration;
-        let mut applied = match apply(app, &record, decl, actions, now, Some(correlation), None) {
+        let aeo =
+            crate::standing::aeo_benefits_apply(app, &record.movement.holder, now.date_naive())
+                .await?;
+        let mut applied = match apply(
+            app,
+            &record,
+            decl,
+            actions,
+            now,
+            Some(correlation),
+            None,
+            aeo,
+        ) {
             Ok(applied) => applied,
             Err(e) => {
                 let mut f = sequence_failure("CC007C", &e);

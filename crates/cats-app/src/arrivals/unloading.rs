@@ -161,6 +161,7 @@ pub async fn unloading_remarks(
             now,
             Some(correlation),
             Some(&text),
+            false,
         ) {
             Ok(applied) => applied,
             Err(e) => {

@@ -49,6 +49,7 @@ pub(super) async fn request(
             now,
             Some(correlation),
             None,
+            false,
         ) {
             Ok(applied) => applied,
             Err(e) => {

@@ -220,7 +220,9 @@ pub(crate) struct Applied {
 /// would be ([`crate::act::act`]): the outgoing messages their effects ask for (answering
 /// `correlation`, with `text` where a message has one), the ledger operations, and CATS's risk
 /// selection where goods are presented (arrival, presentation of a pre-lodged declaration), read
-/// from `declaration`. Nothing is stored. Errors: the first refusal.
+/// from `declaration` (with the AEO benefit when `aeo`: the holder is an AEO on the day).
+/// Nothing is stored. Errors: the first refusal.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn apply(
     app: &App,
     record: &MovementRecord,
@@ -229,6 +231,7 @@ pub(crate) fn apply(
     now: DateTime<Utc>,
     correlation: Option<&str>,
     text: Option<&str>,
+    aeo: bool,
 ) -> Result<Applied, TransitionError> {
     let catalog = app.catalog();
     let mut movement = record.movement.clone();
@@ -245,7 +248,8 @@ pub(crate) fn apply(
         ) = (action, movement.mrn.clone())
         {
             if let Ok(d) = serde_json::from_value::<Cc015c>(declaration.clone()) {
-                let facts = rules::facts(&d).risk_facts();
+                let mut facts = rules::facts(&d).risk_facts();
+                facts.aeo = aeo;
                 let selection = risk::select(app.risk_policy(), &catalog, office, &mrn, &facts);
                 movement.risk.push(selection);
             }
@@ -280,10 +284,13 @@ pub(crate) fn apply(
                     ));
                 }
                 Effect::Reserve => {
+                    // Release is an officer's action (`act`, which converts and applies the AEO
+                    // share); no trader message releases, so this is never reached in practice.
                     for g in &movement.guarantees {
                         ledger.push(LedgerOp::Reserve {
                             grn: g.grn.clone(),
                             amount_minor: cats_domain::ledger::to_minor(g.amount),
+                            basis: Default::default(),
                         });
                     }
                 }

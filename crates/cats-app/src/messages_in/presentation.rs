@@ -110,6 +110,7 @@ pub(super) async fn notify(
         };
         let completed = complete(&record.declaration, incoming.body());
         let actions = std::slice::from_ref(&action);
+        let aeo = crate::standing::aeo_benefits_apply(app, &m.holder, now.date_naive()).await?;
         let applied = match apply(
             app,
             &record,
@@ -118,6 +119,7 @@ pub(super) async fn notify(
             now,
             Some(correlation),
             None,
+            aeo,
         ) {
             Ok(applied) => applied,
             Err(e) => {

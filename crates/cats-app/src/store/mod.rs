@@ -8,14 +8,22 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use cats_domain::coverage::ExchangeRate;
 use cats_domain::ledger::{Guarantee, ReservationStatus};
 use cats_domain::movement::{Movement, MovementState};
 use cats_domain::reference::Catalog;
+use cats_domain::registry::{Claim, Contract, Registration};
 
 use crate::auth::User;
 
+mod registry;
 mod snapshot;
 
+pub use registry::{
+    claim_raised_text, Attachment, ClaimFilter, ContractFilter, GrnSerial, GuaranteeOp,
+    HistoryEvent, Notification, RateRecord, RegistrationFilter, RegistryChange, ReserveBasis,
+    StoredAttachment, Versioned,
+};
 pub use snapshot::{MrnSerial, Snapshot, StoredToken};
 
 /// Errors of a store. `Conflict`, `DuplicateLrn` and `Insufficient` are expected outcomes the use
@@ -43,6 +51,23 @@ pub enum StoreError {
         /// Amount available, minor units.
         available_minor: i64,
     },
+    /// A reservation names a guarantee that may not be used on the day (not active, or outside
+    /// its policy period: rule CATS018).
+    #[error("guarantee {grn} cannot be used: {reason}")]
+    NotUsable {
+        /// GRN.
+        grn: String,
+        /// Why (`suspended`, `expired on 2026-12-31` …).
+        reason: String,
+    },
+    /// A contract cannot be cancelled while liabilities are open on its guarantee.
+    #[error("guarantee {grn} has open liabilities of {open_minor} (minor units): reservations or claims")]
+    OpenLiabilities {
+        /// GRN.
+        grn: String,
+        /// Running total, minor units.
+        open_minor: i64,
+    },
     /// Something was not found that must exist (e.g. a guarantee named in a ledger operation).
     #[error("not found: {0}")]
     NotFound(String),
@@ -63,11 +88,13 @@ pub struct Party {
     pub name: String,
     /// `trader` or `insurer`.
     pub kind: String,
-    /// Registration status: `AEO`, `authorised trader`, `authorised insurer`.
+    /// Registration status, as its registrations stood at their last step: `AEO`, `authorised
+    /// trader`, `authorised insurer` (joined by `, ` when several), empty when none is active.
+    /// Shown only: the rules read the registrations themselves ([`crate::standing`]).
     pub status: String,
     /// ISO 3166 country of registration.
     pub country: String,
-    /// Whether the registration is active (approved and not suspended or revoked).
+    /// Whether a registration was active at its last step (shown only, like `status`).
     pub active: bool,
 }
 
@@ -158,16 +185,23 @@ pub struct AuditEntry {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum LedgerOp {
     /// Reserve `amount_minor` on `grn` for the movement; fails with
-    /// [`StoreError::Insufficient`] if the available amount would go below zero.
+    /// [`StoreError::Insufficient`] if the available amount would go below zero, and with
+    /// [`StoreError::NotUsable`] if the guarantee is not active or the movement's day is outside
+    /// its policy period.
     Reserve {
         /// GRN.
         grn: String,
         /// Amount, minor units of the guarantee's currency.
         amount_minor: i64,
+        /// How the amount was computed (kept with the reservation).
+        basis: ReserveBasis,
     },
-    /// Credit back every open reservation of the movement (write-off).
+    /// Credit back every open reservation of the movement (write-off); records the liability
+    /// end of an ended guarantee whose running total falls to 0.
     Credit,
-    /// Turn every open reservation of the movement into a claim (recovery).
+    /// Turn every open reservation of the movement into a claim (recovery): in the same
+    /// transaction one claim row per reservation (status `raised`), its history entry, and a
+    /// notification to the insurer and to the holder.
     Claim,
 }
 
@@ -188,6 +222,9 @@ pub struct Reservation {
     pub reserved_at: DateTime<Utc>,
     /// When credited or claimed (the NCTS "release date").
     pub closed_at: Option<DateTime<Utc>>,
+    /// How the amount was computed: declared amount, exchange rate, AEO share.
+    #[serde(default)]
+    pub basis: ReserveBasis,
 }
 
 /// Everything one use case changes, committed atomically.
@@ -319,4 +356,51 @@ pub trait Store: Send + Sync {
         movement_id: Option<Uuid>,
         limit: u32,
     ) -> Result<Vec<AuditEntry>, StoreError>;
+
+    // ---- registers (issue 5) ----
+
+    /// Commit a register change atomically. Errors: [`StoreError::Conflict`] when a versioned
+    /// record changed, or a second live registration of a party in one register is inserted;
+    /// [`StoreError::OpenLiabilities`] for a [`GuaranteeOp::Cancel`] with open liabilities.
+    async fn commit_registry(&self, change: RegistryChange) -> Result<(), StoreError>;
+    /// A registration by id.
+    async fn registration(&self, id: Uuid) -> Result<Option<Registration>, StoreError>;
+    /// Registrations matching the filter, oldest first.
+    async fn registrations(
+        &self,
+        filter: &RegistrationFilter,
+    ) -> Result<Vec<Registration>, StoreError>;
+    /// The documents of a registration, oldest first (without bytes).
+    async fn attachments(&self, registration_id: Uuid) -> Result<Vec<Attachment>, StoreError>;
+    /// One document with its bytes.
+    async fn attachment(&self, id: Uuid) -> Result<Option<StoredAttachment>, StoreError>;
+    /// A contract by id.
+    async fn contract(&self, id: Uuid) -> Result<Option<Contract>, StoreError>;
+    /// The contract of a GRN.
+    async fn contract_by_grn(&self, grn: &str) -> Result<Option<Contract>, StoreError>;
+    /// Contracts matching the filter, oldest first.
+    async fn contracts(&self, filter: &ContractFilter) -> Result<Vec<Contract>, StoreError>;
+    /// Contracts approved, active or suspended whose policy period ended before `day`.
+    async fn ended_contracts(&self, day: chrono::NaiveDate) -> Result<Vec<Uuid>, StoreError>;
+    /// Next GRN serial for a country in a year (1, 2, 3 …; never reused).
+    async fn next_grn_serial(&self, country: &str, year: i32) -> Result<u64, StoreError>;
+    /// A claim by id.
+    async fn claim(&self, id: Uuid) -> Result<Option<Claim>, StoreError>;
+    /// Claims matching the filter, oldest first.
+    async fn claims(&self, filter: &ClaimFilter) -> Result<Vec<Claim>, StoreError>;
+    /// The history of a registration, contract or claim, oldest first.
+    async fn history(&self, subject_id: Uuid) -> Result<Vec<HistoryEvent>, StoreError>;
+    /// A party's notifications, newest first.
+    async fn notifications(&self, party: &str, limit: u32)
+        -> Result<Vec<Notification>, StoreError>;
+    /// The reference exchange rate `from` → `to` that applies on `day` (the one with the latest
+    /// first day among those whose period holds the day).
+    async fn exchange_rate(
+        &self,
+        from: &str,
+        to: &str,
+        day: chrono::NaiveDate,
+    ) -> Result<Option<ExchangeRate>, StoreError>;
+    /// Every reference exchange rate, by from, to, first day.
+    async fn exchange_rates(&self) -> Result<Vec<RateRecord>, StoreError>;
 }

@@ -6,7 +6,12 @@ use serde::{Deserialize, Serialize};
 use cats_domain::ledger::Guarantee;
 use cats_domain::reference::Catalog;
 
-use super::{AuditEntry, MovementRecord, Party, Reservation, StoredMessage};
+use cats_domain::registry::{Claim, Contract, Registration};
+
+use super::{
+    AuditEntry, GrnSerial, HistoryEvent, MovementRecord, Notification, Party, RateRecord,
+    Reservation, StoredAttachment, StoredMessage,
+};
 use crate::auth::User;
 
 /// An API token as stored (only its hash).
@@ -54,4 +59,28 @@ pub struct Snapshot {
     pub mrn_serials: Vec<MrnSerial>,
     /// The audit log, oldest first.
     pub audit: Vec<AuditEntry>,
+    /// Registrations, by id.
+    #[serde(default)]
+    pub registrations: Vec<Registration>,
+    /// Their documents with the bytes, by id.
+    #[serde(default)]
+    pub attachments: Vec<StoredAttachment>,
+    /// Insurance contracts, by id.
+    #[serde(default)]
+    pub contracts: Vec<Contract>,
+    /// Claims, by id.
+    #[serde(default)]
+    pub claims: Vec<Claim>,
+    /// History of registrations, contracts and claims, oldest first.
+    #[serde(default)]
+    pub history: Vec<HistoryEvent>,
+    /// Notifications, oldest first.
+    #[serde(default)]
+    pub notifications: Vec<Notification>,
+    /// Reference exchange rates, by from, to, first day.
+    #[serde(default)]
+    pub exchange_rates: Vec<RateRecord>,
+    /// GRN serials.
+    #[serde(default)]
+    pub grn_serials: Vec<GrnSerial>,
 }

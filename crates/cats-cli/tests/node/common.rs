@@ -109,11 +109,16 @@ pub fn database_url(admin: &str, name: &str) -> String {
 
 /// Start a node with the demo data and no random risk selection.
 pub async fn start() -> TestNode {
-    let db = TestDb::new().await;
-    let risk = RiskPolicy {
+    start_with(RiskPolicy {
         default_rate: 0.0,
         ..RiskPolicy::default()
-    };
+    })
+    .await
+}
+
+/// Start a node with the demo data and this risk policy (AEO benefits, rates).
+pub async fn start_with(risk: RiskPolicy) -> TestNode {
+    let db = TestDb::new().await;
     let node = db.open(risk).await;
     let demo = cats_reference::demo_data().expect("demo data");
     let mut tokens = HashMap::new();

@@ -4,7 +4,7 @@ use futures_free::join_all;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::common::{caspian, start};
+use crate::common::{caspian, start, TestNode};
 
 mod futures_free {
     /// Await every future concurrently (tokio tasks), in order.
@@ -17,17 +17,8 @@ mod futures_free {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn concurrent_releases_never_overdraw_the_guarantee() {
-    let node = start().await;
-    // 24 movements of 10,000.00 USD each on Caspian's 100,000.00 USD guarantee: each fits alone.
-    let mut ids = Vec::new();
-    for i in 0..24 {
-        ids.push(
-            node.lodge_ok("caspian", &caspian(&format!("RACE-{i}"), "10000.00"))
-                .await,
-        );
-    }
+/// Release every movement of `ids` at once (one task each); the status and state of each answer.
+async fn race_releases(node: &TestNode, ids: &[String]) -> Vec<(StatusCode, String)> {
     let tasks = ids
         .iter()
         .map(|id| {
@@ -51,7 +42,75 @@ async fn concurrent_releases_never_overdraw_the_guarantee() {
             })
         })
         .collect();
-    let results = join_all(tasks).await;
+    join_all(tasks).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_releases_never_overdraw_a_contract_approved_through_the_api() {
+    let node = start().await;
+    // Steppe insures Caspian for 100,000.00 USD; customs approve; Caspian sets its code.
+    let contract = node
+        .submit_contract(node.token("steppe"), "AZ1402345678", "100000.00", 365)
+        .await;
+    let grn = node.approve_contract(&contract).await;
+    let (status, _) = node
+        .post(
+            "caspian",
+            &format!("/contracts/{contract}/access-code"),
+            json!({ "accessCode": "9999" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let mut ids = Vec::new();
+    for i in 0..24 {
+        let xml = caspian(&format!("API-RACE-{i}"), "10000.00")
+            .replace("25KZ0000SRI000020", &grn)
+            .replace(
+                "<accessCode>2222</accessCode>",
+                "<accessCode>9999</accessCode>",
+            );
+        ids.push(node.lodge_ok("caspian", &xml).await);
+    }
+    let results = race_releases(&node, &ids).await;
+    assert!(
+        results.iter().all(|(s, _)| *s == StatusCode::OK),
+        "{results:?}"
+    );
+    let released = results
+        .iter()
+        .filter(|(_, s)| s == "ReleasedForTransit")
+        .count();
+    let refused = results
+        .iter()
+        .filter(|(_, s)| s == "GuaranteeNotValid")
+        .count();
+    assert_eq!((released, refused), (10, 14), "{results:?}");
+    let c = node.contract(node.token("steppe"), &contract).await;
+    assert_eq!(
+        (c["runningTotal"].as_str(), c["available"].as_str()),
+        (Some("100000.00"), Some("0.00"))
+    );
+    let reserved = c["usage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| u["status"] == "reserved")
+        .count();
+    assert_eq!(reserved, 10);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_releases_never_overdraw_the_guarantee() {
+    let node = start().await;
+    // 24 movements of 10,000.00 USD each on Caspian's 100,000.00 USD guarantee: each fits alone.
+    let mut ids = Vec::new();
+    for i in 0..24 {
+        ids.push(
+            node.lodge_ok("caspian", &caspian(&format!("RACE-{i}"), "10000.00"))
+                .await,
+        );
+    }
+    let results = race_releases(&node, &ids).await;
     assert!(
         results.iter().all(|(s, _)| *s == StatusCode::OK),
         "{results:?}"

@@ -12,4 +12,7 @@ mod lifecycle;
 mod messages_in;
 mod ncts;
 mod openapi;
+mod registers;
+mod registers_kit;
+mod registers_rules;
 mod replay;

@@ -41,6 +41,7 @@ async fn openapi_matches_the_router() {
             op.path
                 .replace("{id}", "00000000-0000-0000-0000-000000000000")
                 .replace("{messageId}", "00000000-0000-0000-0000-000000000000")
+                .replace("{documentId}", "00000000-0000-0000-0000-000000000000")
                 .replace("{grn}", "25KZ0000SRI000010")
                 .replace("{code}", "KZHOR001")
                 .replace("{action}", "release")

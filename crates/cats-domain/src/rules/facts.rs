@@ -143,7 +143,8 @@ pub fn facts(d: &Cc015c) -> DeclarationFacts {
 }
 
 impl DeclarationFacts {
-    /// What risk selection reads: HS codes and every country of dispatch, destination and route.
+    /// What risk selection reads: HS codes and every country of dispatch, destination and route
+    /// (`aeo` is false: the holder's AEO status comes from its registrations, not the declaration).
     pub fn risk_facts(&self) -> RiskFacts {
         let mut countries = self.dispatch_destination.clone();
         for c in &self.itinerary {
@@ -152,6 +153,7 @@ impl DeclarationFacts {
         RiskFacts {
             hs_codes: self.hs_codes.clone(),
             countries,
+            aeo: false,
         }
     }
 

@@ -1,12 +1,15 @@
-//! The guarantee: CATS015–CATS021 (rejections) and CATS022 (availability: GuaranteeNotValid).
+//! The guarantee: CATS015–CATS021 and CATS023 (rejections) and CATS022 (availability:
+//! GuaranteeNotValid).
 
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 
 use super::{facts, fail, RuleContext, RuleFailure};
+use crate::coverage::cover;
 use crate::declaration::Cc015c;
 use crate::ledger::{from_minor, Guarantee};
+use crate::movement::GuaranteeUse;
 
 pub(super) fn check(d: &Cc015c, ctx: &RuleContext, out: &mut Vec<RuleFailure>) {
     let tir = d.transit_operation.declaration_type == "TIR";
@@ -117,22 +120,20 @@ pub(super) fn check(d: &Cc015c, ctx: &RuleContext, out: &mut Vec<RuleFailure>) {
                     reference.amount_to_be_covered,
                     reference.currency.as_deref(),
                     None,
+                    ctx,
                     &rp,
                     out,
                 );
                 continue;
             }
-            if !found.valid_on(ctx.today) {
+            if let Some(why) = found.unusable_on(ctx.today) {
                 fail(
                     out,
                     "CATS018",
                     format!("{rp}/GRN"),
                     format!(
-                        "guarantee {grn} is {} and valid {} to {}; it cannot be used on {}",
-                        found.status.as_str(),
-                        found.valid_from,
-                        found.valid_to,
-                        ctx.today
+                        "guarantee {grn} is {why} (policy period {} to {}); it cannot be used on {}",
+                        found.valid_from, found.valid_to, ctx.today
                     ),
                 );
             }
@@ -160,10 +161,22 @@ pub(super) fn check(d: &Cc015c, ctx: &RuleContext, out: &mut Vec<RuleFailure>) {
                     format!("guarantee {grn} does not cover holder {holder}"),
                 );
             }
+            if !ctx.active_insurers.contains(&found.insurer) {
+                fail(
+                    out,
+                    "CATS023",
+                    format!("{rp}/GRN"),
+                    format!(
+                        "the insurer {} of guarantee {grn} is not an approved, active authorised insurer on {}",
+                        found.insurer, ctx.today
+                    ),
+                );
+            }
             check_amount(
                 reference.amount_to_be_covered,
                 reference.currency.as_deref(),
                 Some(found),
+                ctx,
                 &rp,
                 out,
             );
@@ -175,6 +188,7 @@ fn check_amount(
     amount: Option<Decimal>,
     currency: Option<&str>,
     found: Option<&Guarantee>,
+    ctx: &RuleContext,
     rp: &str,
     out: &mut Vec<RuleFailure>,
 ) {
@@ -196,13 +210,17 @@ fn check_amount(
     match (currency, found) {
         (Some(_), None) => {}
         (Some(c), Some(found)) if c == found.currency => {}
+        (Some(c), Some(found))
+            if ctx
+                .rates
+                .contains_key(&(c.to_string(), found.currency.clone())) => {}
         (Some(c), Some(found)) => fail(
             out,
             "CATS021",
             format!("{rp}/currency"),
             format!(
-                "the amount is in {c} but guarantee {} is in {}",
-                found.grn, found.currency
+                "the amount is in {c} but guarantee {} is in {}, and there is no reference exchange rate {c}→{} for {}",
+                found.grn, found.currency, found.currency, ctx.today
             ),
         ),
         (None, _) => fail(
@@ -214,21 +232,54 @@ fn check_amount(
     }
 }
 
-/// CATS022: the guarantees whose available amount cannot cover what the declaration asks of them
-/// (amounts per GRN added up). Such a declaration is accepted but goes to `GuaranteeNotValid`
-/// (CC055C) until amended; see `docs/lifecycle.md`.
+/// CATS022 with amounts taken as declared (same currency, no AEO benefit); see
+/// [`shortfalls_with`].
 pub fn shortfalls(
     d: &Cc015c,
     guarantees: &std::collections::HashMap<String, Guarantee>,
+) -> Vec<RuleFailure> {
+    shortfalls_in(d, guarantees, &Default::default(), None)
+}
+
+/// CATS022: the guarantees whose available amount cannot cover what the declaration asks of them
+/// (amounts per GRN added up), each amount converted into the guarantee's currency at the
+/// context's reference exchange rate and reduced by the context's AEO share, as release will
+/// reserve it. Such a declaration is accepted but goes to `GuaranteeNotValid` (CC055C) until
+/// amended; see `docs/lifecycle.md`.
+pub fn shortfalls_with(d: &Cc015c, ctx: &RuleContext) -> Vec<RuleFailure> {
+    shortfalls_in(d, ctx.guarantees, ctx.rates, ctx.aeo_share)
+}
+
+fn shortfalls_in(
+    d: &Cc015c,
+    guarantees: &std::collections::HashMap<String, Guarantee>,
+    rates: &std::collections::HashMap<(String, String), Decimal>,
+    aeo_share: Option<Decimal>,
 ) -> Vec<RuleFailure> {
     // `None`: the amounts add up to more than a `Decimal` holds (never enough).
     let mut asked: BTreeMap<&str, Option<Decimal>> = BTreeMap::new();
     let mut pointer: BTreeMap<&str, String> = BTreeMap::new();
     for (g, guarantee) in d.guarantee.iter().enumerate() {
         for (r, reference) in guarantee.guarantee_reference.iter().enumerate() {
-            if let (Some(grn), Some(amount)) =
+            if let (Some(grn), Some(declared)) =
                 (reference.grn.as_deref(), reference.amount_to_be_covered)
             {
+                // In the guarantee's currency, as release reserves it; an amount in another
+                // currency without a rate is CATS021's failure and counts as declared here.
+                let amount = match (guarantees.get(grn), reference.currency.as_deref()) {
+                    (Some(g), Some(c)) => {
+                        let used = GuaranteeUse {
+                            grn: grn.to_string(),
+                            amount: declared,
+                            currency: c.to_string(),
+                        };
+                        let rate = rates.get(&(c.to_string(), g.currency.clone())).copied();
+                        cover(&used, &g.currency, rate, aeo_share)
+                            .map(|c| c.amount)
+                            .unwrap_or(declared)
+                    }
+                    _ => declared,
+                };
                 let sum = asked.entry(grn).or_insert(Some(Decimal::ZERO));
                 *sum = sum.and_then(|s| s.checked_add(amount));
                 pointer.entry(grn).or_insert_with(|| {

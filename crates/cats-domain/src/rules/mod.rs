@@ -25,9 +25,10 @@ mod places;
 mod sequence;
 mod transport;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::declaration::Cc015c;
@@ -35,7 +36,7 @@ use crate::ledger::Guarantee;
 use crate::reference::Catalog;
 
 pub use facts::{facts, DeclarationFacts};
-pub use guarantee::shortfalls;
+pub use guarantee::{shortfalls, shortfalls_with};
 
 /// A failed business rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -70,7 +71,7 @@ pub const RULES: &[Rule] = &[
     Rule { id: "CATS004", error_code: 12, text: "Each office of exit for transit exists, is valid on the day and holds the role EXT." },
     Rule { id: "CATS005", error_code: 14, text: "Every route country (countries of the offices and countries of routing) takes part in CATS." },
     Rule { id: "CATS006", error_code: 14, text: "messageRecipient is NTA. followed by the country of the office of departure." },
-    Rule { id: "CATS007", error_code: 14, text: "The holder of the transit procedure is registered as a trader and active." },
+    Rule { id: "CATS007", error_code: 14, text: "The holder of the transit procedure is a trader with an approved AEO or authorised trader registration, not suspended or revoked, valid on the day." },
     Rule { id: "C0411", error_code: 13, text: "TIRCarnetNumber is required when declarationType is TIR and not allowed otherwise (NCTS C0411)." },
     Rule { id: "CATS008", error_code: 12, text: "declarationType is one of T, T1, T2, T2F, TIR; additionalDeclarationType is A or D; security is 0 to 3." },
     Rule { id: "R0987", error_code: 14, text: "Sequence numbers run 1, 2, 3 … within each data group (NCTS R0987)." },
@@ -87,11 +88,12 @@ pub const RULES: &[Rule] = &[
     Rule { id: "CATS015", error_code: 14, text: "The guarantee type is 1 (comprehensive, with a GRN) or B (TIR, only with a TIR declaration)." },
     Rule { id: "CATS016", error_code: 12, text: "The GRN exists." },
     Rule { id: "CATS017", error_code: 14, text: "The access code matches the GRN." },
-    Rule { id: "CATS018", error_code: 14, text: "The guarantee is active and valid on the day." },
+    Rule { id: "CATS018", error_code: 14, text: "The guarantee is active (not submitted, approved without access code, suspended, revoked or expired) and inside its policy period on the day." },
     Rule { id: "CATS019", error_code: 14, text: "The guarantee is valid in every route country." },
     Rule { id: "CATS020", error_code: 14, text: "The guarantee covers this holder." },
-    Rule { id: "CATS021", error_code: 13, text: "The amount to be covered is given, positive, with at most 2 decimals, in the guarantee's currency." },
-    Rule { id: "CATS022", error_code: 14, text: "Enough of the guarantee is available for the amount to be covered (otherwise: GuaranteeNotValid, CC055C)." },
+    Rule { id: "CATS021", error_code: 13, text: "The amount to be covered is given, positive, with at most 2 decimals, in the guarantee's currency or in a currency with a reference exchange rate to it for the day." },
+    Rule { id: "CATS023", error_code: 14, text: "The guarantee's insurer holds an approved authorised insurer registration, not suspended or revoked, valid on the day." },
+    Rule { id: "CATS022", error_code: 14, text: "Enough of the guarantee is available for the amount to be covered, converted and reduced for AEO holders as release reserves it (otherwise: GuaranteeNotValid, CC055C)." },
     // NCTS P5 rules and conditions (Appendix Q2) that a declaration alone decides; see
     // docs/ncts-rules.md. Conditions report 13 where an element is missing and 15 where it is
     // not allowed; `error_code` is the code of the case the rule text names first.
@@ -199,8 +201,12 @@ pub struct HolderRegistration {
     pub identification_number: String,
     /// `trader` or `insurer`.
     pub kind: String,
-    /// Whether the registration is approved and active.
+    /// Whether the party holds an approved AEO or authorised trader registration, not suspended
+    /// or revoked, valid on the day (see [`crate::registry::registration::standing`]).
     pub active: bool,
+    /// Whether it holds an active AEO registration on the day.
+    #[serde(default)]
+    pub aeo: bool,
 }
 
 /// What the rules need besides the declaration: reference data, the day, and what the store knows.
@@ -216,11 +222,20 @@ pub struct RuleContext<'a> {
     pub guarantees: &'a HashMap<String, Guarantee>,
     /// Whether the holder already has a live declaration with this LRN.
     pub lrn_in_use: bool,
+    /// Reference exchange rates that apply on the day, by (from, to) ISO 4217 codes: 1 `from` =
+    /// rate `to` (CATS021, CATS022).
+    pub rates: &'a HashMap<(String, String), Decimal>,
+    /// Identification numbers of the insurers with an active authorised insurer registration on
+    /// the day (CATS023).
+    pub active_insurers: &'a HashSet<String>,
+    /// Share of the amount to be covered reserved for this holder under the AEO benefit, when it
+    /// applies (CATS022).
+    pub aeo_share: Option<Decimal>,
 }
 
 /// Run every business rule; return every failure (empty when the declaration is acceptable).
 ///
-/// The availability of the guarantee (CATS022) is not a rejection: see [`shortfalls`].
+/// The availability of the guarantee (CATS022) is not a rejection: see [`shortfalls_with`].
 pub fn check_declaration(d: &Cc015c, ctx: &RuleContext) -> Vec<RuleFailure> {
     let mut out = Vec::new();
     offices::check(d, ctx, &mut out);

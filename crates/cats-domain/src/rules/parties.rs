@@ -37,7 +37,8 @@ pub(super) fn check(d: &Cc015c, ctx: &RuleContext, out: &mut Vec<RuleFailure>) {
             "CATS007",
             holder_ptr,
             format!(
-                "holder {id} is registered but not active (suspended, revoked or not approved)"
+                "holder {id} has no approved AEO or authorised trader registration valid on {} (not approved yet, suspended, revoked or expired)",
+                ctx.today
             ),
         ),
         _ => {}

@@ -268,6 +268,7 @@ pub(super) fn guarantee() -> Guarantee {
         status: GuaranteeStatus::Active,
         access_code_hash: hash_access_code(GRN, "1111"),
         running_total_minor: 0,
+        liability_end: None,
     }
 }
 
@@ -278,6 +279,9 @@ pub(super) struct Env {
     pub holder: Option<HolderRegistration>,
     pub guarantees: HashMap<String, Guarantee>,
     pub lrn_in_use: bool,
+    pub rates: HashMap<(String, String), rust_decimal::Decimal>,
+    pub active_insurers: std::collections::HashSet<String>,
+    pub aeo_share: Option<rust_decimal::Decimal>,
 }
 
 impl Env {
@@ -290,9 +294,13 @@ impl Env {
                 identification_number: HOLDER.to_string(),
                 kind: "trader".to_string(),
                 active: true,
+                aeo: false,
             }),
             guarantees: HashMap::from([(GRN.to_string(), guarantee())]),
             lrn_in_use: false,
+            rates: HashMap::new(),
+            active_insurers: ["KZ990000765432".to_string()].into(),
+            aeo_share: None,
         }
     }
 
@@ -303,6 +311,9 @@ impl Env {
             holder: self.holder.clone(),
             guarantees: &self.guarantees,
             lrn_in_use: self.lrn_in_use,
+            rates: &self.rates,
+            active_insurers: &self.active_insurers,
+            aeo_share: self.aeo_share,
         }
     }
 

@@ -301,7 +301,8 @@ impl PgStore {
             }
         }
         for op in &change.ledger {
-            ledger::apply(&mut tx, op, rec.id, m.mrn.as_deref(), rec.updated_at).await?;
+            let actor = change.audit.first().map_or("system", |a| a.actor.as_str());
+            ledger::apply(&mut tx, op, rec.id, m.mrn.as_deref(), rec.updated_at, actor).await?;
         }
         for a in &change.audit {
             insert_audit(&mut tx, a).await?;

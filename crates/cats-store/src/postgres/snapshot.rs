@@ -8,14 +8,19 @@ use sqlx::{PgConnection, Row};
 use uuid::Uuid;
 
 use cats_app::store::{
-    AuditEntry, MovementRecord, MrnSerial, Snapshot, StoreError, StoredMessage, StoredToken,
+    AuditEntry, GrnSerial, MovementRecord, MrnSerial, Snapshot, StoreError, StoredAttachment,
+    StoredMessage, StoredToken, Versioned,
 };
 
 use super::history::{audit_from_row, message_from_row};
-use super::ledger::{guarantee_from_row, reservation_from_row, write_guarantee};
+use super::ledger::{
+    guarantee_from_row, insert_reservation, reservation_from_row, write_guarantee,
+};
 use super::movements::record_from_row;
 use super::parties::{add_token, party_from_row, save_party, save_user, user_from_row};
 use super::reference::{load_catalog, save_catalog};
+use super::registry as reg;
+use super::registry_read as rows;
 use super::{backend, micros, pg, PgStore};
 
 impl PgStore {
@@ -83,6 +88,46 @@ impl PgStore {
             .iter()
             .map(audit_from_row)
             .collect();
+        s.registrations = rows!("SELECT * FROM registrations ORDER BY submitted_at, id")
+            .iter()
+            .map(rows::registration_from_row)
+            .collect::<Result<_, _>>()?;
+        s.attachments = rows!("SELECT * FROM attachments ORDER BY uploaded_at, id")
+            .iter()
+            .map(|r| StoredAttachment {
+                meta: rows::attachment_from_row(r),
+                data: r.get("data"),
+            })
+            .collect();
+        s.contracts = rows!("SELECT * FROM contracts ORDER BY submitted_at, id")
+            .iter()
+            .map(rows::contract_from_row)
+            .collect::<Result<_, _>>()?;
+        s.claims = rows!("SELECT * FROM claims ORDER BY raised_at, id")
+            .iter()
+            .map(rows::claim_from_row)
+            .collect::<Result<_, _>>()?;
+        s.history = rows!("SELECT * FROM history ORDER BY id")
+            .iter()
+            .map(rows::event_from_row)
+            .collect();
+        s.notifications = rows!("SELECT * FROM notifications ORDER BY seq")
+            .iter()
+            .map(rows::notification_from_row)
+            .collect();
+        s.exchange_rates =
+            rows!("SELECT * FROM exchange_rates ORDER BY currency_from, currency_to, valid_from")
+                .iter()
+                .map(rows::rate_from_row)
+                .collect::<Result<_, _>>()?;
+        s.grn_serials = rows!("SELECT country, year, last FROM grn_serials ORDER BY country, year")
+            .iter()
+            .map(|r| GrnSerial {
+                country: r.get(0),
+                year: r.get(1),
+                last: r.get(2),
+            })
+            .collect();
         tx.commit().await.map_err(pg)?;
         Ok(s)
     }
@@ -123,21 +168,7 @@ impl PgStore {
             insert_messages(&mut tx, chunk).await?;
         }
         for r in &s.reservations {
-            sqlx::query(
-                "INSERT INTO reservations (grn, movement_id, mrn, amount_minor, status, reserved_at,
-                   closed_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(&r.grn)
-            .bind(r.movement_id)
-            .bind(&r.mrn)
-            .bind(r.amount_minor)
-            .bind(r.status.as_str())
-            .bind(micros(r.reserved_at))
-            .bind(r.closed_at.map(micros))
-            .execute(&mut *tx)
-            .await
-            .map_err(pg)?;
+            insert_reservation(&mut tx, r).await?;
         }
         for m in &s.mrn_serials {
             sqlx::query("INSERT INTO mrn_serials (office, year, last) VALUES ($1, $2, $3)")
@@ -150,6 +181,48 @@ impl PgStore {
         }
         for chunk in batches(&s.audit, |a| a.detail.len()) {
             insert_audit_entries(&mut tx, chunk).await?;
+        }
+        for x in &s.registrations {
+            let v = Versioned {
+                record: x.clone(),
+                expected: None,
+            };
+            reg::write_registration(&mut tx, &v).await?;
+        }
+        for a in &s.attachments {
+            reg::insert_attachment(&mut tx, a).await?;
+        }
+        for x in &s.contracts {
+            let v = Versioned {
+                record: x.clone(),
+                expected: None,
+            };
+            reg::write_contract(&mut tx, &v).await?;
+        }
+        for x in &s.claims {
+            let v = Versioned {
+                record: x.clone(),
+                expected: None,
+            };
+            reg::write_claim(&mut tx, &v).await?;
+        }
+        for e in &s.history {
+            reg::insert_event(&mut tx, e).await?;
+        }
+        for n in &s.notifications {
+            reg::insert_notification(&mut tx, n).await?;
+        }
+        for x in &s.exchange_rates {
+            reg::write_rate(&mut tx, x).await?;
+        }
+        for g in &s.grn_serials {
+            sqlx::query("INSERT INTO grn_serials (country, year, last) VALUES ($1, $2, $3)")
+                .bind(&g.country)
+                .bind(g.year)
+                .bind(g.last)
+                .execute(&mut *tx)
+                .await
+                .map_err(pg)?;
         }
         tx.commit().await.map_err(pg)
     }

@@ -7,6 +7,8 @@ mod ledger;
 mod movements;
 mod parties;
 mod reference;
+mod registry;
+mod registry_read;
 mod snapshot;
 
 use std::path::Path;
@@ -70,11 +72,14 @@ mod store_impl {
 
     use cats_app::auth::User;
     use cats_app::store::{
-        AuditEntry, Change, MovementFilter, MovementRecord, Party, Reservation, Snapshot, Store,
-        StoreError, StoredMessage,
+        Attachment, AuditEntry, Change, ClaimFilter, ContractFilter, HistoryEvent, MovementFilter,
+        MovementRecord, Notification, Party, RateRecord, RegistrationFilter, RegistryChange,
+        Reservation, Snapshot, Store, StoreError, StoredAttachment, StoredMessage,
     };
+    use cats_domain::coverage::ExchangeRate;
     use cats_domain::ledger::Guarantee;
     use cats_domain::reference::Catalog;
+    use cats_domain::registry::{Claim, Contract, Registration};
 
     use super::SqliteStore;
 
@@ -169,6 +174,66 @@ mod store_impl {
             limit: u32,
         ) -> Result<Vec<AuditEntry>, StoreError> {
             self.audit_log_impl(movement_id, limit).await
+        }
+        async fn commit_registry(&self, change: RegistryChange) -> Result<(), StoreError> {
+            self.commit_registry_impl(change).await
+        }
+        async fn registration(&self, id: Uuid) -> Result<Option<Registration>, StoreError> {
+            self.registration_impl(id).await
+        }
+        async fn registrations(
+            &self,
+            filter: &RegistrationFilter,
+        ) -> Result<Vec<Registration>, StoreError> {
+            self.registrations_impl(filter).await
+        }
+        async fn attachments(&self, registration_id: Uuid) -> Result<Vec<Attachment>, StoreError> {
+            self.attachments_impl(registration_id).await
+        }
+        async fn attachment(&self, id: Uuid) -> Result<Option<StoredAttachment>, StoreError> {
+            self.attachment_impl(id).await
+        }
+        async fn contract(&self, id: Uuid) -> Result<Option<Contract>, StoreError> {
+            self.contract_impl("id", id.to_string()).await
+        }
+        async fn contract_by_grn(&self, grn: &str) -> Result<Option<Contract>, StoreError> {
+            self.contract_impl("grn", grn.to_string()).await
+        }
+        async fn contracts(&self, filter: &ContractFilter) -> Result<Vec<Contract>, StoreError> {
+            self.contracts_impl(filter).await
+        }
+        async fn ended_contracts(&self, day: chrono::NaiveDate) -> Result<Vec<Uuid>, StoreError> {
+            self.ended_contracts_impl(day).await
+        }
+        async fn next_grn_serial(&self, country: &str, year: i32) -> Result<u64, StoreError> {
+            self.next_grn_serial_impl(country, year).await
+        }
+        async fn claim(&self, id: Uuid) -> Result<Option<Claim>, StoreError> {
+            self.claim_impl(id).await
+        }
+        async fn claims(&self, filter: &ClaimFilter) -> Result<Vec<Claim>, StoreError> {
+            self.claims_impl(filter).await
+        }
+        async fn history(&self, subject_id: Uuid) -> Result<Vec<HistoryEvent>, StoreError> {
+            self.history_impl(Some(subject_id)).await
+        }
+        async fn notifications(
+            &self,
+            party: &str,
+            limit: u32,
+        ) -> Result<Vec<Notification>, StoreError> {
+            self.notifications_impl(Some(party), limit).await
+        }
+        async fn exchange_rate(
+            &self,
+            from: &str,
+            to: &str,
+            day: chrono::NaiveDate,
+        ) -> Result<Option<ExchangeRate>, StoreError> {
+            self.exchange_rate_impl(from, to, day).await
+        }
+        async fn exchange_rates(&self) -> Result<Vec<RateRecord>, StoreError> {
+            self.exchange_rates_impl().await
         }
     }
 }

@@ -281,7 +281,8 @@ impl SqliteStore {
             .map_err(backend)?;
         }
         for op in &change.ledger {
-            ledger::apply(&mut tx, op, rec.id, m.mrn.as_deref(), rec.updated_at).await?;
+            let actor = change.audit.first().map_or("system", |a| a.actor.as_str());
+            ledger::apply(&mut tx, op, rec.id, m.mrn.as_deref(), rec.updated_at, actor).await?;
         }
         for a in &change.audit {
             insert_audit(&mut tx, a).await?;

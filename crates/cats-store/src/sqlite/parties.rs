@@ -19,26 +19,55 @@ fn user_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<User, StoreError> {
     })
 }
 
-impl SqliteStore {
-    pub(super) async fn save_party_impl(&self, p: &Party) -> Result<(), StoreError> {
-        let _w = self.write.lock().await;
-        sqlx::query(
-            "INSERT INTO parties (identification_number, name, kind, status, country, active)
+/// Insert or update a party.
+pub(super) async fn upsert_party(
+    c: &mut sqlx::SqliteConnection,
+    p: &Party,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO parties (identification_number, name, kind, status, country, active)
              VALUES (?, ?, ?, ?, ?, ?)
              ON CONFLICT(identification_number) DO UPDATE SET name = excluded.name,
                kind = excluded.kind, status = excluded.status, country = excluded.country,
                active = excluded.active",
-        )
-        .bind(&p.identification_number)
-        .bind(&p.name)
-        .bind(&p.kind)
-        .bind(&p.status)
-        .bind(&p.country)
-        .bind(p.active)
-        .execute(&self.pool)
-        .await
-        .map_err(backend)?;
-        Ok(())
+    )
+    .bind(&p.identification_number)
+    .bind(&p.name)
+    .bind(&p.kind)
+    .bind(&p.status)
+    .bind(&p.country)
+    .bind(p.active)
+    .execute(c)
+    .await
+    .map_err(backend)?;
+    Ok(())
+}
+
+/// Insert or update a user.
+pub(super) async fn upsert_user(
+    c: &mut sqlx::SqliteConnection,
+    u: &User,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO users (username, role, party, office_country) VALUES (?, ?, ?, ?)
+         ON CONFLICT(username) DO UPDATE SET role = excluded.role, party = excluded.party,
+           office_country = excluded.office_country",
+    )
+    .bind(&u.username)
+    .bind(u.role.as_str())
+    .bind(&u.party)
+    .bind(&u.office_country)
+    .execute(c)
+    .await
+    .map_err(backend)?;
+    Ok(())
+}
+
+impl SqliteStore {
+    pub(super) async fn save_party_impl(&self, p: &Party) -> Result<(), StoreError> {
+        let _w = self.write.lock().await;
+        let mut c = self.pool.acquire().await.map_err(backend)?;
+        upsert_party(&mut c, p).await
     }
 
     pub(super) async fn party_impl(&self, id: &str) -> Result<Option<Party>, StoreError> {
@@ -59,19 +88,8 @@ impl SqliteStore {
 
     pub(super) async fn save_user_impl(&self, u: &User) -> Result<(), StoreError> {
         let _w = self.write.lock().await;
-        sqlx::query(
-            "INSERT INTO users (username, role, party, office_country) VALUES (?, ?, ?, ?)
-             ON CONFLICT(username) DO UPDATE SET role = excluded.role, party = excluded.party,
-               office_country = excluded.office_country",
-        )
-        .bind(&u.username)
-        .bind(u.role.as_str())
-        .bind(&u.party)
-        .bind(&u.office_country)
-        .execute(&self.pool)
-        .await
-        .map_err(backend)?;
-        Ok(())
+        let mut c = self.pool.acquire().await.map_err(backend)?;
+        upsert_user(&mut c, u).await
     }
 
     pub(super) async fn user_impl(&self, username: &str) -> Result<Option<User>, StoreError> {

@@ -5,7 +5,10 @@ use std::path::Path;
 use sqlx::Row;
 use uuid::Uuid;
 
-use cats_app::store::{MrnSerial, Snapshot, StoreError, StoredToken};
+use cats_app::store::{
+    ClaimFilter, ContractFilter, GrnSerial, MrnSerial, RegistrationFilter, Snapshot, StoreError,
+    StoredAttachment, StoredToken, Versioned,
+};
 
 use super::{backend, SqliteStore};
 use crate::{parse_ts, ts};
@@ -82,6 +85,35 @@ impl SqliteStore {
         let mut audit = self.audit_log_impl(None, u32::MAX).await?;
         audit.reverse();
         s.audit = audit;
+        s.registrations = self
+            .registrations_impl(&RegistrationFilter::default())
+            .await?;
+        for r in sqlx::query("SELECT * FROM attachments ORDER BY uploaded_at, id")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?
+        {
+            s.attachments.push(StoredAttachment {
+                meta: super::registry_read::attachment_from_row(&r)?,
+                data: r.get("data"),
+            });
+        }
+        s.contracts = self.contracts_impl(&ContractFilter::default()).await?;
+        s.claims = self.claims_impl(&ClaimFilter::default()).await?;
+        s.history = self.history_impl(None).await?;
+        s.notifications = self.notifications_impl(None, u32::MAX).await?;
+        s.exchange_rates = self.exchange_rates_impl().await?;
+        for r in sqlx::query("SELECT country, year, last FROM grn_serials ORDER BY country, year")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?
+        {
+            s.grn_serials.push(GrnSerial {
+                country: r.get(0),
+                year: r.get::<i64, _>(1) as i32,
+                last: r.get(2),
+            });
+        }
         Ok(s)
     }
 
@@ -117,8 +149,9 @@ impl SqliteStore {
         for g in &s.guarantees {
             sqlx::query(
                 "INSERT INTO guarantees (grn, holder, insurer, reference_minor, currency, valid_from,
-                   valid_to, countries, status, access_code_hash, running_total_minor)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   valid_to, countries, status, access_code_hash, running_total_minor,
+                   liability_end)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             )
             .bind(&g.grn)
             .bind(&g.holder)
@@ -131,6 +164,7 @@ impl SqliteStore {
             .bind(g.status.as_str())
             .bind(&g.access_code_hash)
             .bind(g.running_total_minor)
+            .bind(g.liability_end.map(ts))
             .execute(&mut *tx)
             .await
             .map_err(backend)?;
@@ -158,20 +192,7 @@ impl SqliteStore {
             .map_err(backend)?;
         }
         for r in &s.reservations {
-            sqlx::query(
-                "INSERT INTO reservations (grn, movement_id, mrn, amount_minor, status, reserved_at, closed_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(&r.grn)
-            .bind(r.movement_id.to_string())
-            .bind(&r.mrn)
-            .bind(r.amount_minor)
-            .bind(r.status.as_str())
-            .bind(ts(r.reserved_at))
-            .bind(r.closed_at.map(ts))
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?;
+            super::ledger::insert_reservation(&mut tx, r).await?;
         }
         for m in &s.mrn_serials {
             sqlx::query("INSERT INTO mrn_serials (office, year, last) VALUES (?, ?, ?)")
@@ -184,6 +205,49 @@ impl SqliteStore {
         }
         for a in &s.audit {
             super::movements::insert_audit(&mut tx, a).await?;
+        }
+        use super::registry as r;
+        for x in &s.registrations {
+            let v = Versioned {
+                record: x.clone(),
+                expected: None,
+            };
+            r::write_registration(&mut tx, &v).await?;
+        }
+        for a in &s.attachments {
+            r::insert_attachment(&mut tx, a).await?;
+        }
+        for x in &s.contracts {
+            let v = Versioned {
+                record: x.clone(),
+                expected: None,
+            };
+            r::write_contract(&mut tx, &v).await?;
+        }
+        for x in &s.claims {
+            let v = Versioned {
+                record: x.clone(),
+                expected: None,
+            };
+            r::write_claim(&mut tx, &v).await?;
+        }
+        for e in &s.history {
+            r::insert_event(&mut tx, e).await?;
+        }
+        for n in &s.notifications {
+            r::insert_notification(&mut tx, n).await?;
+        }
+        for x in &s.exchange_rates {
+            r::write_rate(&mut tx, x).await?;
+        }
+        for g in &s.grn_serials {
+            sqlx::query("INSERT INTO grn_serials (country, year, last) VALUES (?, ?, ?)")
+                .bind(&g.country)
+                .bind(g.year)
+                .bind(g.last)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
         }
         tx.commit().await.map_err(backend)
     }

@@ -1,10 +1,13 @@
 //! HTTP handlers, one file per area.
 
+pub mod admin;
 pub mod arrivals;
+pub mod contracts;
 pub mod customs;
 pub mod departure_messages;
 pub mod departures;
 pub mod reference;
+pub mod registrations;
 
 use axum::http::HeaderMap;
 

@@ -134,6 +134,7 @@ pub async fn guarantee(
         "currency": g.currency,
         "exposure": from_minor(g.running_total_minor),
         "balance": from_minor(g.available_minor()),
+        "liabilityEnd": g.liability_end,
         "usage": usage,
     })))
 }

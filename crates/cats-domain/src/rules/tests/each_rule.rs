@@ -180,6 +180,11 @@ fn cats_cases() -> Vec<Case> {
             edit: |v, _| reference(v)["currency"] = json!("EUR"),
         },
         Case {
+            id: "CATS023",
+            pointer: "/CC015C/Guarantee[1]/GuaranteeReference[1]/GRN",
+            edit: |_, env| env.active_insurers.clear(),
+        },
+        Case {
             id: "CATS022",
             pointer: "/CC015C/Guarantee[1]/GuaranteeReference[1]/amountToBeCovered",
             edit: |_, env| {

@@ -1,10 +1,10 @@
-//! CATS015–CATS021 (the guarantee) and CATS022 (`shortfalls`: availability).
+//! CATS015–CATS021, CATS023 (the guarantee) and CATS022 (`shortfalls`: availability).
 
 use serde_json::{json, Value};
 
 use super::{assert_has, assert_only, base, check, day, decl, guarantee, n, Env, GRN};
 use crate::ledger::{to_minor, GuaranteeStatus};
-use crate::rules::shortfalls;
+use crate::rules::{shortfalls, shortfalls_with};
 
 const REF1: &str = "/CC015C/Guarantee[1]/GuaranteeReference[1]";
 
@@ -418,4 +418,54 @@ fn shortfalls_ignore_unknown_grns() {
     let mut env = Env::new();
     env.guarantees.clear();
     assert!(shortfalls(&decl(&base()), &env.guarantees).is_empty());
+}
+
+#[test]
+fn another_currency_passes_cats021_with_a_rate_for_the_day() {
+    let mut v = base();
+    reference(&mut v)["currency"] = json!("KZT");
+    reference(&mut v)["amountToBeCovered"] = n("10000000.00");
+    let mut env = Env::new();
+    let f = assert_only(&env.check(&v), "CATS021", &format!("{REF1}/currency"));
+    assert!(f.reason.contains("KZT→USD"), "{}", f.reason);
+    env.rates
+        .insert(("KZT".into(), "USD".into()), "0.002".parse().expect("rate"));
+    assert!(env.check(&v).is_empty(), "{:?}", env.check(&v));
+    // 10,000,000 KZT × 0.002 = 20,000.00 USD against 19,999.99 available
+    env.guarantee().running_total_minor = 100_000_000 - 1_999_999;
+    let found = shortfalls_with(&decl(&v), &env.ctx());
+    let f = assert_only(&found, "CATS022", &format!("{REF1}/amountToBeCovered"));
+    assert!(f.reason.contains("20000.00 USD"), "{}", f.reason);
+    env.guarantee().running_total_minor = 100_000_000 - 2_000_000;
+    assert!(shortfalls_with(&decl(&v), &env.ctx()).is_empty());
+}
+
+#[test]
+fn the_aeo_share_lowers_what_must_be_available() {
+    let mut env = Env::new();
+    // 25,000.00 asked, 12,500.00 available: short without the benefit, enough with half
+    env.guarantee().running_total_minor = 100_000_000 - 1_250_000;
+    assert_eq!(shortfalls_with(&decl(&base()), &env.ctx()).len(), 1);
+    env.aeo_share = Some("0.5".parse().expect("share"));
+    assert!(shortfalls_with(&decl(&base()), &env.ctx()).is_empty());
+}
+
+#[test]
+fn an_expired_or_suspended_guarantee_fails_cats018_saying_why() {
+    let mut env = Env::new();
+    env.today = day(2028, 1, 1);
+    let f = assert_only(&env.check(&base()), "CATS018", &format!("{REF1}/GRN"));
+    assert!(f.reason.contains("expired on 2027-12-31"), "{}", f.reason);
+    let mut env = Env::new();
+    env.guarantee().status = GuaranteeStatus::Suspended;
+    let f = assert_only(&env.check(&base()), "CATS018", &format!("{REF1}/GRN"));
+    assert!(f.reason.contains("is suspended"), "{}", f.reason);
+}
+
+#[test]
+fn an_insurer_without_an_active_registration_fails_cats023() {
+    let mut env = Env::new();
+    env.active_insurers.clear();
+    let f = assert_only(&env.check(&base()), "CATS023", &format!("{REF1}/GRN"));
+    assert!(f.reason.contains("KZ990000765432"), "{}", f.reason);
 }

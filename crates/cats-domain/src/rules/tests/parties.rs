@@ -13,7 +13,7 @@ fn inactive_holder_fails_cats007() {
     let mut env = Env::new();
     env.holder.as_mut().expect("holder").active = false;
     let f = assert_only(&env.check(&base()), "CATS007", HOLDER_ID);
-    assert!(f.reason.contains("not active"), "{}", f.reason);
+    assert!(f.reason.contains("no approved"), "{}", f.reason);
 }
 
 #[test]
@@ -23,6 +23,7 @@ fn insurer_as_holder_fails_cats007() {
         identification_number: super::HOLDER.into(),
         kind: "insurer".into(),
         active: true,
+        aeo: false,
     });
     let f = assert_only(&env.check(&base()), "CATS007", HOLDER_ID);
     assert!(f.reason.contains("insurer"), "{}", f.reason);

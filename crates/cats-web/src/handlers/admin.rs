@@ -1,0 +1,107 @@
+//! Notifications, reference exchange rates and user accounts.
+//!
+//! * `GET /notifications` (?limit): the user's company's notifications, newest first
+//! * `GET /exchange-rates` (public), `POST /exchange-rates` {from, to, validFrom, validTo, rate}
+//!   (administrator)
+//! * `POST /admin/users` {username, role, party?: {identificationNumber, name, country},
+//!   officeCountry?} (administrator): the user and its first token
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use chrono::Utc;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use cats_app::registers::{rates, users};
+use cats_app::App;
+use cats_domain::coverage::ExchangeRate;
+
+use super::registrations::body;
+use crate::error::ApiError;
+use crate::principal::Principal;
+use crate::register_views as v;
+
+/// Query of `GET /notifications`.
+#[derive(Debug, Deserialize)]
+pub struct NotificationQuery {
+    limit: Option<u32>,
+}
+
+/// `GET /notifications`: what happened to the company's registrations, contracts and claims.
+/// Traders and insurers only (`403` otherwise).
+pub async fn notifications(
+    State(app): State<App>,
+    who: Principal,
+    Query(q): Query<NotificationQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let party = who.0.party.clone().ok_or_else(|| {
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            "FORBIDDEN",
+            "notifications are for the users of a company (traders, insurers)",
+        )
+    })?;
+    let list = app
+        .store()
+        .notifications(&party, q.limit.unwrap_or(100).min(1000))
+        .await
+        .map_err(cats_app::AppError::from)?;
+    Ok(Json(json!({
+        "count": list.len(),
+        "notifications": list.iter().map(v::notification).collect::<Vec<_>>(),
+    })))
+}
+
+/// `GET /exchange-rates`: every reference exchange rate (public reference data).
+pub async fn rates(State(app): State<App>) -> Result<Json<Value>, ApiError> {
+    let list = rates::list(&app).await?;
+    Ok(Json(json!({
+        "count": list.len(),
+        "rates": list.iter().map(v::rate).collect::<Vec<_>>(),
+    })))
+}
+
+/// Body of `POST /exchange-rates`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RateBody {
+    from: String,
+    to: String,
+    valid_from: chrono::NaiveDate,
+    valid_to: chrono::NaiveDate,
+    rate: rust_decimal::Decimal,
+}
+
+/// `POST /exchange-rates`: set a reference rate (administrator). `201` with the rate.
+pub async fn set_rate(
+    State(app): State<App>,
+    who: Principal,
+    Json(raw): Json<Value>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let b: RateBody = body(raw, "exchange rate")?;
+    let rate = ExchangeRate {
+        from: b.from,
+        to: b.to,
+        valid_from: b.valid_from,
+        valid_to: b.valid_to,
+        rate: b.rate,
+    };
+    let r = rates::set(&app, &who.actor(), rate, Utc::now()).await?;
+    Ok((StatusCode::CREATED, Json(v::rate(&r))))
+}
+
+/// `POST /admin/users`: create a user (administrator). `201` with the user and its first API
+/// token, shown this once.
+pub async fn create_user(
+    State(app): State<App>,
+    who: Principal,
+    Json(raw): Json<Value>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let n: users::NewUser = body(raw, "user")?;
+    let (user, token) = users::create(&app, &who.actor(), n, Utc::now()).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "user": user, "token": token })),
+    ))
+}

@@ -1,0 +1,112 @@
+//! The registers' operations (issue 5), part of the one route table.
+
+use axum::routing::{get, post, MethodRouter};
+use cats_app::App;
+
+use super::{Body, Method, Operation};
+use crate::handlers::{admin, contracts, registrations};
+
+/// The registers' operations with their handlers, in the order of the documentation.
+pub fn operations() -> Vec<(Operation, MethodRouter<App>)> {
+    vec![
+        (
+            op!(Post "/registrations", "registers", "trader, insurer (for its company)", true, Body::Json("{\"register\": aeo|authorised_trader|authorised_insurer, \"name\", \"address\", \"identificationNumber\" (the user's company), \"country\", \"contact\": {\"name\", \"email\", \"phone\"?}}"),
+            "Apply to a register (AEO, authorised trader, authorised insurer).",
+            [(201, "the registration, status submitted"), (400, "invalid fields: every error with pointer and reason"), (409, "a live registration in this register already")]),
+            post(registrations::apply),
+        ),
+        (
+            op!(Get "/registrations", "registers", "officer (every country), trader and insurer (own)", true, Body::None,
+            "Registrations; filters register, status, party, country. Each with status, shownStatus (expired past validity), active, validFrom, validTo.",
+            [(200, "count, registrations"), (400, "unknown register or status")]),
+            get(registrations::list),
+        ),
+        (
+            op!(Get "/registrations/{id}", "registers", "officer, the applicant", true, Body::None, "A registration with its documents and the history of every step.", [(200, "the registration"), (404, "unknown or not visible")]),
+            get(registrations::show),
+        ),
+        (
+            op!(Post "/registrations/{id}/actions/{action}", "registers", "officer of the registration's country", true, Body::Json("approve {\"validFrom\"?, \"validTo\"}; reject, suspend, revoke {\"reason\"}; reinstate {}; renew {\"validTo\"}"),
+            "A customs decision: approve, reject, suspend, reinstate, revoke, renew. Notifies the company.",
+            [(200, "the registration"), (400, "missing reason or dates that do not hold"), (404, "unknown action or registration"), (409, "not allowed in its status")]),
+            post(registrations::act),
+        ),
+        (
+            op!(Post "/registrations/{id}/documents", "registers", "the applicant", true, Body::Raw("the document: application/pdf, image/png, image/jpeg, image/tiff or text/plain, at most 2 MiB; ?filename="),
+            "Attach a document to an application (kept in the database with content type, size and SHA-256).",
+            [(201, "id, filename, contentType, size, sha256, download link"), (400, "type not accepted or content not of that type"), (409, "registration rejected or revoked, or 10 documents already"), (413, "above 2 MiB")]),
+            post(registrations::upload),
+        ),
+        (
+            op!(Get "/registrations/{id}/documents/{documentId}", "registers", "officer, the applicant", true, Body::None, "Download a document (its Content-Type, Content-Disposition attachment, X-Content-SHA256).", [(200, "the bytes"), (404, "unknown or not visible")]),
+            get(registrations::download),
+        ),
+        (
+            op!(Get "/parties/{id}", "registers", "officer (every country), the party's users", true, Body::None, "A party by identification number: status, aeo (AEO status today) and its registrations with their validity.", [(200, "the party"), (404, "unknown or not visible")]),
+            get(registrations::party),
+        ),
+        (
+            op!(Post "/contracts", "contracts", "insurer (active authorised insurer)", true, Body::Json("{\"policyNumber\", \"holder\", \"referenceAmount\" (decimal, 2 places), \"currency\" (ISO 4217), \"validFrom\", \"validTo\", \"countries\": [ISO 3166], \"indemnity\"}"),
+            "Submit an insurance contract (comprehensive guarantee). Notifies the insurer and the holder.",
+            [(201, "the contract, status submitted"), (400, "invalid fields: every error"), (422, "ruleId CATS023: the insurer is not an active authorised insurer")]),
+            post(contracts::submit),
+        ),
+        (
+            op!(Get "/contracts", "contracts", "insurer (own), trader (covering it), officer", true, Body::None, "Contracts; filters status, holder, insurer.", [(200, "count, contracts"), (400, "unknown status")]),
+            get(contracts::list),
+        ),
+        (
+            op!(Get "/contracts/{id}", "contracts", "the insurer, the holder, officer", true, Body::None,
+            "A contract: GRN, status, runningTotal, available, exposure (reservations, openClaims), openLiabilities, liabilityEnd, usage per MRN (amount, lockDate, releaseDate, declared amount, rate, AEO share), claims, history.",
+            [(200, "the contract"), (404, "unknown or not visible")]),
+            get(contracts::show),
+        ),
+        (
+            op!(Post "/contracts/{id}/actions/{action}", "contracts", "officer (approve at a guarantee office of its country; reject; suspend, reinstate, revoke: officers of the GRN's country); the insurer (cancel)", true,
+            Body::Json("approve {\"office\"}; reject, suspend, revoke, cancel {\"reason\"}; reinstate {}"),
+            "A step on a contract: approve (GRN allocated), reject, suspend, reinstate, revoke, cancel. Notifies the insurer and the holder.",
+            [(200, "the contract"), (400, "missing field"), (404, "unknown action or contract"), (409, "not allowed in its status, or cancel with open liabilities"), (422, "ruleId CATS023: the insurer is no longer authorised")]),
+            post(contracts::act),
+        ),
+        (
+            op!(Post "/contracts/{id}/access-code", "contracts", "the holder", true, Body::Json("{\"accessCode\": 4 alphanumerics, \"currentAccessCode\"? (to change it)}"),
+            "Set the access code of an approved contract (it becomes active) or change it (CC026C analogue); kept hashed.",
+            [(200, "id, status, accessCodeSet"), (400, "not 4 alphanumerics"), (403, "not the holder, or wrong current code"), (409, "not approved or ended")]),
+            post(contracts::set_access_code),
+        ),
+        (
+            op!(Get "/claims", "contracts", "insurer (own guarantees), trader (own movements), officer", true, Body::None, "Claims raised at recovery; filters status (raised, contested, paid, waived), grn.", [(200, "count, claims")]),
+            get(contracts::claims_list),
+        ),
+        (
+            op!(Get "/claims/{id}", "contracts", "the insurer, the holder, officer", true, Body::None, "A claim: amount, currency, MRN, status, answer, history.", [(200, "the claim"), (404, "unknown or not visible")]),
+            get(contracts::claim),
+        ),
+        (
+            op!(Post "/claims/{id}/actions/{action}", "contracts", "the insurer (contest, pay), officer (waive)", true, Body::Json("contest, waive {\"reason\"}; pay {\"reference\"}"),
+            "Answer a claim; paying or waiving closes the liability (the amount leaves the running total).",
+            [(200, "the claim"), (400, "missing field"), (404, "unknown action or claim"), (409, "claim closed")]),
+            post(contracts::claim_act),
+        ),
+        (
+            op!(Get "/notifications", "registers", "trader, insurer", true, Body::None, "The company's notifications (registrations, contracts, claims), newest first; ?limit.", [(200, "count, notifications")]),
+            get(admin::notifications),
+        ),
+        (
+            op!(Get "/exchange-rates", "reference", "anyone", false, Body::None, "Reference exchange rates: from, to, validFrom, validTo, rate (units of to per unit of from).", [(200, "count, rates")]),
+            get(admin::rates),
+        ),
+        (
+            op!(Post "/exchange-rates", "reference", "admin", true, Body::Json("{\"from\", \"to\" (ISO 4217), \"validFrom\", \"validTo\", \"rate\" (decimal)}"),
+            "Set a reference exchange rate (replaces the one with the same currencies and first day).",
+            [(201, "the rate"), (400, "invalid rate or unknown currency")]),
+            post(admin::set_rate),
+        ),
+        (
+            op!(Post "/admin/users", "admin", "admin", true, Body::Json("{\"username\", \"role\": trader|insurer|officer|admin, \"party\"?: {\"identificationNumber\", \"name\", \"country\"}, \"officeCountry\"?}"),
+            "Create a user (and its company, not yet registered); answers its first API token, shown once.",
+            [(201, "user, token"), (400, "invalid"), (409, "username in use")]),
+            post(admin::create_user),
+        ),
+    ]
+}
