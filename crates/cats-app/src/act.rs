@@ -160,12 +160,15 @@ async fn act_once(
         {
             let mut facts = rules::facts(&d).risk_facts();
             facts.aeo = aeo_benefits_apply(app, &movement.holder, day).await?;
-            movement.risk.push(risk::select(
-                app.risk_policy(),
+            facts.day = Some(day);
+            let policy = crate::risk_profiles::policy_now(app).await?;
+            movement.risk.push(risk::select_recognising(
+                &policy,
                 &catalog,
                 office,
                 &mrn,
                 &facts,
+                &movement.controls,
             ));
         }
     }

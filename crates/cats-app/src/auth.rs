@@ -50,6 +50,9 @@ pub struct User {
     pub party: Option<String>,
     /// ISO 3166 country whose offices an officer acts at (all offices of that country).
     pub office_country: Option<String>,
+    /// Risk-analyst permission (officers only): maintains the risk profiles (issue 6).
+    #[serde(default)]
+    pub risk_analyst: bool,
 }
 
 impl User {
@@ -67,6 +70,11 @@ impl User {
             },
             Role::Insurer | Role::Admin => false,
         }
+    }
+
+    /// Whether this user maintains risk profiles: an officer with the risk-analyst permission.
+    pub fn is_risk_analyst(&self) -> bool {
+        self.role == Role::Officer && self.risk_analyst
     }
 
     /// Whether an officer may act at `office` (an office of its country known to the node).

@@ -8,6 +8,7 @@
 //! * [`tokens`]: API tokens.
 //! * [`registers`]: registrations, insurance contracts, claims, exchange rates, users (issue 5);
 //!   [`standing`] and [`coverage`]: what they mean for the rules and for release.
+//! * [`risk_profiles`]: risk profiles maintained by risk analysts, versioned (issue 6).
 
 pub mod act;
 pub mod amend;
@@ -23,6 +24,8 @@ pub mod messages;
 pub mod messages_in;
 pub mod query;
 pub mod registers;
+pub mod restricted;
+pub mod risk_profiles;
 pub mod standing;
 pub mod store;
 pub mod tokens;

@@ -188,13 +188,9 @@ async fn lodge_once(
         let mut m = facts.movement(state, Some(mrn.clone()));
         let mut risk_facts = facts.risk_facts();
         risk_facts.aeo = aeo;
-        let selection = risk::select(
-            app.risk_policy(),
-            &catalog,
-            &m.office_of_departure,
-            &mrn,
-            &risk_facts,
-        );
+        risk_facts.day = Some(now.date_naive());
+        let policy = crate::risk_profiles::policy_now(app).await?;
+        let selection = risk::select(&policy, &catalog, &m.office_of_departure, &mrn, &risk_facts);
         m.risk.push(selection.clone());
         messages.push(outbound(
             &m,

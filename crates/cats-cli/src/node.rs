@@ -74,6 +74,9 @@ pub async fn open_at(location: &Location, risk: RiskPolicy) -> anyhow::Result<No
         seed_demo(store.as_ref(), &cats_reference::demo_data()?).await?;
     }
     let app = App::new(store, risk).await?;
+    // The policy file's profiles go into the database once, on a node that has none (issue 6);
+    // from then on risk analysts maintain them through the API.
+    cats_app::risk_profiles::seed(&app, &app.risk_policy().clone(), chrono::Utc::now()).await?;
     Ok(Node {
         app,
         data_dir: data_dir.to_path_buf(),
@@ -176,6 +179,7 @@ pub async fn seed_demo(store: &dyn Store, demo: &DemoData) -> anyhow::Result<()>
                 },
                 party: party_id(&u.party),
                 office_country: u.offices_country.clone(),
+                risk_analyst: u.risk_analyst,
             })
             .await?;
     }

@@ -7,6 +7,7 @@
 //! * [`rules`]: business rules with stable rule ids, all failures reported at once.
 //! * [`movement`]: the movement state machine (NCTS P5 departure to write-off).
 //! * [`ledger`]: guarantee ledger decisions (reserve, credit, claim).
+//! * [`feedback`]: confusion matrix, control efficiency, profile hit rates, office control rates.
 //! * [`risk`]: risk selection (restricted goods, profiles, seeded random rate, AEO benefits).
 //! * [`registry`]: registrations (AEO, authorised trader, authorised insurer), insurance
 //!   contracts and claims, each a small state machine.
@@ -14,6 +15,7 @@
 
 pub mod coverage;
 pub mod declaration;
+pub mod feedback;
 pub mod ids;
 pub mod ledger;
 pub mod movement;

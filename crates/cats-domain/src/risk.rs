@@ -5,32 +5,83 @@
 
 use std::collections::BTreeMap;
 
+use chrono::NaiveDate;
+
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::movement::ControlType;
+use crate::movement::{ControlRecord, ControlResultCode, ControlType};
 use crate::reference::{Catalog, Restriction};
 
-/// A risk profile: fires when every criterion it sets matches the declaration.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A risk profile: fires when every criterion it sets matches the declaration (issue 6, item 1).
+///
+/// Every criterion is optional: an empty list or an absent bound sets nothing. The first version's
+/// `hs_prefix` and `country` are still read (policy files written for issue 2 keep working).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct RiskProfile {
     /// Stable id, e.g. `P-0001`.
     pub id: String,
     /// What the profile is about, for officers.
     pub description: String,
     /// HS code prefix (2 to 6 digits) any item must start with, if set.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hs_prefix: Option<String>,
+    /// HS code prefixes: any item must start with one of them, if any are given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hs_prefixes: Vec<String>,
     /// ISO 3166 country that must be the country of dispatch, of destination, or of routing.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
+    /// The country of dispatch must be one of these, if any are given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub countries_of_dispatch: Vec<String>,
+    /// The country of destination must be one of these, if any are given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub countries_of_destination: Vec<String>,
+    /// One of the countries of routing must be one of these, if any are given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub countries_of_routing: Vec<String>,
+    /// The holder's identification number must be one of these, if any are given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub holders: Vec<String>,
+    /// The holder's AEO status must be this, if set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aeo: Option<bool>,
+    /// Declared value per kg of gross mass must be at least this, if set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_value_per_kg: Option<f64>,
+    /// Declared value per kg of gross mass must be below this, if set (undervaluation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_value_per_kg: Option<f64>,
+    /// Gross mass in kg must be at least this, if set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_mass_kg: Option<f64>,
+    /// Gross mass in kg must be below this, if set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_mass_kg: Option<f64>,
+    /// Whether an item must be (true) or must not be (false) on the restricted goods list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restricted_goods: Option<bool>,
     /// Control to propose when it fires.
     #[serde(default)]
     pub control_type: ControlType,
-    /// Offices where it applies; empty means every office.
+    /// A score instead of a control: the scores of the profiles that fire add up, and the
+    /// movement is selected when the sum reaches the policy's `score_threshold`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<u32>,
+    /// First day the profile applies, if set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_from: Option<NaiveDate>,
+    /// Last day the profile applies, if set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_to: Option<NaiveDate>,
+    /// Offices where it applies; empty means every office (unless `office_countries` is set).
     #[serde(default)]
     pub offices: Vec<String>,
+    /// Countries whose offices it applies at; empty means every country.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub office_countries: Vec<String>,
 }
 
 /// How selection works on a node: profiles, random rates and the seed that makes runs reproducible.
@@ -49,6 +100,14 @@ pub struct RiskPolicy {
     /// Benefits of AEO holders; none unless the policy grants them.
     #[serde(default)]
     pub aeo: AeoBenefits,
+    /// Sum of the scores of the scoring profiles that fire at or above which a movement is
+    /// selected.
+    #[serde(default = "default_score_threshold")]
+    pub score_threshold: u32,
+}
+
+fn default_score_threshold() -> u32 {
+    100
 }
 
 impl Default for RiskPolicy {
@@ -59,6 +118,7 @@ impl Default for RiskPolicy {
             office_rates: BTreeMap::new(),
             profiles: Vec::new(),
             aeo: AeoBenefits::default(),
+            score_threshold: default_score_threshold(),
         }
     }
 }
@@ -109,6 +169,28 @@ pub struct RiskFacts {
     /// Whether the holder is an AEO on the day (AEO benefits apply).
     #[serde(default)]
     pub aeo: bool,
+    /// Country of dispatch (consignment level), if given.
+    #[serde(default)]
+    pub country_of_dispatch: Option<String>,
+    /// Country of destination (consignment level), if given.
+    #[serde(default)]
+    pub country_of_destination: Option<String>,
+    /// Countries of routing, in order.
+    #[serde(default)]
+    pub countries_of_routing: Vec<String>,
+    /// Holder identification number.
+    #[serde(default)]
+    pub holder: String,
+    /// Gross mass in kg, if known.
+    #[serde(default)]
+    pub gross_mass_kg: Option<f64>,
+    /// Declared value (the amount to be covered, the only value a CC015C carries) per kg of
+    /// gross mass, if both are known.
+    #[serde(default)]
+    pub value_per_kg: Option<f64>,
+    /// The day selection runs, for the profiles' validity windows; none ignores them.
+    #[serde(default)]
+    pub day: Option<NaiveDate>,
 }
 
 /// The result of selection at one office, kept in the movement's history.
@@ -134,6 +216,68 @@ pub struct Selection {
     /// the AEO benefit applied.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aeo_factor: Option<f64>,
+    /// Sum of the scores of the scoring profiles that fired.
+    #[serde(default)]
+    pub score: u32,
+    /// Mutual recognition: the upstream control recognised here instead of a random selection
+    /// (office, control type, result), when there was one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recognised: Option<RecognisedControl>,
+}
+
+/// A satisfactory control done upstream and recognised at a later office.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecognisedControl {
+    /// Office that did the control.
+    pub office: String,
+    /// Type of that control.
+    pub control_type: ControlType,
+    /// Its result (A1, A2 or A3).
+    pub result: ControlResultCode,
+}
+
+/// Whether a control result is satisfactory (A1, A2, A3), and so recognised downstream.
+pub fn satisfactory(result: ControlResultCode) -> bool {
+    !matches!(result, ControlResultCode::B1)
+}
+
+/// Selection at `office` with mutual recognition (issue 6, item 2): when the movement would be
+/// selected only by the random draw and a satisfactory control was done at another office
+/// upstream (`upstream`, oldest first), that control is recognised and the movement is not
+/// selected; the selection keeps the draw and says which control was recognised. A local
+/// profile or the restricted goods list always selects, recognised control or not.
+pub fn select_recognising(
+    policy: &RiskPolicy,
+    catalog: &Catalog,
+    office: &str,
+    mrn: &str,
+    facts: &RiskFacts,
+    upstream: &[ControlRecord],
+) -> Selection {
+    let mut s = select(policy, catalog, office, mrn, facts);
+    let random_only = s.selected && s.reasons.len() == 1 && s.reasons[0].starts_with("random");
+    if !random_only {
+        return s;
+    }
+    let Some(c) = upstream
+        .iter()
+        .rev()
+        .find(|c| c.office != office && satisfactory(c.result))
+    else {
+        return s;
+    };
+    s.selected = false;
+    s.control_type = None;
+    s.reasons = vec![format!(
+        "random selection (draw {:.4} below rate {:.2}) waived: {:?} control at {} ({:?}) recognised",
+        s.draw, s.rate, c.control_type, c.office, c.result
+    )];
+    s.recognised = Some(RecognisedControl {
+        office: c.office.clone(),
+        control_type: c.control_type,
+        result: c.result,
+    });
+    s
 }
 
 /// A reproducible draw in [0, 1) from the seed, the movement's MRN and the office.
@@ -144,18 +288,96 @@ pub fn draw(seed: u64, mrn: &str, office: &str) -> f64 {
     (u64::from_be_bytes(bytes) >> 11) as f64 / (1u64 << 53) as f64
 }
 
-/// Whether `profile` fires on `facts` at `office`.
+fn any_in(list: &[String], value: Option<&str>) -> bool {
+    list.is_empty() || value.is_some_and(|v| list.iter().any(|x| x == v))
+}
+
+fn within(value: Option<f64>, min: Option<f64>, max: Option<f64>) -> bool {
+    if min.is_none() && max.is_none() {
+        return true;
+    }
+    value.is_some_and(|v| min.is_none_or(|m| v >= m) && max.is_none_or(|m| v < m))
+}
+
+/// Whether `profile` fires on `facts` at `office` (no restricted goods list: see
+/// [`profile_fires_with`]).
 pub fn profile_fires(profile: &RiskProfile, facts: &RiskFacts, office: &str) -> bool {
+    profile_fires_with(profile, facts, office, &Catalog::default())
+}
+
+/// Whether `profile` fires on `facts` at `office`, reading the restricted goods list of `catalog`.
+pub fn profile_fires_with(
+    profile: &RiskProfile,
+    facts: &RiskFacts,
+    office: &str,
+    catalog: &Catalog,
+) -> bool {
     let office_ok = profile.offices.is_empty() || profile.offices.iter().any(|o| o == office);
+    let office_country_ok = any_in(&profile.office_countries, office.get(..2));
     let hs_ok = profile
         .hs_prefix
         .as_ref()
         .is_none_or(|p| facts.hs_codes.iter().any(|c| c.starts_with(p.as_str())));
+    let hs_list_ok = profile.hs_prefixes.is_empty()
+        || facts.hs_codes.iter().any(|c| {
+            profile
+                .hs_prefixes
+                .iter()
+                .any(|p| c.starts_with(p.as_str()))
+        });
     let country_ok = profile
         .country
         .as_ref()
         .is_none_or(|c| facts.countries.iter().any(|x| x == c));
-    office_ok && hs_ok && country_ok
+    let dispatch_ok = any_in(
+        &profile.countries_of_dispatch,
+        facts.country_of_dispatch.as_deref(),
+    );
+    let destination_ok = any_in(
+        &profile.countries_of_destination,
+        facts.country_of_destination.as_deref(),
+    );
+    let routing_ok = profile.countries_of_routing.is_empty()
+        || facts
+            .countries_of_routing
+            .iter()
+            .any(|c| profile.countries_of_routing.contains(c));
+    let holder_ok = any_in(&profile.holders, Some(facts.holder.as_str()));
+    let aeo_ok = profile.aeo.is_none_or(|a| a == facts.aeo);
+    let value_ok = within(
+        facts.value_per_kg,
+        profile.min_value_per_kg,
+        profile.max_value_per_kg,
+    );
+    let mass_ok = within(
+        facts.gross_mass_kg,
+        profile.min_mass_kg,
+        profile.max_mass_kg,
+    );
+    let restricted_ok = profile.restricted_goods.is_none_or(|want| {
+        let on_list = facts
+            .hs_codes
+            .iter()
+            .any(|c| !catalog.restrictions_for(c).is_empty());
+        on_list == want
+    });
+    let valid_ok = facts.day.is_none_or(|d| {
+        profile.valid_from.is_none_or(|f| d >= f) && profile.valid_to.is_none_or(|t| d <= t)
+    });
+    office_ok
+        && office_country_ok
+        && hs_ok
+        && hs_list_ok
+        && country_ok
+        && dispatch_ok
+        && destination_ok
+        && routing_ok
+        && holder_ok
+        && aeo_ok
+        && value_ok
+        && mass_ok
+        && restricted_ok
+        && valid_ok
 }
 
 /// Run selection for the movement `mrn` at `office`.
@@ -180,12 +402,31 @@ pub fn select(
         }
     }
     let mut fired = Vec::new();
+    let mut score = 0u32;
+    let mut scored = Vec::new();
     for p in &policy.profiles {
-        if profile_fires(p, facts, office) {
-            reasons.push(format!("profile {}: {}", p.id, p.description));
+        if profile_fires_with(p, facts, office, catalog) {
             fired.push(p.id.clone());
-            control_type.get_or_insert(p.control_type);
+            match p.score {
+                Some(s) => {
+                    score = score.saturating_add(s);
+                    scored.push(p);
+                }
+                None => {
+                    reasons.push(format!("profile {}: {}", p.id, p.description));
+                    control_type.get_or_insert(p.control_type);
+                }
+            }
         }
+    }
+    if !scored.is_empty() && score >= policy.score_threshold {
+        let ids: Vec<&str> = scored.iter().map(|p| p.id.as_str()).collect();
+        reasons.push(format!(
+            "score {score} reaches the threshold {} (profiles {})",
+            policy.score_threshold,
+            ids.join(", ")
+        ));
+        control_type.get_or_insert(scored[0].control_type);
     }
     let base = policy
         .office_rates
@@ -215,6 +456,8 @@ pub fn select(
         rate,
         seed: policy.seed,
         aeo_factor,
+        score,
+        recognised: None,
     }
 }
 
@@ -227,7 +470,7 @@ mod tests {
         RiskFacts {
             hs_codes: hs.iter().map(|s| s.to_string()).collect(),
             countries: countries.iter().map(|s| s.to_string()).collect(),
-            aeo: false,
+            ..RiskFacts::default()
         }
     }
 
@@ -260,6 +503,8 @@ mod tests {
             })
             .count();
         let share = hits as f64 / n as f64;
+        // Tolerance: 0.01 is more than 3 standard deviations of a binomial share at n = 10,000
+        // and p = 0.1 (sqrt(0.1 × 0.9 / 10,000) = 0.003).
         assert!((share - 0.1).abs() < 0.01, "share {share}");
     }
 
@@ -280,7 +525,7 @@ mod tests {
                 hs_prefix: Some("8517".into()),
                 country: Some("CN".into()),
                 control_type: ControlType::Scanning,
-                offices: vec![],
+                ..RiskProfile::default()
             }],
             ..RiskPolicy::default()
         };
@@ -314,5 +559,274 @@ mod tests {
         assert_eq!(policy.aeo.share_for(true), Some("0.5".parse().unwrap()));
         assert_eq!(policy.aeo.share_for(false), None);
         assert_eq!(AeoBenefits::default().factor_for(true), None);
+    }
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn control(office: &str, result: ControlResultCode) -> ControlRecord {
+        ControlRecord {
+            office: office.into(),
+            stage: crate::movement::Stage::Departure,
+            result,
+            control_type: ControlType::Physical,
+            at: chrono::Utc::now(),
+        }
+    }
+
+    #[test]
+    fn recognition_skips_a_random_repeat_control_unless_a_local_profile_fires() {
+        // Rate 1: the draw always selects.
+        let mut policy = RiskPolicy {
+            default_rate: 1.0,
+            ..RiskPolicy::default()
+        };
+        let catalog = Catalog::default();
+        let f = facts(&["851762"], &["CN", "KZ", "AZ"]);
+        let done = [control("KZHOR001", ControlResultCode::A1)];
+        let s = select_recognising(&policy, &catalog, "AZAST001", "M", &f, &done);
+        assert!(!s.selected);
+        assert_eq!(s.recognised.as_ref().unwrap().office, "KZHOR001");
+        assert!(s.reasons[0].contains("recognised"), "{:?}", s.reasons);
+        // Nothing recognised without an upstream control, or after an unsatisfactory one.
+        assert!(select_recognising(&policy, &catalog, "AZAST001", "M", &f, &[]).selected);
+        let bad = [control("KZHOR001", ControlResultCode::B1)];
+        let s = select_recognising(&policy, &catalog, "AZAST001", "M", &f, &bad);
+        assert!(s.selected && s.recognised.is_none());
+        // A control at the same office is not "upstream".
+        let here = [control("AZAST001", ControlResultCode::A1)];
+        assert!(select_recognising(&policy, &catalog, "AZAST001", "M", &f, &here).selected);
+        // A local profile fires: selected although the upstream control was satisfactory.
+        policy.profiles.push(RiskProfile {
+            id: "P-AZ".into(),
+            description: "phones at Astara".into(),
+            hs_prefixes: vec!["8517".into()],
+            offices: vec!["AZAST001".into()],
+            ..RiskProfile::default()
+        });
+        let s = select_recognising(&policy, &catalog, "AZAST001", "M", &f, &done);
+        assert!(s.selected && s.recognised.is_none());
+        assert_eq!(s.profiles, ["P-AZ"]);
+    }
+
+    #[test]
+    fn scores_add_up_to_the_threshold() {
+        let profile = |id: &str, hs: &str, score| RiskProfile {
+            id: id.into(),
+            description: id.into(),
+            hs_prefixes: vec![hs.into()],
+            score: Some(score),
+            control_type: ControlType::Scanning,
+            ..RiskProfile::default()
+        };
+        let policy = RiskPolicy {
+            default_rate: 0.0,
+            score_threshold: 100,
+            profiles: vec![profile("S-1", "85", 60), profile("S-2", "8517", 50)],
+            ..RiskPolicy::default()
+        };
+        let catalog = Catalog::default();
+        let s = select(&policy, &catalog, "X", "M", &facts(&["851000"], &[]));
+        assert_eq!((s.selected, s.score, s.profiles.len()), (false, 60, 1));
+        let s = select(&policy, &catalog, "X", "M", &facts(&["851762"], &[]));
+        assert_eq!((s.selected, s.score), (true, 110));
+        assert_eq!(s.control_type, Some(ControlType::Scanning));
+    }
+
+    #[test]
+    fn validity_window_and_office_countries() {
+        let p = RiskProfile {
+            id: "P".into(),
+            valid_from: Some(day("2026-01-01")),
+            valid_to: Some(day("2026-06-30")),
+            office_countries: vec!["AZ".into()],
+            ..RiskProfile::default()
+        };
+        let mut f = facts(&["010121"], &[]);
+        f.day = Some(day("2026-03-01"));
+        assert!(profile_fires(&p, &f, "AZAST001"));
+        assert!(!profile_fires(&p, &f, "KZHOR001"));
+        f.day = Some(day("2026-07-01"));
+        assert!(!profile_fires(&p, &f, "AZAST001"));
+        f.day = Some(day("2025-12-31"));
+        assert!(!profile_fires(&p, &f, "AZAST001"));
+    }
+
+    #[test]
+    fn old_policy_files_still_load() {
+        let text = include_str!("../../../data/risk/default-policy.json");
+        let policy: RiskPolicy = serde_json::from_str(text).unwrap();
+        assert_eq!(policy.score_threshold, 100);
+        assert_eq!(policy.profiles[0].hs_prefix.as_deref(), Some("8517"));
+    }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        const HS: [&str; 4] = ["851762", "870323", "240220", "010121"];
+        const COUNTRIES: [&str; 5] = ["CN", "KZ", "AZ", "GE", "TR"];
+        const HOLDERS: [&str; 3] = ["KZ000000000001", "CN000000000002", "GE000000000003"];
+
+        fn any_facts() -> impl Strategy<Value = RiskFacts> {
+            (
+                proptest::sample::subsequence(HS.to_vec(), 1..=3),
+                proptest::sample::select(COUNTRIES.to_vec()),
+                proptest::sample::select(COUNTRIES.to_vec()),
+                proptest::sample::subsequence(COUNTRIES.to_vec(), 0..=3),
+                proptest::sample::select(HOLDERS.to_vec()),
+                any::<bool>(),
+                1.0f64..50_000.0,
+                0.1f64..500.0,
+            )
+                .prop_map(|(hs, dis, des, routing, holder, aeo, mass, vpk)| {
+                    let mut countries = vec![dis.to_string(), des.to_string()];
+                    countries.extend(routing.iter().map(|c| c.to_string()));
+                    RiskFacts {
+                        hs_codes: hs.iter().map(|s| s.to_string()).collect(),
+                        countries,
+                        aeo,
+                        country_of_dispatch: Some(dis.into()),
+                        country_of_destination: Some(des.into()),
+                        countries_of_routing: routing.iter().map(|c| c.to_string()).collect(),
+                        holder: holder.into(),
+                        gross_mass_kg: Some(mass),
+                        value_per_kg: Some(vpk),
+                        day: Some(day("2026-03-01")),
+                    }
+                })
+        }
+
+        fn any_profile() -> impl Strategy<Value = RiskProfile> {
+            let list = |xs: &'static [&'static str]| {
+                proptest::sample::subsequence(xs.to_vec(), 0..=2)
+                    .prop_map(|v| v.into_iter().map(String::from).collect::<Vec<_>>())
+            };
+            let hs_prefix = proptest::sample::select(vec!["85", "8517", "87", "24", "01", "9999"]);
+            (
+                (
+                    proptest::option::of(hs_prefix.clone()),
+                    proptest::sample::subsequence(vec!["85", "8703", "2402", "0101"], 0..=2),
+                    list(&COUNTRIES),
+                    list(&COUNTRIES),
+                    list(&COUNTRIES),
+                    list(&HOLDERS),
+                    proptest::option::of(any::<bool>()),
+                ),
+                (
+                    proptest::option::of(0.0f64..300.0),
+                    proptest::option::of(0.0f64..300.0),
+                    proptest::option::of(0.0f64..30_000.0),
+                    proptest::option::of(0.0f64..60_000.0),
+                    proptest::option::of(any::<bool>()),
+                ),
+            )
+                .prop_map(
+                    |((hp, hps, dis, des, rou, hol, aeo), (v0, v1, m0, m1, r))| RiskProfile {
+                        id: "P".into(),
+                        description: "generated".into(),
+                        hs_prefix: hp.map(String::from),
+                        hs_prefixes: hps.into_iter().map(String::from).collect(),
+                        countries_of_dispatch: dis,
+                        countries_of_destination: des,
+                        countries_of_routing: rou,
+                        holders: hol,
+                        aeo,
+                        min_value_per_kg: v0,
+                        max_value_per_kg: v1,
+                        min_mass_kg: m0,
+                        max_mass_kg: m1,
+                        restricted_goods: r,
+                        ..RiskProfile::default()
+                    },
+                )
+        }
+
+        fn tobacco() -> Catalog {
+            let mut catalog = Catalog::default();
+            catalog.restricted.push(RestrictedGoods {
+                hs_prefix: "2402".into(),
+                restriction: Restriction::AlwaysControlled,
+                reason: "tobacco".into(),
+                source: "test".into(),
+            });
+            catalog
+        }
+
+        /// Every criterion the profile sets, checked one by one against the facts.
+        fn every_criterion_matches(p: &RiskProfile, f: &RiskFacts) -> bool {
+            let hs = |pre: &str| f.hs_codes.iter().any(|c| c.starts_with(pre));
+            let one_of = |list: &[String], v: &Option<String>| {
+                list.is_empty() || v.as_ref().is_some_and(|v| list.contains(v))
+            };
+            let range = |v: Option<f64>, lo: Option<f64>, hi: Option<f64>| {
+                let v = v.unwrap();
+                lo.is_none_or(|lo| v >= lo) && hi.is_none_or(|hi| v < hi)
+            };
+            let restricted = f.hs_codes.iter().any(|c| c.starts_with("2402"));
+            p.hs_prefix.as_deref().is_none_or(hs)
+                && (p.hs_prefixes.is_empty() || p.hs_prefixes.iter().any(|x| hs(x)))
+                && one_of(&p.countries_of_dispatch, &f.country_of_dispatch)
+                && one_of(&p.countries_of_destination, &f.country_of_destination)
+                && (p.countries_of_routing.is_empty()
+                    || f.countries_of_routing
+                        .iter()
+                        .any(|c| p.countries_of_routing.contains(c)))
+                && (p.holders.is_empty() || p.holders.contains(&f.holder))
+                && p.aeo.is_none_or(|a| a == f.aeo)
+                && range(f.value_per_kg, p.min_value_per_kg, p.max_value_per_kg)
+                && range(f.gross_mass_kg, p.min_mass_kg, p.max_mass_kg)
+                && p.restricted_goods.is_none_or(|r| r == restricted)
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(2000))]
+
+            /// A profile fires on a declaration if and only if every criterion it sets matches.
+            #[test]
+            fn fires_only_on_matching_declarations(p in any_profile(), f in any_facts()) {
+                let fires = profile_fires_with(&p, &f, "KZHOR001", &tobacco());
+                prop_assert_eq!(fires, every_criterion_matches(&p, &f));
+            }
+
+            /// A profile cut to the declaration's own facts fires; changing one criterion to a
+            /// value the declaration does not have stops it.
+            #[test]
+            fn a_profile_made_from_the_declaration_fires(f in any_facts(), which in 0usize..6) {
+                let mut p = RiskProfile {
+                    id: "P".into(),
+                    hs_prefixes: vec![f.hs_codes[0][..4].to_string()],
+                    countries_of_dispatch: vec![f.country_of_dispatch.clone().unwrap()],
+                    countries_of_destination: vec![f.country_of_destination.clone().unwrap()],
+                    holders: vec![f.holder.clone()],
+                    aeo: Some(f.aeo),
+                    min_mass_kg: f.gross_mass_kg,
+                    max_value_per_kg: f.value_per_kg.map(|v| v + 1.0),
+                    ..RiskProfile::default()
+                };
+                prop_assert!(profile_fires_with(&p, &f, "KZHOR001", &tobacco()));
+                match which {
+                    0 => p.hs_prefixes = vec!["9999".into()],
+                    1 => p.countries_of_dispatch = vec!["ZZ".into()],
+                    2 => p.countries_of_destination = vec!["ZZ".into()],
+                    3 => p.holders = vec!["XX0".into()],
+                    4 => p.aeo = Some(!f.aeo),
+                    _ => p.min_mass_kg = f.gross_mass_kg.map(|m| m + 1.0),
+                }
+                prop_assert!(!profile_fires_with(&p, &f, "KZHOR001", &tobacco()));
+            }
+
+            /// Outside its offices or its validity window a profile never fires.
+            #[test]
+            fn never_fires_elsewhere_or_out_of_time(p in any_profile(), f in any_facts()) {
+                let mut here = p.clone();
+                here.offices = vec!["AZAST001".into()];
+                prop_assert!(!profile_fires_with(&here, &f, "KZHOR001", &tobacco()));
+                let mut expired = p;
+                expired.valid_to = Some(day("2026-02-28"));
+                prop_assert!(!profile_fires_with(&expired, &f, "KZHOR001", &tobacco()));
+            }
+        }
     }
 }

@@ -75,6 +75,9 @@ pub struct DemoUser {
     pub party: Option<String>,
     /// Officer scope: every office of this country (ISO 3166-1 alpha-2); `None` for other roles.
     pub offices_country: Option<String>,
+    /// Risk-analyst permission (officers): maintains the risk profiles.
+    #[serde(default)]
+    pub risk_analyst: bool,
 }
 
 /// A demo comprehensive guarantee (insurance contract, DOMAIN.md section 7).

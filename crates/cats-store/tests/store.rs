@@ -14,7 +14,7 @@ use uuid::Uuid;
 use cats_app::auth::{Role, User};
 use cats_app::store::{
     AuditEntry, Change, Direction, LedgerOp, MovementFilter, MovementRecord, NewMessage, Party,
-    Snapshot, Store, StoreError,
+    ProfileVersion, Snapshot, Store, StoreError,
 };
 use cats_domain::declaration::Cc015c;
 use cats_domain::ledger::{from_minor, Guarantee, GuaranteeStatus, ReservationStatus};
@@ -22,6 +22,7 @@ use cats_domain::movement::MovementState;
 use cats_domain::reference::{
     Catalog, Country, Currency, HsEntry, Location, Office, OfficeRole, RestrictedGoods, Restriction,
 };
+use cats_domain::risk::RiskProfile;
 use cats_store::{DbSettings, PgStore, SqliteStore};
 
 // ---------------------------------------------------------------------------------------------
@@ -220,6 +221,7 @@ fn trader(username: &str, party: &str) -> User {
         role: Role::Trader,
         party: Some(party.into()),
         office_country: None,
+        risk_analyst: false,
     }
 }
 
@@ -990,6 +992,7 @@ async fn populate(store: &Arc<dyn Store>) {
             role: Role::Officer,
             party: None,
             office_country: Some("KZ".into()),
+            risk_analyst: true,
         })
         .await
         .unwrap();
@@ -1049,6 +1052,80 @@ async fn populate(store: &Arc<dyn Store>) {
         }
     }
     registry::populate_registers(store).await;
+    let v1 = profile_version("P-0001", 1, false, at);
+    store
+        .save_risk_profile(&v1, &audit("risk-profile.create", None, at))
+        .await
+        .unwrap();
+    let v2 = profile_version("P-0001", 2, true, at + Duration::minutes(5));
+    store
+        .save_risk_profile(&v2, &audit("risk-profile.retire", None, at))
+        .await
+        .unwrap();
+}
+
+fn profile_version(id: &str, version: i64, retired: bool, at: DateTime<Utc>) -> ProfileVersion {
+    ProfileVersion {
+        profile: RiskProfile {
+            id: id.into(),
+            description: format!("Телефоны {id} v{version}"),
+            hs_prefixes: vec!["8517".into()],
+            countries_of_dispatch: vec!["CN".into()],
+            min_value_per_kg: Some(1.5),
+            score: Some(40 + version as u32),
+            valid_from: Some("2026-01-01".parse().unwrap()),
+            ..RiskProfile::default()
+        },
+        version,
+        retired,
+        changed_by: "officer.kz".into(),
+        changed_at: at,
+    }
+}
+
+store_test!(risk_profiles_versioned, risk_profiles_versioned_body);
+async fn risk_profiles_versioned_body(store: Arc<dyn Store>) {
+    let at = t("2026-02-01T10:00:00.123456Z");
+    assert!(store.risk_profiles().await.unwrap().is_empty());
+    for (id, n) in [("P-0002", 3), ("P-0001", 1), ("P-0010", 2)] {
+        for v in 1..=n {
+            let pv = profile_version(id, v, false, at + Duration::minutes(v));
+            store
+                .save_risk_profile(&pv, &audit("risk-profile.update", None, at))
+                .await
+                .unwrap();
+        }
+    }
+    // A version that exists already is a conflict, and nothing of it is kept (no audit entry).
+    let audits = store.audit_log(None, 100).await.unwrap().len();
+    assert!(matches!(
+        store
+            .save_risk_profile(
+                &profile_version("P-0002", 3, true, at),
+                &audit("risk-profile.retire", None, at)
+            )
+            .await,
+        Err(StoreError::Conflict)
+    ));
+    assert_eq!(store.audit_log(None, 100).await.unwrap().len(), audits);
+    assert_eq!(audits, 6);
+    let current = store.risk_profiles().await.unwrap();
+    let ids: Vec<(&str, i64)> = current
+        .iter()
+        .map(|v| (v.profile.id.as_str(), v.version))
+        .collect();
+    assert_eq!(ids, [("P-0001", 1), ("P-0002", 3), ("P-0010", 2)]);
+    assert_eq!(
+        current[1],
+        profile_version("P-0002", 3, false, at + Duration::minutes(3))
+    );
+    let history = store.risk_profile_versions("P-0002").await.unwrap();
+    assert_eq!(
+        history.iter().map(|v| v.version).collect::<Vec<_>>(),
+        [1, 2, 3]
+    );
+    assert_eq!(history[0].profile.description, "Телефоны P-0002 v1");
+    assert!(store.risk_profile_versions("P-9").await.unwrap().is_empty());
 }
 
 /// Populate a store of one backend, dump it, restore into an empty store of the other (or the
@@ -1059,7 +1136,8 @@ async fn copy_and_compare(from: Arc<dyn Store>, to: Arc<dyn Store>) {
     assert_eq!(dump.movements.len(), 3);
     assert_eq!(dump.messages.len(), 6);
     assert_eq!(dump.reservations.len(), 6);
-    assert_eq!(dump.audit.len(), 7);
+    assert_eq!(dump.audit.len(), 9);
+    assert_eq!(dump.risk_profiles.len(), 2);
     assert_eq!(
         dump.claims.len(),
         2,
@@ -1140,4 +1218,43 @@ async fn copy_postgres_to_sqlite() {
     if let Err(e) = outcome {
         std::panic::resume_unwind(e.into_panic());
     }
+}
+
+store_test!(restricted_goods_replaced, restricted_goods_replaced_body);
+async fn restricted_goods_replaced_body(store: Arc<dyn Store>) {
+    let mut c = catalog();
+    c.restricted = vec![RestrictedGoods {
+        hs_prefix: "93".into(),
+        restriction: Restriction::Prohibited,
+        reason: "arms".into(),
+        source: "test".into(),
+    }];
+    store.save_catalog(&c).await.unwrap();
+    let new = vec![
+        RestrictedGoods {
+            hs_prefix: "2402".into(),
+            restriction: Restriction::AlwaysControlled,
+            reason: "табак".into(),
+            source: "administrator".into(),
+        },
+        RestrictedGoods {
+            hs_prefix: "870323".into(),
+            restriction: Restriction::IndividualGuarantee,
+            reason: "cars".into(),
+            source: "administrator".into(),
+        },
+    ];
+    let at = t("2026-02-01T10:00:00Z");
+    store
+        .set_restricted_goods(&new, &audit("restricted-goods.set", None, at))
+        .await
+        .unwrap();
+    let mut loaded = store.load_catalog().await.unwrap().restricted;
+    loaded.sort_by(|a, b| a.hs_prefix.cmp(&b.hs_prefix));
+    assert_eq!(loaded, new, "the old entry is gone, the new ones are kept");
+    assert_eq!(
+        store.load_catalog().await.unwrap().offices.len(),
+        c.offices.len()
+    );
+    assert_eq!(store.audit_log(None, 10).await.unwrap().len(), 1);
 }

@@ -133,8 +133,10 @@ pub async fn notify_arrival(
         let aeo =
             crate::standing::aeo_benefits_apply(app, &record.movement.holder, now.date_naive())
                 .await?;
+        let policy = crate::risk_profiles::policy_now(app).await?;
         let mut applied = match apply(
             app,
+            &policy,
             &record,
             decl,
             actions,

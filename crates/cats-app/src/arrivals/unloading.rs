@@ -153,8 +153,10 @@ pub async fn unloading_remarks(
             remark.map(|r| format!("; {r}")).unwrap_or_default()
         );
         let decl = &record.declaration;
+        let policy = crate::risk_profiles::policy_now(app).await?;
         let applied = match apply(
             app,
+            &policy,
             &record,
             decl,
             &actions,

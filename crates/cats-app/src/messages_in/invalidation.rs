@@ -41,8 +41,10 @@ pub(super) async fn request(
         let record = load_visible(app, actor, id).await?;
         holder_only(actor, &record.movement, "ask to invalidate the declaration")?;
         let msg_in = inbound("CC014C", incoming.content_type(), &incoming.raw, now);
+        let policy = crate::risk_profiles::policy_now(app).await?;
         let applied = match apply(
             app,
+            &policy,
             &record,
             &record.declaration,
             std::slice::from_ref(&action),

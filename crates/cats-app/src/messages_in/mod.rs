@@ -221,10 +221,12 @@ pub(crate) struct Applied {
 /// `correlation`, with `text` where a message has one), the ledger operations, and CATS's risk
 /// selection where goods are presented (arrival, presentation of a pre-lodged declaration), read
 /// from `declaration` (with the AEO benefit when `aeo`: the holder is an AEO on the day).
+/// `policy` is the risk policy in force ([`crate::risk_profiles::policy_now`]).
 /// Nothing is stored. Errors: the first refusal.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn apply(
     app: &App,
+    policy: &cats_domain::risk::RiskPolicy,
     record: &MovementRecord,
     declaration: &Value,
     actions: &[Action],
@@ -250,7 +252,15 @@ pub(crate) fn apply(
             if let Ok(d) = serde_json::from_value::<Cc015c>(declaration.clone()) {
                 let mut facts = rules::facts(&d).risk_facts();
                 facts.aeo = aeo;
-                let selection = risk::select(app.risk_policy(), &catalog, office, &mrn, &facts);
+                facts.day = Some(now.date_naive());
+                let selection = risk::select_recognising(
+                    policy,
+                    &catalog,
+                    office,
+                    &mrn,
+                    &facts,
+                    &movement.controls,
+                );
                 movement.risk.push(selection);
             }
         }

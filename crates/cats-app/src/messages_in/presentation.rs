@@ -111,8 +111,10 @@ pub(super) async fn notify(
         let completed = complete(&record.declaration, incoming.body());
         let actions = std::slice::from_ref(&action);
         let aeo = crate::standing::aeo_benefits_apply(app, &m.holder, now.date_naive()).await?;
+        let policy = crate::risk_profiles::policy_now(app).await?;
         let applied = match apply(
             app,
+            &policy,
             &record,
             &completed,
             actions,

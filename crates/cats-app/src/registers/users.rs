@@ -40,6 +40,9 @@ pub struct NewUser {
     /// The country of an officer.
     #[serde(default)]
     pub office_country: Option<String>,
+    /// Risk-analyst permission, for an officer: maintains the risk profiles.
+    #[serde(default)]
+    pub risk_analyst: bool,
 }
 
 /// Create a user (and its company when new) and issue its first API token, returned once.
@@ -74,7 +77,14 @@ pub async fn create(
         role: n.role,
         party: None,
         office_country: None,
+        risk_analyst: false,
     };
+    if n.risk_analyst && n.role != Role::Officer {
+        return Err(AppError::Invalid(
+            "riskAnalyst is a permission of officers".into(),
+        ));
+    }
+    user.risk_analyst = n.risk_analyst;
     match (n.role, n.party, n.office_country) {
         (Role::Trader | Role::Insurer, Some(p), None) => {
             Eori::parse(&p.identification_number).map_err(|e| AppError::Invalid(e.to_string()))?;

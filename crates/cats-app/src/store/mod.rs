@@ -17,6 +17,7 @@ use cats_domain::registry::{Claim, Contract, Registration};
 use crate::auth::User;
 
 mod registry;
+mod risk;
 mod snapshot;
 
 pub use registry::{
@@ -24,6 +25,7 @@ pub use registry::{
     HistoryEvent, Notification, RateRecord, RegistrationFilter, RegistryChange, ReserveBasis,
     StoredAttachment, Versioned,
 };
+pub use risk::ProfileVersion;
 pub use snapshot::{MrnSerial, Snapshot, StoredToken};
 
 /// Errors of a store. `Conflict`, `DuplicateLrn` and `Insufficient` are expected outcomes the use
@@ -403,4 +405,21 @@ pub trait Store: Send + Sync {
     ) -> Result<Option<ExchangeRate>, StoreError>;
     /// Every reference exchange rate, by from, to, first day.
     async fn exchange_rates(&self) -> Result<Vec<RateRecord>, StoreError>;
+    /// Replace the CATS restricted goods list with `list` and write `audit`, in one transaction.
+    async fn set_restricted_goods(
+        &self,
+        list: &[cats_domain::reference::RestrictedGoods],
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError>;
+    /// The current (highest) version of every risk profile, retired ones included, by id.
+    async fn risk_profiles(&self) -> Result<Vec<ProfileVersion>, StoreError>;
+    /// Every version of one risk profile, oldest first (empty when unknown).
+    async fn risk_profile_versions(&self, id: &str) -> Result<Vec<ProfileVersion>, StoreError>;
+    /// Add a version of a risk profile and its audit entry in one transaction.
+    /// [`StoreError::Conflict`] when that version of the profile exists already.
+    async fn save_risk_profile(
+        &self,
+        version: &ProfileVersion,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError>;
 }

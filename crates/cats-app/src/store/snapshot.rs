@@ -9,8 +9,8 @@ use cats_domain::reference::Catalog;
 use cats_domain::registry::{Claim, Contract, Registration};
 
 use super::{
-    AuditEntry, GrnSerial, HistoryEvent, MovementRecord, Notification, Party, RateRecord,
-    Reservation, StoredAttachment, StoredMessage,
+    AuditEntry, GrnSerial, HistoryEvent, MovementRecord, Notification, Party, ProfileVersion,
+    RateRecord, Reservation, StoredAttachment, StoredMessage,
 };
 use crate::auth::User;
 
@@ -83,4 +83,7 @@ pub struct Snapshot {
     /// GRN serials.
     #[serde(default)]
     pub grn_serials: Vec<GrnSerial>,
+    /// Every version of every risk profile, by id and version.
+    #[serde(default)]
+    pub risk_profiles: Vec<ProfileVersion>,
 }

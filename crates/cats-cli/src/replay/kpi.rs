@@ -5,8 +5,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use cats_app::App;
+use cats_domain::feedback::{tally, Confusion, ControlEfficiency, OfficeRate, ProfileHits};
 use cats_domain::ledger::from_minor;
-use cats_domain::movement::Stage;
+use cats_domain::movement::{Movement, Stage};
 
 use super::engine::Outcome;
 
@@ -54,10 +55,21 @@ pub struct Kpi {
     pub controls_cats_would_select: usize,
     /// How many times CATS selected a movement for control at an office (departure, exit, entry, arrival).
     pub cats_selections: usize,
+    /// CATS's selections beside the recorded controls, per movement and office.
+    pub confusion: Confusion,
+    /// Risk assessment and control efficiency (issue 6, item 4).
+    pub control_efficiency: ControlEfficiency,
+    /// Per profile: how often it fired where a control was recorded, and what those found.
+    pub profile_hit_rates: Vec<ProfileHits>,
+    /// Per office: assessments and CATS selections.
+    pub office_control_rates: Vec<OfficeRate>,
     /// Mean transit time per route.
     pub transit_times: Vec<RouteTime>,
     /// Guarantee exposure at the end.
     pub guarantee_exposure: Vec<Exposure>,
+    /// For each outcome (same order), the offices where CATS selected the movement.
+    #[serde(skip)]
+    pub selected: Vec<Vec<String>>,
 }
 
 /// Compute the KPIs from the node's state after a replay.
@@ -69,12 +81,26 @@ pub async fn compute(app: &App, outcomes: &[Outcome]) -> anyhow::Result<Kpi> {
     let mut selections = 0;
     let mut routes: BTreeMap<String, (usize, f64)> = BTreeMap::new();
     let mut grns = std::collections::BTreeSet::new();
+    let mut loaded = Vec::new();
+    let mut selected = Vec::new();
     for o in outcomes {
-        let Some(id) = o.movement_id else { continue };
-        let Some(record) = app.store().movement(id).await? else {
+        let record = match o.movement_id {
+            Some(id) => app.store().movement(id).await?,
+            None => None,
+        };
+        let Some(record) = record else {
+            selected.push(Vec::new());
             continue;
         };
-        let m = &record.movement;
+        let mut offices: Vec<String> = Vec::new();
+        for s in record.movement.risk.iter().filter(|s| s.selected) {
+            if !offices.contains(&s.office) {
+                offices.push(s.office.clone());
+            }
+        }
+        selected.push(offices);
+        loaded.push(record.movement);
+        let m = loaded.last().expect("just pushed");
         grns.extend(m.guarantees.iter().map(|g| g.grn.clone()));
         selections += m.risk.iter().filter(|s| s.selected).count();
         for c in &m.controls {
@@ -103,6 +129,8 @@ pub async fn compute(app: &App, outcomes: &[Outcome]) -> anyhow::Result<Kpi> {
             }
         }
     }
+    let refs: Vec<&Movement> = loaded.iter().collect();
+    let (confusion, control_efficiency, profile_hit_rates, office_control_rates) = tally(&refs);
     let mut exposure = Vec::new();
     for grn in grns {
         if let Some(g) = app.store().guarantee(&grn).await? {
@@ -127,6 +155,10 @@ pub async fn compute(app: &App, outcomes: &[Outcome]) -> anyhow::Result<Kpi> {
         controls_recorded: controls,
         controls_cats_would_select: would,
         cats_selections: selections,
+        confusion,
+        control_efficiency,
+        profile_hit_rates,
+        office_control_rates,
         transit_times: routes
             .into_iter()
             .map(|(route, (n, total))| RouteTime {
@@ -136,5 +168,141 @@ pub async fn compute(app: &App, outcomes: &[Outcome]) -> anyhow::Result<Kpi> {
             })
             .collect(),
         guarantee_exposure: exposure,
+        selected,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cats_domain::movement::{ControlRecord, ControlResultCode, ControlType, MovementState};
+    use cats_domain::risk::Selection;
+
+    fn selection(office: &str, selected: bool, profiles: &[&str]) -> Selection {
+        Selection {
+            office: office.into(),
+            selected,
+            control_type: None,
+            reasons: Vec::new(),
+            profiles: profiles.iter().map(|p| p.to_string()).collect(),
+            draw: 0.5,
+            rate: 0.1,
+            seed: 1,
+            aeo_factor: None,
+            score: 0,
+            recognised: None,
+        }
+    }
+
+    fn control(office: &str, stage: Stage, result: ControlResultCode) -> ControlRecord {
+        ControlRecord {
+            office: office.into(),
+            stage,
+            result,
+            control_type: ControlType::Physical,
+            at: chrono::Utc::now(),
+        }
+    }
+
+    fn movement(risk: Vec<Selection>, controls: Vec<ControlRecord>) -> Movement {
+        let mut m = cats_domain::rules::DeclarationFacts {
+            lrn: "L".into(),
+            holder: "H".into(),
+            office_of_departure: "KZHOR001".into(),
+            office_of_destination: "GEPTI001".into(),
+            offices_of_transit: vec![],
+            offices_of_exit: vec![],
+            countries_of_routing: vec![],
+            itinerary: vec![],
+            guarantees: vec![],
+            hs_codes: vec![],
+            limit_date: None,
+            security: None,
+            dispatch_destination: vec![],
+            pre_lodged: false,
+            country_of_dispatch: None,
+            country_of_destination: None,
+            gross_mass: Default::default(),
+        }
+        .movement(MovementState::Accepted, Some("M".into()));
+        m.risk = risk;
+        m.controls = controls;
+        m
+    }
+
+    /// A fixture whose answer is worked out by hand.
+    #[test]
+    fn hit_rates_and_matrix_on_a_known_fixture() {
+        use ControlResultCode::{A1, B1};
+        use Stage::{Departure, EnRoute};
+        let ms = [
+            // P-1 fires at departure, controlled there, finding.
+            movement(
+                vec![
+                    selection("KZHOR001", true, &["P-1"]),
+                    selection("AZAST001", false, &[]),
+                ],
+                vec![control("KZHOR001", Departure, B1)],
+            ),
+            // P-1 fires at departure, controlled, nothing found; random selection at Astara, not controlled.
+            movement(
+                vec![
+                    selection("KZHOR001", true, &["P-1"]),
+                    selection("AZAST001", true, &[]),
+                ],
+                vec![control("KZHOR001", Departure, A1)],
+            ),
+            // Not selected anywhere, controlled en route at Astara: finding.
+            movement(
+                vec![
+                    selection("KZHOR001", false, &[]),
+                    selection("AZAST001", false, &[]),
+                ],
+                vec![control("AZAST001", EnRoute, B1)],
+            ),
+            // P-2 fires at Astara, controlled: nothing found.
+            movement(
+                vec![
+                    selection("KZHOR001", false, &[]),
+                    selection("AZAST001", true, &["P-2"]),
+                ],
+                vec![control("AZAST001", EnRoute, A1)],
+            ),
+        ];
+        let refs: Vec<&Movement> = ms.iter().collect();
+        let (c, e, profiles, offices) = tally(&refs);
+        assert_eq!(
+            (
+                c.selected_controlled,
+                c.selected_not_controlled,
+                c.not_selected_controlled,
+                c.not_selected_not_controlled
+            ),
+            (3, 1, 1, 3)
+        );
+        assert_eq!(e.assessments, 8);
+        assert_eq!(e.control_rate, 4.0 / 8.0);
+        assert_eq!(e.hit_rate, 2.0 / 4.0);
+        assert_eq!(e.selected_hit_rate, 1.0 / 3.0);
+        assert_eq!(e.findings_caught, 1.0 / 2.0);
+        assert_eq!(e.precision, 3.0 / 4.0);
+        assert_eq!(e.recall, 3.0 / 4.0);
+        assert_eq!(e.control_efficiency, 1.0);
+        let p1 = &profiles[0];
+        assert_eq!(
+            (p1.profile.as_str(), p1.fired, p1.controls, p1.findings),
+            ("P-1", 2, 2, 1)
+        );
+        assert_eq!(p1.hit_rate, 0.5);
+        let p2 = &profiles[1];
+        assert_eq!(
+            (p2.fired, p2.controls, p2.findings, p2.hit_rate),
+            (1, 1, 0, 0.0)
+        );
+        let astara = offices.iter().find(|o| o.office == "AZAST001").unwrap();
+        assert_eq!(
+            (astara.assessments, astara.selected, astara.control_rate),
+            (4, 2, 0.5)
+        );
+    }
 }

@@ -66,7 +66,8 @@ pub async fn run(args: ReplayArgs) -> anyhow::Result<()> {
     if args.json {
         let movements: Vec<_> = outcomes
             .iter()
-            .map(|o| json!({ "lrn": o.lrn, "mrn": o.mrn, "state": o.state, "expected": o.expected, "ok": o.ok(), "notes": o.notes }))
+            .zip(&kpi.selected)
+            .map(|(o, selected)| json!({ "lrn": o.lrn, "mrn": o.mrn, "state": o.state, "expected": o.expected, "ok": o.ok(), "notes": o.notes, "selected": selected }))
             .collect();
         println!(
             "{}",
@@ -116,6 +117,42 @@ fn print_text(outcomes: &[Outcome], kpi: &Kpi) {
         "controls recorded: {}; CATS's risk selection would have selected {} of them; CATS selections in all: {}",
         kpi.controls_recorded, kpi.controls_cats_would_select, kpi.cats_selections
     );
+    let c = &kpi.confusion;
+    println!("CATS selection vs recorded controls (movement × office):");
+    println!("                    controlled   not controlled");
+    println!(
+        "  selected          {:>10}   {:>14}",
+        c.selected_controlled, c.selected_not_controlled
+    );
+    println!(
+        "  not selected      {:>10}   {:>14}",
+        c.not_selected_controlled, c.not_selected_not_controlled
+    );
+    let e = &kpi.control_efficiency;
+    println!(
+        "risk assessment and control efficiency: {:.2} (findings caught {:.1}% at a control rate of {:.1}% over {} assessments; hit rate of recorded controls {:.1}%, of those CATS selected {:.1}%; precision {:.1}%, recall {:.1}%)",
+        e.control_efficiency,
+        e.findings_caught * 100.0,
+        e.control_rate * 100.0,
+        e.assessments,
+        e.hit_rate * 100.0,
+        e.selected_hit_rate * 100.0,
+        e.precision * 100.0,
+        e.recall * 100.0
+    );
+    if !kpi.profile_hit_rates.is_empty() {
+        println!("profile hit rates (findings / controls where it fired):");
+        for p in &kpi.profile_hit_rates {
+            println!(
+                "  {:<10} fired {:>4}  controls {:>3}  findings {:>3}  hit rate {:.1}%",
+                p.profile,
+                p.fired,
+                p.controls,
+                p.findings,
+                p.hit_rate * 100.0
+            );
+        }
+    }
     println!("mean transit time per route (release to arrival):");
     for r in &kpi.transit_times {
         println!(

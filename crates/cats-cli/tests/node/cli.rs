@@ -146,6 +146,9 @@ async fn replay_json_output() {
     assert_eq!(report["movements"][0]["state"], "ReleasedForTransit");
     assert_eq!(report["movements"][0]["ok"], true);
     assert_eq!(report["kpi"]["released"], 1);
+    assert!(report["movements"][0]["selected"].is_array());
+    assert!(report["kpi"]["confusion"]["selectedControlled"].is_number());
+    assert!(report["kpi"]["controlEfficiency"]["controlEfficiency"].is_number());
     std::fs::write(
         &file,
         format!(

@@ -16,3 +16,4 @@ mod registers;
 mod registers_kit;
 mod registers_rules;
 mod replay;
+mod risk;

@@ -116,4 +116,14 @@ async fn the_shipped_corridor_data_ends_as_expected() {
             "no movement ends {state}"
         );
     }
+    // Issue 6: the confusion matrix covers every recorded control, and the figures hang together.
+    let c = &kpi.confusion;
+    assert!(c.selected_controlled + c.not_selected_controlled <= kpi.controls_recorded);
+    assert!(c.selected_controlled + c.not_selected_controlled > 0);
+    assert!(c.selected_controlled + c.selected_not_controlled > 0);
+    let e = &kpi.control_efficiency;
+    assert!(e.assessments > outcomes.len());
+    assert!((0.0..=1.0).contains(&e.control_rate) && e.control_rate > 0.0);
+    assert!(e.hit_rate > 0.0, "the corridor data records B1 results");
+    assert_eq!(kpi.selected.len(), outcomes.len());
 }

@@ -1,6 +1,7 @@
 //! The facts of a declaration that the movement, the ledger and risk selection need.
 
 use chrono::NaiveDate;
+use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
 use crate::declaration::Cc015c;
@@ -40,6 +41,12 @@ pub struct DeclarationFacts {
     pub dispatch_destination: Vec<String>,
     /// Pre-lodged declaration (additionalDeclarationType `D`): the goods are not presented yet.
     pub pre_lodged: bool,
+    /// Country of dispatch (consignment level), if given.
+    pub country_of_dispatch: Option<String>,
+    /// Country of destination (consignment level), if given.
+    pub country_of_destination: Option<String>,
+    /// Gross mass of the consignment in kg.
+    pub gross_mass: Decimal,
 }
 
 fn push_unique(list: &mut Vec<String>, value: &str) {
@@ -139,6 +146,9 @@ pub fn facts(d: &Cc015c) -> DeclarationFacts {
         security: d.transit_operation.security.parse().ok(),
         dispatch_destination,
         pre_lodged: d.transit_operation.additional_declaration_type == "D",
+        country_of_dispatch: d.consignment.country_of_dispatch.clone(),
+        country_of_destination: d.consignment.country_of_destination.clone(),
+        gross_mass: d.consignment.gross_mass,
     }
 }
 
@@ -150,10 +160,22 @@ impl DeclarationFacts {
         for c in &self.itinerary {
             push_unique(&mut countries, c);
         }
+        let mass = self.gross_mass.to_f64().filter(|m| *m > 0.0);
+        let value: Decimal = self.guarantees.iter().map(|g| g.amount).sum();
+        let value_per_kg = mass
+            .filter(|_| value > Decimal::ZERO)
+            .and_then(|m| value.to_f64().map(|v| v / m));
         RiskFacts {
             hs_codes: self.hs_codes.clone(),
             countries,
             aeo: false,
+            country_of_dispatch: self.country_of_dispatch.clone(),
+            country_of_destination: self.country_of_destination.clone(),
+            countries_of_routing: self.countries_of_routing.clone(),
+            holder: self.holder.clone(),
+            gross_mass_kg: mass,
+            value_per_kg,
+            day: None,
         }
     }
 

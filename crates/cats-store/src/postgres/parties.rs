@@ -16,6 +16,7 @@ pub(super) fn user_from_row(row: &PgRow) -> Result<User, StoreError> {
         role: Role::parse(&role).ok_or_else(|| backend(format!("unknown role {role}")))?,
         party: row.get("party"),
         office_country: row.get("office_country"),
+        risk_analyst: row.get("risk_analyst"),
     })
 }
 
@@ -54,14 +55,16 @@ pub(super) async fn save_party(conn: &mut PgConnection, p: &Party) -> Result<(),
 /// Insert or update a user.
 pub(super) async fn save_user(conn: &mut PgConnection, u: &User) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO users (username, role, party, office_country) VALUES ($1, $2, $3, $4)
+        "INSERT INTO users (username, role, party, office_country, risk_analyst)
+         VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (username) DO UPDATE SET role = EXCLUDED.role, party = EXCLUDED.party,
-           office_country = EXCLUDED.office_country",
+           office_country = EXCLUDED.office_country, risk_analyst = EXCLUDED.risk_analyst",
     )
     .bind(&u.username)
     .bind(u.role.as_str())
     .bind(&u.party)
     .bind(&u.office_country)
+    .bind(u.risk_analyst)
     .execute(conn)
     .await
     .map_err(pg)?;

@@ -128,6 +128,7 @@ impl PgStore {
                 last: r.get(2),
             })
             .collect();
+        s.risk_profiles = super::risk::versions(&mut tx, None).await?;
         tx.commit().await.map_err(pg)?;
         Ok(s)
     }
@@ -223,6 +224,9 @@ impl PgStore {
                 .execute(&mut *tx)
                 .await
                 .map_err(pg)?;
+        }
+        for v in &s.risk_profiles {
+            super::risk::insert_version(&mut tx, v).await?;
         }
         tx.commit().await.map_err(pg)
     }

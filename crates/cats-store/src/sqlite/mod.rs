@@ -9,6 +9,7 @@ mod parties;
 mod reference;
 mod registry;
 mod registry_read;
+mod risk;
 mod snapshot;
 
 use std::path::Path;
@@ -73,8 +74,8 @@ mod store_impl {
     use cats_app::auth::User;
     use cats_app::store::{
         Attachment, AuditEntry, Change, ClaimFilter, ContractFilter, HistoryEvent, MovementFilter,
-        MovementRecord, Notification, Party, RateRecord, RegistrationFilter, RegistryChange,
-        Reservation, Snapshot, Store, StoreError, StoredAttachment, StoredMessage,
+        MovementRecord, Notification, Party, ProfileVersion, RateRecord, RegistrationFilter,
+        RegistryChange, Reservation, Snapshot, Store, StoreError, StoredAttachment, StoredMessage,
     };
     use cats_domain::coverage::ExchangeRate;
     use cats_domain::ledger::Guarantee;
@@ -234,6 +235,26 @@ mod store_impl {
         }
         async fn exchange_rates(&self) -> Result<Vec<RateRecord>, StoreError> {
             self.exchange_rates_impl().await
+        }
+        async fn set_restricted_goods(
+            &self,
+            list: &[cats_domain::reference::RestrictedGoods],
+            audit: &AuditEntry,
+        ) -> Result<(), StoreError> {
+            self.set_restricted_goods_impl(list, audit).await
+        }
+        async fn risk_profiles(&self) -> Result<Vec<ProfileVersion>, StoreError> {
+            self.risk_profiles_impl().await
+        }
+        async fn risk_profile_versions(&self, id: &str) -> Result<Vec<ProfileVersion>, StoreError> {
+            self.risk_profile_versions_impl(Some(id)).await
+        }
+        async fn save_risk_profile(
+            &self,
+            version: &ProfileVersion,
+            audit: &AuditEntry,
+        ) -> Result<(), StoreError> {
+            self.save_risk_profile_impl(version, audit).await
         }
     }
 }

@@ -16,6 +16,7 @@ fn user_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<User, StoreError> {
         role: Role::parse(&role).ok_or_else(|| backend(format!("unknown role {role}")))?,
         party: row.get("party"),
         office_country: row.get("office_country"),
+        risk_analyst: row.get("risk_analyst"),
     })
 }
 
@@ -49,14 +50,16 @@ pub(super) async fn upsert_user(
     u: &User,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO users (username, role, party, office_country) VALUES (?, ?, ?, ?)
+        "INSERT INTO users (username, role, party, office_country, risk_analyst)
+         VALUES (?, ?, ?, ?, ?)
          ON CONFLICT(username) DO UPDATE SET role = excluded.role, party = excluded.party,
-           office_country = excluded.office_country",
+           office_country = excluded.office_country, risk_analyst = excluded.risk_analyst",
     )
     .bind(&u.username)
     .bind(u.role.as_str())
     .bind(&u.party)
     .bind(&u.office_country)
+    .bind(u.risk_analyst)
     .execute(c)
     .await
     .map_err(backend)?;

@@ -114,6 +114,7 @@ impl SqliteStore {
                 last: r.get(2),
             });
         }
+        s.risk_profiles = self.risk_profile_versions_impl(None).await?;
         Ok(s)
     }
 
@@ -248,6 +249,9 @@ impl SqliteStore {
                 .execute(&mut *tx)
                 .await
                 .map_err(backend)?;
+        }
+        for v in &s.risk_profiles {
+            super::risk::insert_version(&mut tx, v).await?;
         }
         tx.commit().await.map_err(backend)
     }

@@ -105,3 +105,21 @@ pub async fn create_user(
         Json(json!({ "user": user, "token": token })),
     ))
 }
+
+/// Body of `POST /admin/restricted-goods`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RestrictedBody {
+    entries: Vec<cats_app::restricted::Entry>,
+}
+
+/// `POST /admin/restricted-goods`: replace the CATS restricted goods list (administrator).
+pub async fn set_restricted(
+    State(app): State<App>,
+    who: Principal,
+    Json(raw): Json<Value>,
+) -> Result<Json<Value>, ApiError> {
+    let b: RestrictedBody = body(raw, "restricted goods list")?;
+    let list = cats_app::restricted::set(&app, &who.actor(), b.entries, Utc::now()).await?;
+    Ok(Json(json!({ "count": list.len(), "entries": list })))
+}

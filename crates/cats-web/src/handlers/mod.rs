@@ -8,6 +8,7 @@ pub mod departure_messages;
 pub mod departures;
 pub mod reference;
 pub mod registrations;
+pub mod risk;
 
 use axum::http::HeaderMap;
 

@@ -4,7 +4,7 @@ use axum::routing::{get, post, MethodRouter};
 use cats_app::App;
 
 use super::{Body, Method, Operation};
-use crate::handlers::{admin, contracts, registrations};
+use crate::handlers::{admin, contracts, registrations, risk};
 
 /// The registers' operations with their handlers, in the order of the documentation.
 pub fn operations() -> Vec<(Operation, MethodRouter<App>)> {
@@ -103,10 +103,56 @@ pub fn operations() -> Vec<(Operation, MethodRouter<App>)> {
             post(admin::set_rate),
         ),
         (
-            op!(Post "/admin/users", "admin", "admin", true, Body::Json("{\"username\", \"role\": trader|insurer|officer|admin, \"party\"?: {\"identificationNumber\", \"name\", \"country\"}, \"officeCountry\"?}"),
+            op!(Post "/admin/users", "admin", "admin", true, Body::Json("{\"username\", \"role\": trader|insurer|officer|admin, \"party\"?: {\"identificationNumber\", \"name\", \"country\"}, \"officeCountry\"?, \"riskAnalyst\"?: bool (officers: maintains risk profiles)}"),
             "Create a user (and its company, not yet registered); answers its first API token, shown once.",
             [(201, "user, token"), (400, "invalid"), (409, "username in use")]),
             post(admin::create_user),
+        ),
+        (
+            op!(Post "/admin/restricted-goods", "admin", "admin", true,
+            Body::Json("{\"entries\": [{\"hsPrefix\": 2, 4 or 6 digits, \"restriction\": prohibited|individual_guarantee|always_controlled, \"reason\", \"source\"?}]}"),
+            "Replace the CATS restricted goods list (audited): prohibited goods are rejected at lodging (CATS012), individual-guarantee goods refused on a comprehensive guarantee (CATS013), always-controlled goods selected at every office.",
+            [(200, "count, entries"), (400, "every problem with the list")]),
+            post(admin::set_restricted),
+        ),
+        (
+            op!(Get "/risk/feedback", "risk", "officer with the risk-analyst permission", true, Body::None,
+            "Feedback over the movements touching the analyst's country (filter updatedSince): confusion matrix of CATS's selections against controls done, control efficiency (controlRate, hitRate, selectedHitRate, findingsCaught, precision, recall, controlEfficiency), per-profile hit rates, per-office control rates.",
+            [(200, "movements, confusion, controlEfficiency, profileHitRates, officeControlRates"), (400, "updatedSince is not an RFC 3339 time")]),
+            get(risk::feedback),
+        ),
+        (
+            op!(Get "/risk/profiles", "risk", "officer with the risk-analyst permission", true, Body::None,
+            "Risk profiles: the current version of each (retired ones included), with version, retired, changedBy, changedAt and the profile's criteria and action.",
+            [(200, "count, profiles")]),
+            get(risk::list),
+        ),
+        (
+            op!(Post "/risk/profiles", "risk", "officer with the risk-analyst permission", true,
+            Body::Json("a profile: {\"id\", \"description\", \"hs_prefixes\"?, \"countries_of_dispatch\"?, \"countries_of_destination\"?, \"countries_of_routing\"?, \"holders\"?, \"aeo\"?, \"min_value_per_kg\"?, \"max_value_per_kg\"?, \"min_mass_kg\"?, \"max_mass_kg\"?, \"restricted_goods\"?, \"control_type\"?, \"score\"?, \"valid_from\"?, \"valid_to\"?, \"offices\"?, \"office_countries\"?} (docs/risk.md)"),
+            "Add a risk profile (version 1; audited).",
+            [(201, "the profile version"), (400, "invalid criteria: every problem"), (409, "the id is taken")]),
+            post(risk::create),
+        ),
+        (
+            op!(Get "/risk/profiles/{id}", "risk", "officer with the risk-analyst permission", true, Body::None,
+            "A risk profile: its current version and every version, oldest first.",
+            [(200, "the profile with versions"), (404, "unknown")]),
+            get(risk::show),
+        ),
+        (
+            op!(Post "/risk/profiles/{id}/versions", "risk", "officer with the risk-analyst permission", true,
+            Body::Json("{\"expectedVersion\"?: the version read, \"profile\": the whole profile, same id}"),
+            "Change a risk profile: a new version (a retired profile comes back into force; audited).",
+            [(201, "the new version"), (400, "invalid criteria or another id"), (404, "unknown"), (409, "the profile moved on from expectedVersion")]),
+            post(risk::update),
+        ),
+        (
+            op!(Post "/risk/profiles/{id}/retirement", "risk", "officer with the risk-analyst permission", true,
+            Body::Json("{\"expectedVersion\"?} or no body"),
+            "Retire a risk profile: a new version that no longer selects (audited).",
+            [(201, "the retiring version"), (404, "unknown"), (409, "already retired, or moved on from expectedVersion")]),
+            post(risk::retire),
         ),
     ]
 }

@@ -1,0 +1,274 @@
+//! Risk profiles maintained through the API by risk analysts (issue 6): versioned, audited, and
+//! used by selection as soon as they change.
+
+use cats_domain::risk::{RiskPolicy, RiskProfile};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use crate::common::{corridor, start_with, TestNode};
+
+async fn post(node: &TestNode, user: &str, path: &str, body: Value) -> (StatusCode, Value) {
+    node.send(
+        node.client
+            .post(format!("{}{path}", node.base))
+            .bearer_auth(node.token(user))
+            .json(&body),
+    )
+    .await
+}
+
+async fn profiles_fired_at_lodging(node: &TestNode, lrn: &str) -> Vec<String> {
+    let id = node.lodge_ok("silkway", &corridor(lrn)).await;
+    let (status, m) = node
+        .get("officer.kz", &format!("/movements/departures/{id}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    serde_json::from_value(m["risk"][0]["profiles"].clone()).unwrap()
+}
+
+#[tokio::test]
+async fn analysts_maintain_versioned_profiles_that_selection_uses() {
+    let node = start_with(RiskPolicy {
+        default_rate: 0.0,
+        profiles: vec![RiskProfile {
+            id: "P-FILE".into(),
+            description: "from the policy file".into(),
+            hs_prefixes: vec!["99".into()],
+            ..RiskProfile::default()
+        }],
+        ..RiskPolicy::default()
+    })
+    .await;
+    // Only officers with the risk-analyst permission (officer.kz in the demo data).
+    for user in ["officer.az", "silkway", "admin"] {
+        let (status, _) = node.get(user, "/risk/profiles").await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{user}");
+    }
+    let (status, _) = post(
+        &node,
+        "officer.az",
+        "/risk/profiles",
+        json!({"id": "P-X", "description": "x"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // The policy file's profiles were seeded as version 1.
+    let (status, list) = node.get("officer.kz", "/risk/profiles").await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    assert_eq!(list["count"], 1);
+    assert_eq!(list["profiles"][0]["id"], "P-FILE");
+    assert_eq!(list["profiles"][0]["version"], 1);
+    assert_eq!(list["profiles"][0]["changedBy"], "risk-policy");
+
+    // Invalid criteria are refused with every problem.
+    let (status, body) = post(
+        &node,
+        "officer.kz",
+        "/risk/profiles",
+        json!({"id": "p 1", "description": "", "hs_prefixes": ["85x"], "min_mass_kg": 10.0, "max_mass_kg": 5.0}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let text = body.to_string();
+    for part in ["id", "description", "HS prefix", "mass"] {
+        assert!(text.contains(part), "{part}: {text}");
+    }
+
+    // A profile on the demo holder at Khorgos fires at lodging.
+    assert!(profiles_fired_at_lodging(&node, "RISK-0").await.is_empty());
+    let profile = json!({
+        "id": "P-SILK",
+        "description": "silkway at Khorgos",
+        "holders": ["KZ840000123456"],
+        "offices": ["KZHOR001"],
+        "control_type": "physical"
+    });
+    let (status, v1) = post(&node, "officer.kz", "/risk/profiles", profile.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{v1}");
+    assert_eq!(
+        (v1["version"].as_i64(), v1["changedBy"].as_str()),
+        (Some(1), Some("officer.kz"))
+    );
+    let (status, _) = post(&node, "officer.kz", "/risk/profiles", profile.clone()).await;
+    assert_eq!(status, StatusCode::CONFLICT, "the id is taken");
+    assert_eq!(profiles_fired_at_lodging(&node, "RISK-1").await, ["P-SILK"]);
+
+    // A new version: another holder, so it no longer fires; a stale expectedVersion is refused.
+    let mut changed = profile.clone();
+    changed["holders"] = json!(["GE000000000001"]);
+    let (status, v2) = post(
+        &node,
+        "officer.kz",
+        "/risk/profiles/P-SILK/versions",
+        json!({"expectedVersion": 1, "profile": changed}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{v2}");
+    assert_eq!(v2["version"], 2);
+    let (status, _) = post(
+        &node,
+        "officer.kz",
+        "/risk/profiles/P-SILK/versions",
+        json!({"expectedVersion": 1, "profile": profile}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(profiles_fired_at_lodging(&node, "RISK-2").await.is_empty());
+
+    // Back to the demo holder (version 3), then retired (version 4): fires, then not.
+    let (status, _) = post(
+        &node,
+        "officer.kz",
+        "/risk/profiles/P-SILK/versions",
+        json!({"profile": profile}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(profiles_fired_at_lodging(&node, "RISK-3").await, ["P-SILK"]);
+    let (status, v4) = post(
+        &node,
+        "officer.kz",
+        "/risk/profiles/P-SILK/retirement",
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{v4}");
+    assert_eq!(
+        (v4["version"].as_i64(), v4["retired"].as_bool()),
+        (Some(4), Some(true))
+    );
+    let (status, _) = post(
+        &node,
+        "officer.kz",
+        "/risk/profiles/P-SILK/retirement",
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "already retired");
+    assert!(profiles_fired_at_lodging(&node, "RISK-4").await.is_empty());
+
+    // The history keeps every version.
+    let (status, shown) = node.get("officer.kz", "/risk/profiles/P-SILK").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(shown["version"], 4);
+    let versions: Vec<i64> = shown["versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["version"].as_i64().unwrap())
+        .collect();
+    assert_eq!(versions, [1, 2, 3, 4]);
+    assert_eq!(
+        shown["versions"][1]["profile"]["holders"][0],
+        "GE000000000001"
+    );
+    let (status, _) = node.get("officer.kz", "/risk/profiles/P-NONE").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // Every change is in the audit log.
+    let audit = node.app.store().audit_log(None, 1000).await.unwrap();
+    let actions: Vec<&str> = audit
+        .iter()
+        .filter(|a| a.action.starts_with("risk-profile."))
+        .map(|a| a.action.as_str())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "risk-profile.retire",
+            "risk-profile.update",
+            "risk-profile.update",
+            "risk-profile.create",
+            "risk-profile.seed"
+        ]
+    );
+
+    // Feedback on live data: five lodgings at Khorgos, P-SILK fired on two, no control yet.
+    let (status, _) = node.get("officer.az", "/risk/feedback").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, f) = node.get("officer.kz", "/risk/feedback").await;
+    assert_eq!(status, StatusCode::OK, "{f}");
+    assert_eq!(f["movements"], 5);
+    let khorgos = f["officeControlRates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["office"] == "KZHOR001")
+        .unwrap();
+    assert_eq!(
+        (
+            khorgos["assessments"].as_i64(),
+            khorgos["selected"].as_i64()
+        ),
+        (Some(5), Some(2))
+    );
+    assert_eq!(khorgos["controlRate"], 0.4);
+    let silk = f["profileHitRates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["profile"] == "P-SILK")
+        .unwrap();
+    assert_eq!(
+        (silk["fired"].as_i64(), silk["controls"].as_i64()),
+        (Some(2), Some(0))
+    );
+    assert_eq!(f["confusion"]["selectedNotControlled"], 2);
+    assert_eq!(f["controlEfficiency"]["controlRate"], 0.4);
+}
+
+#[tokio::test]
+async fn the_administrator_manages_the_restricted_goods_list() {
+    let node = crate::common::start().await;
+    let list = json!({"entries": [
+        {"hsPrefix": "8504", "restriction": "prohibited", "reason": "test: transformers barred"},
+        {"hsPrefix": "94", "restriction": "always_controlled", "reason": "test: furniture"}
+    ]});
+    let (status, _) = post(&node, "officer.kz", "/admin/restricted-goods", list.clone()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, body) = post(
+        &node,
+        "admin",
+        "/admin/restricted-goods",
+        json!({"entries": [{"hsPrefix": "85x", "restriction": "prohibited", "reason": ""}]}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let (status, body) = post(&node, "admin", "/admin/restricted-goods", list).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["count"], 2);
+    let (status, shown) = node.get("admin", "/reference/restricted-goods").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(shown.to_string().contains("test: furniture"), "{shown}");
+    // Applied at the next lodging with its rule id.
+    let (status, body) = node.lodge_xml("silkway", &corridor("RESTRICTED-1")).await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    assert_eq!(body["state"], "Rejected", "{body}");
+    assert!(body.to_string().contains("CATS012"), "{body}");
+    // Only always-controlled furniture left: accepted and selected for control.
+    let (status, _) = post(
+        &node,
+        "admin",
+        "/admin/restricted-goods",
+        json!({"entries": [{"hsPrefix": "94", "restriction": "always_controlled", "reason": "test: furniture"}]}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let id = node.lodge_ok("silkway", &corridor("RESTRICTED-2")).await;
+    let (_, m) = node
+        .get("officer.kz", &format!("/movements/departures/{id}"))
+        .await;
+    assert_eq!(m["risk"][0]["selected"], true, "{m}");
+    assert!(m["risk"][0]["reasons"][0]
+        .as_str()
+        .unwrap()
+        .contains("restricted goods list"));
+    let audit = node.app.store().audit_log(None, 1000).await.unwrap();
+    assert_eq!(
+        audit
+            .iter()
+            .filter(|a| a.action == "restricted-goods.set")
+            .count(),
+        2
+    );
+}

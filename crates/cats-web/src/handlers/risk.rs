@@ -1,0 +1,138 @@
+//! Risk profiles (issue 6), for officers with the risk-analyst permission.
+//!
+//! * `GET /risk/profiles`: the current version of every profile
+//! * `POST /risk/profiles` {profile}: add one (version 1)
+//! * `GET /risk/profiles/{id}`: every version, oldest first
+//! * `POST /risk/profiles/{id}/versions` {"expectedVersion"?, "profile"}: change it
+//! * `POST /risk/profiles/{id}/retirement` {"expectedVersion"?}: retire it
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use chrono::Utc;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use cats_app::risk_profiles;
+use cats_app::store::ProfileVersion;
+use cats_app::App;
+use cats_domain::risk::RiskProfile;
+
+use super::registrations::body;
+use crate::error::ApiError;
+use crate::principal::Principal;
+
+/// A profile version as shown.
+fn view(v: &ProfileVersion) -> Value {
+    json!({
+        "id": v.profile.id,
+        "version": v.version,
+        "retired": v.retired,
+        "changedBy": v.changed_by,
+        "changedAt": v.changed_at,
+        "profile": v.profile,
+        "_links": {"self": {"href": format!("/risk/profiles/{}", v.profile.id)}},
+    })
+}
+
+/// `GET /risk/profiles`.
+pub async fn list(State(app): State<App>, who: Principal) -> Result<Json<Value>, ApiError> {
+    let list = risk_profiles::list(&app, &who.actor()).await?;
+    Ok(Json(json!({
+        "count": list.len(),
+        "profiles": list.iter().map(view).collect::<Vec<_>>(),
+    })))
+}
+
+/// `POST /risk/profiles`: `201` with version 1.
+pub async fn create(
+    State(app): State<App>,
+    who: Principal,
+    Json(raw): Json<Value>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let p: RiskProfile = body(raw, "risk profile")?;
+    let v = risk_profiles::create(&app, &who.actor(), p, Utc::now()).await?;
+    Ok((StatusCode::CREATED, Json(view(&v))))
+}
+
+/// `GET /risk/profiles/{id}`: the current version and every version.
+pub async fn show(
+    State(app): State<App>,
+    who: Principal,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let versions = risk_profiles::versions(&app, &who.actor(), &id).await?;
+    let mut current = view(versions.last().expect("not empty"));
+    current["versions"] = json!(versions.iter().map(view).collect::<Vec<_>>());
+    Ok(Json(current))
+}
+
+/// Body of `POST /risk/profiles/{id}/versions`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NewVersion {
+    #[serde(default)]
+    expected_version: Option<i64>,
+    profile: RiskProfile,
+}
+
+/// `POST /risk/profiles/{id}/versions`: `201` with the new version.
+pub async fn update(
+    State(app): State<App>,
+    who: Principal,
+    Path(id): Path<String>,
+    Json(raw): Json<Value>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let b: NewVersion = body(raw, "risk profile version")?;
+    let v = risk_profiles::update(
+        &app,
+        &who.actor(),
+        &id,
+        b.profile,
+        b.expected_version,
+        Utc::now(),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(view(&v))))
+}
+
+/// Body of `POST /risk/profiles/{id}/retirement`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Retirement {
+    #[serde(default)]
+    expected_version: Option<i64>,
+}
+
+/// `POST /risk/profiles/{id}/retirement`: `201` with the retiring version.
+pub async fn retire(
+    State(app): State<App>,
+    who: Principal,
+    Path(id): Path<String>,
+    raw: Option<Json<Value>>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let b: Retirement = match raw {
+        Some(Json(v)) => body(v, "retirement")?,
+        None => Retirement::default(),
+    };
+    let v = risk_profiles::retire(&app, &who.actor(), &id, b.expected_version, Utc::now()).await?;
+    Ok((StatusCode::CREATED, Json(view(&v))))
+}
+
+/// Query of `GET /risk/feedback`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FeedbackQuery {
+    updated_since: Option<chrono::DateTime<Utc>>,
+}
+
+/// `GET /risk/feedback`: confusion matrix, control efficiency, profile hit rates, office
+/// control rates over the movements the analyst sees.
+pub async fn feedback(
+    State(app): State<App>,
+    who: Principal,
+    axum::extract::Query(q): axum::extract::Query<FeedbackQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let f = risk_profiles::feedback(&app, &who.actor(), q.updated_since).await?;
+    Ok(Json(json!(f)))
+}
