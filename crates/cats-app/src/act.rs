@@ -7,7 +7,8 @@ use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use cats_domain::movement::{decide, Action, Effect, MovementState};
+use cats_domain::declaration::Cc015c;
+use cats_domain::movement::{check_report, decide, Action, ControlContext, Effect, MovementState};
 use cats_domain::risk;
 use cats_domain::rules;
 
@@ -82,8 +83,10 @@ fn authorize(
 /// Do `action` on movement `id` at time `now` (UTC). `request` is the JSON the actor sent (kept in
 /// the history as a customs action or the holder's request).
 ///
-/// Errors: not found or not visible (404), not allowed for the actor (403), refused by the state
-/// machine (409, with NCTS functional error code 92 for out of sequence); nothing changes then.
+/// Errors: not found or not visible (404), not allowed for the actor (403), a control record
+/// breaking rules CATS024 to CATS031 ([`AppError::Rules`], 400, every failure), refused by the
+/// state machine (409, with NCTS functional error code 92 for out of sequence); nothing changes
+/// then.
 pub async fn act(
     app: &App,
     actor: &Actor,
@@ -145,8 +148,31 @@ async fn act_once(
     now: DateTime<Utc>,
 ) -> Result<MovementRecord, AppError> {
     let catalog = app.catalog();
+    if let Action::ControlResult {
+        result,
+        control_type,
+        report,
+        ..
+    } = action
+    {
+        let context = serde_json::from_value::<Cc015c>(record.declaration.clone())
+            .map(|d| ControlContext::of(&d, &record.movement.controls))
+            .unwrap_or_default();
+        let failures = check_report(report, *result, *control_type, &context);
+        if !failures.is_empty() {
+            return Err(AppError::Rules {
+                what: "control-result".into(),
+                failures,
+            });
+        }
+    }
     let decision = decide(&record.movement, action, now, &catalog)?;
     let mut movement = decision.movement;
+    if let Action::ControlResult { .. } = action {
+        if let Some(c) = movement.controls.last_mut() {
+            c.officer = Some(actor.name().to_string());
+        }
+    }
     let office = action.office();
     let day = now.date_naive();
     // CATS's own risk selection where goods are presented: exit, entry, arrival.
@@ -155,9 +181,7 @@ async fn act_once(
         Some(mrn),
     ) = (action, movement.mrn.clone())
     {
-        if let Ok(d) =
-            serde_json::from_value::<cats_domain::declaration::Cc015c>(record.declaration.clone())
-        {
+        if let Ok(d) = serde_json::from_value::<Cc015c>(record.declaration.clone()) {
             let mut facts = rules::facts(&d).risk_facts();
             facts.aeo = aeo_benefits_apply(app, &movement.holder, day).await?;
             facts.day = Some(day);
@@ -265,6 +289,7 @@ async fn act_once(
             messages,
             ledger,
             audit: vec![audit(actor, action.name(), Some(record.id), now, detail)],
+            attachments: vec![],
         })
         .await?;
     Ok(new)

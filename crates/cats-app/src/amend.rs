@@ -286,6 +286,7 @@ pub async fn amend_with(
             messages,
             ledger: vec![],
             audit: vec![audit(actor, "amend", Some(id), now, detail)],
+            attachments: vec![],
         };
         match app.store().commit(change).await {
             Err(StoreError::Conflict) => continue,
@@ -381,6 +382,7 @@ pub(crate) async fn commit_rejection(
             messages: vec![incoming, reply],
             ledger: vec![],
             audit: vec![audit(actor, action, Some(record.id), now, detail)],
+            attachments: vec![],
         })
         .await?;
     Ok((new, ids))

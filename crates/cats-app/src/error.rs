@@ -53,6 +53,15 @@ pub enum AppError {
         /// Why, in words.
         message: String,
     },
+    /// A request breaks rules with ids (HTTP 400, every failure at once): e.g. a control record
+    /// without findings for a B1 result (CATS024). Nothing was changed.
+    #[error("{what}: {} rule failure(s)", failures.len())]
+    Rules {
+        /// What was refused (`control-result`).
+        what: String,
+        /// Every failure, with rule id, NCTS error code, JSON pointer and reason.
+        failures: Vec<cats_domain::rules::RuleFailure>,
+    },
     /// The movement kept changing under us (HTTP 409); try again.
     #[error("the movement is being changed by someone else; try again")]
     Busy,

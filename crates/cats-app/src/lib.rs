@@ -3,7 +3,9 @@
 //!
 //! * [`lodge::lodge`]: lodge a CC015C; [`amend::amend`]: amend it before release.
 //! * [`act::act`]: every action on a lodged movement (officers' actions, the holder's cancellation
-//!   request); [`act::check_time_limits`]: non-arrival by the time limit → enquiry.
+//!   request, control results with their findings and seals); [`act::check_time_limits`]:
+//!   non-arrival by the time limit → enquiry; [`controls`]: photos and documents of control
+//!   records.
 //! * [`query`]: lists and reads, as the actor may see them.
 //! * [`tokens`]: API tokens.
 //! * [`registers`]: registrations, insurance contracts, claims, exchange rates, users (issue 5);
@@ -15,6 +17,7 @@ pub mod amend;
 pub mod app;
 pub mod arrivals;
 pub mod auth;
+pub mod controls;
 pub mod coverage;
 pub mod error;
 pub mod guarantees;

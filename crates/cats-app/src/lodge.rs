@@ -260,6 +260,7 @@ async fn lodge_once(
         messages,
         ledger: vec![],
         audit: vec![audit(actor, "lodge", Some(id), now, audit_detail)],
+        attachments: vec![],
     };
     app.store().commit(change).await?;
     Ok(Lodged { record, failures })

@@ -73,6 +73,9 @@ fn control(office: &str, stage: Stage, result: ControlResultCode, when: &str) ->
         result,
         control_type: ControlType::Physical,
         at: at(when),
+        report: Default::default(),
+        officer: None,
+        attachments: vec![],
     }
 }
 

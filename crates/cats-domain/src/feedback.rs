@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::movement::{ControlResultCode, Movement, Stage};
+use crate::movement::{Movement, Stage};
 
 /// Confusion matrix over (movement, office) pairs: every office where CATS ran selection or a
 /// control was recorded. "Positive" is CATS's selection; "actual" is a recorded control.
@@ -24,8 +24,9 @@ pub struct Confusion {
     pub not_selected_not_controlled: usize,
 }
 
-/// The "risk assessment and control efficiency" figures. A finding is a control with result B1
-/// (not satisfactory).
+/// The "risk assessment and control efficiency" figures. A control "found something" when its
+/// result is B1 (not satisfactory) or it records findings (an A2 with minor discrepancies):
+/// [`crate::movement::ControlRecord::found_something`].
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ControlEfficiency {
@@ -58,7 +59,7 @@ pub struct ProfileHits {
     pub fired: usize,
     /// Controls recorded where it fired.
     pub controls: usize,
-    /// Of those, controls that found something (B1).
+    /// Of those, controls that found something (B1, or findings recorded).
     pub findings: usize,
     /// findings / controls (0 without controls).
     pub hit_rate: f64,
@@ -136,7 +137,7 @@ pub fn tally(
             };
             let cell = cells.entry(office).or_default();
             cell.controls += 1;
-            if c.result == ControlResultCode::B1 {
+            if c.found_something() {
                 cell.findings += 1;
             }
         }

@@ -154,6 +154,7 @@ fn change(record: &MovementRecord, expected_version: Option<i64>) -> Change {
         messages: Vec::new(),
         ledger: Vec::new(),
         audit: Vec::new(),
+        attachments: vec![],
     }
 }
 
@@ -973,6 +974,11 @@ async fn claim_overdue_once_body(store: Arc<dyn Store>) {
 #[path = "store/registry.rs"]
 mod registry;
 
+// Control records' attachments (issue 6)
+
+#[path = "store/controls.rs"]
+mod controls;
+
 // ---------------------------------------------------------------------------------------------
 // Dump and restore
 
@@ -1052,6 +1058,7 @@ async fn populate(store: &Arc<dyn Store>) {
         }
     }
     registry::populate_registers(store).await;
+    controls::populate_controls(store).await;
     let v1 = profile_version("P-0001", 1, false, at);
     store
         .save_risk_profile(&v1, &audit("risk-profile.create", None, at))
@@ -1145,6 +1152,7 @@ async fn copy_and_compare(from: Arc<dyn Store>, to: Arc<dyn Store>) {
     );
     assert_eq!(dump.registrations.len(), 1);
     assert_eq!(dump.attachments[0].data.len(), 3000);
+    assert_eq!(dump.control_attachments[0].data.len(), 5000);
     assert_eq!(dump.contracts.len(), 1);
     assert_eq!(dump.history.len(), 3);
     assert_eq!(dump.notifications.len(), 6);

@@ -40,6 +40,10 @@ impl From<AppError> for ApiError {
                 StatusCode::UNPROCESSABLE_ENTITY,
                 json!({ "code": "RULE_FAILED", "ruleId": rule_id, "message": message }),
             ),
+            AppError::Rules { what, failures } => Self(
+                StatusCode::BAD_REQUEST,
+                json!({ "code": "RULE_VALIDATION", "message": format!("{what} breaks {} rule(s); nothing was changed", failures.len()), "errors": failures }),
+            ),
             AppError::Busy => Self::new(StatusCode::CONFLICT, "BUSY", message),
             AppError::Store(s) => {
                 tracing::error!(error = %s, "store failure");

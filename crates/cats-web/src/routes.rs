@@ -5,7 +5,7 @@ use axum::routing::{get, post, MethodRouter};
 use cats_app::App;
 use serde_json::{json, Map, Value};
 
-use crate::handlers::{arrivals, customs, departure_messages, departures, reference};
+use crate::handlers::{arrivals, controls, customs, departure_messages, departures, reference};
 
 /// HTTP method of an operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,10 +127,24 @@ fn movement_operations() -> Vec<(Operation, MethodRouter<App>)> {
             post(departures::cancellation),
         ),
         (
-            op!(Post "/movements/departures/{id}/customs/{action}", "customs", "officer of the acting office's country", true, Body::Json("{\"office\": an8, \"result\"?: A1|A2|A3|B1, \"controlType\"?: documentary|physical|scanning|seals, \"text\"?: string, \"accept\"?: bool}"),
+            op!(Post "/movements/departures/{id}/customs/{action}", "customs", "officer of the acting office's country", true, Body::Json("{\"office\": an8, \"result\"?: A1|A2|A3|B1, \"controlType\"?: documentary|physical|scanning|seals, \"findings\"?: [{\"kind\", \"goodsItem\"?, \"description\", \"declared\"?, \"found\"?}], \"seals\"?: {\"checked\": [{\"identifier\", \"condition\": intact|broken|missing}], \"replaced\": [{\"identifier\", \"newIdentifier\"}]}, \"remarks\"?: string, \"text\"?: string, \"accept\"?: bool}"),
             "A customs officer's action: control-decision, control-result, release, exit, entry, incident, arrival, goods-release, resolve-discrepancies, cancellation-decision, recovery.",
-            [(200, "the movement"), (400, "missing or invalid field"), (404, "unknown action or movement"), (409, "out of sequence (errorCode 92) or wrong office")]),
+            [(200, "the movement"), (400, "missing or invalid field; a control record breaking CATS024-CATS031 (code RULE_VALIDATION, every failure with ruleId, pointer, reason)"), (404, "unknown action or movement"), (409, "out of sequence (errorCode 92) or wrong office")]),
             post(customs::act),
+        ),
+        (
+            op!(Get "/movements/departures/{id}/controls", "customs", "officer, trader (own: without officer and attachments)", true, Body::None, "The control records, numbered from 1: office, stage, result, controlType, at, findings, seals, remarks, officer, attachments.", [(200, "controls"), (404, "unknown or not visible")]),
+            get(controls::list),
+        ),
+        (
+            op!(Post "/movements/departures/{id}/controls/{number}/attachments", "customs", "officer of the country of the office that recorded the control", true, Body::Raw("a photo or document: application/pdf, image/png, image/jpeg, image/tiff or text/plain, at most 2 MiB; ?filename="),
+            "Attach a photo or document to control record {number}; kept with its SHA-256, never changed, in the history and the audit log.",
+            [(201, "id, filename, contentType, size, sha256, uploadedAt, uploadedBy, download link"), (400, "type not accepted or content not of that type"), (404, "unknown movement or control record"), (409, "20 attachments already"), (413, "above 2 MiB")]),
+            post(controls::upload),
+        ),
+        (
+            op!(Get "/movements/departures/{id}/controls/{number}/attachments/{attachmentId}", "customs", "officer who sees the movement", true, Body::None, "Download a control record's attachment (its Content-Type, Content-Disposition attachment, X-Content-SHA256).", [(200, "the bytes"), (404, "unknown or not visible")]),
+            get(controls::download),
         ),
         (
             op!(Get "/movements/departures/{id}/audit", "customs", "officer", true, Body::None, "Who did what to the movement.", [(200, "audit entries")]),

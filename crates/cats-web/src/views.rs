@@ -2,6 +2,7 @@
 
 use cats_app::auth::{Role, User};
 use cats_app::store::{MovementRecord, StoredMessage};
+use cats_domain::movement::{ControlAttachment, ControlRecord};
 use serde_json::{json, Value};
 
 /// Path of a movement.
@@ -30,7 +31,7 @@ pub fn movement(record: &MovementRecord, viewer: Option<&User>) -> Value {
         "arrivalOffice": m.arrival_office,
         "arrivedAt": m.arrived_at,
         "passages": m.passages,
-        "controls": m.controls,
+        "controls": controls(record, viewer, |_| true),
         "controlPending": m.control_pending,
         "incidents": m.incidents.iter().map(|(office, text)| json!({"office": office, "text": text})).collect::<Vec<_>>(),
         "cancellationRequested": m.cancellation_requested,
@@ -45,6 +46,57 @@ pub fn movement(record: &MovementRecord, viewer: Option<&User>) -> Value {
     if viewer.is_none_or(|u| u.role == Role::Officer) {
         v["risk"] = json!(m.risk);
     }
+    v
+}
+
+/// The control records of a movement that `keep` keeps, numbered from 1 in the order they were
+/// recorded: `number`, `office`, `stage`, `result`, `controlType`, `at`, `findings`, `seals`,
+/// `remarks`; for customs officers also `officer` and `attachments` (with download links).
+pub fn controls(
+    record: &MovementRecord,
+    viewer: Option<&User>,
+    keep: impl Fn(&ControlRecord) -> bool,
+) -> Vec<Value> {
+    let officer = viewer.is_none_or(|u| u.role == Role::Officer);
+    let path = movement_path(record);
+    record
+        .movement
+        .controls
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| keep(c))
+        .map(|(i, c)| {
+            let number = i + 1;
+            let mut v = json!({
+                "number": number,
+                "office": c.office,
+                "stage": c.stage,
+                "result": c.result,
+                "controlType": c.control_type,
+                "at": c.at,
+                "findings": c.report.findings,
+                "seals": c.report.seals,
+                "remarks": c.report.remarks,
+            });
+            if officer {
+                let base = format!("{path}/controls/{number}");
+                v["officer"] = json!(c.officer);
+                v["attachments"] = json!(c
+                    .attachments
+                    .iter()
+                    .map(|a| control_attachment(&base, a))
+                    .collect::<Vec<_>>());
+            }
+            v
+        })
+        .collect()
+}
+
+/// A control record's attachment: its metadata and `_links.download` under `control_path`
+/// (`/movements/departures/{id}/controls/{number}`).
+pub fn control_attachment(control_path: &str, a: &ControlAttachment) -> Value {
+    let mut v = json!(a);
+    v["_links"] = json!({ "download": { "href": format!("{control_path}/attachments/{}", a.id) } });
     v
 }
 

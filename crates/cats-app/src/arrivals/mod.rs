@@ -209,6 +209,7 @@ pub async fn notify_arrival(
             messages,
             ledger: applied.ledger,
             audit: vec![audit(actor, "arrival", Some(id), now, detail)],
+            attachments: vec![],
         };
         match app.store().commit(change).await {
             Err(StoreError::Conflict) => continue,

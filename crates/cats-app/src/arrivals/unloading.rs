@@ -13,7 +13,8 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use cats_domain::movement::{
-    Action, ControlResultCode, ControlType, MovementState, TransitionError,
+    Action, ControlReport, ControlResultCode, ControlType, Finding, FindingKind, MovementState,
+    TransitionError,
 };
 use cats_ncts::{Format, MessageType};
 
@@ -138,6 +139,7 @@ pub async fn unloading_remarks(
                     office: office.clone(),
                     result: ControlResultCode::B1,
                     control_type: ControlType::Physical,
+                    report: unloading_findings(conform, seals_intact, remark),
                 },
                 release,
             ],
@@ -210,6 +212,7 @@ pub async fn unloading_remarks(
             messages,
             ledger: applied.ledger,
             audit: vec![audit(actor, "unloading_remarks", Some(id), now, detail)],
+            attachments: vec![],
         };
         match app.store().commit(change).await {
             Err(StoreError::Conflict) => continue,
@@ -218,4 +221,38 @@ pub async fn unloading_remarks(
         }
     }
     Err(AppError::Busy)
+}
+
+/// The findings of unloading remarks that are not conform or state broken seals (CC044C
+/// `conform` 0, `stateOfSeals` 0): the B1 they become records why (rule CATS024).
+fn unloading_findings(conform: bool, seals_intact: bool, remark: Option<&str>) -> ControlReport {
+    let said = remark.map(|r| format!(": {r}")).unwrap_or_default();
+    let mut findings = Vec::new();
+    if !conform {
+        findings.push(Finding {
+            kind: FindingKind::GoodsNotAsDeclared,
+            goods_item: None,
+            description: format!(
+                "unloading remarks of the authorised consignee: not conform{said}"
+            ),
+            declared: None,
+            found: None,
+        });
+    }
+    if !seals_intact {
+        findings.push(Finding {
+            kind: FindingKind::Seals,
+            goods_item: None,
+            description:
+                "unloading remarks of the authorised consignee: seals not intact (stateOfSeals 0)"
+                    .into(),
+            declared: None,
+            found: None,
+        });
+    }
+    ControlReport {
+        findings,
+        seals: None,
+        remarks: remark.map(str::to_string),
+    }
 }

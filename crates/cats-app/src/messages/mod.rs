@@ -17,7 +17,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
-use cats_domain::movement::{ControlType, Movement, MovementState, Stage};
+use cats_domain::movement::{ControlType, Movement, MovementState};
 use cats_domain::reference::Catalog;
 use cats_domain::rules::RuleFailure;
 use cats_ncts::schema::MessageType;
@@ -190,19 +190,11 @@ pub fn build(message_type: &str, ctx: &OutContext) -> (String, Value) {
             })
         }
         "CC019C" => {
+            // The latest not-satisfactory control after release (en route or at destination),
+            // with its findings.
             let text = m
-                .controls
-                .iter()
-                .rev()
-                .find(|c| c.stage == Stage::Destination && !c.result.is_satisfactory())
-                .map(|c| {
-                    format!(
-                        "not satisfactory control result (B1) at the office of destination {} on {} after a {} control",
-                        c.office,
-                        date(c.at),
-                        c.control_type.as_str()
-                    )
-                })
+                .discrepancy_control()
+                .map(|c| c.summary())
                 .unwrap_or_else(|| {
                     "not satisfactory control result (B1) at the office of destination".into()
                 });

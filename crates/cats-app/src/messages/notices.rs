@@ -45,14 +45,7 @@ pub(super) fn no_release(ctx: &OutContext, mrn: &str) -> Value {
             .iter()
             .rev()
             .find(|c| c.stage == Stage::Departure && !c.result.is_satisfactory())
-            .map(|c| {
-                format!(
-                    "control result not satisfactory (B1) at {} on {} after a {} control",
-                    c.office,
-                    date(c.at),
-                    c.control_type.as_str()
-                )
-            })
+            .map(|c| c.summary())
             .unwrap_or_else(|| "control result not satisfactory (B1)".into())
     });
     // noReleaseMotivationCode, CL211 (NoReleaseMotivation), an2: B1, the not-satisfactory

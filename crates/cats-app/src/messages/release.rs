@@ -123,7 +123,7 @@ pub(super) fn release_guarantees(ctx: &OutContext) -> Value {
 /// ActiveBorderTransportMeans without identification), the remaining ones renumbered (R0987).
 /// Consignment/containerIndicator, optional in the CC015C and required here, is derived from the
 /// transport equipment (1 when a container number is declared). The seals are those of the
-/// declaration's transport equipment.
+/// declaration's transport equipment, with the replacements recorded at controls before release.
 pub(super) fn release_for_transit(ctx: &OutContext, mrn: &str) -> Value {
     let m = ctx.movement;
     let d = declaration(ctx);
@@ -184,6 +184,35 @@ pub(super) fn release_for_transit(ctx: &OutContext, mrn: &str) -> Value {
             Value::String(if container { "1" } else { "0" }.into()),
         );
     }
+    replace_seals(&mut consignment, m);
     out.insert("Consignment".into(), Value::Object(consignment));
     Value::Object(out)
+}
+
+/// Seals replaced at a control before release stand in the CC029C where the declared ones stood
+/// (same transport equipment, same sequence number).
+fn replace_seals(consignment: &mut Map<String, Value>, m: &cats_domain::movement::Movement) {
+    let replacements: Vec<_> = m
+        .controls
+        .iter()
+        .filter_map(|c| c.report.seals.as_ref())
+        .flat_map(|s| s.replaced.iter())
+        .collect();
+    if replacements.is_empty() {
+        return;
+    }
+    let Some(Value::Array(equipment)) = consignment.get_mut("TransportEquipment") else {
+        return;
+    };
+    for seal in equipment
+        .iter_mut()
+        .filter_map(|e| e.get_mut("Seal").and_then(Value::as_array_mut))
+        .flatten()
+    {
+        for r in &replacements {
+            if seal.get("identifier").and_then(Value::as_str) == Some(r.identifier.as_str()) {
+                seal["identifier"] = Value::String(r.new_identifier.clone());
+            }
+        }
+    }
 }

@@ -108,6 +108,7 @@ pub(super) async fn request(
             messages,
             ledger: applied.ledger,
             audit: vec![audit(actor, action.name(), Some(id), now, detail)],
+            attachments: vec![],
         };
         match app.store().commit(change).await {
             Err(StoreError::Conflict) => continue,

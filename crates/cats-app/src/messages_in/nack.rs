@@ -96,6 +96,7 @@ pub(super) async fn keep(
                 now,
                 format!("{nack}: {} error(s)", failures.len()),
             )],
+            attachments: vec![],
         };
         match app.store().commit(change).await {
             Ok(()) => return Ok(()),

@@ -190,6 +190,7 @@ pub(super) async fn notify(
             messages: vec![msg_in],
             ledger: applied.ledger,
             audit: vec![audit(actor, action.name(), Some(id), now, detail)],
+            attachments: vec![],
         };
         match app.store().commit(change).await {
             Err(StoreError::Conflict) => continue,

@@ -43,6 +43,36 @@ fn content_matches(content_type: &str, bytes: &[u8]) -> bool {
     }
 }
 
+/// Check an uploaded file: its media type (parameters dropped, lower case) is one of
+/// [`DOCUMENT_TYPES`], it has 1 to [`MAX_DOCUMENT_BYTES`] bytes, and the bytes are of that type.
+/// Returns the media type as kept. Errors: [`AppError::Invalid`] saying which check failed.
+pub fn checked_upload(content_type: &str, bytes: &[u8]) -> Result<String, AppError> {
+    let content_type = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    if !DOCUMENT_TYPES.contains(&content_type.as_str()) {
+        return Err(AppError::Invalid(format!(
+            "content type {content_type} is not accepted; send one of {}",
+            DOCUMENT_TYPES.join(", ")
+        )));
+    }
+    if bytes.is_empty() || bytes.len() > MAX_DOCUMENT_BYTES {
+        return Err(AppError::Invalid(format!(
+            "a document has 1 to {MAX_DOCUMENT_BYTES} bytes, this one {}",
+            bytes.len()
+        )));
+    }
+    if !content_matches(&content_type, bytes) {
+        return Err(AppError::Invalid(format!(
+            "the bytes are not a {content_type} document"
+        )));
+    }
+    Ok(content_type)
+}
+
 /// A file name kept safe for a `Content-Disposition` header: letters, digits, `.`, `-`, `_`
 /// (others become `_`), at most 100 characters, never empty.
 pub fn safe_filename(name: &str) -> String {
@@ -101,29 +131,7 @@ pub async fn attach(
             r.status.as_str()
         )));
     }
-    let content_type = content_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    if !DOCUMENT_TYPES.contains(&content_type.as_str()) {
-        return Err(AppError::Invalid(format!(
-            "content type {content_type} is not accepted; send one of {}",
-            DOCUMENT_TYPES.join(", ")
-        )));
-    }
-    if bytes.is_empty() || bytes.len() > MAX_DOCUMENT_BYTES {
-        return Err(AppError::Invalid(format!(
-            "a document has 1 to {MAX_DOCUMENT_BYTES} bytes, this one {}",
-            bytes.len()
-        )));
-    }
-    if !content_matches(&content_type, &bytes) {
-        return Err(AppError::Invalid(format!(
-            "the bytes are not a {content_type} document"
-        )));
-    }
+    let content_type = checked_upload(content_type, &bytes)?;
     if app.store().attachments(registration_id).await?.len() >= MAX_DOCUMENTS {
         return Err(AppError::Refused(format!(
             "registration {registration_id} has {MAX_DOCUMENTS} documents already"

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use cats_domain::coverage::ExchangeRate;
 use cats_domain::ledger::{Guarantee, ReservationStatus};
-use cats_domain::movement::{Movement, MovementState};
+use cats_domain::movement::{ControlAttachment, Movement, MovementState};
 use cats_domain::reference::Catalog;
 use cats_domain::registry::{Claim, Contract, Registration};
 
@@ -242,6 +242,22 @@ pub struct Change {
     pub ledger: Vec<LedgerOp>,
     /// Audit entries.
     pub audit: Vec<AuditEntry>,
+    /// Photos and documents attached to control records of the movement (their metadata is in
+    /// the projection's `controls[n].attachments`).
+    pub attachments: Vec<StoredControlAttachment>,
+}
+
+/// A photo or document of a control record, with its bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredControlAttachment {
+    /// Movement it belongs to.
+    pub movement_id: Uuid,
+    /// The control record, 1-based position in the movement's `controls`.
+    pub control: u32,
+    /// Name, type, size, SHA-256, who and when.
+    pub meta: ControlAttachment,
+    /// The bytes.
+    pub data: Vec<u8>,
 }
 
 /// A message to append (the store assigns `seq`).
@@ -341,6 +357,11 @@ pub trait Store: Send + Sync {
         lease: chrono::Duration,
         limit: u32,
     ) -> Result<Vec<Uuid>, StoreError>;
+    /// A photo or document of a control record, with its bytes.
+    async fn control_attachment(
+        &self,
+        id: Uuid,
+    ) -> Result<Option<StoredControlAttachment>, StoreError>;
     /// A movement's messages in order.
     async fn messages(&self, movement_id: Uuid) -> Result<Vec<StoredMessage>, StoreError>;
     /// Commit a change atomically.

@@ -10,7 +10,7 @@ use cats_domain::registry::{Claim, Contract, Registration};
 
 use super::{
     AuditEntry, GrnSerial, HistoryEvent, MovementRecord, Notification, Party, ProfileVersion,
-    RateRecord, Reservation, StoredAttachment, StoredMessage,
+    RateRecord, Reservation, StoredAttachment, StoredControlAttachment, StoredMessage,
 };
 use crate::auth::User;
 
@@ -65,6 +65,9 @@ pub struct Snapshot {
     /// Their documents with the bytes, by id.
     #[serde(default)]
     pub attachments: Vec<StoredAttachment>,
+    /// Photos and documents of control records, with the bytes, oldest first.
+    #[serde(default)]
+    pub control_attachments: Vec<StoredControlAttachment>,
     /// Insurance contracts, by id.
     #[serde(default)]
     pub contracts: Vec<Contract>,

@@ -5,7 +5,11 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use cats_app::{act, lodge, Actor, App, AppError};
-use cats_domain::movement::{Action, MovementState};
+use cats_domain::declaration::Cc015c;
+use cats_domain::movement::{
+    Action, ControlContext, ControlResultCode, MovementState, SealCondition, SealObservation,
+    SealsCheck,
+};
 use cats_ncts::Format;
 
 use super::file::Line;
@@ -159,7 +163,7 @@ pub async fn replay(
                     continue;
                 };
                 let action = match event.action() {
-                    Ok(a) => a,
+                    Ok(a) => seals_found_intact(app, id, a).await?,
                     Err(e) => {
                         outcomes[i]
                             .notes
@@ -171,9 +175,11 @@ pub async fn replay(
                 let request = serde_json::json!({ "office": event.office, "replayed": true });
                 if let Err(e) = act::act(app, &actor, id, action, &request, at).await {
                     match e {
-                        AppError::Transition(_) | AppError::Invalid(_) => outcomes[i]
-                            .notes
-                            .push(format!("{} at {} refused: {e}", event.action, event.office)),
+                        AppError::Transition(_) | AppError::Invalid(_) | AppError::Rules { .. } => {
+                            outcomes[i]
+                                .notes
+                                .push(format!("{} at {} refused: {e}", event.action, event.office))
+                        }
                         other => return Err(other.into()),
                     }
                 }
@@ -193,4 +199,43 @@ pub async fn replay(
         }
     }
     Ok(outcomes)
+}
+
+/// A replayed A3 (seals OK) that names no seals: the file recorded only the code, which says the
+/// seals in place were found intact, so the record checks every one of them as intact (rule
+/// CATS026 needs the seals checked). Other actions pass unchanged.
+async fn seals_found_intact(app: &App, id: Uuid, action: Action) -> anyhow::Result<Action> {
+    let Action::ControlResult {
+        office,
+        result: ControlResultCode::A3,
+        control_type,
+        mut report,
+    } = action
+    else {
+        return Ok(action);
+    };
+    if report.seals.is_none() {
+        if let Some(record) = app.store().movement(id).await? {
+            let context = serde_json::from_value::<Cc015c>(record.declaration)
+                .map(|d| ControlContext::of(&d, &record.movement.controls))
+                .unwrap_or_default();
+            report.seals = Some(SealsCheck {
+                checked: context
+                    .seals_in_place
+                    .into_iter()
+                    .map(|identifier| SealObservation {
+                        identifier,
+                        condition: SealCondition::Intact,
+                    })
+                    .collect(),
+                replaced: vec![],
+            });
+        }
+    }
+    Ok(Action::ControlResult {
+        office,
+        result: ControlResultCode::A3,
+        control_type,
+        report,
+    })
 }

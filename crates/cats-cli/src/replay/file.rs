@@ -6,7 +6,9 @@
 //!  "until": "2025-03-20T00:00:00Z",
 //!  "expect": {"state": "WrittenOff"}}
 //! ```
-//! Actions: `control` (`result` A1|A2|A3|B1, optional `type`), `release`, `exit`, `entry`,
+//! Actions: `control` (`result` A1|A2|A3|B1, optional `type`, optional `findings` as the API takes
+//! them; a B1 without findings gets one finding of kind `other` saying the file recorded none, so
+//! that it passes rule CATS024), `release`, `exit`, `entry`,
 //! `arrival`, `goods_release`, `cancel`, `incident` (`text`). Optional `lodged_at` overrides the
 //! lodging time, which is otherwise the declaration's `preparationDateAndTime` (read as UTC), or one
 //! minute before the movement's first event when that comes earlier.
@@ -16,7 +18,9 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::Value;
 
-use cats_domain::movement::{Action, ControlResultCode, ControlType};
+use cats_domain::movement::{
+    Action, ControlReport, ControlResultCode, ControlType, Finding, FindingKind,
+};
 
 /// One recorded event.
 #[derive(Debug, Clone, Deserialize)]
@@ -37,6 +41,9 @@ pub struct Event {
     /// Incident text.
     #[serde(default)]
     pub text: Option<String>,
+    /// Findings of a control, as the API takes them.
+    #[serde(default)]
+    pub findings: Vec<Finding>,
 }
 
 /// What the file expects at the end.
@@ -81,6 +88,25 @@ pub fn parse(text: &str) -> anyhow::Result<Vec<Line>> {
 }
 
 impl Event {
+    /// The report of a control event: its findings, or for a B1 without any, one finding of kind
+    /// `other` that says the recorded control gave none (rule CATS024 needs one).
+    fn report(&self, result: ControlResultCode) -> ControlReport {
+        let mut findings = self.findings.clone();
+        if result == ControlResultCode::B1 && findings.is_empty() {
+            findings.push(Finding {
+                kind: FindingKind::Other,
+                goods_item: None,
+                description: "not satisfactory; the replayed record gives no findings".into(),
+                declared: None,
+                found: None,
+            });
+        }
+        ControlReport {
+            findings,
+            ..ControlReport::default()
+        }
+    }
+
     /// The domain action of this event. Errors say what is missing or unknown.
     pub fn action(&self) -> anyhow::Result<Action> {
         let office = self.office.clone();
@@ -101,6 +127,7 @@ impl Event {
                     office,
                     result,
                     control_type,
+                    report: self.report(result),
                 }
             }
             "release" => Action::Release { office },

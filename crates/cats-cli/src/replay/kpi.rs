@@ -201,6 +201,9 @@ mod tests {
             result,
             control_type: ControlType::Physical,
             at: chrono::Utc::now(),
+            report: Default::default(),
+            officer: None,
+            attachments: vec![],
         }
     }
 

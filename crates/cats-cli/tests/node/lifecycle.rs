@@ -132,7 +132,7 @@ async fn control_at_departure_b1_means_not_released() {
             "officer.kz",
             &id,
             "control-result",
-            json!({"office": "KZHOR001", "result": "B1"}),
+            json!({"office": "KZHOR001", "result": "B1", "findings": [{"kind": "goods_not_as_declared", "description": "used tyres, not new ones"}]}),
         )
         .await;
     assert_eq!(m["state"], "NotReleased");
@@ -154,14 +154,16 @@ async fn b1_at_destination_ends_in_discrepancies_until_resolved() {
         .await;
     node.customs_ok("officer.ge", &id, "arrival", "GEPTI001")
         .await;
-    let (_, _) = node
+    let (status, m) = node
         .customs(
             "officer.ge",
             &id,
             "control-result",
-            json!({"office": "GEPTI001", "result": "B1", "controlType": "physical"}),
+            json!({"office": "GEPTI001", "result": "B1", "controlType": "physical",
+                   "findings": [{"kind": "missing_goods", "goodsItem": 1, "description": "3 packages missing"}]}),
         )
         .await;
+    assert_eq!(status, StatusCode::OK, "{m}");
     let m = node
         .customs_ok("officer.ge", &id, "goods-release", "GEPTI001")
         .await;

@@ -6,6 +6,7 @@ mod arrivals;
 mod cli;
 mod common;
 mod concurrency;
+mod controls;
 mod copy;
 mod instances;
 mod lifecycle;

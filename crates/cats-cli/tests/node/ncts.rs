@@ -280,7 +280,10 @@ async fn every_outgoing_message_of_every_ending_passes_xmllint() {
         "officer.ge",
         &a,
         "control-result",
-        json!({"office": "GEPTI001", "result": "B1"}),
+        json!({"office": "GEPTI001", "result": "B1", "findings": [
+            {"kind": "mass", "goodsItem": 2, "description": "gross mass above the declared one", "declared": "9000 kg", "found": "9650 kg"},
+            {"kind": "undeclared_goods", "description": "two pallets of tyres not in the declaration <&> 'quoted'"}
+        ]}),
     )
     .await;
     node.customs_ok("officer.ge", &a, "goods-release", "GEPTI001")
@@ -302,7 +305,7 @@ async fn every_outgoing_message_of_every_ending_passes_xmllint() {
         "officer.kz",
         &b,
         "control-result",
-        json!({"office": "KZHOR001", "result": "B1"}),
+        json!({"office": "KZHOR001", "result": "B1", "findings": [{"kind": "documents", "description": "the invoice does not match the goods"}]}),
     )
     .await;
     let c = node.lodge_ok("silkway", &corridor("XSD-C")).await;

@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 
 pub use super::error::TransitionError;
 use super::{
-    presentation, time_limit_for_arrival, ControlRecord, ControlResultCode, ControlType, Movement,
-    MovementState, Passage, PassageKind, Stage,
+    presentation, time_limit_for_arrival, ControlRecord, ControlReport, ControlResultCode,
+    ControlType, Movement, MovementState, Passage, PassageKind, Stage,
 };
 use crate::reference::{Catalog, OfficeRole};
 
@@ -21,7 +21,8 @@ pub enum Action {
         /// Kind of control.
         control_type: ControlType,
     },
-    /// Officer records a control result (A1, A2, A3, B1).
+    /// Officer records a control result (A1, A2, A3, B1) with its report (findings, seals,
+    /// remarks), checked beforehand by [`super::check_report`].
     ControlResult {
         /// Office that controlled.
         office: String,
@@ -29,6 +30,9 @@ pub enum Action {
         result: ControlResultCode,
         /// Kind of control.
         control_type: ControlType,
+        /// Findings, seals, remarks.
+        #[serde(default)]
+        report: ControlReport,
     },
     /// Release for transit at the office of departure (CC029C).
     Release {
@@ -264,6 +268,7 @@ pub fn decide(
             office,
             result,
             control_type,
+            report,
         } => {
             let stage = match state {
                 S::Accepted | S::UnderControl => {
@@ -290,6 +295,9 @@ pub fn decide(
                 result: *result,
                 control_type: *control_type,
                 at: now,
+                report: report.clone(),
+                officer: None,
+                attachments: vec![],
             });
             if stage == Stage::Departure {
                 m.control_pending = None;
@@ -383,7 +391,7 @@ pub fn decide(
                 m.arrival_office.as_deref().unwrap_or_default(),
             )?;
             effects.push(message("CC025C"));
-            if m.destination_discrepancy() {
+            if m.unresolved_discrepancy() {
                 m.state = S::Discrepancies;
                 effects.push(message("CC019C"));
             } else {

@@ -103,6 +103,7 @@ fn control(office: &str, result: ControlResultCode) -> Action {
         office: office.into(),
         result,
         control_type: ControlType::Physical,
+        report: Default::default(),
     }
 }
 

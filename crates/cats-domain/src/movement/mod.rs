@@ -8,6 +8,7 @@ mod control;
 mod decide;
 mod error;
 mod presentation;
+mod report;
 mod state;
 mod time_limit;
 
@@ -19,6 +20,10 @@ use serde::{Deserialize, Serialize};
 
 pub use control::{ControlResultCode, ControlType};
 pub use decide::{decide, Action, Decision, Effect, TransitionError};
+pub use report::{
+    check_report, seals_in_place, ControlAttachment, ControlContext, ControlReport, Finding,
+    FindingKind, SealCondition, SealObservation, SealReplacement, SealsCheck, CONTROL_RULES,
+};
 pub use state::MovementState;
 pub use time_limit::{time_limit_for_arrival, MAX_TRANSIT_DAYS};
 
@@ -70,6 +75,15 @@ pub struct ControlRecord {
     pub control_type: ControlType,
     /// When it was recorded (UTC).
     pub at: DateTime<Utc>,
+    /// Findings, seals checked or replaced, remarks (checked by [`check_report`]).
+    #[serde(flatten)]
+    pub report: ControlReport,
+    /// Username of the officer who recorded it (absent in records kept before issue 6).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub officer: Option<String>,
+    /// Photos and documents attached to the record, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<ControlAttachment>,
 }
 
 /// Where on the route an office acts.
@@ -145,11 +159,21 @@ impl Movement {
             .any(|c| c.stage == Stage::Departure && c.result.is_satisfactory())
     }
 
-    /// Whether a not-satisfactory (B1) control result was recorded at destination.
-    pub fn destination_discrepancy(&self) -> bool {
+    /// Whether a not-satisfactory (B1) control result was recorded after release, at an office
+    /// en route or at destination: the goods release then leads to `Discrepancies` (CC019C), not
+    /// to write-off, until an officer resolves them.
+    pub fn unresolved_discrepancy(&self) -> bool {
         self.controls
             .iter()
-            .any(|c| c.stage == Stage::Destination && !c.result.is_satisfactory())
+            .any(|c| c.stage != Stage::Departure && !c.result.is_satisfactory())
+    }
+
+    /// The not-satisfactory control behind [`Self::unresolved_discrepancy`], the latest first.
+    pub fn discrepancy_control(&self) -> Option<&ControlRecord> {
+        self.controls
+            .iter()
+            .rev()
+            .find(|c| c.stage != Stage::Departure && !c.result.is_satisfactory())
     }
 
     /// The set of offices that played a role on this movement (for officer scope checks).

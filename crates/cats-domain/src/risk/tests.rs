@@ -108,6 +108,9 @@ fn control(office: &str, result: ControlResultCode) -> ControlRecord {
         result,
         control_type: ControlType::Physical,
         at: chrono::Utc::now(),
+        report: Default::default(),
+        officer: None,
+        attachments: vec![],
     }
 }
 

@@ -18,6 +18,7 @@
 //! `BIGINT` minor units, JSON and message bodies `TEXT` kept byte for byte.
 
 mod connect;
+mod controls;
 mod history;
 mod ledger;
 mod movements;
@@ -69,7 +70,8 @@ mod store_impl {
     use cats_app::store::{
         Attachment, AuditEntry, Change, ClaimFilter, ContractFilter, HistoryEvent, MovementFilter,
         MovementRecord, Notification, Party, ProfileVersion, RateRecord, RegistrationFilter,
-        RegistryChange, Reservation, Snapshot, Store, StoreError, StoredAttachment, StoredMessage,
+        RegistryChange, Reservation, Snapshot, Store, StoreError, StoredAttachment,
+        StoredControlAttachment, StoredMessage,
     };
     use cats_domain::coverage::ExchangeRate;
     use cats_domain::ledger::Guarantee;
@@ -159,6 +161,12 @@ mod store_impl {
         }
         async fn restore(&self, snapshot: &Snapshot) -> Result<(), StoreError> {
             self.restore_impl(snapshot).await
+        }
+        async fn control_attachment(
+            &self,
+            id: Uuid,
+        ) -> Result<Option<StoredControlAttachment>, StoreError> {
+            self.control_attachment_impl(id).await
         }
         async fn messages(&self, movement_id: Uuid) -> Result<Vec<StoredMessage>, StoreError> {
             self.messages_impl(movement_id).await

@@ -304,6 +304,9 @@ impl PgStore {
             let actor = change.audit.first().map_or("system", |a| a.actor.as_str());
             ledger::apply(&mut tx, op, rec.id, m.mrn.as_deref(), rec.updated_at, actor).await?;
         }
+        for a in &change.attachments {
+            super::controls::insert_control_attachment(&mut tx, a).await?;
+        }
         for a in &change.audit {
             insert_audit(&mut tx, a).await?;
         }

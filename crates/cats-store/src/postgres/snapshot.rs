@@ -99,6 +99,7 @@ impl PgStore {
                 data: r.get("data"),
             })
             .collect();
+        s.control_attachments = self.all_control_attachments().await?;
         s.contracts = rows!("SELECT * FROM contracts ORDER BY submitted_at, id")
             .iter()
             .map(rows::contract_from_row)
@@ -192,6 +193,9 @@ impl PgStore {
         }
         for a in &s.attachments {
             reg::insert_attachment(&mut tx, a).await?;
+        }
+        for a in &s.control_attachments {
+            super::controls::insert_control_attachment(&mut tx, a).await?;
         }
         for x in &s.contracts {
             let v = Versioned {

@@ -3,6 +3,7 @@
 //! SQLite has one writer at a time; writes are serialised in-process by a mutex so that a write
 //! transaction never has to upgrade a read lock (which SQLite would refuse with `SQLITE_BUSY`).
 
+mod controls;
 mod ledger;
 mod movements;
 mod parties;
@@ -75,7 +76,8 @@ mod store_impl {
     use cats_app::store::{
         Attachment, AuditEntry, Change, ClaimFilter, ContractFilter, HistoryEvent, MovementFilter,
         MovementRecord, Notification, Party, ProfileVersion, RateRecord, RegistrationFilter,
-        RegistryChange, Reservation, Snapshot, Store, StoreError, StoredAttachment, StoredMessage,
+        RegistryChange, Reservation, Snapshot, Store, StoreError, StoredAttachment,
+        StoredControlAttachment, StoredMessage,
     };
     use cats_domain::coverage::ExchangeRate;
     use cats_domain::ledger::Guarantee;
@@ -159,6 +161,12 @@ mod store_impl {
         }
         async fn restore(&self, snapshot: &Snapshot) -> Result<(), StoreError> {
             self.restore_impl(snapshot).await
+        }
+        async fn control_attachment(
+            &self,
+            id: Uuid,
+        ) -> Result<Option<StoredControlAttachment>, StoreError> {
+            self.control_attachment_impl(id).await
         }
         async fn messages(&self, movement_id: Uuid) -> Result<Vec<StoredMessage>, StoreError> {
             self.messages_impl(movement_id).await

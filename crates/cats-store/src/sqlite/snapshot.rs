@@ -98,6 +98,7 @@ impl SqliteStore {
                 data: r.get("data"),
             });
         }
+        s.control_attachments = self.all_control_attachments().await?;
         s.contracts = self.contracts_impl(&ContractFilter::default()).await?;
         s.claims = self.claims_impl(&ClaimFilter::default()).await?;
         s.history = self.history_impl(None).await?;
@@ -217,6 +218,9 @@ impl SqliteStore {
         }
         for a in &s.attachments {
             r::insert_attachment(&mut tx, a).await?;
+        }
+        for a in &s.control_attachments {
+            super::controls::insert_control_attachment(&mut tx, a).await?;
         }
         for x in &s.contracts {
             let v = Versioned {

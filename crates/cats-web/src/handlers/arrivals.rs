@@ -38,6 +38,7 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 use cats_app::arrivals::{self, Notified};
+use cats_app::auth::User;
 use cats_app::store::{MovementFilter, MovementRecord};
 use cats_app::App;
 use cats_domain::movement::{MovementState, Stage};
@@ -45,6 +46,7 @@ use cats_domain::movement::{MovementState, Stage};
 use super::departure_messages::{body_format, received_answer};
 use crate::error::ApiError;
 use crate::principal::Principal;
+use crate::views;
 
 fn arrival_path(id: Uuid) -> String {
     format!("/movements/arrivals/{id}")
@@ -53,14 +55,10 @@ fn arrival_path(id: Uuid) -> String {
 /// An arrival as the API shows it: `id`, `mrn`, `lrn`, `state`, `holder`,
 /// `officeOfDestinationDeclared`, `officeOfDestinationActual`, `arrived`, `controls` (at
 /// destination), `created`, `updated`, `_links` (`self`, `messages`, `departure`).
-pub fn arrival_view(r: &MovementRecord) -> Value {
+pub fn arrival_view(r: &MovementRecord, viewer: Option<&User>) -> Value {
     let m = &r.movement;
     let path = arrival_path(r.id);
-    let controls: Vec<_> = m
-        .controls
-        .iter()
-        .filter(|c| c.stage == Stage::Destination)
-        .collect();
+    let controls = views::controls(r, viewer, |c| c.stage == Stage::Destination);
     json!({
         "id": r.id,
         "mrn": m.mrn,
@@ -149,7 +147,7 @@ pub async fn list(
         "totalCount": total,
         "page": page,
         "count": count,
-        "arrivals": records.iter().map(arrival_view).collect::<Vec<_>>(),
+        "arrivals": records.iter().map(|r| arrival_view(r, Some(&who.0))).collect::<Vec<_>>(),
         "_links": { "self": { "href": format!("/movements/arrivals?page={page}&count={count}") } },
     })))
 }
@@ -161,7 +159,7 @@ pub async fn show(
     Path(id): Path<Uuid>,
 ) -> Result<Json<Value>, ApiError> {
     let record = arrivals::arrival(&app, &who.actor(), id).await?;
-    Ok(Json(arrival_view(&record)))
+    Ok(Json(arrival_view(&record, Some(&who.0))))
 }
 
 /// `GET /movements/arrivals/{id}/messages`: the arrival's messages, oldest first.

@@ -2,7 +2,9 @@
 //!
 //! Actions and their JSON bodies (`office` is always the acting office's reference number):
 //! `control-decision` {office, controlType}; `control-result` {office, result: A1|A2|A3|B1,
-//! controlType}; `release` {office}; `exit` {office}; `entry` {office}; `incident` {office, text};
+//! controlType, findings?: [{kind, goodsItem?, description, declared?, found?}], seals?:
+//! {checked: [{identifier, condition: intact|broken|missing}], replaced: [{identifier,
+//! newIdentifier}]}, remarks?} (rules CATS024 to CATS031, `docs/risk.md`); `release` {office}; `exit` {office}; `entry` {office}; `incident` {office, text};
 //! `arrival` {office}; `goods-release` {office}; `resolve-discrepancies` {office};
 //! `cancellation-decision` {office, accept: true|false}; `recovery` {office}.
 
@@ -15,7 +17,9 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 use cats_app::{act, App};
-use cats_domain::movement::{Action, ControlResultCode, ControlType};
+use cats_domain::movement::{
+    Action, ControlReport, ControlResultCode, ControlType, Finding, SealsCheck,
+};
 
 use crate::error::ApiError;
 use crate::principal::Principal;
@@ -35,6 +39,12 @@ pub struct ActionBody {
     pub text: Option<String>,
     /// Cancellation decision.
     pub accept: Option<bool>,
+    /// Findings of a control result.
+    pub findings: Option<Vec<Finding>>,
+    /// Seals checked or replaced at a control.
+    pub seals: Option<SealsCheck>,
+    /// Remarks on a control result.
+    pub remarks: Option<String>,
 }
 
 fn bad(message: impl Into<String>) -> ApiError {
@@ -63,7 +73,12 @@ pub fn to_action(name: &str, body: &ActionBody) -> Result<Action, ApiError> {
         "control-result" => {
             let result = body.result.as_deref().ok_or_else(|| bad("control-result needs \"result\": A1, A2, A3 or B1"))?;
             let result = ControlResultCode::parse(result).ok_or_else(|| bad(format!("result {result} is not A1, A2, A3 or B1")))?;
-            Action::ControlResult { office: office()?, result, control_type: control_type()? }
+            let report = ControlReport {
+                findings: body.findings.clone().unwrap_or_default(),
+                seals: body.seals.clone(),
+                remarks: body.remarks.clone(),
+            };
+            Action::ControlResult { office: office()?, result, control_type: control_type()?, report }
         }
         "release" => Action::Release { office: office()? },
         "exit" => Action::Exit { office: office()? },

@@ -10,20 +10,21 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use axum::Json;
 use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use cats_app::registers::documents::{self, MAX_DOCUMENT_BYTES};
+use cats_app::registers::documents;
 use cats_app::registers::registrations::{self, Application};
 use cats_app::store::RegistrationFilter;
 use cats_app::App;
 use cats_domain::registry::{Register, RegistrationStatus, RegistrationStep};
 
+use super::{content_type, file_response, upload_size, UploadQuery};
 use crate::error::ApiError;
 use crate::principal::Principal;
 use crate::register_views as v;
@@ -151,12 +152,6 @@ pub async fn act(
     Ok(Json(v::registration(&r)))
 }
 
-/// Query of a document upload.
-#[derive(Debug, Deserialize)]
-pub struct UploadQuery {
-    filename: Option<String>,
-}
-
 /// `POST /registrations/{id}/documents?filename=…`: attach the body (its Content-Type: PDF,
 /// PNG, JPEG, TIFF or plain text; at most 2 MiB). `201` with id, size and SHA-256.
 pub async fn upload(
@@ -167,24 +162,14 @@ pub async fn upload(
     headers: HeaderMap,
     bytes: Bytes,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    if bytes.len() > MAX_DOCUMENT_BYTES {
-        return Err(ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "PAYLOAD_TOO_LARGE",
-            format!("a document has at most {MAX_DOCUMENT_BYTES} bytes"),
-        ));
-    }
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or_default();
+    upload_size(bytes.len())?;
     let filename = q.filename.unwrap_or_else(|| "document".into());
     let a = documents::attach(
         &app,
         &who.actor(),
         id,
         &filename,
-        content_type,
+        content_type(&headers),
         bytes.to_vec(),
         Utc::now(),
     )
@@ -200,19 +185,13 @@ pub async fn download(
     Path((id, document)): Path<(Uuid, Uuid)>,
 ) -> Result<Response, ApiError> {
     let a = documents::download(&app, &who.actor(), id, document).await?;
-    let headers = [
-        (header::CONTENT_TYPE, a.meta.content_type.clone()),
-        (
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{}\"", a.meta.filename),
-        ),
-        (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
-        (
-            header::HeaderName::from_static("x-content-sha256"),
-            a.meta.sha256.clone(),
-        ),
-    ];
-    Ok((headers, a.data).into_response())
+    let m = &a.meta;
+    Ok(file_response(
+        &m.content_type,
+        &m.filename,
+        &m.sha256,
+        a.data,
+    ))
 }
 
 /// `GET /parties/{id}`: a party and its registrations, for officers of every country and the
