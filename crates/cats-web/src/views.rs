@@ -33,6 +33,7 @@ pub fn movement(record: &MovementRecord, viewer: Option<&User>) -> Value {
         "passages": m.passages,
         "controls": controls(record, viewer, |_| true),
         "controlPending": m.control_pending,
+        "pendingControls": m.pending_controls,
         "incidents": m.incidents.iter().map(|(office, text)| json!({"office": office, "text": text})).collect::<Vec<_>>(),
         "cancellationRequested": m.cancellation_requested,
         "created": record.created_at,

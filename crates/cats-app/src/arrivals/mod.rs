@@ -253,6 +253,7 @@ async fn unknown_mrn(
         guarantees: vec![],
         limit_date: None,
         control_pending: None,
+        pending_controls: vec![],
         controls: vec![],
         passages: vec![],
         released_at: None,

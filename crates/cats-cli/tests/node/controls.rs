@@ -272,6 +272,26 @@ async fn a_b1_en_route_stops_the_automatic_write_off() {
     node.customs_ok("officer.kz", &id, "exit", "KZAAU001").await;
     node.customs_ok("officer.az", &id, "entry", "AZALA001")
         .await;
+    // The decision holds the goods at the office until its result.
+    let (status, m) = node
+        .customs(
+            "officer.az",
+            &id,
+            "control-decision",
+            json!({"office": "AZALA001", "controlType": "scanning"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{m}");
+    assert_eq!(m["pendingControls"][0]["office"], "AZALA001", "{m}");
+    let (status, body) = node
+        .customs("officer.ge", &id, "arrival", json!({"office": "GEPTI001"}))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["errorCode"], 92);
+    assert!(
+        body["message"].as_str().unwrap().contains("AZALA001"),
+        "{body}"
+    );
     let (status, m) = node
         .customs(
             "officer.az",
@@ -282,6 +302,7 @@ async fn a_b1_en_route_stops_the_automatic_write_off() {
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{m}");
+    assert_eq!(m["pendingControls"], json!([]), "{m}");
     assert_eq!(
         m["state"], "ReleasedForTransit",
         "the goods go on under customs control"

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 pub use super::error::TransitionError;
 use super::{
     presentation, time_limit_for_arrival, ControlRecord, ControlReport, ControlResultCode,
-    ControlType, Movement, MovementState, Passage, PassageKind, Stage,
+    ControlType, Movement, MovementState, Passage, PassageKind, PendingControl, Stage,
 };
 use crate::reference::{Catalog, OfficeRole};
 
@@ -254,6 +254,7 @@ pub fn decide(
             }
             S::ReleasedForTransit | S::UnderEnquiry => {
                 en_route_office(catalog, office, name)?;
+                pend(&mut m, office, Stage::EnRoute, *control_type, now);
             }
             S::Arrived => {
                 same_office(
@@ -261,6 +262,7 @@ pub fn decide(
                     office,
                     m.arrival_office.as_deref().unwrap_or_default(),
                 )?;
+                pend(&mut m, office, Stage::Destination, *control_type, now);
             }
             _ => return Err(out_of_sequence()),
         },
@@ -299,6 +301,7 @@ pub fn decide(
                 officer: None,
                 attachments: vec![],
             });
+            m.pending_controls.retain(|p| p.office != *office);
             if stage == Stage::Departure {
                 m.control_pending = None;
                 if result.is_satisfactory() {
@@ -313,7 +316,12 @@ pub fn decide(
             match state {
                 S::Accepted => {}
                 S::UnderControl if m.departure_control_satisfactory() => {}
-                S::UnderControl => return Err(TransitionError::ControlPending),
+                S::UnderControl => {
+                    return Err(TransitionError::ControlPending {
+                        office: m.office_of_departure.clone(),
+                        action: name,
+                    })
+                }
                 _ => return Err(out_of_sequence()),
             }
             same_office(name, office, &m.office_of_departure)?;
@@ -340,6 +348,9 @@ pub fn decide(
                 _ => (PassageKind::Entry, OfficeRole::Tra, &m.offices_of_transit),
             };
             office_with_role(catalog, office, &[role], name)?;
+            if kind == PassageKind::Exit {
+                waiting(&m, name, |p| p.office == *office)?;
+            }
             if m.passages
                 .iter()
                 .any(|p| p.office == *office && p.kind == kind)
@@ -377,6 +388,9 @@ pub fn decide(
                 return Err(out_of_sequence());
             }
             office_with_role(catalog, office, &[OfficeRole::Des], name)?;
+            waiting(&m, name, |p| {
+                p.stage == Stage::EnRoute && p.office != *office
+            })?;
             m.state = S::Arrived;
             m.arrival_office = Some(office.clone());
             m.arrived_at = Some(now);
@@ -390,6 +404,7 @@ pub fn decide(
                 office,
                 m.arrival_office.as_deref().unwrap_or_default(),
             )?;
+            waiting(&m, name, |_| true)?;
             effects.push(message("CC025C"));
             if m.unresolved_discrepancy() {
                 m.state = S::Discrepancies;
@@ -461,6 +476,39 @@ pub fn decide(
         movement: m,
         effects,
     })
+}
+
+/// Record a control decided after release at `office` (a new decision there replaces the one
+/// pending).
+fn pend(
+    m: &mut Movement,
+    office: &str,
+    stage: Stage,
+    control_type: ControlType,
+    now: DateTime<Utc>,
+) {
+    m.pending_controls.retain(|p| p.office != office);
+    m.pending_controls.push(PendingControl {
+        office: office.to_string(),
+        stage,
+        control_type,
+        decided_at: now,
+    });
+}
+
+/// Refuse `action` while a pending control that `holds` names waits for its result.
+fn waiting(
+    m: &Movement,
+    action: &'static str,
+    holds: impl Fn(&PendingControl) -> bool,
+) -> Result<(), TransitionError> {
+    match m.pending_controls.iter().find(|p| holds(p)) {
+        Some(p) => Err(TransitionError::ControlPending {
+            office: p.office.clone(),
+            action,
+        }),
+        None => Ok(()),
+    }
 }
 
 /// An office of exit or of transit: it holds EXT or TRA.

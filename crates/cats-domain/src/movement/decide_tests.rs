@@ -58,6 +58,7 @@ fn accepted() -> Movement {
         }],
         limit_date: None,
         control_pending: None,
+        pending_controls: vec![],
         controls: vec![],
         passages: vec![],
         released_at: None,
@@ -149,7 +150,10 @@ fn control_decision_then_result_then_release() {
     assert_eq!(m.state, MovementState::UnderControl);
     assert_eq!(
         run(&m, release()).unwrap_err(),
-        TransitionError::ControlPending
+        TransitionError::ControlPending {
+            office: "KZHOR001".into(),
+            action: "release"
+        }
     );
     let m = ok(&m, control("KZHOR001", ControlResultCode::A1));
     assert_eq!(ok(&m, release()).state, MovementState::ReleasedForTransit);
@@ -483,4 +487,74 @@ fn presentation_only_once_only_pre_lodged_only_at_departure() {
         ..pre_lodged()
     };
     assert!(!ok(&gnv, presentation("KZHOR001")).awaiting_presentation);
+}
+
+fn decision(office: &str) -> Action {
+    Action::ControlDecision {
+        office: office.into(),
+        control_type: ControlType::Physical,
+    }
+}
+
+fn pending_at(e: TransitionError) -> String {
+    match e {
+        TransitionError::ControlPending { office, .. } => office,
+        other => panic!("not ControlPending: {other}"),
+    }
+}
+
+#[test]
+fn a_control_decided_after_release_holds_the_goods_until_its_result() {
+    // At an office of exit: no exit before the result.
+    let m = ok(&released(), decision("KZAAU001"));
+    assert_eq!(m.pending_controls.len(), 1);
+    assert_eq!(m.pending_controls[0].stage, Stage::EnRoute);
+    let exit = Action::Exit {
+        office: "KZAAU001".into(),
+    };
+    assert_eq!(pending_at(run(&m, exit.clone()).unwrap_err()), "KZAAU001");
+    assert_eq!(run(&m, exit.clone()).unwrap_err().error_code(), 92);
+    // Nor arrival at destination while an en-route control waits.
+    let arrival = Action::Arrival {
+        office: "GEPTI001".into(),
+    };
+    assert_eq!(
+        pending_at(run(&m, arrival.clone()).unwrap_err()),
+        "KZAAU001"
+    );
+    // Another office's exit is not held.
+    let m2 = ok(
+        &m,
+        Action::Entry {
+            office: "AZALA001".into(),
+        },
+    );
+    assert_eq!(m2.pending_controls.len(), 1);
+    // The result releases the hold.
+    let m = ok(&m, control("KZAAU001", ControlResultCode::A1));
+    assert!(m.pending_controls.is_empty());
+    let m = ok(&m, exit);
+    let m = ok(&m, arrival);
+    // At destination: no goods release before the result.
+    let m = ok(&m, decision("GEPTI001"));
+    assert_eq!(m.pending_controls[0].stage, Stage::Destination);
+    let release = Action::GoodsRelease {
+        office: "GEPTI001".into(),
+    };
+    assert_eq!(
+        pending_at(run(&m, release.clone()).unwrap_err()),
+        "GEPTI001"
+    );
+    // A second decision at the same office replaces the first.
+    let m = ok(
+        &m,
+        Action::ControlDecision {
+            office: "GEPTI001".into(),
+            control_type: ControlType::Scanning,
+        },
+    );
+    assert_eq!(m.pending_controls.len(), 1);
+    assert_eq!(m.pending_controls[0].control_type, ControlType::Scanning);
+    let m = ok(&m, control("GEPTI001", ControlResultCode::A2));
+    assert_eq!(ok(&m, release).state, MovementState::WrittenOff);
 }

@@ -47,9 +47,15 @@ pub enum TransitionError {
         /// Exit or entry.
         kind: PassageKind,
     },
-    /// A control result is needed before release.
-    #[error("a control was decided at departure; record its result before release")]
-    ControlPending,
+    /// A control was decided and its result is not recorded yet: at departure before release,
+    /// after release before the goods leave the office (exit, arrival, goods release).
+    #[error("a control was decided at {office}; record its result before {action}")]
+    ControlPending {
+        /// Office where the control was decided.
+        office: String,
+        /// Action refused.
+        action: &'static str,
+    },
     /// A required text was empty.
     #[error("{field} must not be empty")]
     Empty {
@@ -70,7 +76,7 @@ impl TransitionError {
         match self {
             Self::OutOfSequence { .. }
             | Self::AlreadyPassed { .. }
-            | Self::ControlPending
+            | Self::ControlPending { .. }
             | Self::AwaitingPresentation { .. } => 92,
             _ => 12,
         }

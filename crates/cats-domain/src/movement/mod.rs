@@ -86,6 +86,22 @@ pub struct ControlRecord {
     pub attachments: Vec<ControlAttachment>,
 }
 
+/// A control decided at an office after release whose result is not recorded yet. While it
+/// is pending, the goods do not leave that office: no exit recorded there, no arrival at
+/// destination after an en-route decision, no goods release at destination (refused as
+/// [`TransitionError::ControlPending`], NCTS functional error 92).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingControl {
+    /// Office that decided the control.
+    pub office: String,
+    /// En route or destination.
+    pub stage: Stage,
+    /// Kind of control decided.
+    pub control_type: ControlType,
+    /// When it was decided (UTC).
+    pub decided_at: DateTime<Utc>,
+}
+
 /// Where on the route an office acts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -125,6 +141,10 @@ pub struct Movement {
     pub limit_date: Option<chrono::NaiveDate>,
     /// Control decided at departure and not yet resulted.
     pub control_pending: Option<ControlType>,
+    /// Controls decided after release (at an office of exit or transit, or at destination) whose
+    /// result is not recorded yet: the goods wait there (see [`PendingControl`]).
+    #[serde(default)]
+    pub pending_controls: Vec<PendingControl>,
     /// Control results recorded, in order.
     pub controls: Vec<ControlRecord>,
     /// Passages at offices of exit and of transit, in order.

@@ -195,6 +195,7 @@ impl DeclarationFacts {
             guarantees: self.guarantees.clone(),
             limit_date: self.limit_date,
             control_pending: None,
+            pending_controls: vec![],
             controls: Vec::new(),
             passages: Vec::new(),
             released_at: None,
