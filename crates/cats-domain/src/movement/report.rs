@@ -374,6 +374,36 @@ fn describe_items(items: &BTreeSet<u32>) -> String {
     }
 }
 
+/// CATS027 over the seals of one list (`checked` or `replaced`): each is in place, and named once.
+fn in_place_once<'a>(
+    out: &mut Vec<RuleFailure>,
+    context: &ControlContext,
+    list: &str,
+    ids: impl Iterator<Item = &'a str>,
+) {
+    let mut seen = BTreeSet::new();
+    for (i, id) in ids.enumerate() {
+        let reason = if !context.seals_in_place.iter().any(|s| s == id) {
+            let place = if context.seals_in_place.is_empty() {
+                "the movement has no seals".to_string()
+            } else {
+                format!("seals in place: {}", context.seals_in_place.join(", "))
+            };
+            format!("seal {id:?} is not in place on the movement ({place})")
+        } else if !seen.insert(id) {
+            format!("seal {id} is {list} twice")
+        } else {
+            continue;
+        };
+        fail(
+            out,
+            "CATS027",
+            format!("/seals/{list}/{i}/identifier"),
+            reason,
+        );
+    }
+}
+
 fn check_seals(
     seals: &SealsCheck,
     result: ControlResultCode,
@@ -382,57 +412,12 @@ fn check_seals(
     out: &mut Vec<RuleFailure>,
 ) {
     let in_place = |id: &str| context.seals_in_place.iter().any(|s| s == id);
-    let describe = || {
-        if context.seals_in_place.is_empty() {
-            "the movement has no seals".to_string()
-        } else {
-            format!("seals in place: {}", context.seals_in_place.join(", "))
-        }
-    };
-    let mut seen = BTreeSet::new();
-    for (i, s) in seals.checked.iter().enumerate() {
-        if !in_place(&s.identifier) {
-            fail(
-                out,
-                "CATS027",
-                format!("/seals/checked/{i}/identifier"),
-                format!(
-                    "seal {:?} is not in place on the movement ({})",
-                    s.identifier,
-                    describe()
-                ),
-            );
-        } else if !seen.insert(s.identifier.as_str()) {
-            fail(
-                out,
-                "CATS027",
-                format!("/seals/checked/{i}/identifier"),
-                format!("seal {} is checked twice", s.identifier),
-            );
-        }
-    }
-    let mut taken_off = BTreeSet::new();
+    let checked = seals.checked.iter().map(|s| s.identifier.as_str());
+    in_place_once(out, context, "checked", checked);
+    let taken_off = seals.replaced.iter().map(|r| r.identifier.as_str());
+    in_place_once(out, context, "replaced", taken_off);
     let mut new_ids = BTreeSet::new();
     for (i, r) in seals.replaced.iter().enumerate() {
-        if !in_place(&r.identifier) {
-            fail(
-                out,
-                "CATS027",
-                format!("/seals/replaced/{i}/identifier"),
-                format!(
-                    "seal {:?} is not in place on the movement ({})",
-                    r.identifier,
-                    describe()
-                ),
-            );
-        } else if !taken_off.insert(r.identifier.as_str()) {
-            fail(
-                out,
-                "CATS027",
-                format!("/seals/replaced/{i}/identifier"),
-                format!("seal {} is replaced twice", r.identifier),
-            );
-        }
         let n = r.new_identifier.chars().count();
         let printable = r.new_identifier.chars().all(|c| c.is_ascii_graphic());
         if n == 0 || n > MAX_SEAL_ID || !printable {
