@@ -8,7 +8,7 @@ use crate::act::load_visible;
 use crate::app::{Actor, App};
 use crate::auth::Role;
 use crate::error::AppError;
-use crate::store::{MovementFilter, MovementRecord, Reservation, StoredMessage};
+use crate::store::{Direction, MovementFilter, MovementRecord, Reservation, StoredMessage};
 
 /// Movements the actor may see, filtered and paged; with the total count.
 ///
@@ -41,14 +41,21 @@ pub async fn list_movements(
     Ok(app.store().movements(&filter).await?)
 }
 
-/// A movement's messages, for an actor who may see the movement.
+/// A movement's messages, for an actor who may see the movement. The holder does not see the
+/// entries of attachments to control records (officers' photos and documents, see
+/// [`crate::controls`]).
 pub async fn movement_messages(
     app: &App,
     actor: &Actor,
     id: Uuid,
 ) -> Result<(MovementRecord, Vec<StoredMessage>), AppError> {
     let record = load_visible(app, actor, id).await?;
-    let messages = app.store().messages(id).await?;
+    let mut messages = app.store().messages(id).await?;
+    if actor.user().is_some_and(|u| u.role == Role::Trader) {
+        messages.retain(|m| {
+            !(m.direction == Direction::Customs && m.message_type == "control_attachment")
+        });
+    }
     Ok((record, messages))
 }
 

@@ -224,6 +224,10 @@ async fn control_records_keep_findings_seals_and_attachments() {
         .message_types("officer.kz", &id)
         .await
         .contains(&"control_attachment".to_string()));
+    assert!(!node
+        .message_types("silkway", &id)
+        .await
+        .contains(&"control_attachment".to_string()));
 
     // Release: the CC029C carries the new seal where the broken one stood.
     node.customs_ok("officer.kz", &id, "release", "KZHOR001")
