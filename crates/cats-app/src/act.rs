@@ -8,7 +8,9 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 use cats_domain::declaration::Cc015c;
-use cats_domain::movement::{check_report, decide, Action, ControlContext, Effect, MovementState};
+use cats_domain::movement::{
+    check_report, decide, Action, ControlContext, Effect, MovementState, SealCondition,
+};
 use cats_domain::risk;
 use cats_domain::rules;
 
@@ -273,6 +275,24 @@ async fn act_once(
     }
     if let Action::ReservationFailed { reason, .. } = action {
         detail.push_str(&format!("; {reason}"));
+    }
+    if let Action::ControlResult {
+        result,
+        control_type,
+        report,
+        ..
+    } = action
+    {
+        let seals = report.seals.clone().unwrap_or_default();
+        detail.push_str(&format!(
+            "; {} after a {} control, {} finding(s), {} seal(s) checked ({} not intact), {} replaced",
+            result.as_str(),
+            control_type.as_str(),
+            report.findings.len(),
+            seals.checked.len(),
+            seals.checked.iter().filter(|s| s.condition != SealCondition::Intact).count(),
+            seals.replaced.len()
+        ));
     }
     let new = MovementRecord {
         id: record.id,

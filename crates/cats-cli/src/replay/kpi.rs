@@ -308,4 +308,32 @@ mod tests {
             (4, 2, 0.5)
         );
     }
+
+    /// A control "found something" when it is B1 or records findings: an A2 with a minor
+    /// discrepancy counts for its profile's hit rate, an A2 without findings does not.
+    #[test]
+    fn an_a2_with_findings_is_a_hit() {
+        use cats_domain::movement::{ControlReport, Finding, FindingKind};
+        let mut minor = control("KZHOR001", Stage::Departure, ControlResultCode::A2);
+        minor.report = ControlReport {
+            findings: vec![Finding {
+                kind: FindingKind::Quantity,
+                goods_item: Some(1),
+                description: "11 packages, 10 declared".into(),
+                declared: None,
+                found: None,
+            }],
+            ..ControlReport::default()
+        };
+        let clean = control("KZHOR001", Stage::Departure, ControlResultCode::A2);
+        let ms = [
+            movement(vec![selection("KZHOR001", true, &["P-1"])], vec![minor]),
+            movement(vec![selection("KZHOR001", true, &["P-1"])], vec![clean]),
+        ];
+        let refs: Vec<&Movement> = ms.iter().collect();
+        let (_, e, profiles, _) = tally(&refs);
+        assert_eq!(e.hit_rate, 0.5);
+        assert_eq!((profiles[0].controls, profiles[0].findings), (2, 1));
+        assert_eq!(profiles[0].hit_rate, 0.5);
+    }
 }

@@ -220,6 +220,12 @@ async fn control_records_keep_findings_seals_and_attachments() {
         .get("officer.kz", &format!("/movements/departures/{id}/audit"))
         .await;
     assert!(audit.to_string().contains("control_attachment"), "{audit}");
+    assert!(
+        audit.to_string().contains(
+            "A2 after a physical control, 2 finding(s), 2 seal(s) checked (1 not intact), 1 replaced"
+        ),
+        "{audit}"
+    );
     assert!(node
         .message_types("officer.kz", &id)
         .await
