@@ -278,3 +278,107 @@ fn docs_list_every_control_rule() {
         );
     }
 }
+
+mod props {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    const SEALS: [&str; 4] = ["S-1", "S-2", "X-9", "N-1"];
+    const NEW: [&str; 5] = ["N-1", "N-2", "S-2", "", "SEAL-IDENTIFIER-TOO-LONG"];
+    const KINDS: [FindingKind; 4] = [
+        FindingKind::Mass,
+        FindingKind::Seals,
+        FindingKind::Quantity,
+        FindingKind::Other,
+    ];
+    const RESULTS: [ControlResultCode; 4] = [
+        ControlResultCode::A1,
+        ControlResultCode::A2,
+        ControlResultCode::A3,
+        ControlResultCode::B1,
+    ];
+    const CONDITIONS: [SealCondition; 3] = [
+        SealCondition::Intact,
+        SealCondition::Broken,
+        SealCondition::Missing,
+    ];
+
+    fn findings() -> impl Strategy<Value = Vec<Finding>> {
+        proptest::collection::vec(
+            (
+                proptest::sample::select(KINDS.to_vec()),
+                proptest::option::of(0u32..4),
+                proptest::sample::select(vec!["", " ", "heavier", "two pallets more"]),
+            )
+                .prop_map(|(kind, item, text)| finding(kind, item, text)),
+            0..3,
+        )
+    }
+
+    fn seals() -> impl Strategy<Value = Option<SealsCheck>> {
+        proptest::option::of(
+            (
+                proptest::collection::vec(
+                    (
+                        proptest::sample::select(SEALS.to_vec()),
+                        proptest::sample::select(CONDITIONS.to_vec()),
+                    )
+                        .prop_map(|(id, c)| seen(id, c)),
+                    0..3,
+                ),
+                proptest::collection::vec(
+                    (
+                        proptest::sample::select(SEALS.to_vec()),
+                        proptest::sample::select(NEW.to_vec()),
+                    )
+                        .prop_map(|(old, new)| SealReplacement {
+                            identifier: old.into(),
+                            new_identifier: new.into(),
+                        }),
+                    0..2,
+                ),
+            )
+                .prop_map(|(checked, replaced)| SealsCheck { checked, replaced }),
+        )
+    }
+
+    proptest! {
+        /// A record the rules accept says what its code means, names only seals in place and
+        /// goods items of the declaration; every failure names a control rule with its code.
+        #[test]
+        fn accepted_records_are_consistent(
+            result in proptest::sample::select(RESULTS.to_vec()),
+            findings in findings(),
+            seals in seals(),
+        ) {
+            let report = ControlReport { findings, seals, remarks: None };
+            let context = context();
+            let failures = check_report(&report, result, ControlType::Physical, &context);
+            for f in &failures {
+                let rule = CONTROL_RULES.iter().find(|r| r.id == f.rule_id);
+                prop_assert!(rule.is_some_and(|r| r.error_code == f.error_code), "{f:?}");
+                prop_assert!(f.pointer.starts_with('/') && !f.reason.is_empty());
+            }
+            if failures.is_empty() {
+                let s = report.seals.clone().unwrap_or_default();
+                let in_place = |id: &str| context.seals_in_place.iter().any(|x| x == id);
+                prop_assert!(result != ControlResultCode::B1 || !report.findings.is_empty());
+                prop_assert!(result != ControlResultCode::A1 || report.findings.is_empty());
+                prop_assert!(
+                    result != ControlResultCode::A3
+                        || (!s.checked.is_empty() && !s.any_not_intact())
+                );
+                if s.any_not_intact() {
+                    prop_assert!(matches!(result, ControlResultCode::A2 | ControlResultCode::B1));
+                    prop_assert!(report.findings.iter().any(|f| f.kind == FindingKind::Seals));
+                }
+                prop_assert!(s.checked.iter().all(|o| in_place(&o.identifier)));
+                prop_assert!(s.replaced.iter().all(|r| in_place(&r.identifier)
+                    && (1..=MAX_SEAL_ID).contains(&r.new_identifier.len())));
+                prop_assert!(report.findings.iter().all(|f| !f.description.trim().is_empty()
+                    && f.goods_item.is_none_or(|i| context.goods_items.contains(&i))));
+            }
+        }
+    }
+}
