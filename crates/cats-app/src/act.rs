@@ -150,17 +150,11 @@ async fn act_once(
     now: DateTime<Utc>,
 ) -> Result<MovementRecord, AppError> {
     let catalog = app.catalog();
-    if let Action::ControlResult {
-        result,
-        control_type,
-        report,
-        ..
-    } = action
-    {
+    if let Action::ControlResult { result, report, .. } = action {
         let context = serde_json::from_value::<Cc015c>(record.declaration.clone())
             .map(|d| ControlContext::of(&d, &record.movement.controls))
             .unwrap_or_default();
-        let failures = check_report(report, *result, *control_type, &context);
+        let failures = check_report(report, *result, &context);
         if !failures.is_empty() {
             return Err(AppError::Rules {
                 what: "control-result".into(),

@@ -15,7 +15,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{ControlRecord, ControlResultCode, ControlType};
+use super::{ControlRecord, ControlResultCode};
 use crate::declaration::Cc015c;
 use crate::rules::{Rule, RuleFailure};
 
@@ -273,7 +273,6 @@ fn text_ok(s: &str) -> bool {
 pub fn check_report(
     report: &ControlReport,
     result: ControlResultCode,
-    _control_type: ControlType,
     context: &ControlContext,
 ) -> Vec<RuleFailure> {
     let mut out = Vec::new();

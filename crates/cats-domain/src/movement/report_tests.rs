@@ -1,7 +1,7 @@
 use chrono::Utc;
 
 use super::*;
-use crate::movement::Stage;
+use crate::movement::{ControlType, Stage};
 
 fn context() -> ControlContext {
     ControlContext {
@@ -28,7 +28,7 @@ fn seen(id: &str, condition: SealCondition) -> SealObservation {
 }
 
 fn rules(report: &ControlReport, result: ControlResultCode) -> Vec<String> {
-    check_report(report, result, ControlType::Physical, &context())
+    check_report(report, result, &context())
         .into_iter()
         .map(|f| format!("{} {}", f.rule_id, f.pointer))
         .collect()
@@ -154,12 +154,7 @@ fn findings_name_existing_items_and_say_something() {
         remarks: Some("r".repeat(MAX_TEXT + 1)),
         ..ControlReport::default()
     };
-    let failures = check_report(
-        &report,
-        ControlResultCode::B1,
-        ControlType::Physical,
-        &context(),
-    );
+    let failures = check_report(&report, ControlResultCode::B1, &context());
     let ids: Vec<_> = failures
         .iter()
         .map(|f| format!("{} {}", f.rule_id, f.pointer))
@@ -354,7 +349,7 @@ mod props {
         ) {
             let report = ControlReport { findings, seals, remarks: None };
             let context = context();
-            let failures = check_report(&report, result, ControlType::Physical, &context);
+            let failures = check_report(&report, result, &context);
             for f in &failures {
                 let rule = CONTROL_RULES.iter().find(|r| r.id == f.rule_id);
                 prop_assert!(rule.is_some_and(|r| r.error_code == f.error_code), "{f:?}");
