@@ -150,6 +150,9 @@ async fn act_once(
     now: DateTime<Utc>,
 ) -> Result<MovementRecord, AppError> {
     let catalog = app.catalog();
+    // The state machine first (an action out of sequence is 409 whatever its record says),
+    // then the control record's rules.
+    let decision = decide(&record.movement, action, now, &catalog)?;
     if let Action::ControlResult { result, report, .. } = action {
         let context = serde_json::from_value::<Cc015c>(record.declaration.clone())
             .map(|d| ControlContext::of(&d, &record.movement.controls))
@@ -162,7 +165,6 @@ async fn act_once(
             });
         }
     }
-    let decision = decide(&record.movement, action, now, &catalog)?;
     let mut movement = decision.movement;
     if let Action::ControlResult { .. } = action {
         if let Some(c) = movement.controls.last_mut() {

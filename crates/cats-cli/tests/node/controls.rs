@@ -353,4 +353,15 @@ async fn a_b1_at_departure_tells_the_holder_what_was_found() {
     assert_eq!(m["state"], "NotReleased");
     let cc051c = message(&node, &id, "CC051C").await.to_string();
     assert!(cc051c.contains("tyres are 4011, not 4012"), "{cc051c}");
+    // Out of sequence wins over the record's rules: nothing to record on a movement not released.
+    let (status, body) = node
+        .customs(
+            "officer.kz",
+            &id,
+            "control-result",
+            json!({"office": "KZHOR001", "result": "B1"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["errorCode"], 92);
 }
