@@ -263,6 +263,20 @@ fn reports_read_the_api_shape_and_refuse_unknown_fields() {
 }
 
 #[test]
+fn records_and_movements_kept_before_control_records_still_load() {
+    let old = serde_json::json!({"office": "KZHOR001", "stage": "departure", "result": "A1",
+                                 "control_type": "physical", "at": "2025-03-10T10:00:00Z"});
+    let c: ControlRecord = serde_json::from_value(old).unwrap();
+    assert_eq!(c.report, ControlReport::default());
+    assert!(c.officer.is_none() && c.attachments.is_empty());
+    // And a record written now reads back the same.
+    let mut now = record(ControlResultCode::A2, ControlReport::default());
+    now.report.remarks = Some("resealed".into());
+    let back: ControlRecord = serde_json::from_value(serde_json::to_value(&now).unwrap()).unwrap();
+    assert_eq!(back, now);
+}
+
+#[test]
 fn docs_list_every_control_rule() {
     let docs = include_str!("../../../../docs/rules.md");
     for rule in CONTROL_RULES {
