@@ -149,6 +149,12 @@ async fn act_once(
     request: &Value,
     now: DateTime<Utc>,
 ) -> Result<MovementRecord, AppError> {
+    if matches!(
+        action,
+        Action::Exit { .. } | Action::Entry { .. } | Action::Arrival { .. }
+    ) {
+        app.refresh_restricted_goods().await?;
+    }
     let catalog = app.catalog();
     // The state machine first (an action out of sequence is 409 whatever its record says),
     // then the control record's rules.

@@ -140,6 +140,7 @@ pub(crate) async fn check_rules(
     declaration: &Cc015c,
     now: DateTime<Utc>,
 ) -> Result<(Vec<RuleFailure>, Vec<RuleFailure>), AppError> {
+    app.refresh_restricted_goods().await?;
     let catalog = app.catalog();
     let inputs = RuleInputs::load(app, declaration, now.date_naive()).await?;
     let ctx = inputs.context(&catalog, now.date_naive(), false);

@@ -74,6 +74,21 @@ impl App {
         Ok(())
     }
 
+    /// Bring the catalogue's restricted goods list up to date with the store (one small query):
+    /// the administrator may have changed it through another instance on the same database.
+    /// Called by the use cases that apply it (lodging, amendment, selection at offices), so a
+    /// change applies to the next of them on every instance.
+    pub async fn refresh_restricted_goods(&self) -> Result<(), StoreError> {
+        let list = self.store.restricted_goods().await?;
+        let current = self.catalog();
+        if current.restricted != list {
+            let mut fresh = (*current).clone();
+            fresh.restricted = list;
+            *self.catalog.write().expect("catalog lock") = Arc::new(fresh);
+        }
+        Ok(())
+    }
+
     /// This application instance's name (process id and a random suffix), used to claim
     /// background work when several instances share one database.
     pub fn instance(&self) -> &str {

@@ -153,6 +153,7 @@ async fn lodge_once(
     format: Format,
     now: DateTime<Utc>,
 ) -> Result<Lodged, AppError> {
+    app.refresh_restricted_goods().await?;
     let catalog = app.catalog();
     let facts = rules::facts(declaration);
     let inputs = RuleInputs::load(app, declaration, now.date_naive()).await?;

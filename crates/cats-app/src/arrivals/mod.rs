@@ -133,6 +133,7 @@ pub async fn notify_arrival(
         let aeo =
             crate::standing::aeo_benefits_apply(app, &record.movement.holder, now.date_naive())
                 .await?;
+        app.refresh_restricted_goods().await?;
         let policy = crate::risk_profiles::policy_now(app).await?;
         let mut applied = match apply(
             app,

@@ -111,6 +111,7 @@ pub(super) async fn notify(
         let completed = complete(&record.declaration, incoming.body());
         let actions = std::slice::from_ref(&action);
         let aeo = crate::standing::aeo_benefits_apply(app, &m.holder, now.date_naive()).await?;
+        app.refresh_restricted_goods().await?;
         let policy = crate::risk_profiles::policy_now(app).await?;
         let applied = match apply(
             app,

@@ -432,6 +432,10 @@ pub trait Store: Send + Sync {
         list: &[cats_domain::reference::RestrictedGoods],
         audit: &AuditEntry,
     ) -> Result<(), StoreError>;
+    /// The CATS restricted goods list as stored, by HS prefix.
+    async fn restricted_goods(
+        &self,
+    ) -> Result<Vec<cats_domain::reference::RestrictedGoods>, StoreError>;
     /// The current (highest) version of every risk profile, retired ones included, by id.
     async fn risk_profiles(&self) -> Result<Vec<ProfileVersion>, StoreError>;
     /// Every version of one risk profile, oldest first (empty when unknown).

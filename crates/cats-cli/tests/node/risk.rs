@@ -272,3 +272,55 @@ async fn the_administrator_manages_the_restricted_goods_list() {
         2
     );
 }
+
+/// Two application instances on one database (two `cats serve` processes in production): a list
+/// the administrator sets through one applies at the next lodging and selection on the other,
+/// without a restart.
+#[tokio::test]
+async fn a_restricted_goods_change_applies_on_every_instance() {
+    use cats_app::{lodge, restricted, Actor};
+    let db = crate::common::TestDb::new().await;
+    let a = db.open(RiskPolicy::default()).await.app;
+    let b = db.open(RiskPolicy::default()).await.app;
+    let user = |app: &cats_app::App, name: &'static str| {
+        let app = app.clone();
+        async move {
+            let u = app.store().user(name).await.unwrap().expect(name);
+            Actor::User(u)
+        }
+    };
+    let (admin, silkway) = (user(&a, "admin").await, user(&b, "silkway").await);
+    let now = chrono::Utc::now();
+    let entry = |prefix: &str, restriction: &str| -> restricted::Entry {
+        serde_json::from_value(
+            json!({"hsPrefix": prefix, "restriction": restriction, "reason": "test"}),
+        )
+        .unwrap()
+    };
+    // Instance b has read the catalogue (with the shipped list) before the change.
+    let before = b.catalog().restricted.clone();
+    restricted::set(&a, &admin, vec![entry("8504", "prohibited")], now)
+        .await
+        .unwrap();
+    assert_eq!(
+        b.catalog().restricted,
+        before,
+        "b has not reloaded anything yet"
+    );
+    let xml = corridor("TWO-APPS-1");
+    let lodged = lodge::lodge(&b, &silkway, xml.as_bytes(), cats_ncts::Format::Xml, now)
+        .await
+        .unwrap();
+    let ids: Vec<_> = lodged.failures.iter().map(|f| f.rule_id.as_str()).collect();
+    assert!(ids.contains(&"CATS012"), "{ids:?}");
+    // Lifted through b, applied on a.
+    restricted::set(&b, &admin, vec![entry("94", "always_controlled")], now)
+        .await
+        .unwrap();
+    let xml = corridor("TWO-APPS-2");
+    let lodged = lodge::lodge(&a, &silkway, xml.as_bytes(), cats_ncts::Format::Xml, now)
+        .await
+        .unwrap();
+    assert!(lodged.failures.is_empty(), "{:?}", lodged.failures);
+    assert!(lodged.record.movement.risk[0].selected);
+}

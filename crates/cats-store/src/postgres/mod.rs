@@ -251,6 +251,11 @@ mod store_impl {
         ) -> Result<(), StoreError> {
             self.set_restricted_goods_impl(list, audit).await
         }
+        async fn restricted_goods(
+            &self,
+        ) -> Result<Vec<cats_domain::reference::RestrictedGoods>, StoreError> {
+            self.restricted_goods_impl().await
+        }
         async fn risk_profiles(&self) -> Result<Vec<ProfileVersion>, StoreError> {
             self.risk_profiles_impl().await
         }

@@ -45,6 +45,21 @@ pub(super) async fn insert_version(
 }
 
 impl SqliteStore {
+    pub(super) async fn restricted_goods_impl(
+        &self,
+    ) -> Result<Vec<cats_domain::reference::RestrictedGoods>, StoreError> {
+        sqlx::query("SELECT data FROM reference_facts WHERE kind = 'restricted' ORDER BY code")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?
+            .iter()
+            .map(|r| {
+                let data: String = r.get("data");
+                serde_json::from_str(&data).map_err(|e| backend(e.to_string()))
+            })
+            .collect()
+    }
+
     pub(super) async fn set_restricted_goods_impl(
         &self,
         list: &[cats_domain::reference::RestrictedGoods],

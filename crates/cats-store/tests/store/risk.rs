@@ -107,6 +107,11 @@ async fn restricted_goods_replaced_body(store: Arc<dyn Store>) {
     loaded.sort_by(|a, b| a.hs_prefix.cmp(&b.hs_prefix));
     assert_eq!(loaded, new, "the old entry is gone, the new ones are kept");
     assert_eq!(
+        store.restricted_goods().await.unwrap(),
+        new,
+        "read alone, by HS prefix, as the catalogue has it"
+    );
+    assert_eq!(
         store.load_catalog().await.unwrap().offices.len(),
         c.offices.len()
     );
