@@ -9,7 +9,8 @@ use uuid::Uuid;
 
 use cats_domain::declaration::Cc015c;
 use cats_domain::movement::{
-    check_report, decide, Action, ControlContext, Effect, MovementState, SealCondition,
+    check_decision, check_report, decide, Action, ControlContext, Effect, MovementState,
+    SealCondition,
 };
 use cats_domain::risk;
 use cats_domain::rules;
@@ -85,8 +86,8 @@ fn authorize(
 /// Do `action` on movement `id` at time `now` (UTC). `request` is the JSON the actor sent (kept in
 /// the history as a customs action or the holder's request).
 ///
-/// Errors: not found or not visible (404), not allowed for the actor (403), a control record
-/// breaking rules CATS024 to CATS031 ([`AppError::Rules`], 400, every failure), refused by the
+/// Errors: not found or not visible (404), not allowed for the actor (403), a control record or
+/// decision breaking rules CATS024 to CATS032 ([`AppError::Rules`], 400, every failure), refused by the
 /// state machine (409, with NCTS functional error code 92 for out of sequence); nothing changes
 /// then.
 pub async fn act(
@@ -167,6 +168,19 @@ async fn act_once(
         if !failures.is_empty() {
             return Err(AppError::Rules {
                 what: "control-result".into(),
+                failures,
+            });
+        }
+    }
+    if let Action::ControlDecision {
+        requested_documents,
+        ..
+    } = action
+    {
+        let failures = check_decision(requested_documents);
+        if !failures.is_empty() {
+            return Err(AppError::Rules {
+                what: "control-decision".into(),
                 failures,
             });
         }

@@ -127,9 +127,9 @@ fn movement_operations() -> Vec<(Operation, MethodRouter<App>)> {
             post(departures::cancellation),
         ),
         (
-            op!(Post "/movements/departures/{id}/customs/{action}", "customs", "officer of the acting office's country", true, Body::Json("{\"office\": an8, \"result\"?: A1|A2|A3|B1, \"controlType\"?: documentary|physical|scanning|seals, \"findings\"?: [{\"kind\", \"goodsItem\"?, \"description\", \"declared\"?, \"found\"?}], \"seals\"?: {\"checked\": [{\"identifier\", \"condition\": intact|broken|missing}], \"replaced\": [{\"identifier\", \"newIdentifier\"}]}, \"remarks\"?: string, \"text\"?: string, \"accept\"?: bool}"),
+            op!(Post "/movements/departures/{id}/customs/{action}", "customs", "officer of the acting office's country", true, Body::Json("{\"office\": an8, \"result\"?: A1|A2|A3|B1, \"controlType\"?: documentary|physical|scanning|seals, \"findings\"?: [{\"kind\", \"goodsItem\"?, \"description\", \"declared\"?, \"found\"?}], \"seals\"?: {\"checked\": [{\"identifier\", \"condition\": intact|broken|missing}], \"replaced\": [{\"identifier\", \"newIdentifier\"}]}, \"remarks\"?: string, \"requestedDocuments\"?: [{\"documentType\": an4, \"description\"?}], \"text\"?: string, \"accept\"?: bool}"),
             "A customs officer's action: control-decision, control-result, release, exit, entry, incident, arrival, goods-release, resolve-discrepancies, cancellation-decision, recovery.",
-            [(200, "the movement"), (400, "missing or invalid field; a control record breaking CATS024-CATS031 (code RULE_VALIDATION, every failure with ruleId, pointer, reason)"), (404, "unknown action or movement"), (409, "out of sequence (errorCode 92) or wrong office")]),
+            [(200, "the movement"), (400, "missing or invalid field; a control record or decision breaking CATS024-CATS032 (code RULE_VALIDATION, every failure with ruleId, pointer, reason)"), (404, "unknown action or movement"), (409, "out of sequence (errorCode 92) or wrong office")]),
             post(customs::act),
         ),
         (

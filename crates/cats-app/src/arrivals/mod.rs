@@ -255,6 +255,7 @@ async fn unknown_mrn(
         limit_date: None,
         control_pending: None,
         pending_controls: vec![],
+        requested_documents: vec![],
         controls: vec![],
         passages: vec![],
         released_at: None,

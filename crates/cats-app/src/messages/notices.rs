@@ -29,12 +29,30 @@ pub(super) fn control_decision(ctx: &OutContext) -> Value {
     // notificationType, CL384 (NotificationType): 0, intention to control with the types of
     // control listed (C0452: types of controls are required for 0, not allowed for 1 and 2;
     // C0455: requested documents are required for 1).
-    json!({
+    let mut out = json!({
         "TransitOperation": { key: reference, "controlNotificationDateAndTime": dt(ctx.now), "notificationType": "0" },
         "CustomsOfficeOfDeparture": office_ref(&m.office_of_departure),
         "HolderOfTheTransitProcedure": holder(ctx),
         "TypeOfControls": [{ "sequenceNumber": 1, "type": code, "text": text }],
-    })
+    });
+    // RequestedDocument, optional with notificationType 0 (C0455): documentType an4 (CL213),
+    // description an..512.
+    if !m.requested_documents.is_empty() {
+        out["RequestedDocument"] = Value::Array(
+            m.requested_documents
+                .iter()
+                .enumerate()
+                .map(|(i, d)| {
+                    let mut r = json!({ "sequenceNumber": i + 1, "documentType": d.document_type });
+                    if let Some(text) = &d.description {
+                        r["description"] = Value::String(text.clone());
+                    }
+                    r
+                })
+                .collect(),
+        );
+    }
+    out
 }
 
 /// CC051C: not released after a not-satisfactory control at departure.

@@ -67,15 +67,37 @@ async fn message(node: &TestNode, id: &str, t: &str) -> Value {
 async fn control_records_keep_findings_seals_and_attachments() {
     let node = start().await;
     let id = node.lodge_ok("silkway", &corridor("CTL-1")).await;
+    let (status, body) = node
+        .customs(
+            "officer.kz",
+            &id,
+            "control-decision",
+            json!({"office": "KZHOR001", "controlType": "physical",
+                   "requestedDocuments": [{"documentType": "N3800"}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(
+        rule_ids(&body),
+        ["CATS032 /requestedDocuments/0/documentType"]
+    );
     let (status, m) = node
         .customs(
             "officer.kz",
             &id,
             "control-decision",
-            json!({"office": "KZHOR001", "controlType": "physical"}),
+            json!({"office": "KZHOR001", "controlType": "physical",
+                   "requestedDocuments": [{"documentType": "N380", "description": "the commercial invoice of the tyres"},
+                                          {"documentType": "N730"}]}),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{m}");
+    let cc060c = message(&node, &id, "CC060C").await;
+    let text = cc060c.to_string();
+    assert!(
+        text.contains("N380") && text.contains("N730") && text.contains("the commercial invoice"),
+        "{text}"
+    );
     let version = m["version"].clone();
 
     // Bad records are refused with every rule they break, and change nothing.
@@ -246,7 +268,9 @@ async fn control_records_keep_findings_seals_and_attachments() {
     let checked = node
         .outgoing_pass_xsd("silkway", &format!("/movements/departures/{id}/messages"))
         .await;
-    assert!(checked.contains(&"CC029C".to_string()), "{checked:?}");
+    for t in ["CC060C", "CC029C"] {
+        assert!(checked.contains(&t.to_string()), "{t}: {checked:?}");
+    }
 
     // En route the seals in place are the new ones: the replaced seal is no longer there.
     node.customs_ok("officer.kz", &id, "exit", "KZAAU001").await;

@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 pub use super::error::TransitionError;
 use super::{
     presentation, time_limit_for_arrival, ControlRecord, ControlReport, ControlResultCode,
-    ControlType, Movement, MovementState, Passage, PassageKind, PendingControl, Stage,
+    ControlType, Movement, MovementState, Passage, PassageKind, PendingControl, RequestedDocument,
+    Stage,
 };
 use crate::reference::{Catalog, OfficeRole};
 
@@ -14,12 +15,17 @@ use crate::reference::{Catalog, OfficeRole};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Action {
-    /// Officer decides a control (at departure: CC060C to the holder, state `UnderControl`).
+    /// Officer decides a control (at departure: CC060C to the holder, state `UnderControl`),
+    /// possibly asking for documents (checked beforehand by [`super::check_decision`]).
     ControlDecision {
         /// Office deciding.
         office: String,
         /// Kind of control.
         control_type: ControlType,
+        /// Documents asked for (in the CC060C at departure; kept with the pending control
+        /// after release).
+        #[serde(default)]
+        requested_documents: Vec<RequestedDocument>,
     },
     /// Officer records a control result (A1, A2, A3, B1) with its report (findings, seals,
     /// remarks), checked beforehand by [`super::check_report`].
@@ -245,16 +251,25 @@ pub fn decide(
         Action::ControlDecision {
             office,
             control_type,
+            requested_documents,
         } => match state {
             S::Accepted => {
                 same_office(name, office, &m.office_of_departure)?;
                 m.state = S::UnderControl;
                 m.control_pending = Some(*control_type);
+                m.requested_documents.clone_from(requested_documents);
                 effects.push(message("CC060C"));
             }
             S::ReleasedForTransit | S::UnderEnquiry => {
                 en_route_office(catalog, office, name)?;
-                pend(&mut m, office, Stage::EnRoute, *control_type, now);
+                pend(
+                    &mut m,
+                    office,
+                    Stage::EnRoute,
+                    *control_type,
+                    requested_documents,
+                    now,
+                );
             }
             S::Arrived => {
                 same_office(
@@ -262,7 +277,14 @@ pub fn decide(
                     office,
                     m.arrival_office.as_deref().unwrap_or_default(),
                 )?;
-                pend(&mut m, office, Stage::Destination, *control_type, now);
+                pend(
+                    &mut m,
+                    office,
+                    Stage::Destination,
+                    *control_type,
+                    requested_documents,
+                    now,
+                );
             }
             _ => return Err(out_of_sequence()),
         },
@@ -485,6 +507,7 @@ fn pend(
     office: &str,
     stage: Stage,
     control_type: ControlType,
+    requested_documents: &[RequestedDocument],
     now: DateTime<Utc>,
 ) {
     m.pending_controls.retain(|p| p.office != office);
@@ -493,6 +516,7 @@ fn pend(
         stage,
         control_type,
         decided_at: now,
+        requested_documents: requested_documents.to_vec(),
     });
 }
 

@@ -59,6 +59,7 @@ fn accepted() -> Movement {
         limit_date: None,
         control_pending: None,
         pending_controls: vec![],
+        requested_documents: vec![],
         controls: vec![],
         passages: vec![],
         released_at: None,
@@ -145,6 +146,7 @@ fn control_decision_then_result_then_release() {
         Action::ControlDecision {
             office: "KZHOR001".into(),
             control_type: ControlType::Scanning,
+            requested_documents: vec![],
         },
     );
     assert_eq!(m.state, MovementState::UnderControl);
@@ -444,6 +446,7 @@ fn pre_lodged_waits_for_presentation_before_control_and_release() {
         Action::ControlDecision {
             office: "KZHOR001".into(),
             control_type: ControlType::Physical,
+            requested_documents: vec![],
         },
         control("KZHOR001", ControlResultCode::A1),
     ] {
@@ -493,6 +496,7 @@ fn decision(office: &str) -> Action {
     Action::ControlDecision {
         office: office.into(),
         control_type: ControlType::Physical,
+        requested_documents: vec![],
     }
 }
 
@@ -551,6 +555,7 @@ fn a_control_decided_after_release_holds_the_goods_until_its_result() {
         Action::ControlDecision {
             office: "GEPTI001".into(),
             control_type: ControlType::Scanning,
+            requested_documents: vec![],
         },
     );
     assert_eq!(m.pending_controls.len(), 1);

@@ -21,8 +21,9 @@ use serde::{Deserialize, Serialize};
 pub use control::{ControlResultCode, ControlType};
 pub use decide::{decide, Action, Decision, Effect, TransitionError};
 pub use report::{
-    check_report, seals_in_place, ControlAttachment, ControlContext, ControlReport, Finding,
-    FindingKind, SealCondition, SealObservation, SealReplacement, SealsCheck, CONTROL_RULES,
+    check_decision, check_report, seals_in_place, ControlAttachment, ControlContext, ControlReport,
+    Finding, FindingKind, RequestedDocument, SealCondition, SealObservation, SealReplacement,
+    SealsCheck, CONTROL_RULES,
 };
 pub use state::MovementState;
 pub use time_limit::{time_limit_for_arrival, MAX_TRANSIT_DAYS};
@@ -100,6 +101,9 @@ pub struct PendingControl {
     pub control_type: ControlType,
     /// When it was decided (UTC).
     pub decided_at: DateTime<Utc>,
+    /// Documents asked for with the decision.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requested_documents: Vec<RequestedDocument>,
 }
 
 /// Where on the route an office acts.
@@ -145,6 +149,10 @@ pub struct Movement {
     /// result is not recorded yet: the goods wait there (see [`PendingControl`]).
     #[serde(default)]
     pub pending_controls: Vec<PendingControl>,
+    /// Documents the office of departure asked for with its control decision (CC060C
+    /// `RequestedDocument`), kept for the record.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requested_documents: Vec<RequestedDocument>,
     /// Control results recorded, in order.
     pub controls: Vec<ControlRecord>,
     /// Passages at offices of exit and of transit, in order.

@@ -1,6 +1,7 @@
 //! The control record: what an officer found at a control (findings, the seals checked or
 //! replaced, remarks) and the rules a record must satisfy before it is kept (`CATS024` to
-//! `CATS031`, listed in [`CONTROL_RULES`] and `docs/rules.md`).
+//! `CATS031`), and the documents a control decision asks for (`CATS032`); listed in
+//! [`CONTROL_RULES`] and `docs/rules.md`.
 //!
 //! NCTS P5 carries a control's outcome as a result code (CL198: A1, A2, A3, B1) with a text, and
 //! the state of the seals as a flag (CC044C `stateOfSeals`: 0 not OK, 1 OK). CATS keeps
@@ -149,6 +150,19 @@ impl SealsCheck {
     }
 }
 
+/// A document the office asks the holder to present with its control decision (CC060C
+/// `RequestedDocument`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RequestedDocument {
+    /// Document type, 4 characters of the NCTS document type code list (CL213), e.g. `N380`
+    /// commercial invoice, `N730` road consignment note.
+    pub document_type: String,
+    /// What is asked for, at most 512 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
 /// What the officer reports with a control result: findings, seals, remarks. All optional; the
 /// rules of [`check_report`] say which are needed with which result code.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -246,7 +260,45 @@ pub const CONTROL_RULES: &[Rule] = &[
     Rule { id: "CATS029", error_code: 14, text: "A new seal's identifier has 1 to 20 characters (NCTS SealType05, an..20), differs from every other seal in place and is given once." },
     Rule { id: "CATS030", error_code: 14, text: "A finding has a description of 1 to 512 characters, and its goods item, when given, is a declarationGoodsItemNumber of the declaration." },
     Rule { id: "CATS031", error_code: 14, text: "A control record has at most 99 findings, 99 seals checked and 99 seals replaced, and remarks of at most 512 characters." },
+    Rule { id: "CATS032", error_code: 14, text: "A control decision asks for at most 99 documents, each with a document type of 4 letters or digits (NCTS CL213, an4) and a description of at most 512 characters." },
 ];
+
+/// Check the documents a control decision asks for (rule CATS032), every failure with a JSON
+/// pointer into the request (`/requestedDocuments/0/documentType`); empty when they may be kept.
+pub fn check_decision(requested: &[RequestedDocument]) -> Vec<RuleFailure> {
+    let mut out = Vec::new();
+    if requested.len() > MAX_ENTRIES {
+        fail(
+            &mut out,
+            "CATS032",
+            "/requestedDocuments".into(),
+            format!("at most {MAX_ENTRIES} documents, here {}", requested.len()),
+        );
+    }
+    for (i, d) in requested.iter().enumerate() {
+        let t = &d.document_type;
+        if t.len() != 4 || !t.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            fail(
+                &mut out,
+                "CATS032",
+                format!("/requestedDocuments/{i}/documentType"),
+                format!("document type {t:?} is not 4 letters or digits (CL213, e.g. N380)"),
+            );
+        }
+        if d.description
+            .as_deref()
+            .is_some_and(|x| x.chars().count() > MAX_TEXT)
+        {
+            fail(
+                &mut out,
+                "CATS032",
+                format!("/requestedDocuments/{i}/description"),
+                format!("a description has at most {MAX_TEXT} characters"),
+            );
+        }
+    }
+    out
+}
 
 fn fail(out: &mut Vec<RuleFailure>, id: &str, pointer: String, reason: String) {
     let error_code = CONTROL_RULES

@@ -277,6 +277,33 @@ fn records_and_movements_kept_before_control_records_still_load() {
 }
 
 #[test]
+fn requested_documents_have_a_type_of_four_and_a_short_description() {
+    let doc = |t: &str, d: Option<String>| RequestedDocument {
+        document_type: t.into(),
+        description: d,
+    };
+    assert!(check_decision(&[doc("N380", Some("the commercial invoice".into()))]).is_empty());
+    let failures: Vec<_> = check_decision(&[
+        doc("N38", None),
+        doc("N 80", None),
+        doc("N730", Some("x".repeat(MAX_TEXT + 1))),
+    ])
+    .into_iter()
+    .map(|f| format!("{} {}", f.rule_id, f.pointer))
+    .collect();
+    assert_eq!(
+        failures,
+        [
+            "CATS032 /requestedDocuments/0/documentType",
+            "CATS032 /requestedDocuments/1/documentType",
+            "CATS032 /requestedDocuments/2/description",
+        ]
+    );
+    let many = vec![doc("N380", None); MAX_ENTRIES + 1];
+    assert_eq!(check_decision(&many)[0].pointer, "/requestedDocuments");
+}
+
+#[test]
 fn docs_list_every_control_rule() {
     let docs = include_str!("../../../../docs/rules.md");
     for rule in CONTROL_RULES {

@@ -196,6 +196,7 @@ impl DeclarationFacts {
             limit_date: self.limit_date,
             control_pending: None,
             pending_controls: vec![],
+            requested_documents: vec![],
             controls: Vec::new(),
             passages: Vec::new(),
             released_at: None,

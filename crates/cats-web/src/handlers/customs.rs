@@ -1,7 +1,8 @@
 //! Customs officers' actions on a movement: `POST /movements/departures/{id}/customs/{action}`.
 //!
 //! Actions and their JSON bodies (`office` is always the acting office's reference number):
-//! `control-decision` {office, controlType}; `control-result` {office, result: A1|A2|A3|B1,
+//! `control-decision` {office, controlType, requestedDocuments?: [{documentType, description?}]}
+//! (CATS032); `control-result` {office, result: A1|A2|A3|B1,
 //! controlType, findings?: [{kind, goodsItem?, description, declared?, found?}], seals?:
 //! {checked: [{identifier, condition: intact|broken|missing}], replaced: [{identifier,
 //! newIdentifier}]}, remarks?} (rules CATS024 to CATS031, `docs/risk.md`); `release` {office}; `exit` {office}; `entry` {office}; `incident` {office, text};
@@ -18,7 +19,7 @@ use uuid::Uuid;
 
 use cats_app::{act, App};
 use cats_domain::movement::{
-    Action, ControlReport, ControlResultCode, ControlType, Finding, SealsCheck,
+    Action, ControlReport, ControlResultCode, ControlType, Finding, RequestedDocument, SealsCheck,
 };
 
 use crate::error::ApiError;
@@ -45,6 +46,8 @@ pub struct ActionBody {
     pub seals: Option<SealsCheck>,
     /// Remarks on a control result.
     pub remarks: Option<String>,
+    /// Documents a control decision asks for (CC060C RequestedDocument).
+    pub requested_documents: Option<Vec<RequestedDocument>>,
 }
 
 fn bad(message: impl Into<String>) -> ApiError {
@@ -69,7 +72,11 @@ pub fn to_action(name: &str, body: &ActionBody) -> Result<Action, ApiError> {
         }),
     };
     Ok(match name {
-        "control-decision" => Action::ControlDecision { office: office()?, control_type: control_type()? },
+        "control-decision" => Action::ControlDecision {
+            office: office()?,
+            control_type: control_type()?,
+            requested_documents: body.requested_documents.clone().unwrap_or_default(),
+        },
         "control-result" => {
             let result = body.result.as_deref().ok_or_else(|| bad("control-result needs \"result\": A1, A2, A3 or B1"))?;
             let result = ControlResultCode::parse(result).ok_or_else(|| bad(format!("result {result} is not A1, A2, A3 or B1")))?;
