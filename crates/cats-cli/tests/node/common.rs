@@ -239,6 +239,21 @@ impl TestNode {
         body
     }
 
+    /// Goods release at Poti after a B1: `Discrepancies`, Silk Way's guarantee still reserved,
+    /// then resolved: `WrittenOff`.
+    pub async fn discrepancies_until_resolved(&self, id: &str) {
+        let m = self
+            .customs_ok("officer.ge", id, "goods-release", "GEPTI001")
+            .await;
+        assert_eq!(m["state"], "Discrepancies", "{m}");
+        let (_, g) = self.get("silkway", "/guarantees/25KZ0000SRI000010").await;
+        assert_eq!(g["exposure"], "25000.00", "still reserved until resolved");
+        let m = self
+            .customs_ok("officer.ge", id, "resolve-discrepancies", "GEPTI001")
+            .await;
+        assert_eq!(m["state"], "WrittenOff");
+    }
+
     pub async fn message_types(&self, user: &str, id: &str) -> Vec<String> {
         let (_, body) = self
             .get(user, &format!("/movements/departures/{id}/messages"))

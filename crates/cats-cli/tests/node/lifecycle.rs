@@ -164,16 +164,7 @@ async fn b1_at_destination_ends_in_discrepancies_until_resolved() {
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{m}");
-    let m = node
-        .customs_ok("officer.ge", &id, "goods-release", "GEPTI001")
-        .await;
-    assert_eq!(m["state"], "Discrepancies");
-    let (_, g) = node.get("silkway", "/guarantees/25KZ0000SRI000010").await;
-    assert_eq!(g["exposure"], "25000.00", "still reserved");
-    let m = node
-        .customs_ok("officer.ge", &id, "resolve-discrepancies", "GEPTI001")
-        .await;
-    assert_eq!(m["state"], "WrittenOff");
+    node.discrepancies_until_resolved(&id).await;
 }
 
 #[tokio::test]
