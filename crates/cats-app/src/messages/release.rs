@@ -2,7 +2,7 @@
 
 use serde_json::{json, Map, Value};
 
-use cats_domain::movement::{ControlResultCode, Stage};
+use cats_domain::movement::{seal_now, ControlResultCode, Stage};
 
 use super::*;
 
@@ -192,15 +192,6 @@ pub(super) fn release_for_transit(ctx: &OutContext, mrn: &str) -> Value {
 /// Seals replaced at a control before release stand in the CC029C where the declared ones stood
 /// (same transport equipment, same sequence number).
 fn replace_seals(consignment: &mut Map<String, Value>, m: &cats_domain::movement::Movement) {
-    let replacements: Vec<_> = m
-        .controls
-        .iter()
-        .filter_map(|c| c.report.seals.as_ref())
-        .flat_map(|s| s.replaced.iter())
-        .collect();
-    if replacements.is_empty() {
-        return;
-    }
     let Some(Value::Array(equipment)) = consignment.get_mut("TransportEquipment") else {
         return;
     };
@@ -209,10 +200,8 @@ fn replace_seals(consignment: &mut Map<String, Value>, m: &cats_domain::movement
         .filter_map(|e| e.get_mut("Seal").and_then(Value::as_array_mut))
         .flatten()
     {
-        for r in &replacements {
-            if seal.get("identifier").and_then(Value::as_str) == Some(r.identifier.as_str()) {
-                seal["identifier"] = Value::String(r.new_identifier.clone());
-            }
+        if let Some(declared) = seal.get("identifier").and_then(Value::as_str) {
+            seal["identifier"] = Value::String(seal_now(declared, &m.controls));
         }
     }
 }

@@ -21,9 +21,9 @@ use serde::{Deserialize, Serialize};
 pub use control::{ControlResultCode, ControlType};
 pub use decide::{decide, Action, Decision, Effect, TransitionError};
 pub use report::{
-    check_decision, check_report, seals_in_place, ControlAttachment, ControlContext, ControlReport,
-    Finding, FindingKind, RequestedDocument, SealCondition, SealObservation, SealReplacement,
-    SealsCheck, CONTROL_RULES,
+    check_decision, check_report, seal_now, seals_in_place, ControlAttachment, ControlContext,
+    ControlReport, Finding, FindingKind, RequestedDocument, SealCondition, SealObservation,
+    SealReplacement, SealsCheck, CONTROL_RULES,
 };
 pub use state::MovementState;
 pub use time_limit::{time_limit_for_arrival, MAX_TRANSIT_DAYS};

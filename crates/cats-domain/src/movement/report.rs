@@ -233,20 +233,25 @@ impl ControlContext {
     }
 }
 
-/// The seals in place after the controls recorded: the declared ones, each replacement applied in
-/// the order the controls were recorded.
+/// The seals in place after the controls recorded: each declared seal followed through its
+/// replacements ([`seal_now`]).
 pub fn seals_in_place(declared: &[String], controls: &[ControlRecord]) -> Vec<String> {
-    let mut seals = declared.to_vec();
-    for r in controls
+    declared.iter().map(|s| seal_now(s, controls)).collect()
+}
+
+/// The seal that stands where seal `declared` stood, after the replacements recorded at the
+/// controls, control after control in the order they were recorded (the replacements of one
+/// control at once, so that two seals may trade places); `declared` itself when none replaced it.
+pub fn seal_now(declared: &str, controls: &[ControlRecord]) -> String {
+    controls
         .iter()
         .filter_map(|c| c.report.seals.as_ref())
-        .flat_map(|s| s.replaced.iter())
-    {
-        if let Some(slot) = seals.iter_mut().find(|s| **s == r.identifier) {
-            slot.clone_from(&r.new_identifier);
-        }
-    }
-    seals
+        .fold(declared.to_string(), |now, seals| {
+            match seals.replaced.iter().find(|r| r.identifier == now) {
+                Some(r) => r.new_identifier.clone(),
+                None => now,
+            }
+        })
 }
 
 /// The rules a control record must satisfy, in the order [`check_report`] runs them.

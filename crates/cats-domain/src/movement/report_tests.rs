@@ -1,5 +1,3 @@
-use chrono::Utc;
-
 use super::*;
 use crate::movement::{ControlType, Stage};
 
@@ -209,6 +207,26 @@ fn replacements_change_the_seals_in_place_in_order() {
     assert_eq!(seals_in_place(&declared, &controls), ["S-1", "M-2"]);
     assert_eq!(seals_in_place(&declared, &controls[..1]), ["S-1", "N-2"]);
     assert_eq!(seals_in_place(&declared, &[]), ["S-1", "S-2"]);
+    // The replacements of one record apply at once: two seals may trade places.
+    let trade = ControlReport {
+        seals: Some(SealsCheck {
+            checked: vec![],
+            replaced: vec![
+                SealReplacement {
+                    identifier: "S-1".into(),
+                    new_identifier: "S-2".into(),
+                },
+                SealReplacement {
+                    identifier: "S-2".into(),
+                    new_identifier: "S-1".into(),
+                },
+            ],
+        }),
+        ..ControlReport::default()
+    };
+    let traded = [record(ControlResultCode::A2, trade)];
+    assert_eq!(seals_in_place(&declared, &traded), ["S-2", "S-1"]);
+    assert_eq!(seal_now("S-9", &traded), "S-9");
 }
 
 #[test]
@@ -239,7 +257,6 @@ fn found_something_and_summary() {
         },
     );
     assert_eq!(long.summary().chars().count(), MAX_TEXT);
-    let _ = Utc::now();
 }
 
 #[test]
