@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 
-use cats_store::{Database, DbSettings, SqliteStore};
+use cats_store::{Database, DbSettings, SqlStore};
 
 /// Copy a whole node from one database to another (SQLite ↔ PostgreSQL). The target must be
 /// empty (no movements, parties or users); it is created and migrated if needed. Returns what
@@ -62,7 +62,7 @@ pub async fn backup(database: &Database, target: &Path) -> anyhow::Result<PathBu
             if !path.exists() {
                 bail!("{} does not exist", path.display());
             }
-            let store = SqliteStore::open(path).await?;
+            let store = SqlStore::open_sqlite(path).await?;
             store.backup_to(target).await?;
             store.close().await;
             Ok(target.to_path_buf())

@@ -1,18 +1,34 @@
-//! Store implementations of [`cats_app::store::Store`].
+//! The store of [`cats_app::store::Store`]: one implementation, [`SqlStore`], over two databases.
 //!
-//! * [`SqliteStore`]: the embedded default, a single file in the data directory (WAL mode),
-//!   created and migrated on first open.
-//! * [`PgStore`]: PostgreSQL for production, several application instances on one database.
+//! * SQLite: the embedded default, a single file in the data directory (WAL mode), created and
+//!   migrated on first open ([`SqlStore::open_sqlite`]).
+//! * PostgreSQL: production, several application instances on one database
+//!   ([`SqlStore::connect_postgres`]).
 //!
-//! [`open`] picks one from a [`Database`]: a `postgres://` URL, or a SQLite file.
+//! Every statement is written once (module `sql`, the dialect layer, says how values are stored
+//! on each backend); the modules `sqlite` and `postgres` hold only what really differs: opening,
+//! migrations (each backend its own, with native types), SQLite's online backup, PostgreSQL's
+//! `FOR UPDATE SKIP LOCKED` and bulk inserts. [`open`] picks the backend from a [`Database`]:
+//! a `postgres://` URL, or a SQLite file.
 
+mod controls;
+mod history;
+mod ledger;
+mod movements;
+mod parties;
 mod postgres;
+mod reference;
+mod registry;
+mod registry_read;
+mod risk;
 mod settings;
+mod snapshot;
+mod sql;
 mod sqlite;
+mod store;
 
-pub use postgres::PgStore;
 pub use settings::{DbSettings, TlsMode};
-pub use sqlite::SqliteStore;
+pub use store::SqlStore;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -46,7 +62,7 @@ impl Database {
                 .or_else(|| u.strip_prefix("sqlite:"))
             {
                 Some(path) => Ok(Self::Sqlite(PathBuf::from(path))),
-                None => Err(StoreError::Backend(format!(
+                None => Err(StoreError::corrupt(format!(
                     "unsupported database URL {u:?}: use postgres://… or sqlite://PATH"
                 ))),
             },
@@ -85,48 +101,10 @@ pub async fn open(
         Database::Sqlite(path) => {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir)
-                    .map_err(|e| StoreError::Backend(format!("creating {}: {e}", dir.display())))?;
+                    .map_err(|e| StoreError::backend(format!("creating {}", dir.display()), e))?;
             }
-            Arc::new(SqliteStore::open(path).await?)
+            Arc::new(SqlStore::open_sqlite(path).await?)
         }
-        Database::Postgres(url) => Arc::new(PgStore::connect(url, settings).await?),
-    })
-}
-
-use chrono::{DateTime, SecondsFormat, Utc};
-
-/// A UTC timestamp as stored: RFC 3339 with microseconds and `Z`, so that text order is time order.
-pub(crate) fn ts(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Micros, true)
-}
-
-/// Parse a stored timestamp.
-pub(crate) fn parse_ts(s: &str) -> Result<DateTime<Utc>, cats_app::store::StoreError> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|d| d.with_timezone(&Utc))
-        .map_err(|e| cats_app::store::StoreError::Backend(format!("bad timestamp {s:?}: {e}")))
-}
-
-/// Why a reservation on a guarantee in `status`, valid `from` to `to`, is refused on `day`
-/// (rule CATS018), or `None` when the guarantee may be used (then it was the amount).
-pub(crate) fn refusal(
-    grn: &str,
-    status: &str,
-    from: chrono::NaiveDate,
-    to: chrono::NaiveDate,
-    day: chrono::NaiveDate,
-) -> Option<StoreError> {
-    let reason = if status != "active" {
-        status.to_string()
-    } else if day > to {
-        format!("expired on {to}")
-    } else if day < from {
-        format!("not valid before {from}")
-    } else {
-        return None;
-    };
-    Some(StoreError::NotUsable {
-        grn: grn.to_string(),
-        reason,
+        Database::Postgres(url) => Arc::new(SqlStore::connect_postgres(url, settings).await?),
     })
 }

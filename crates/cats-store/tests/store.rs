@@ -21,7 +21,7 @@ use cats_domain::movement::MovementState;
 use cats_domain::reference::{
     Catalog, Country, Currency, HsEntry, Location, Office, OfficeRole, RestrictedGoods, Restriction,
 };
-use cats_store::{DbSettings, PgStore, SqliteStore};
+use cats_store::{DbSettings, SqlStore};
 
 // ---------------------------------------------------------------------------------------------
 // Harness
@@ -42,7 +42,7 @@ impl PgDb {
             .ok()
             .filter(|u| !u.trim().is_empty())?;
         let name = format!("cats_test_{}", Uuid::new_v4().simple());
-        let url = PgStore::create_database(&admin, &name)
+        let url = SqlStore::create_database(&admin, &name)
             .await
             .expect("create test database");
         Some(Self { admin, name, url })
@@ -54,14 +54,14 @@ impl PgDb {
             ..DbSettings::default()
         };
         Arc::new(
-            PgStore::connect(&self.url, &settings)
+            SqlStore::connect_postgres(&self.url, &settings)
                 .await
                 .expect("connect"),
         )
     }
 
     async fn drop_db(self) {
-        PgStore::drop_database(&self.admin, &self.name)
+        SqlStore::drop_database(&self.admin, &self.name)
             .await
             .expect("drop test database");
     }
@@ -69,7 +69,7 @@ impl PgDb {
 
 async fn sqlite(dir: &tempfile::TempDir) -> Arc<dyn Store> {
     Arc::new(
-        SqliteStore::open(&dir.path().join("cats.db"))
+        SqlStore::open_sqlite(&dir.path().join("cats.db"))
             .await
             .expect("open SQLite"),
     )

@@ -76,9 +76,39 @@ pub enum StoreError {
     /// A restore target already holds data.
     #[error("the target store is not empty: {0}")]
     NotEmpty(String),
-    /// The database failed.
-    #[error("database error: {0}")]
-    Backend(String),
+    /// The database failed, or a stored row could not be read back. `context` says what was
+    /// being done (the statement's first line, the column read); `source` is the driver's or
+    /// the decoder's error, kept for the log (`std::error::Error::source`).
+    #[error("database error: {context}")]
+    Backend {
+        /// What was being done.
+        context: String,
+        /// The underlying error, when there is one.
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
+    },
+}
+
+impl StoreError {
+    /// A failure of the database (or of decoding what it returned) while doing `context`.
+    pub fn backend(
+        context: impl Into<String>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        Self::Backend {
+            context: context.into(),
+            source: Some(Box::new(source)),
+        }
+    }
+
+    /// A stored value the domain refuses (an unknown status, an identifier that does not
+    /// parse): the row was written by something other than this node, or the data is damaged.
+    pub fn corrupt(what: impl Into<String>) -> Self {
+        Self::Backend {
+            context: what.into(),
+            source: None,
+        }
+    }
 }
 
 /// A registered party (company): trader or insurer.

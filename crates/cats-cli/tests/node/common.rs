@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use cats_app::{tokens, Actor, App};
 use cats_cli::config::Location;
 use cats_domain::risk::RiskPolicy;
-use cats_store::{Database, PgStore};
+use cats_store::{Database, SqlStore};
 use chrono::Utc;
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -49,7 +49,7 @@ impl TestDb {
             },
             Some(admin) => {
                 let name = format!("cats_test_{}", uuid::Uuid::new_v4().simple());
-                PgStore::create_database(&admin, &name)
+                SqlStore::create_database(&admin, &name)
                     .await
                     .expect("create test database");
                 let mut location = Location::sqlite(dir.path());
@@ -86,7 +86,7 @@ impl Drop for TestDb {
                     .enable_all()
                     .build()
                     .expect("runtime");
-                rt.block_on(async { PgStore::drop_database(&admin, &name).await })
+                rt.block_on(async { SqlStore::drop_database(&admin, &name).await })
             })
             .join();
         }

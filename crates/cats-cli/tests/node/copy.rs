@@ -86,7 +86,7 @@ async fn copy_sqlite_to_postgres_and_back() {
         .unwrap();
     let sqlite_url = format!("sqlite://{}", dir.path().join("cats.db").display());
     let name = format!("cats_test_{}", uuid::Uuid::new_v4().simple());
-    cats_store::PgStore::create_database(&admin, &name)
+    cats_store::SqlStore::create_database(&admin, &name)
         .await
         .unwrap();
     let pg_url = database_url(&admin, &name);
@@ -138,7 +138,7 @@ async fn copy_sqlite_to_postgres_and_back() {
     );
     drop(pg);
     drop(again);
-    let _ = cats_store::PgStore::drop_database(&admin, &name).await;
+    let _ = cats_store::SqlStore::drop_database(&admin, &name).await;
 }
 
 #[tokio::test]
@@ -162,8 +162,8 @@ async fn backup_of_a_running_sqlite_node() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let original = cats_store::SqliteStore::open(&path).await.unwrap();
-    let copy = cats_store::SqliteStore::open(&target).await.unwrap();
+    let original = cats_store::SqlStore::open_sqlite(&path).await.unwrap();
+    let copy = cats_store::SqlStore::open_sqlite(&target).await.unwrap();
     same_data(&original, &copy).await;
     let out = cats(&[
         "db",

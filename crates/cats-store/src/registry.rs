@@ -1,10 +1,7 @@
 //! Registers (issue 5): the writes of one [`RegistryChange`], in one transaction (rows are read
 //! in `registry_read`).
-//! The same statements as the SQLite store, with native types.
 
 use chrono::{DateTime, Utc};
-use sqlx::postgres::PgQueryResult;
-use sqlx::PgConnection;
 
 use cats_app::store::{
     GuaranteeOp, HistoryEvent, Notification, RateRecord, RegistryChange, StoreError,
@@ -13,27 +10,29 @@ use cats_app::store::{
 use cats_domain::ledger::to_minor;
 use cats_domain::registry::{Claim, Contract, Registration};
 
-use super::{backend, micros, pg, PgStore};
+use crate::history::insert_audit;
+use crate::parties::{save_party, save_user};
+use crate::sql::{db_error, unique_violation, Db, Sql};
 
-/// `Ok` when exactly one row changed; `Conflict` otherwise (the versioned record moved on).
-fn one(done: PgQueryResult) -> Result<(), StoreError> {
-    if done.rows_affected() == 1 {
-        Ok(())
-    } else {
-        Err(StoreError::Conflict)
+/// Run a versioned insert or update: `Ok` when exactly one row changed; `Conflict` when none did
+/// (the record moved on) or, with `unique_is_conflict`, when a unique constraint refused it (a
+/// second live registration of a party in one register).
+async fn versioned(
+    db: &mut Db<'_>,
+    q: Sql<'_>,
+    unique_is_conflict: bool,
+) -> Result<(), StoreError> {
+    match q.execute_raw(db).await {
+        Ok(1) => Ok(()),
+        Ok(_) => Err(StoreError::Conflict),
+        Err(e) if unique_is_conflict && unique_violation(&e, None) => Err(StoreError::Conflict),
+        Err(e) => Err(db_error("versioned write", e)),
     }
 }
 
-/// A unique violation (a second live registration) is a conflict; anything else as [`pg`].
-fn write_err(e: sqlx::Error) -> StoreError {
-    match &e {
-        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict,
-        _ => pg(e),
-    }
-}
-
-pub(super) async fn write_registration(
-    c: &mut PgConnection,
+/// Insert (`expected` none) or update at the expected version a registration.
+pub(crate) async fn write_registration(
+    db: &mut Db<'_>,
     v: &Versioned<Registration>,
 ) -> Result<(), StoreError> {
     let r = &v.record;
@@ -52,34 +51,37 @@ pub(super) async fn write_registration(
                  WHERE id = $15 AND version = $16"
         }
     };
-    let mut q = sqlx::query(sql)
+    let contact = serde_json::to_string(&r.contact)
+        .map_err(|e| StoreError::backend("writing a contact as JSON", e))?;
+    let mut q = Sql::new(sql)
         .bind(&r.party)
         .bind(r.register.as_str())
         .bind(&r.name)
         .bind(&r.address)
         .bind(&r.country)
-        .bind(serde_json::to_string(&r.contact).map_err(backend)?)
+        .bind(contact)
         .bind(r.status.as_str())
         .bind(r.valid_from)
         .bind(r.valid_to)
         .bind(&r.reason)
         .bind(&r.decided_by)
-        .bind(micros(r.submitted_at))
-        .bind(micros(r.updated_at))
+        .bind(r.submitted_at)
+        .bind(r.updated_at)
         .bind(r.version)
         .bind(r.id);
     if let Some(expected) = v.expected {
         q = q.bind(expected);
     }
-    one(q.execute(&mut *c).await.map_err(write_err)?)
+    versioned(db, q, true).await
 }
 
-pub(super) async fn insert_attachment(
-    c: &mut PgConnection,
+/// Insert a registration's document with its bytes.
+pub(crate) async fn insert_attachment(
+    db: &mut Db<'_>,
     a: &StoredAttachment,
 ) -> Result<(), StoreError> {
     let m = &a.meta;
-    sqlx::query(
+    Sql::new(
         "INSERT INTO attachments (id, registration_id, filename, content_type, size, sha256, data,
            uploaded_at, uploaded_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -91,16 +93,16 @@ pub(super) async fn insert_attachment(
     .bind(m.size)
     .bind(&m.sha256)
     .bind(&a.data)
-    .bind(micros(m.uploaded_at))
+    .bind(m.uploaded_at)
     .bind(&m.uploaded_by)
-    .execute(c)
-    .await
-    .map_err(pg)?;
+    .execute(db)
+    .await?;
     Ok(())
 }
 
-pub(super) async fn write_contract(
-    c: &mut PgConnection,
+/// Insert (`expected` none) or update at the expected version a contract.
+pub(crate) async fn write_contract(
+    db: &mut Db<'_>,
     v: &Versioned<Contract>,
 ) -> Result<(), StoreError> {
     let k = &v.record;
@@ -120,7 +122,7 @@ pub(super) async fn write_contract(
                  WHERE id = $18 AND version = $19"
         }
     };
-    let mut q = sqlx::query(sql)
+    let mut q = Sql::new(sql)
         .bind(&k.grn)
         .bind(&k.policy_number)
         .bind(&k.insurer)
@@ -135,20 +137,18 @@ pub(super) async fn write_contract(
         .bind(&k.reason)
         .bind(&k.office)
         .bind(&k.decided_by)
-        .bind(micros(k.submitted_at))
-        .bind(micros(k.updated_at))
+        .bind(k.submitted_at)
+        .bind(k.updated_at)
         .bind(k.version)
         .bind(k.id);
     if let Some(expected) = v.expected {
         q = q.bind(expected);
     }
-    one(q.execute(&mut *c).await.map_err(write_err)?)
+    versioned(db, q, true).await
 }
 
-pub(super) async fn write_claim(
-    c: &mut PgConnection,
-    v: &Versioned<Claim>,
-) -> Result<(), StoreError> {
+/// Insert (`expected` none) or update at the expected version a claim.
+pub(crate) async fn write_claim(db: &mut Db<'_>, v: &Versioned<Claim>) -> Result<(), StoreError> {
     let k = &v.record;
     let sql = match v.expected {
         None => {
@@ -163,7 +163,7 @@ pub(super) async fn write_claim(
                  WHERE id = $14 AND version = $15"
         }
     };
-    let mut q = sqlx::query(sql)
+    let mut q = Sql::new(sql)
         .bind(&k.grn)
         .bind(k.movement_id)
         .bind(&k.mrn)
@@ -172,20 +172,21 @@ pub(super) async fn write_claim(
         .bind(k.amount_minor)
         .bind(&k.currency)
         .bind(k.status.as_str())
-        .bind(micros(k.raised_at))
+        .bind(k.raised_at)
         .bind(&k.answer)
-        .bind(k.answered_at.map(micros))
-        .bind(k.closed_at.map(micros))
+        .bind(k.answered_at)
+        .bind(k.closed_at)
         .bind(k.version)
         .bind(k.id);
     if let Some(expected) = v.expected {
         q = q.bind(expected);
     }
-    one(q.execute(&mut *c).await.map_err(pg)?)
+    versioned(db, q, false).await
 }
 
-pub(super) async fn write_rate(c: &mut PgConnection, r: &RateRecord) -> Result<(), StoreError> {
-    sqlx::query(
+/// Insert or replace a reference exchange rate (one per currency pair and first day).
+pub(crate) async fn write_rate(db: &mut Db<'_>, r: &RateRecord) -> Result<(), StoreError> {
+    Sql::new(
         "INSERT INTO exchange_rates (currency_from, currency_to, valid_from, valid_to, rate,
            set_by, set_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -199,55 +200,54 @@ pub(super) async fn write_rate(c: &mut PgConnection, r: &RateRecord) -> Result<(
     .bind(r.rate.valid_to)
     .bind(r.rate.rate.to_string())
     .bind(&r.set_by)
-    .bind(micros(r.set_at))
-    .execute(c)
-    .await
-    .map_err(pg)?;
+    .bind(r.set_at)
+    .execute(db)
+    .await?;
     Ok(())
 }
 
-pub(super) async fn insert_event(c: &mut PgConnection, e: &HistoryEvent) -> Result<(), StoreError> {
-    sqlx::query(
+/// Append an event to the history of a registration, contract or claim.
+pub(crate) async fn insert_event(db: &mut Db<'_>, e: &HistoryEvent) -> Result<(), StoreError> {
+    Sql::new(
         "INSERT INTO history (subject, subject_id, at, actor, action, status, detail)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(&e.subject)
     .bind(e.subject_id)
-    .bind(micros(e.at))
+    .bind(e.at)
     .bind(&e.actor)
     .bind(&e.action)
     .bind(&e.status)
     .bind(&e.detail)
-    .execute(c)
-    .await
-    .map_err(pg)?;
+    .execute(db)
+    .await?;
     Ok(())
 }
 
-pub(super) async fn insert_notification(
-    c: &mut PgConnection,
+/// Append a notification for a party.
+pub(crate) async fn insert_notification(
+    db: &mut Db<'_>,
     n: &Notification,
 ) -> Result<(), StoreError> {
-    sqlx::query(
+    Sql::new(
         "INSERT INTO notifications (id, party, at, subject, subject_id, text)
          VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(n.id)
     .bind(&n.party)
-    .bind(micros(n.at))
+    .bind(n.at)
     .bind(&n.subject)
     .bind(n.subject_id)
     .bind(&n.text)
-    .execute(c)
-    .await
-    .map_err(pg)?;
+    .execute(db)
+    .await?;
     Ok(())
 }
 
-async fn guarantee_op(c: &mut PgConnection, op: &GuaranteeOp) -> Result<(), StoreError> {
+async fn guarantee_op(db: &mut Db<'_>, op: &GuaranteeOp) -> Result<(), StoreError> {
     match op {
         GuaranteeOp::Create(g) => {
-            sqlx::query(
+            let q = Sql::new(
                 "INSERT INTO guarantees (grn, holder, insurer, reference_minor, currency,
                    valid_from, valid_to, countries, status, access_code_hash, running_total_minor)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0)",
@@ -261,13 +261,11 @@ async fn guarantee_op(c: &mut PgConnection, op: &GuaranteeOp) -> Result<(), Stor
             .bind(g.valid_to)
             .bind(g.countries.join(" "))
             .bind(g.status.as_str())
-            .bind(&g.access_code_hash)
-            .execute(c)
-            .await
-            .map_err(write_err)?;
+            .bind(&g.access_code_hash);
+            versioned(db, q, true).await?;
         }
         GuaranteeOp::Status { grn, status, at } => {
-            let done = sqlx::query(
+            let done = Sql::new(
                 "UPDATE guarantees SET status = $2,
                    liability_end = CASE WHEN liability_end IS NULL AND running_total_minor = 0
                      AND $2 IN ('revoked', 'expired') THEN $3 ELSE liability_end END
@@ -275,122 +273,115 @@ async fn guarantee_op(c: &mut PgConnection, op: &GuaranteeOp) -> Result<(), Stor
             )
             .bind(grn)
             .bind(status.as_str())
-            .bind(micros(*at))
-            .execute(c)
-            .await
-            .map_err(pg)?;
-            if done.rows_affected() == 0 {
+            .bind(*at)
+            .execute(db)
+            .await?;
+            if done == 0 {
                 return Err(StoreError::NotFound(format!("guarantee {grn}")));
             }
         }
         GuaranteeOp::Cancel { grn, at } => {
-            let done = sqlx::query(
+            let done = Sql::new(
                 "UPDATE guarantees SET status = 'revoked',
                    liability_end = COALESCE(liability_end, $1)
                  WHERE grn = $2 AND running_total_minor = 0",
             )
-            .bind(micros(*at))
+            .bind(*at)
             .bind(grn)
-            .execute(&mut *c)
-            .await
-            .map_err(pg)?;
-            if done.rows_affected() == 0 {
-                let open: Option<i64> =
-                    sqlx::query_scalar("SELECT running_total_minor FROM guarantees WHERE grn = $1")
-                        .bind(grn)
-                        .fetch_optional(&mut *c)
-                        .await
-                        .map_err(pg)?;
+            .execute(db)
+            .await?;
+            if done == 0 {
+                let open = Sql::new("SELECT running_total_minor FROM guarantees WHERE grn = $1")
+                    .bind(grn)
+                    .fetch_optional(db)
+                    .await?;
                 return Err(match open {
-                    Some(open_minor) => StoreError::OpenLiabilities {
+                    Some(row) => StoreError::OpenLiabilities {
                         grn: grn.clone(),
-                        open_minor,
+                        open_minor: row.int("running_total_minor")?,
                     },
                     None => StoreError::NotFound(format!("guarantee {grn}")),
                 });
             }
         }
         GuaranteeOp::AccessCode { grn, hash, status } => {
-            sqlx::query(
+            Sql::new(
                 "UPDATE guarantees SET access_code_hash = $1, status = COALESCE($2, status)
                  WHERE grn = $3",
             )
             .bind(hash)
             .bind(status.map(|s| s.as_str()))
             .bind(grn)
-            .execute(c)
-            .await
-            .map_err(pg)?;
+            .execute(db)
+            .await?;
         }
         GuaranteeOp::CloseClaim {
             grn,
             amount_minor,
             at,
-        } => close_amount(c, grn, *amount_minor, *at).await?,
+        } => close_amount(db, grn, *amount_minor, *at).await?,
     }
     Ok(())
 }
 
 /// Take `amount` out of a guarantee's running total (a credit, a paid or waived claim), and
 /// record the liability end of an ended guarantee whose running total falls to 0.
-pub(super) async fn close_amount(
-    c: &mut PgConnection,
+pub(crate) async fn close_amount(
+    db: &mut Db<'_>,
     grn: &str,
     amount: i64,
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    sqlx::query(
+    Sql::new(
         "UPDATE guarantees SET running_total_minor = running_total_minor - $1,
            liability_end = CASE WHEN liability_end IS NULL AND running_total_minor - $1 = 0
              AND status IN ('revoked', 'expired') THEN $2 ELSE liability_end END
          WHERE grn = $3",
     )
     .bind(amount)
-    .bind(micros(at))
+    .bind(at)
     .bind(grn)
-    .execute(c)
-    .await
-    .map_err(pg)?;
+    .execute(db)
+    .await?;
     Ok(())
 }
 
-impl PgStore {
-    pub(super) async fn commit_registry_impl(&self, c: RegistryChange) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await.map_err(pg)?;
-        if let Some(p) = &c.party {
-            super::parties::save_party(&mut tx, p).await?;
-        }
-        if let Some(u) = &c.user {
-            super::parties::save_user(&mut tx, u).await?;
-        }
-        if let Some(r) = &c.registration {
-            write_registration(&mut tx, r).await?;
-        }
-        if let Some(a) = &c.attachment {
-            insert_attachment(&mut tx, a).await?;
-        }
-        if let Some(k) = &c.contract {
-            write_contract(&mut tx, k).await?;
-        }
-        // The claim before the guarantee: a stale claim is a conflict before any amount moves.
-        if let Some(k) = &c.claim {
-            write_claim(&mut tx, k).await?;
-        }
-        if let Some(op) = &c.guarantee {
-            guarantee_op(&mut tx, op).await?;
-        }
-        if let Some(r) = &c.rate {
-            write_rate(&mut tx, r).await?;
-        }
-        for e in &c.events {
-            insert_event(&mut tx, e).await?;
-        }
-        for n in &c.notifications {
-            insert_notification(&mut tx, n).await?;
-        }
-        for a in &c.audit {
-            super::history::insert_audit(&mut tx, a).await?;
-        }
-        tx.commit().await.map_err(pg)
+/// Apply a register change (in the caller's transaction): party, user, registration, document,
+/// contract, claim (before the guarantee: a stale claim is a conflict before any amount moves),
+/// guarantee operation, rate, history, notifications, audit.
+pub(crate) async fn commit(db: &mut Db<'_>, c: &RegistryChange) -> Result<(), StoreError> {
+    if let Some(p) = &c.party {
+        save_party(db, p).await?;
     }
+    if let Some(u) = &c.user {
+        save_user(db, u).await?;
+    }
+    if let Some(r) = &c.registration {
+        write_registration(db, r).await?;
+    }
+    if let Some(a) = &c.attachment {
+        insert_attachment(db, a).await?;
+    }
+    if let Some(k) = &c.contract {
+        write_contract(db, k).await?;
+    }
+    if let Some(k) = &c.claim {
+        write_claim(db, k).await?;
+    }
+    if let Some(op) = &c.guarantee {
+        guarantee_op(db, op).await?;
+    }
+    if let Some(r) = &c.rate {
+        write_rate(db, r).await?;
+    }
+    for e in &c.events {
+        insert_event(db, e).await?;
+    }
+    for n in &c.notifications {
+        insert_notification(db, n).await?;
+    }
+    for a in &c.audit {
+        insert_audit(db, a).await?;
+    }
+    Ok(())
 }

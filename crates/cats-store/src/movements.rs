@@ -1,0 +1,333 @@
+//! Movements: the projection rows, their changes (one [`Change`] per transaction), MRN and GRN
+//! serials, and the claims of overdue movements.
+//!
+//! A movement is updated `WHERE id = $ AND version = $` (no row → [`StoreError::Conflict`]). The
+//! insert, or that update, locks the movement's row until commit, so the writers of one movement
+//! are serialised from there on and the `seq` of its new messages (max + 1) is theirs alone.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use cats_app::store::{Change, MovementFilter, MovementRecord, StoreError, StoredMessage};
+use cats_domain::movement::MovementState;
+
+use crate::history::{insert_audit, insert_message};
+use crate::sql::{unique_violation, Arg, Backend, Db, Row, Sql};
+use crate::{controls, ledger};
+
+/// The partial unique index on live movements' `(holder, lrn)`, and the column SQLite names
+/// when it is violated.
+const LIVE_LRN: (&str, &str) = ("movements_live_lrn", "lrn");
+
+pub(crate) fn record_from_row(r: &Row) -> Result<MovementRecord, StoreError> {
+    Ok(MovementRecord {
+        id: r.id("id")?,
+        version: r.int("version")?,
+        movement: r.json("projection")?,
+        declaration: r.json("declaration")?,
+        created_at: r.time("created_at")?,
+        updated_at: r.time("updated_at")?,
+    })
+}
+
+/// The columns derived from a record: JSON texts and the space-separated offices.
+struct Derived {
+    projection: String,
+    declaration: String,
+    offices: String,
+}
+
+fn derive(rec: &MovementRecord) -> Result<Derived, StoreError> {
+    let m = &rec.movement;
+    let json = |e| StoreError::backend("writing a movement as JSON", e);
+    Ok(Derived {
+        projection: serde_json::to_string(m).map_err(json)?,
+        declaration: serde_json::to_string(&rec.declaration).map_err(json)?,
+        offices: m.offices().into_iter().collect::<Vec<_>>().join(" "),
+    })
+}
+
+/// Insert a new movement row; the driver's error is returned as is (a duplicate live LRN).
+pub(crate) async fn insert_movement(
+    db: &mut Db<'_>,
+    rec: &MovementRecord,
+) -> Result<Result<u64, sqlx::Error>, StoreError> {
+    let m = &rec.movement;
+    let d = derive(rec)?;
+    Ok(Sql::new(
+        "INSERT INTO movements (id, version, lrn, mrn, holder, state, live,
+           office_of_departure, office_of_destination, offices, time_limit, created_at,
+           updated_at, projection, declaration)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+    )
+    .bind(rec.id)
+    .bind(rec.version)
+    .bind(&m.lrn)
+    .bind(&m.mrn)
+    .bind(&m.holder)
+    .bind(m.state.as_str())
+    .bind(m.state.is_live())
+    .bind(&m.office_of_departure)
+    .bind(&m.office_of_destination)
+    .bind(d.offices)
+    .bind(m.time_limit)
+    .bind(rec.created_at)
+    .bind(rec.updated_at)
+    .bind(d.projection)
+    .bind(d.declaration)
+    .execute_raw(db)
+    .await)
+}
+
+/// Update a movement currently at version `expected`; no row affected means it changed.
+async fn update_movement(
+    db: &mut Db<'_>,
+    rec: &MovementRecord,
+    expected: i64,
+) -> Result<Result<u64, sqlx::Error>, StoreError> {
+    let m = &rec.movement;
+    let d = derive(rec)?;
+    Ok(Sql::new(
+        "UPDATE movements SET version = $1, lrn = $2, mrn = $3, state = $4, live = $5,
+           office_of_destination = $6, offices = $7, time_limit = $8, updated_at = $9,
+           projection = $10, declaration = $11
+         WHERE id = $12 AND version = $13",
+    )
+    .bind(rec.version)
+    .bind(&m.lrn)
+    .bind(&m.mrn)
+    .bind(m.state.as_str())
+    .bind(m.state.is_live())
+    .bind(&m.office_of_destination)
+    .bind(d.offices)
+    .bind(m.time_limit)
+    .bind(rec.updated_at)
+    .bind(d.projection)
+    .bind(d.declaration)
+    .bind(rec.id)
+    .bind(expected)
+    .execute_raw(db)
+    .await)
+}
+
+/// Commit one change: the projection (inserted, or updated at its expected version), the new
+/// messages, the ledger operations, the control attachments and the audit entries. Run in one
+/// transaction by the caller.
+pub(crate) async fn commit(db: &mut Db<'_>, change: &Change) -> Result<(), StoreError> {
+    let rec = &change.record;
+    let m = &rec.movement;
+    let result = match change.expected_version {
+        None => insert_movement(db, rec).await?,
+        Some(expected) => update_movement(db, rec, expected).await?,
+    };
+    match result {
+        Err(e) if unique_violation(&e, Some(LIVE_LRN)) => {
+            return Err(StoreError::DuplicateLrn {
+                holder: m.holder.clone(),
+                lrn: m.lrn.clone(),
+            })
+        }
+        Err(e) => return Err(crate::sql::db_error("INSERT/UPDATE movements", e)),
+        Ok(0) => return Err(StoreError::Conflict),
+        Ok(_) => {}
+    }
+    if !change.messages.is_empty() {
+        let mut seq =
+            Sql::new("SELECT COALESCE(MAX(seq), 0) AS last FROM messages WHERE movement_id = $1")
+                .bind(rec.id)
+                .fetch_one(db)
+                .await?
+                .int("last")?;
+        for msg in &change.messages {
+            seq += 1;
+            let stored = StoredMessage {
+                id: msg.id,
+                movement_id: rec.id,
+                seq,
+                message_type: msg.message_type.clone(),
+                direction: msg.direction,
+                content_type: msg.content_type.clone(),
+                body: msg.body.clone(),
+                received: msg.received,
+            };
+            insert_message(db, &stored).await?;
+        }
+    }
+    let actor = change.audit.first().map_or("system", |a| a.actor.as_str());
+    for op in &change.ledger {
+        ledger::apply(db, op, rec.id, m.mrn.as_deref(), rec.updated_at, actor).await?;
+    }
+    for a in &change.attachments {
+        controls::insert_attachment(db, a).await?;
+    }
+    for a in &change.audit {
+        insert_audit(db, a).await?;
+    }
+    Ok(())
+}
+
+/// Which serial: MRNs per office and year, GRNs per country and year.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Serial {
+    /// `mrn_serials (office, year)`.
+    Mrn,
+    /// `grn_serials (country, year)`.
+    Grn,
+}
+
+/// The next serial (1, 2, 3 …; never reused) of `key` in `year`.
+pub(crate) async fn next_serial(
+    db: &mut Db<'_>,
+    serial: Serial,
+    key: &str,
+    year: i32,
+) -> Result<u64, StoreError> {
+    let sql = match serial {
+        Serial::Mrn => {
+            "INSERT INTO mrn_serials (office, year, last) VALUES ($1, $2, 1)
+             ON CONFLICT (office, year) DO UPDATE SET last = mrn_serials.last + 1
+             RETURNING last"
+        }
+        Serial::Grn => {
+            "INSERT INTO grn_serials (country, year, last) VALUES ($1, $2, 1)
+             ON CONFLICT (country, year) DO UPDATE SET last = grn_serials.last + 1
+             RETURNING last"
+        }
+    };
+    let last = Sql::new(sql)
+        .bind(key)
+        .bind(year)
+        .fetch_one(db)
+        .await?
+        .int("last")?;
+    u64::try_from(last).map_err(|e| StoreError::backend("a serial", e))
+}
+
+/// Whether the holder has a live movement with this LRN.
+pub(crate) async fn lrn_in_use(
+    db: &mut Db<'_>,
+    holder: &str,
+    lrn: &str,
+) -> Result<bool, StoreError> {
+    Ok(
+        Sql::new("SELECT 1 AS one FROM movements WHERE holder = $1 AND lrn = $2 AND live = TRUE")
+            .bind(holder)
+            .bind(lrn)
+            .fetch_optional(db)
+            .await?
+            .is_some(),
+    )
+}
+
+/// The movement whose `column` (`id` or `mrn`) is `key`.
+pub(crate) async fn movement(
+    db: &mut Db<'_>,
+    column: &'static str,
+    key: Arg<'_>,
+) -> Result<Option<MovementRecord>, StoreError> {
+    Sql::new(format!("SELECT * FROM movements WHERE {column} = $1"))
+        .bind(key)
+        .fetch_optional(db)
+        .await?
+        .as_ref()
+        .map(record_from_row)
+        .transpose()
+}
+
+/// Movements matching the filter, most recently updated first, and how many match in all.
+pub(crate) async fn movements(
+    db: &mut Db<'_>,
+    f: &MovementFilter,
+) -> Result<(Vec<MovementRecord>, u64), StoreError> {
+    fn conditions<'q>(q: &mut Sql<'q>, f: &'q MovementFilter) {
+        q.push(" WHERE TRUE");
+        if let Some(h) = &f.holder {
+            q.and(" AND holder = ", h);
+        }
+        if let Some(c) = &f.office_country {
+            // Office references are upper case, like the country: LIKE matches alike on both.
+            q.and(
+                " AND (' ' || offices) LIKE ",
+                format!("% {}%", c.to_uppercase()),
+            );
+        }
+        if let Some(l) = &f.lrn {
+            q.and(" AND lrn = ", l);
+        }
+        if let Some(m) = &f.mrn {
+            q.and(" AND mrn = ", m);
+        }
+        if let Some(s) = f.state {
+            q.and(" AND state = ", s.as_str());
+        }
+        if let Some(u) = f.updated_since {
+            q.and(" AND updated_at >= ", u);
+        }
+    }
+    let mut count = Sql::new("SELECT COUNT(*) AS n FROM movements");
+    conditions(&mut count, f);
+    let total = count.fetch_one(db).await?.int("n")?;
+    let size = i64::from(f.count.clamp(1, 500));
+    let offset = (i64::from(f.page.max(1)) - 1) * size;
+    let mut q = Sql::new("SELECT * FROM movements");
+    conditions(&mut q, f);
+    q.and(" ORDER BY updated_at DESC, id LIMIT ", size)
+        .and(" OFFSET ", offset);
+    let records = q
+        .fetch_all(db)
+        .await?
+        .iter()
+        .map(record_from_row)
+        .collect::<Result<_, _>>()?;
+    Ok((records, u64::try_from(total).unwrap_or_default()))
+}
+
+fn ids(rows: Vec<Row>) -> Result<Vec<Uuid>, StoreError> {
+    rows.iter().map(|r| r.id("id")).collect()
+}
+
+/// Movements released for transit whose time limit for arrival is before `now`.
+pub(crate) async fn overdue(db: &mut Db<'_>, now: DateTime<Utc>) -> Result<Vec<Uuid>, StoreError> {
+    ids(Sql::new(
+        "SELECT id FROM movements
+         WHERE state = $1 AND time_limit IS NOT NULL AND time_limit < $2
+         ORDER BY time_limit",
+    )
+    .bind(MovementState::ReleasedForTransit.as_str())
+    .bind(now)
+    .fetch_all(db)
+    .await?)
+}
+
+/// Claim up to `limit` overdue movements for `claimant` until `now + lease`. On PostgreSQL the
+/// candidates are locked `FOR UPDATE SKIP LOCKED`: a claimant skips the rows another is
+/// claiming, and a row claimed meanwhile is re-checked on its new version, so no two claimants
+/// get the same row. SQLite has one writer at a time (the caller holds the writer lock).
+pub(crate) async fn claim_overdue(
+    db: &mut Db<'_>,
+    now: DateTime<Utc>,
+    claimant: &str,
+    lease: chrono::Duration,
+    limit: u32,
+) -> Result<Vec<Uuid>, StoreError> {
+    let lock = match db.backend() {
+        Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+        Backend::Sqlite => "",
+    };
+    ids(Sql::new(format!(
+        "UPDATE movements SET claimed_by = $1, claimed_until = $2
+         WHERE id IN (SELECT id FROM movements
+                      WHERE state = $3 AND time_limit IS NOT NULL AND time_limit < $4
+                        AND (claimed_until IS NULL OR claimed_until < $4)
+                      ORDER BY time_limit LIMIT $5
+                      {lock})
+         RETURNING id"
+    ))
+    .bind(claimant)
+    .bind(now + lease)
+    .bind(MovementState::ReleasedForTransit.as_str())
+    .bind(now)
+    .bind(i64::from(limit))
+    .fetch_all(db)
+    .await?)
+}

@@ -1,0 +1,152 @@
+//! Parties, users and API tokens.
+
+use chrono::{DateTime, Utc};
+
+use cats_app::auth::{Role, User};
+use cats_app::store::{Party, StoreError, StoredToken};
+
+use crate::sql::{Db, Row, Sql};
+
+fn user_from_row(r: &Row) -> Result<User, StoreError> {
+    Ok(User {
+        username: r.text("username")?,
+        role: r.parsed("role", |s| Role::parse(s).ok_or("not a role"))?,
+        party: r.opt_text("party")?,
+        office_country: r.opt_text("office_country")?,
+        risk_analyst: r.flag("risk_analyst")?,
+    })
+}
+
+fn party_from_row(r: &Row) -> Result<Party, StoreError> {
+    Ok(Party {
+        identification_number: r.text("identification_number")?,
+        name: r.text("name")?,
+        kind: r.text("kind")?,
+        status: r.text("status")?,
+        country: r.text("country")?,
+        active: r.flag("active")?,
+    })
+}
+
+/// Insert or update a party.
+pub(crate) async fn save_party(db: &mut Db<'_>, p: &Party) -> Result<(), StoreError> {
+    Sql::new(
+        "INSERT INTO parties (identification_number, name, kind, status, country, active)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (identification_number) DO UPDATE SET name = EXCLUDED.name,
+           kind = EXCLUDED.kind, status = EXCLUDED.status, country = EXCLUDED.country,
+           active = EXCLUDED.active",
+    )
+    .bind(&p.identification_number)
+    .bind(&p.name)
+    .bind(&p.kind)
+    .bind(&p.status)
+    .bind(&p.country)
+    .bind(p.active)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Insert or update a user.
+pub(crate) async fn save_user(db: &mut Db<'_>, u: &User) -> Result<(), StoreError> {
+    Sql::new(
+        "INSERT INTO users (username, role, party, office_country, risk_analyst)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (username) DO UPDATE SET role = EXCLUDED.role, party = EXCLUDED.party,
+           office_country = EXCLUDED.office_country, risk_analyst = EXCLUDED.risk_analyst",
+    )
+    .bind(&u.username)
+    .bind(u.role.as_str())
+    .bind(&u.party)
+    .bind(&u.office_country)
+    .bind(u.risk_analyst)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Keep a token hash.
+pub(crate) async fn add_token(
+    db: &mut Db<'_>,
+    username: &str,
+    hash: &str,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    Sql::new("INSERT INTO api_tokens (token_hash, username, created_at) VALUES ($1, $2, $3)")
+        .bind(hash)
+        .bind(username)
+        .bind(at)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// The party with this identification number.
+pub(crate) async fn party(db: &mut Db<'_>, id: &str) -> Result<Option<Party>, StoreError> {
+    Sql::new("SELECT * FROM parties WHERE identification_number = $1")
+        .bind(id)
+        .fetch_optional(db)
+        .await?
+        .as_ref()
+        .map(party_from_row)
+        .transpose()
+}
+
+/// The user with this name.
+pub(crate) async fn user(db: &mut Db<'_>, username: &str) -> Result<Option<User>, StoreError> {
+    Sql::new("SELECT * FROM users WHERE username = $1")
+        .bind(username)
+        .fetch_optional(db)
+        .await?
+        .as_ref()
+        .map(user_from_row)
+        .transpose()
+}
+
+/// The user owning the token with this hash.
+pub(crate) async fn user_by_token(db: &mut Db<'_>, hash: &str) -> Result<Option<User>, StoreError> {
+    Sql::new(
+        "SELECT u.* FROM api_tokens t JOIN users u ON u.username = t.username
+         WHERE t.token_hash = $1",
+    )
+    .bind(hash)
+    .fetch_optional(db)
+    .await?
+    .as_ref()
+    .map(user_from_row)
+    .transpose()
+}
+
+/// Every party, user and token, in key order (for dumps).
+pub(crate) async fn everyone(
+    db: &mut Db<'_>,
+) -> Result<(Vec<Party>, Vec<User>, Vec<StoredToken>), StoreError> {
+    let parties = Sql::new("SELECT * FROM parties ORDER BY identification_number")
+        .fetch_all(db)
+        .await?
+        .iter()
+        .map(party_from_row)
+        .collect::<Result<_, _>>()?;
+    let users = Sql::new("SELECT * FROM users ORDER BY username")
+        .fetch_all(db)
+        .await?
+        .iter()
+        .map(user_from_row)
+        .collect::<Result<_, _>>()?;
+    let tokens = Sql::new(
+        "SELECT token_hash, username, created_at FROM api_tokens ORDER BY created_at, token_hash",
+    )
+    .fetch_all(db)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(StoredToken {
+            token_hash: r.text("token_hash")?,
+            username: r.text("username")?,
+            created_at: r.time("created_at")?,
+        })
+    })
+    .collect::<Result<_, StoreError>>()?;
+    Ok((parties, users, tokens))
+}

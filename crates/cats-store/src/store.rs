@@ -1,0 +1,248 @@
+//! [`SqlStore`]: the [`Store`] of both backends. Each method is one call into the module of its
+//! area (`movements`, `ledger`, `registry` …), on the pool or in one transaction.
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use uuid::Uuid;
+
+use cats_app::auth::User;
+use cats_app::store::{
+    Attachment, AuditEntry, Change, ClaimFilter, ContractFilter, HistoryEvent, MovementFilter,
+    MovementRecord, Notification, Party, ProfileVersion, RateRecord, RegistrationFilter,
+    RegistryChange, Reservation, Snapshot, Store, StoreError, StoredAttachment,
+    StoredControlAttachment, StoredMessage,
+};
+use cats_domain::coverage::ExchangeRate;
+use cats_domain::ledger::Guarantee;
+use cats_domain::reference::{Catalog, RestrictedGoods};
+use cats_domain::registry::{Claim, Contract, Registration};
+
+use crate::sql::Pool;
+use crate::{
+    controls, history, ledger, movements, parties, reference, registry, registry_read, risk,
+    snapshot,
+};
+
+/// The store on SQLite or PostgreSQL. Open one with [`SqlStore::open_sqlite`] or
+/// [`SqlStore::connect_postgres`] (or [`crate::open`]).
+pub struct SqlStore {
+    pub(crate) pool: Pool,
+}
+
+impl SqlStore {
+    /// Close every connection (SQLite checkpoints its write-ahead log).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+#[async_trait]
+impl Store for SqlStore {
+    async fn save_catalog(&self, catalog: &Catalog) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        reference::save_catalog(&mut tx.db(), catalog).await?;
+        tx.commit().await
+    }
+    async fn load_catalog(&self) -> Result<Catalog, StoreError> {
+        reference::load_catalog(&mut self.pool.db()).await
+    }
+    async fn save_party(&self, party: &Party) -> Result<(), StoreError> {
+        let _lock = self.pool.write_lock().await;
+        parties::save_party(&mut self.pool.db(), party).await
+    }
+    async fn party(&self, id: &str) -> Result<Option<Party>, StoreError> {
+        parties::party(&mut self.pool.db(), id).await
+    }
+    async fn save_user(&self, user: &User) -> Result<(), StoreError> {
+        let _lock = self.pool.write_lock().await;
+        parties::save_user(&mut self.pool.db(), user).await
+    }
+    async fn user(&self, username: &str) -> Result<Option<User>, StoreError> {
+        parties::user(&mut self.pool.db(), username).await
+    }
+    async fn add_token(
+        &self,
+        username: &str,
+        token_hash: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let _lock = self.pool.write_lock().await;
+        parties::add_token(&mut self.pool.db(), username, token_hash, at).await
+    }
+    async fn user_by_token(&self, token_hash: &str) -> Result<Option<User>, StoreError> {
+        parties::user_by_token(&mut self.pool.db(), token_hash).await
+    }
+    async fn save_guarantee(&self, g: &Guarantee) -> Result<(), StoreError> {
+        let _lock = self.pool.write_lock().await;
+        ledger::write_guarantee(&mut self.pool.db(), g, false).await
+    }
+    async fn guarantee(&self, grn: &str) -> Result<Option<Guarantee>, StoreError> {
+        ledger::guarantee(&mut self.pool.db(), grn).await
+    }
+    async fn reservations(&self, grn: &str) -> Result<Vec<Reservation>, StoreError> {
+        ledger::reservations(&mut self.pool.db(), Some(grn)).await
+    }
+    async fn next_mrn_serial(&self, office: &str, year: i32) -> Result<u64, StoreError> {
+        let _lock = self.pool.write_lock().await;
+        movements::next_serial(&mut self.pool.db(), movements::Serial::Mrn, office, year).await
+    }
+    async fn lrn_in_use(&self, holder: &str, lrn: &str) -> Result<bool, StoreError> {
+        movements::lrn_in_use(&mut self.pool.db(), holder, lrn).await
+    }
+    async fn movement(&self, id: Uuid) -> Result<Option<MovementRecord>, StoreError> {
+        movements::movement(&mut self.pool.db(), "id", id.into()).await
+    }
+    async fn movement_by_mrn(&self, mrn: &str) -> Result<Option<MovementRecord>, StoreError> {
+        movements::movement(&mut self.pool.db(), "mrn", mrn.into()).await
+    }
+    async fn movements(
+        &self,
+        filter: &MovementFilter,
+    ) -> Result<(Vec<MovementRecord>, u64), StoreError> {
+        movements::movements(&mut self.pool.db(), filter).await
+    }
+    async fn overdue(&self, now: DateTime<Utc>) -> Result<Vec<Uuid>, StoreError> {
+        movements::overdue(&mut self.pool.db(), now).await
+    }
+    async fn claim_overdue(
+        &self,
+        now: DateTime<Utc>,
+        claimant: &str,
+        lease: chrono::Duration,
+        limit: u32,
+    ) -> Result<Vec<Uuid>, StoreError> {
+        let _lock = self.pool.write_lock().await;
+        movements::claim_overdue(&mut self.pool.db(), now, claimant, lease, limit).await
+    }
+    async fn dump(&self) -> Result<Snapshot, StoreError> {
+        let mut tx = self.pool.begin_read().await?;
+        let snapshot = snapshot::dump(&mut tx.db()).await?;
+        tx.commit().await?;
+        Ok(snapshot)
+    }
+    async fn restore(&self, snapshot: &Snapshot) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        snapshot::restore(&mut tx.db(), snapshot).await?;
+        tx.commit().await
+    }
+    async fn control_attachment(
+        &self,
+        id: Uuid,
+    ) -> Result<Option<StoredControlAttachment>, StoreError> {
+        controls::attachment(&mut self.pool.db(), id).await
+    }
+    async fn messages(&self, movement_id: Uuid) -> Result<Vec<StoredMessage>, StoreError> {
+        history::messages(&mut self.pool.db(), Some(movement_id)).await
+    }
+    async fn commit(&self, change: Change) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        movements::commit(&mut tx.db(), &change).await?;
+        tx.commit().await
+    }
+    async fn audit(&self, entries: &[AuditEntry]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        for a in entries {
+            history::insert_audit(&mut tx.db(), a).await?;
+        }
+        tx.commit().await
+    }
+    async fn audit_log(
+        &self,
+        movement_id: Option<Uuid>,
+        limit: u32,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        history::audit_log(&mut self.pool.db(), movement_id, Some(limit)).await
+    }
+    async fn commit_registry(&self, change: RegistryChange) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        registry::commit(&mut tx.db(), &change).await?;
+        tx.commit().await
+    }
+    async fn registration(&self, id: Uuid) -> Result<Option<Registration>, StoreError> {
+        registry_read::registration(&mut self.pool.db(), id).await
+    }
+    async fn registrations(
+        &self,
+        filter: &RegistrationFilter,
+    ) -> Result<Vec<Registration>, StoreError> {
+        registry_read::registrations(&mut self.pool.db(), filter).await
+    }
+    async fn attachments(&self, registration_id: Uuid) -> Result<Vec<Attachment>, StoreError> {
+        registry_read::attachments(&mut self.pool.db(), registration_id).await
+    }
+    async fn attachment(&self, id: Uuid) -> Result<Option<StoredAttachment>, StoreError> {
+        registry_read::attachment(&mut self.pool.db(), id).await
+    }
+    async fn contract(&self, id: Uuid) -> Result<Option<Contract>, StoreError> {
+        registry_read::contract(&mut self.pool.db(), "id", id.into()).await
+    }
+    async fn contract_by_grn(&self, grn: &str) -> Result<Option<Contract>, StoreError> {
+        registry_read::contract(&mut self.pool.db(), "grn", grn.into()).await
+    }
+    async fn contracts(&self, filter: &ContractFilter) -> Result<Vec<Contract>, StoreError> {
+        registry_read::contracts(&mut self.pool.db(), filter).await
+    }
+    async fn ended_contracts(&self, day: NaiveDate) -> Result<Vec<Uuid>, StoreError> {
+        registry_read::ended_contracts(&mut self.pool.db(), day).await
+    }
+    async fn next_grn_serial(&self, country: &str, year: i32) -> Result<u64, StoreError> {
+        let _lock = self.pool.write_lock().await;
+        movements::next_serial(&mut self.pool.db(), movements::Serial::Grn, country, year).await
+    }
+    async fn claim(&self, id: Uuid) -> Result<Option<Claim>, StoreError> {
+        registry_read::claim(&mut self.pool.db(), id).await
+    }
+    async fn claims(&self, filter: &ClaimFilter) -> Result<Vec<Claim>, StoreError> {
+        registry_read::claims(&mut self.pool.db(), filter).await
+    }
+    async fn history(&self, subject_id: Uuid) -> Result<Vec<HistoryEvent>, StoreError> {
+        registry_read::history(&mut self.pool.db(), Some(subject_id)).await
+    }
+    async fn notifications(
+        &self,
+        party: &str,
+        limit: u32,
+    ) -> Result<Vec<Notification>, StoreError> {
+        registry_read::notifications(&mut self.pool.db(), Some(party), limit).await
+    }
+    async fn exchange_rate(
+        &self,
+        from: &str,
+        to: &str,
+        day: NaiveDate,
+    ) -> Result<Option<ExchangeRate>, StoreError> {
+        registry_read::exchange_rate(&mut self.pool.db(), from, to, day).await
+    }
+    async fn exchange_rates(&self) -> Result<Vec<RateRecord>, StoreError> {
+        registry_read::exchange_rates(&mut self.pool.db()).await
+    }
+    async fn set_restricted_goods(
+        &self,
+        list: &[RestrictedGoods],
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        risk::set_restricted_goods(&mut tx.db(), list).await?;
+        history::insert_audit(&mut tx.db(), audit).await?;
+        tx.commit().await
+    }
+    async fn restricted_goods(&self) -> Result<Vec<RestrictedGoods>, StoreError> {
+        risk::restricted_goods(&mut self.pool.db()).await
+    }
+    async fn risk_profiles(&self) -> Result<Vec<ProfileVersion>, StoreError> {
+        risk::current_profiles(&mut self.pool.db()).await
+    }
+    async fn risk_profile_versions(&self, id: &str) -> Result<Vec<ProfileVersion>, StoreError> {
+        risk::versions(&mut self.pool.db(), Some(id)).await
+    }
+    async fn save_risk_profile(
+        &self,
+        version: &ProfileVersion,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        risk::insert_version(&mut tx.db(), version).await?;
+        history::insert_audit(&mut tx.db(), audit).await?;
+        tx.commit().await
+    }
+}
