@@ -98,48 +98,49 @@ pub async fn act(
     request: &Value,
     now: DateTime<Utc>,
 ) -> Result<MovementRecord, AppError> {
-    for _ in 0..5 {
+    let action = &action;
+    crate::retry::on_conflict(|| async move {
         let record = load_visible(app, actor, id).await?;
-        authorize(app, actor, &record, &action)?;
-        match act_once(app, actor, record, &action, request, now).await {
-            Err(AppError::Store(StoreError::Conflict)) => continue,
+        authorize(app, actor, &record, action)?;
+        match act_once(app, actor, record, action, request, now).await {
             Err(AppError::Store(
                 e @ (StoreError::Insufficient { .. } | StoreError::NotUsable { .. }),
             )) => {
-                let reason = match e {
-                    StoreError::Insufficient {
-                        grn,
-                        requested_minor,
-                        available_minor,
-                    } => format!(
-                        "guarantee {grn}: {} to be covered, only {} available",
-                        cats_domain::ledger::from_minor(requested_minor),
-                        cats_domain::ledger::from_minor(available_minor)
-                    ),
-                    StoreError::NotUsable { grn, reason } if reason.starts_with("CATS") => {
-                        format!("guarantee {grn}: {reason}")
-                    }
-                    other => format!("CATS018: {other}"),
-                };
                 let failed = Action::ReservationFailed {
                     office: action.office().unwrap_or_default().to_string(),
-                    reason,
+                    reason: reservation_refusal(e),
                 };
                 let record = load_visible(app, actor, id).await?;
-                match act_once(app, actor, record, &failed, request, now).await {
-                    Err(AppError::Store(StoreError::Conflict)) => continue,
-                    other => return other,
-                }
+                act_once(app, actor, record, &failed, request, now).await
             }
             Err(AppError::Transition(e)) => {
                 let entry = audit(actor, action.name(), Some(id), now, format!("refused: {e}"));
                 app.store().audit(&[entry]).await?;
-                return Err(AppError::Transition(e));
+                Err(AppError::Transition(e))
             }
-            other => return other,
+            other => other,
         }
+    })
+    .await
+}
+
+/// Why the reservation at release failed, for the holder (in the CC055C).
+fn reservation_refusal(e: StoreError) -> String {
+    match e {
+        StoreError::Insufficient {
+            grn,
+            requested_minor,
+            available_minor,
+        } => format!(
+            "guarantee {grn}: {} to be covered, only {} available",
+            cats_domain::ledger::from_minor(requested_minor),
+            cats_domain::ledger::from_minor(available_minor)
+        ),
+        StoreError::NotUsable { grn, reason } if reason.starts_with("CATS") => {
+            format!("guarantee {grn}: {reason}")
+        }
+        other => format!("CATS018: {other}"),
     }
-    Err(AppError::Busy)
 }
 
 async fn act_once(

@@ -22,7 +22,7 @@ use crate::error::AppError;
 use crate::history::{audit, inbound, outbound};
 use crate::lodge::{parse_declaration, Lodged};
 use crate::standing::RuleInputs;
-use crate::store::{Change, MovementRecord, NewMessage, StoreError};
+use crate::store::{Change, MovementRecord, NewMessage};
 
 /// The amended declaration a use case prepared from the message in, for one loaded movement.
 #[derive(Debug, Clone)]
@@ -165,7 +165,7 @@ pub async fn amend_with(
     out_of_sequence: OutOfSequence,
     now: DateTime<Utc>,
 ) -> Result<Amended, AppError> {
-    for _ in 0..5 {
+    crate::retry::on_conflict(|| async move {
         let record = load_visible(app, actor, id).await?;
         let m = &record.movement;
         if let Some(user) = actor.user() {
@@ -190,7 +190,6 @@ pub async fn amend_with(
             let failures = vec![sequence_failure(message.message_type, &e)];
             let reply = rejection(&record, &failures, message.correlation, "013", now);
             match commit_rejection(app, actor, &record, incoming, reply, "amend", &e, now).await {
-                Err(AppError::Store(StoreError::Conflict)) => continue,
                 Err(e) => return Err(e),
                 Ok((record, messages)) => {
                     return Ok(Amended {
@@ -289,20 +288,15 @@ pub async fn amend_with(
             audit: vec![audit(actor, "amend", Some(id), now, detail)],
             attachments: vec![],
         };
-        match app.store().commit(change).await {
-            Err(StoreError::Conflict) => continue,
-            Err(e) => return Err(e.into()),
-            Ok(()) => {
-                return Ok(Amended {
-                    record: new,
-                    failures,
-                    messages: stored,
-                    refused: None,
-                })
-            }
-        }
-    }
-    Err(AppError::Busy)
+        app.store().commit(change).await?;
+        Ok(Amended {
+            record: new,
+            failures,
+            messages: stored,
+            refused: None,
+        })
+    })
+    .await
 }
 
 /// The functional error of a message out of sequence (CL180 code 92), pointing at the message.

@@ -20,7 +20,7 @@ use crate::auth::Role;
 use crate::error::AppError;
 use crate::history::{audit, customs};
 use crate::registers::documents::{checked_upload, safe_filename};
-use crate::store::{Change, MovementRecord, StoreError, StoredControlAttachment};
+use crate::store::{Change, MovementRecord, StoredControlAttachment};
 
 /// Most attachments on one control record.
 pub const MAX_ATTACHMENTS_PER_CONTROL: usize = 20;
@@ -68,7 +68,9 @@ pub async fn attach(
 ) -> Result<ControlAttachment, AppError> {
     officer_only(actor, "attaching to a control record")?;
     let content_type = checked_upload(content_type, &bytes)?;
-    for _ in 0..5 {
+    let content_type = &content_type;
+    let bytes = &bytes;
+    crate::retry::on_conflict(|| async move {
         let record = load_visible(app, actor, movement_id).await?;
         let i = control_index(&record, control)?;
         let office = record.movement.controls[i].office.clone();
@@ -89,7 +91,7 @@ pub async fn attach(
             filename: safe_filename(filename),
             content_type: content_type.clone(),
             size: bytes.len() as u64,
-            sha256: hex::encode(Sha256::digest(&bytes)),
+            sha256: hex::encode(Sha256::digest(bytes)),
             uploaded_at: now,
             uploaded_by: actor.name().to_string(),
         };
@@ -130,13 +132,10 @@ pub async fn attach(
                 data: bytes.clone(),
             }],
         };
-        match app.store().commit(change).await {
-            Err(StoreError::Conflict) => continue,
-            Err(e) => return Err(e.into()),
-            Ok(()) => return Ok(meta),
-        }
-    }
-    Err(AppError::Busy)
+        app.store().commit(change).await?;
+        Ok(meta)
+    })
+    .await
 }
 
 /// A photo or document of control record `control`, with its bytes, for a customs officer who

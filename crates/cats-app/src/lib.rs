@@ -28,6 +28,7 @@ pub mod messages_in;
 pub mod query;
 pub mod registers;
 pub mod restricted;
+pub mod retry;
 pub mod risk_profiles;
 pub mod standing;
 pub mod store;

@@ -135,13 +135,21 @@ pub async fn lodge(
     }
     let content = value.get("n1:CC015C").cloned().unwrap_or(value.clone());
     let raw = String::from_utf8_lossy(body).into_owned();
-    for _ in 0..3 {
-        match lodge_once(app, actor, &declaration, &content, &raw, format, now).await {
-            Err(AppError::Store(StoreError::DuplicateLrn { .. })) => continue,
-            other => return other,
-        }
-    }
-    Err(AppError::Busy)
+    // A declaration with the same LRN committed between our check and our insert: decide again,
+    // and the rules now reject it (CATS014).
+    let retry = |e: &AppError| {
+        matches!(
+            e,
+            AppError::Store(StoreError::DuplicateLrn { .. } | StoreError::Conflict)
+        )
+    };
+    let raw = &raw;
+    let declaration = &declaration;
+    let content = &content;
+    crate::retry::retrying(retry, || async move {
+        lodge_once(app, actor, declaration, content, raw, format, now).await
+    })
+    .await
 }
 
 async fn lodge_once(

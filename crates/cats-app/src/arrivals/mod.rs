@@ -32,7 +32,7 @@ use crate::error::AppError;
 use crate::history::{audit, inbound, outbound, Extra};
 use crate::messages_in::{apply, failure, read_message, Incoming, Received};
 use crate::query::{list_movements, movement_messages};
-use crate::store::{Change, MovementFilter, MovementRecord, NewMessage, StoreError, StoredMessage};
+use crate::store::{Change, MovementFilter, MovementRecord, NewMessage, StoredMessage};
 
 pub use unloading::unloading_remarks;
 
@@ -122,7 +122,9 @@ pub async fn notify_arrival(
         Some(r) if party.is_none() || party.as_deref() == Some(r.movement.holder.as_str()) => r.id,
         _ => return unknown_mrn(app, actor, &incoming, &mrn, &office, party, now).await,
     };
-    for _ in 0..5 {
+    let office = &office;
+    let incoming = &incoming;
+    crate::retry::on_conflict(|| async move {
         let record = load_visible(app, actor, id).await?;
         let msg_in = inbound("CC007C", incoming.content_type(), &incoming.raw, now);
         let action = Action::Arrival {
@@ -157,14 +159,13 @@ pub async fn notify_arrival(
                 let reply = destination_rejection(
                     m,
                     Some(&record),
-                    Some(&office),
+                    Some(office),
                     &failures,
                     correlation,
                     now,
                 );
                 match commit_rejection(app, actor, &record, msg_in, reply, "arrival", &e, now).await
                 {
-                    Err(AppError::Store(StoreError::Conflict)) => continue,
                     Err(e) => return Err(e),
                     Ok((record, messages)) => {
                         let r = Received::new(record, "CC007C", messages, failures, Some(e));
@@ -177,7 +178,7 @@ pub async fn notify_arrival(
         if simplified {
             // Simplified procedure (authorised consignee): unloading permitted at once.
             let extra = Extra {
-                office: Some(&office),
+                office: Some(office),
                 ..Extra::default()
             };
             applied.messages.push(outbound(
@@ -212,16 +213,11 @@ pub async fn notify_arrival(
             audit: vec![audit(actor, "arrival", Some(id), now, detail)],
             attachments: vec![],
         };
-        match app.store().commit(change).await {
-            Err(StoreError::Conflict) => continue,
-            Err(e) => return Err(e.into()),
-            Ok(()) => {
-                let r = Received::new(new, "CC007C", stored, Vec::new(), None);
-                return Ok(Notified::Movement(Box::new(r)));
-            }
-        }
-    }
-    Err(AppError::Busy)
+        app.store().commit(change).await?;
+        let r = Received::new(new, "CC007C", stored, Vec::new(), None);
+        Ok(Notified::Movement(Box::new(r)))
+    })
+    .await
 }
 
 /// The CC057C for an MRN no movement of the trader has; written to the audit log.

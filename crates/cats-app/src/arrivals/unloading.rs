@@ -24,7 +24,7 @@ use crate::app::{Actor, App};
 use crate::error::AppError;
 use crate::history::{audit, inbound};
 use crate::messages_in::{apply, failure, holder_only, read_message, Received};
-use crate::store::{Change, Direction, MovementRecord, StoreError};
+use crate::store::{Change, Direction, MovementRecord};
 
 /// Take a CC044C for arrival `id` (see the module documentation).
 ///
@@ -47,7 +47,8 @@ pub async fn unloading_remarks(
     let conform = flag("conform") == Some("1");
     let seals_intact = flag("stateOfSeals") != Some("0");
     let remark = flag("unloadingRemark");
-    for _ in 0..5 {
+    let incoming = &incoming;
+    crate::retry::on_conflict(|| async move {
         let record = super::arrival(app, actor, id).await?;
         let m = &record.movement;
         holder_only(actor, m, "send unloading remarks")?;
@@ -85,7 +86,6 @@ pub async fn unloading_remarks(
             )
             .await
             {
-                Err(AppError::Store(StoreError::Conflict)) => continue,
                 Err(e) => return Err(e),
                 Ok((record, messages)) => return done(record, messages, failures, Some(e)),
             }
@@ -123,7 +123,6 @@ pub async fn unloading_remarks(
             )
             .await
             {
-                Err(AppError::Store(StoreError::Conflict)) => continue,
                 Err(e) => return Err(e),
                 Ok((record, messages)) => return done(record, messages, failures, None),
             }
@@ -183,7 +182,6 @@ pub async fn unloading_remarks(
                 )
                 .await
                 {
-                    Err(AppError::Store(StoreError::Conflict)) => continue,
                     Err(e) => return Err(e),
                     Ok((record, messages)) => return done(record, messages, failures, Some(e)),
                 }
@@ -214,13 +212,10 @@ pub async fn unloading_remarks(
             audit: vec![audit(actor, "unloading_remarks", Some(id), now, detail)],
             attachments: vec![],
         };
-        match app.store().commit(change).await {
-            Err(StoreError::Conflict) => continue,
-            Err(e) => return Err(e.into()),
-            Ok(()) => return done(new, stored, Vec::new(), None),
-        }
-    }
-    Err(AppError::Busy)
+        app.store().commit(change).await?;
+        done(new, stored, Vec::new(), None)
+    })
+    .await
 }
 
 /// The findings of unloading remarks that are not conform or state broken seals (CC044C

@@ -13,7 +13,7 @@ use crate::amend::{commit_rejection, rejection, sequence_failure};
 use crate::app::{Actor, App};
 use crate::error::AppError;
 use crate::history::{audit, inbound};
-use crate::store::{Change, MovementRecord, StoreError};
+use crate::store::{Change, MovementRecord};
 
 /// CL560 businessRejectionType of a rejected invalidation request.
 const REJECTION_TYPE: &str = "014";
@@ -37,7 +37,9 @@ pub(super) async fn request(
     let action = Action::RequestCancellation {
         reason: reason.clone(),
     };
-    for _ in 0..5 {
+    let reason = &reason;
+    let action = &action;
+    crate::retry::on_conflict(|| async move {
         let record = load_visible(app, actor, id).await?;
         holder_only(actor, &record.movement, "ask to invalidate the declaration")?;
         let msg_in = inbound("CC014C", incoming.content_type(), &incoming.raw, now);
@@ -47,7 +49,7 @@ pub(super) async fn request(
             &policy,
             &record,
             &record.declaration,
-            std::slice::from_ref(&action),
+            std::slice::from_ref(action),
             now,
             Some(correlation),
             None,
@@ -59,7 +61,6 @@ pub(super) async fn request(
                 let reply = rejection(&record, &failures, correlation, REJECTION_TYPE, now);
                 let name = action.name();
                 match commit_rejection(app, actor, &record, msg_in, reply, name, &e, now).await {
-                    Err(AppError::Store(StoreError::Conflict)) => continue,
                     Err(e) => return Err(e),
                     Ok((record, messages)) => {
                         return Ok(Received::new(record, "CC014C", messages, failures, Some(e)));
@@ -82,7 +83,6 @@ pub(super) async fn request(
             match commit_rejection(app, actor, &record, msg_in, reply, action.name(), &why, now)
                 .await
             {
-                Err(AppError::Store(StoreError::Conflict)) => continue,
                 Err(e) => return Err(e),
                 Ok((record, messages)) => {
                     return Ok(Received::new(record, "CC014C", messages, failures, None))
@@ -110,11 +110,8 @@ pub(super) async fn request(
             audit: vec![audit(actor, action.name(), Some(id), now, detail)],
             attachments: vec![],
         };
-        match app.store().commit(change).await {
-            Err(StoreError::Conflict) => continue,
-            Err(e) => return Err(e.into()),
-            Ok(()) => return Ok(Received::new(new, "CC014C", stored, Vec::new(), None)),
-        }
-    }
-    Err(AppError::Busy)
+        app.store().commit(change).await?;
+        Ok(Received::new(new, "CC014C", stored, Vec::new(), None))
+    })
+    .await
 }

@@ -10,7 +10,7 @@ use cats_ncts::Format;
 use crate::app::{Actor, App};
 use crate::error::AppError;
 use crate::history::{audit, inbound, outbound};
-use crate::store::{Change, MovementRecord, StoreError};
+use crate::store::{Change, MovementRecord};
 
 /// The NCTS type named by the body's root, if any (`CC013C`), else `unknown`.
 fn root_type(text: &str) -> String {
@@ -64,18 +64,28 @@ pub(super) async fn keep(
     } else {
         "application/json"
     };
-    let mut record = record;
-    for _ in 0..3 {
+    let id = record.id;
+    // The first attempt uses the record given; a retry loads it again.
+    let given = std::sync::Mutex::new(Some(record));
+    let raw = &raw;
+    let given = &given;
+    let failures = &failures;
+    crate::retry::on_conflict(|| async move {
+        let first = given.lock().expect("not poisoned").take();
+        let record = match first {
+            Some(r) => r,
+            None => crate::act::load_visible(app, actor, id).await?,
+        };
         let m = &record.movement;
         let messages = vec![
-            inbound(&root_type(&raw), content_type, &raw, now),
+            inbound(&root_type(raw), content_type, raw, now),
             outbound(
                 m,
                 &record.declaration,
                 now,
                 record.created_at,
                 nack,
-                &failures,
+                failures,
                 None,
                 None,
             ),
@@ -98,15 +108,10 @@ pub(super) async fn keep(
             )],
             attachments: vec![],
         };
-        match app.store().commit(change).await {
-            Ok(()) => return Ok(()),
-            Err(StoreError::Conflict) => {
-                record = crate::act::load_visible(app, actor, record.id).await?;
-            }
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Err(AppError::Busy)
+        app.store().commit(change).await?;
+        Ok(())
+    })
+    .await
 }
 
 #[cfg(test)]

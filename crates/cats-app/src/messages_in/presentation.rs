@@ -26,7 +26,7 @@ use crate::amend::{check_rules, commit_rejection, rejection, sequence_failure};
 use crate::app::{Actor, App};
 use crate::error::{AppError, BodyError};
 use crate::history::{audit, inbound};
-use crate::store::{Change, MovementRecord, StoreError};
+use crate::store::{Change, MovementRecord};
 
 /// CL560 businessRejectionType of a rejected presentation notification.
 const REJECTION_TYPE: &str = "170";
@@ -100,7 +100,7 @@ pub(super) async fn notify(
     let done = |record, messages, failures, refused| {
         Ok(Received::new(record, "CC170C", messages, failures, refused))
     };
-    for _ in 0..5 {
+    crate::retry::on_conflict(|| async move {
         let record = load_visible(app, actor, id).await?;
         let m = &record.movement;
         holder_only(actor, m, "notify the presentation of the goods")?;
@@ -131,7 +131,6 @@ pub(super) async fn notify(
                 match commit_rejection(app, actor, &record, msg_in, reply, action.name(), &e, now)
                     .await
                 {
-                    Err(AppError::Store(StoreError::Conflict)) => continue,
                     Err(e) => return Err(e),
                     Ok((record, messages)) => return done(record, messages, failures, Some(e)),
                 }
@@ -155,7 +154,6 @@ pub(super) async fn notify(
             match commit_rejection(app, actor, &record, msg_in, reply, action.name(), &why, now)
                 .await
             {
-                Err(AppError::Store(StoreError::Conflict)) => continue,
                 Err(e) => return Err(e),
                 Ok((record, messages)) => return done(record, messages, failures, None),
             }
@@ -193,13 +191,10 @@ pub(super) async fn notify(
             audit: vec![audit(actor, action.name(), Some(id), now, detail)],
             attachments: vec![],
         };
-        match app.store().commit(change).await {
-            Err(StoreError::Conflict) => continue,
-            Err(e) => return Err(e.into()),
-            Ok(()) => return done(new, stored, Vec::new(), None),
-        }
-    }
-    Err(AppError::Busy)
+        app.store().commit(change).await?;
+        done(new, stored, Vec::new(), None)
+    })
+    .await
 }
 
 /// The completed declaration, checked against the CC015C structure. Errors: its structural

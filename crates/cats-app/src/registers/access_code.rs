@@ -11,7 +11,7 @@ use cats_domain::ledger::{hash_access_code, GuaranteeStatus};
 use cats_domain::registry::ContractStep;
 
 use super::contracts::{commit_step, load};
-use super::{retry, user_with, ATTEMPTS};
+use super::user_with;
 use crate::app::{Actor, App};
 use crate::auth::Role;
 use crate::error::AppError;
@@ -31,13 +31,7 @@ pub async fn set(
     current: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<GuaranteeStatus, AppError> {
-    for _ in 0..ATTEMPTS {
-        match set_once(app, actor, id, new, current, now).await {
-            Err(e) if retry(&e) => continue,
-            other => return other,
-        }
-    }
-    Err(AppError::Busy)
+    crate::retry::on_conflict(|| set_once(app, actor, id, new, current, now)).await
 }
 
 async fn set_once(

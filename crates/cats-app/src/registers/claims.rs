@@ -9,7 +9,7 @@ use uuid::Uuid;
 use cats_domain::ledger::from_minor;
 use cats_domain::registry::{Claim, ClaimStep};
 
-use super::{event, notify, party_of, retry, ATTEMPTS};
+use super::{event, notify, party_of};
 use crate::app::{Actor, App};
 use crate::auth::{Role, User};
 use crate::error::AppError;
@@ -73,13 +73,7 @@ pub async fn answer(
     step: ClaimStep,
     now: DateTime<Utc>,
 ) -> Result<Claim, AppError> {
-    for _ in 0..ATTEMPTS {
-        match answer_once(app, actor, id, &step, now).await {
-            Err(e) if retry(&e) => continue,
-            other => return other,
-        }
-    }
-    Err(AppError::Busy)
+    crate::retry::on_conflict(|| answer_once(app, actor, id, &step, now)).await
 }
 
 async fn answer_once(

@@ -14,7 +14,7 @@ use cats_domain::ledger::{Guarantee, GuaranteeStatus};
 use cats_domain::registry::{Claim, Contract, ContractStep};
 
 use super::grn::{allocate_grn, guarantee_office};
-use super::{event, notify, party_of, retry, user_with, ATTEMPTS};
+use super::{event, notify, party_of, user_with};
 use crate::app::{Actor, App};
 use crate::auth::{Role, User};
 use crate::error::{AppError, BodyError};
@@ -274,13 +274,7 @@ pub async fn act(
     action: ContractAction,
     now: DateTime<Utc>,
 ) -> Result<Contract, AppError> {
-    for _ in 0..ATTEMPTS {
-        match act_once(app, actor, id, &action, now).await {
-            Err(e) if retry(&e) => continue,
-            other => return other,
-        }
-    }
-    Err(AppError::Busy)
+    crate::retry::on_conflict(|| act_once(app, actor, id, &action, now)).await
 }
 
 async fn act_once(
@@ -461,7 +455,7 @@ pub async fn expire(app: &App, now: DateTime<Utc>) -> Result<Vec<Uuid>, AppError
         });
         match commit_step(app, &actor, &c, next, &ContractStep::Expire, guarantee, now).await {
             Ok(_) => done.push(id),
-            Err(e) if retry(&e) => {}
+            Err(e) if crate::retry::is_conflict(&e) => {}
             Err(e) => return Err(e),
         }
     }

@@ -25,10 +25,7 @@ use uuid::Uuid;
 use crate::app::Actor;
 use crate::auth::{Role, User};
 use crate::error::AppError;
-use crate::store::{HistoryEvent, Notification, StoreError};
-
-/// How many times a step is decided again when its record changed under it.
-pub(crate) const ATTEMPTS: usize = 3;
+use crate::store::{HistoryEvent, Notification};
 
 /// A history step of `subject` (`registration`, `contract`, `claim`) `id` by `actor`.
 pub(crate) fn event(
@@ -102,9 +99,4 @@ pub(crate) fn party_of(user: &User) -> Result<&str, AppError> {
     user.party
         .as_deref()
         .ok_or_else(|| AppError::Forbidden(format!("user {} acts for no company", user.username)))
-}
-
-/// Whether a store error means "decide again" (the record changed under us).
-pub(crate) fn retry(e: &AppError) -> bool {
-    matches!(e, AppError::Store(StoreError::Conflict))
 }

@@ -12,7 +12,7 @@ use cats_domain::registry::{
     Contact, Register, Registration, RegistrationStatus, RegistrationStep,
 };
 
-use super::{event, notify, party_of, retry, user_with, ATTEMPTS};
+use super::{event, notify, party_of, user_with};
 use crate::app::{Actor, App};
 use crate::auth::Role;
 use crate::error::{AppError, BodyError};
@@ -259,13 +259,7 @@ pub async fn decide(
     step: RegistrationStep,
     now: DateTime<Utc>,
 ) -> Result<Registration, AppError> {
-    for _ in 0..ATTEMPTS {
-        match decide_once(app, actor, id, &step, now).await {
-            Err(e) if retry(&e) => continue,
-            other => return other,
-        }
-    }
-    Err(AppError::Busy)
+    crate::retry::on_conflict(|| decide_once(app, actor, id, &step, now)).await
 }
 
 async fn decide_once(
