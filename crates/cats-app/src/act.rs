@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 use cats_domain::declaration::Cc015c;
+use cats_domain::ledger::Unusable;
 use cats_domain::movement::{
     check_decision, check_report, decide, Action, ControlContext, Effect, MovementState,
     SealCondition,
@@ -50,9 +51,7 @@ fn authorize(
     };
     match action {
         Action::RequestCancellation { .. } => {
-            if user.role == Role::Trader
-                && user.party.as_deref() == Some(record.movement.holder.as_str())
-            {
+            if user.role == Role::Trader && user.is_of(&record.movement.holder) {
                 Ok(())
             } else {
                 Err(AppError::Forbidden(
@@ -64,20 +63,20 @@ fn authorize(
             format!("{} is done by the node itself", action.name()),
         )),
         other => {
-            let office = other.office().unwrap_or_default();
             if user.role != Role::Officer {
-                Err(AppError::Forbidden(format!(
+                return Err(AppError::Forbidden(format!(
                     "{} is a customs officer's action",
                     other.name()
-                )))
-            } else if !user.acts_at(office, &app.catalog()) {
-                Err(AppError::Forbidden(format!(
-                    "officer {} does not act at office {office} (scope: offices of {})",
+                )));
+            }
+            match other.office() {
+                Some(office) if user.acts_at(office, &app.catalog()) => Ok(()),
+                office => Err(AppError::Forbidden(format!(
+                    "officer {} does not act at office {} (scope: offices of {})",
                     user.username,
-                    user.office_country.as_deref().unwrap_or("-")
-                )))
-            } else {
-                Ok(())
+                    office.map_or("-", |o| o.as_str()),
+                    user.office_country.map_or("-", |c| c.as_str())
+                ))),
             }
         }
     }
@@ -106,11 +105,14 @@ pub async fn act(
             Err(AppError::Store(
                 e @ (StoreError::Insufficient { .. } | StoreError::NotUsable { .. }),
             )) => {
+                let record = load_visible(app, actor, id).await?;
                 let failed = Action::ReservationFailed {
-                    office: action.office().unwrap_or_default().to_string(),
+                    office: action
+                        .office()
+                        .unwrap_or(&record.movement.office_of_departure)
+                        .clone(),
                     reason: reservation_refusal(e),
                 };
-                let record = load_visible(app, actor, id).await?;
                 act_once(app, actor, record, &failed, request, now).await
             }
             Err(AppError::Transition(e)) => {
@@ -136,9 +138,10 @@ fn reservation_refusal(e: StoreError) -> String {
             cats_domain::ledger::from_minor(requested_minor),
             cats_domain::ledger::from_minor(available_minor)
         ),
-        StoreError::NotUsable { grn, reason } if reason.starts_with("CATS") => {
-            format!("guarantee {grn}: {reason}")
-        }
+        StoreError::NotUsable {
+            grn,
+            why: why @ Unusable::Coverage { .. },
+        } => format!("guarantee {grn}: {}: {why}", why.rule_id()),
         other => format!("CATS018: {other}"),
     }
 }
@@ -200,8 +203,9 @@ async fn act_once(
         Some(mrn),
     ) = (action, movement.mrn.clone())
     {
-        if let Ok(d) = serde_json::from_value::<Cc015c>(record.declaration.clone()) {
-            let mut facts = rules::facts(&d).risk_facts();
+        let declared = serde_json::from_value::<Cc015c>(record.declaration.clone());
+        if let Some(declared) = declared.ok().and_then(|d| rules::facts(&d).ok()) {
+            let mut facts = declared.risk_facts();
             facts.aeo = aeo_benefits_apply(app, &movement.holder, day).await?;
             facts.day = Some(day);
             let policy = crate::risk_profiles::policy_now(app).await?;
@@ -283,7 +287,7 @@ async fn act_once(
     let mut detail = format!(
         "{} at {}: {} → {}",
         action.name(),
-        office.unwrap_or("-"),
+        office.map_or("-", |o| o.as_str()),
         record.movement.state,
         movement.state
     );

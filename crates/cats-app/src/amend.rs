@@ -93,7 +93,7 @@ pub async fn amend(
     };
     let prepare = |record: &MovementRecord| {
         let m = &record.movement;
-        let facts = rules::facts(&declaration);
+        let facts = crate::lodge::typed_facts(&declaration, "CC015C")?;
         if facts.lrn != m.lrn
             || facts.holder != m.holder
             || facts.office_of_departure != m.office_of_departure
@@ -169,7 +169,7 @@ pub async fn amend_with(
         let record = load_visible(app, actor, id).await?;
         let m = &record.movement;
         if let Some(user) = actor.user() {
-            if user.role != Role::Trader || user.party.as_deref() != Some(m.holder.as_str()) {
+            if user.role != Role::Trader || !user.is_of(&m.holder) {
                 return Err(AppError::Forbidden(
                     "only the holder of the transit procedure may amend".into(),
                 ));
@@ -213,7 +213,8 @@ pub async fn amend_with(
             } else {
                 MovementState::GuaranteeNotValid
             };
-            let mut amended = rules::facts(&prepared.declaration).movement(state, m.mrn.clone());
+            let mut amended = crate::lodge::typed_facts(&prepared.declaration, "CC015C")?
+                .movement(state, m.mrn.clone());
             amended.risk = m.risk.clone();
             amended.controls = m.controls.clone();
             amended.cancellation_requested = m.cancellation_requested;

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use cats_domain::ids::{CountryCode, Eori, OfficeRef};
 use cats_domain::movement::Movement;
 use cats_domain::reference::Catalog;
 
@@ -47,9 +48,9 @@ pub struct User {
     /// Role.
     pub role: Role,
     /// Identification number (EORI/TIN) of the user's company, for traders and insurers.
-    pub party: Option<String>,
+    pub party: Option<Eori>,
     /// ISO 3166 country whose offices an officer acts at (all offices of that country).
-    pub office_country: Option<String>,
+    pub office_country: Option<CountryCode>,
     /// Risk-analyst permission (officers only): maintains the risk profiles (issue 6).
     #[serde(default)]
     pub risk_analyst: bool,
@@ -60,12 +61,9 @@ impl User {
     /// whose offices is on the movement's route.
     pub fn can_see(&self, movement: &Movement) -> bool {
         match self.role {
-            Role::Trader => self.party.as_deref() == Some(movement.holder.as_str()),
-            Role::Officer => match &self.office_country {
-                Some(country) => movement
-                    .offices()
-                    .iter()
-                    .any(|o| o.get(..2) == Some(country.as_str())),
+            Role::Trader => self.party.as_ref() == Some(&movement.holder),
+            Role::Officer => match self.office_country {
+                Some(country) => movement.offices().iter().any(|o| o.country() == country),
                 None => false,
             },
             Role::Insurer | Role::Admin => false,
@@ -78,11 +76,16 @@ impl User {
     }
 
     /// Whether an officer may act at `office` (an office of its country known to the node).
-    pub fn acts_at(&self, office: &str, catalog: &Catalog) -> bool {
+    pub fn acts_at(&self, office: &OfficeRef, catalog: &Catalog) -> bool {
         self.role == Role::Officer
             && catalog
                 .office(office)
-                .is_some_and(|o| Some(o.country.as_str()) == self.office_country.as_deref())
+                .is_some_and(|o| Some(o.country) == self.office_country)
+    }
+
+    /// Whether the user is a trader or insurer of company `party`.
+    pub fn is_of(&self, party: &Eori) -> bool {
+        self.party.as_ref() == Some(party)
     }
 }
 

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use serde_json::{json, Value};
 
 use cats_domain::coverage::{cover, Coverage};
-use cats_domain::ledger::to_minor;
+use cats_domain::ledger::Unusable;
 use cats_domain::movement::Movement;
 
 use crate::app::App;
@@ -56,7 +56,8 @@ impl Plan {
             .map(|c| {
                 let mut how = vec![format!(
                     "declared {} {}",
-                    c.declared_amount, c.declared_currency
+                    c.declared.amount(),
+                    c.declared.currency()
                 )];
                 if let Some(r) = c.rate {
                     how.push(format!("rate {r}"));
@@ -66,8 +67,8 @@ impl Plan {
                 }
                 format!(
                     "reserved {} {} on {} ({})",
-                    c.amount,
-                    c.currency,
+                    c.amount.amount(),
+                    c.amount.currency(),
                     c.grn,
                     how.join(", ")
                 )
@@ -96,24 +97,26 @@ pub async fn plan(app: &App, movement: &Movement, day: NaiveDate) -> Result<Plan
             .guarantee(&used.grn)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("guarantee {}", used.grn)))?;
-        let rate = if used.currency == g.currency {
+        let declared = used.amount.currency();
+        let rate = if declared == g.currency() {
             None
         } else {
             app.store()
-                .exchange_rate(&used.currency, &g.currency, day)
+                .exchange_rate(declared, g.currency(), day)
                 .await?
                 .map(|r| r.rate)
         };
-        let c = cover(used, &g.currency, rate, share).map_err(|reason| StoreError::NotUsable {
-            grn: used.grn.clone(),
-            reason: format!("CATS021: {reason} ({day})"),
-        })?;
+        let c =
+            cover(used, g.currency(), rate, share).map_err(|problem| StoreError::NotUsable {
+                grn: used.grn.clone(),
+                why: Unusable::Coverage { problem, day },
+            })?;
         out.ops.push(LedgerOp::Reserve {
             grn: c.grn.clone(),
-            amount_minor: to_minor(c.amount),
+            amount_minor: c.amount.to_minor_units(),
             basis: ReserveBasis {
-                declared_minor: Some(to_minor(c.declared_amount)),
-                declared_currency: Some(c.declared_currency.clone()),
+                declared_minor: Some(c.declared.to_minor_units()),
+                declared_currency: Some(c.declared.currency()),
                 rate: c.rate,
                 aeo_share: c.aeo_share,
             },

@@ -6,6 +6,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::{json, Value};
 
+use cats_domain::ids::{CurrencyCode, Grn, Mrn};
 use cats_domain::ledger::{from_minor, ReservationStatus};
 use cats_ncts::Cc034c;
 
@@ -19,7 +20,7 @@ use crate::history::audit;
 #[serde(rename_all = "camelCase")]
 pub struct Usage {
     /// MRN of the movement.
-    pub mrn: Option<String>,
+    pub mrn: Option<Mrn>,
     /// Amount covered, in the guarantee's currency (2 decimals).
     pub amount: Decimal,
     /// When the amount was reserved (lock date).
@@ -35,11 +36,11 @@ pub struct Usage {
 #[serde(rename_all = "camelCase")]
 pub struct Balance {
     /// GRN.
-    pub grn: String,
+    pub grn: Grn,
     /// Reference amount (insured amount).
     pub reference_amount: Decimal,
     /// ISO 4217 currency of every amount here.
-    pub currency: String,
+    pub currency: CurrencyCode,
     /// Exposure: open reservations and claims.
     pub exposure: Decimal,
     /// Balance: reference amount − exposure.
@@ -63,12 +64,13 @@ pub async fn balance(
     now: DateTime<Utc>,
 ) -> Result<Balance, AppError> {
     let not_found = || AppError::NotFound(format!("guarantee {grn}"));
-    let g = app.store().guarantee(grn).await?.ok_or_else(not_found)?;
+    let grn = Grn::parse(grn).map_err(|_| not_found())?;
+    let g = app.store().guarantee(&grn).await?.ok_or_else(not_found)?;
     if let Some(user) = actor.user() {
         let allowed = match user.role {
             Role::Officer => true,
-            Role::Trader => user.party.as_deref() == Some(g.holder.as_str()),
-            Role::Insurer => user.party.as_deref() == Some(g.insurer.as_str()),
+            Role::Trader => user.is_of(&g.holder),
+            Role::Insurer => user.is_of(&g.insurer),
             Role::Admin => false,
         };
         if !allowed {
@@ -90,7 +92,7 @@ pub async fn balance(
     }
     let usage = app
         .store()
-        .reservations(grn)
+        .reservations(&grn)
         .await?
         .into_iter()
         .map(|r| Usage {
@@ -102,10 +104,11 @@ pub async fn balance(
         })
         .collect();
     let exposure = from_minor(g.running_total_minor);
-    let percentage_used = if g.reference_amount.is_zero() {
+    let reference = g.reference_amount.amount();
+    let percentage_used = if reference.is_zero() {
         Decimal::ZERO
     } else {
-        (exposure * Decimal::ONE_HUNDRED / g.reference_amount).round()
+        (exposure * Decimal::ONE_HUNDRED / reference).round()
     };
     let entry = audit(
         actor,
@@ -117,8 +120,8 @@ pub async fn balance(
     app.store().audit(&[entry]).await?;
     Ok(Balance {
         grn: g.grn.clone(),
-        reference_amount: g.reference_amount,
-        currency: g.currency.clone(),
+        reference_amount: reference,
+        currency: g.currency(),
         exposure,
         balance: from_minor(g.available_minor()),
         percentage_used,

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use uuid::Uuid;
 
+use cats_domain::ids::OfficeRef;
 use cats_domain::movement::{ControlType, Movement};
 use cats_domain::reference::Catalog;
 use cats_domain::rules::RuleFailure;
@@ -45,7 +46,7 @@ pub fn customs(action: &str, body: &Value, at: DateTime<Utc>) -> NewMessage {
 #[derive(Debug, Clone, Default)]
 pub struct Extra<'a> {
     /// Office acting.
-    pub office: Option<&'a str>,
+    pub office: Option<&'a OfficeRef>,
     /// Free text.
     pub text: Option<&'a str>,
     /// Control type (CC060C).

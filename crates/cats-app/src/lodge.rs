@@ -5,10 +5,10 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use cats_domain::declaration::Cc015c;
-use cats_domain::ids::{CountryCode, Mrn, ProcedureLetter};
+use cats_domain::ids::{Mrn, OfficeRef, ProcedureLetter};
 use cats_domain::movement::MovementState;
 use cats_domain::risk;
-use cats_domain::rules::{self, RuleFailure};
+use cats_domain::rules::{self, DeclarationFacts, RuleFailure};
 use cats_ncts::Format;
 
 use crate::app::{Actor, App};
@@ -54,23 +54,33 @@ fn content_type(format: Format) -> &'static str {
 /// ISO 6346 check digit.
 async fn allocate_mrn(
     app: &App,
-    office: &str,
+    office: &OfficeRef,
     security: Option<u8>,
     now: DateTime<Utc>,
-) -> Result<String, AppError> {
+) -> Result<Mrn, AppError> {
     let serial = app.store().next_mrn_serial(office, now.year()).await?;
-    let country = CountryCode::parse(office.get(..2).unwrap_or_default())
-        .map_err(|e| AppError::Invalid(e.to_string()))?;
-    let body = format!(
-        "{}{:06}",
-        office.get(2..8).unwrap_or("000000"),
-        serial % 1_000_000
-    );
+    let body = format!("{}{:06}", &office.as_str()[2..], serial % 1_000_000);
     let procedure =
         ProcedureLetter::from_security(security.unwrap_or(0)).unwrap_or(ProcedureLetter::J);
-    let mrn = Mrn::allocate(now.year(), &country, &body, procedure)
-        .map_err(|e| AppError::Invalid(e.to_string()))?;
-    Ok(mrn.as_str().to_string())
+    Mrn::allocate(now.year(), &office.country(), &body, procedure)
+        .map_err(|e| AppError::Invalid(e.to_string()))
+}
+
+/// The typed facts of a declaration that passed its structure. Errors: every identifier the
+/// movement keeps that does not parse ([`AppError::Malformed`], HTTP 400, nothing stored): an
+/// office whose first two letters are not an ISO 3166 country, a holder identification number
+/// that is not an EORI/TIN, an LRN with control characters.
+pub fn typed_facts(declaration: &Cc015c, message_type: &str) -> Result<DeclarationFacts, AppError> {
+    rules::facts(declaration).map_err(|bad| AppError::Malformed {
+        message_type: message_type.into(),
+        errors: bad
+            .into_iter()
+            .map(|b| BodyError {
+                pointer: b.pointer,
+                reason: b.reason,
+            })
+            .collect(),
+    })
 }
 
 /// A message addressed to a national transit authority this node does not serve is refused at the
@@ -118,17 +128,17 @@ pub async fn lodge(
 ) -> Result<Lodged, AppError> {
     let (declaration, value) = parse_declaration(body, format)?;
     refuse_foreign_recipient(app, &declaration.message_recipient)?;
-    let facts = rules::facts(&declaration);
+    let facts = typed_facts(&declaration, "CC015C")?;
     if let Some(user) = actor.user() {
         if user.role != Role::Trader {
             return Err(AppError::Forbidden(
                 "only a trader (holder of the transit procedure) may lodge a declaration".into(),
             ));
         }
-        if user.party.as_deref() != Some(facts.holder.as_str()) {
+        if !user.is_of(&facts.holder) {
             return Err(AppError::Forbidden(format!(
                 "you may lodge only as holder {}, not {}",
-                user.party.as_deref().unwrap_or("-"),
+                user.party.as_ref().map_or("-", |p| p.as_str()),
                 facts.holder
             )));
         }
@@ -163,7 +173,7 @@ async fn lodge_once(
 ) -> Result<Lodged, AppError> {
     app.refresh_restricted_goods().await?;
     let catalog = app.catalog();
-    let facts = rules::facts(declaration);
+    let facts = typed_facts(declaration, "CC015C")?;
     let inputs = RuleInputs::load(app, declaration, now.date_naive()).await?;
     let lrn_in_use = app.store().lrn_in_use(&facts.holder, &facts.lrn).await?;
     let ctx = inputs.context(&catalog, now.date_naive(), lrn_in_use);

@@ -2,6 +2,7 @@
 
 use uuid::Uuid;
 
+use cats_domain::ids::Grn;
 use cats_domain::ledger::Guarantee;
 
 use crate::act::load_visible;
@@ -27,7 +28,7 @@ pub async fn list_movements(
                 }
                 filter.holder = user.party.clone();
             }
-            Role::Officer => filter.office_country = user.office_country.clone(),
+            Role::Officer => filter.office_country = user.office_country,
             Role::Insurer | Role::Admin => {
                 return Err(AppError::Forbidden(
                     "movements are for traders and customs officers".into(),
@@ -63,7 +64,7 @@ pub async fn movement_messages(
 pub async fn guarantee(
     app: &App,
     actor: &Actor,
-    grn: &str,
+    grn: &Grn,
 ) -> Result<(Guarantee, Vec<Reservation>), AppError> {
     let g = app
         .store()
@@ -73,8 +74,8 @@ pub async fn guarantee(
     if let Some(user) = actor.user() {
         let allowed = match user.role {
             Role::Officer => true,
-            Role::Trader => user.party.as_deref() == Some(g.holder.as_str()),
-            Role::Insurer => user.party.as_deref() == Some(g.insurer.as_str()),
+            Role::Trader => user.is_of(&g.holder),
+            Role::Insurer => user.is_of(&g.insurer),
             Role::Admin => false,
         };
         if !allowed {

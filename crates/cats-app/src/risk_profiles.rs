@@ -3,7 +3,9 @@
 //! written to the audit log in the same transaction. Selection reads the current versions.
 
 use chrono::{DateTime, Utc};
+use serde_json::Value;
 
+use cats_domain::ids::{CountryCode, Eori, IdError, OfficeRef};
 use cats_domain::risk::{RiskPolicy, RiskProfile};
 
 use crate::app::{Actor, App};
@@ -21,8 +23,87 @@ fn analyst(actor: &Actor) -> Result<(), AppError> {
     }
 }
 
-fn country_ok(c: &str) -> bool {
-    c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase())
+/// Whether an identifier criterion's entry parses (the problem when it does not).
+type Check = fn(&str) -> Result<(), String>;
+
+/// The identifier criteria of a profile: key, check, and what an entry must be.
+const IDENTIFIER_LISTS: [(&str, Check, &str); 6] = [
+    (
+        "countries_of_dispatch",
+        |c| ok(CountryCode::parse(c)),
+        "ISO 3166-1 alpha-2",
+    ),
+    (
+        "countries_of_destination",
+        |c| ok(CountryCode::parse(c)),
+        "ISO 3166-1 alpha-2",
+    ),
+    (
+        "countries_of_routing",
+        |c| ok(CountryCode::parse(c)),
+        "ISO 3166-1 alpha-2",
+    ),
+    (
+        "office_countries",
+        |c| ok(CountryCode::parse(c)),
+        "ISO 3166-1 alpha-2",
+    ),
+    ("holders", |h| ok(Eori::parse(h)), "an EORI/TIN"),
+    (
+        "offices",
+        |o| ok(OfficeRef::parse(o)),
+        "a customs office reference",
+    ),
+];
+
+fn ok<T>(r: Result<T, IdError>) -> Result<(), String> {
+    r.map(|_| ()).map_err(|e| e.to_string())
+}
+
+/// Read a risk profile as sent (JSON): every criterion that names a country, a holder or an
+/// office must parse as one, and the profile must pass [`validate`].
+///
+/// Errors: [`AppError::Invalid`] with every problem at once (identifiers that do not parse, then
+/// the shape of the rest, then the checks of [`validate`]).
+pub fn parse(raw: Value) -> Result<RiskProfile, AppError> {
+    let mut problems = Vec::new();
+    let mut clean = raw;
+    if let Some(obj) = clean.as_object_mut() {
+        if let Some(Value::String(c)) = obj.get("country") {
+            if let Err(e) = ok(CountryCode::parse(c)) {
+                problems.push(format!("country {c:?}: ISO 3166-1 alpha-2 ({e})"));
+                obj.remove("country");
+            }
+        }
+        for (key, check, what) in IDENTIFIER_LISTS {
+            if let Some(Value::Array(list)) = obj.get_mut(key) {
+                list.retain(|v| match v.as_str().map(check) {
+                    Some(Err(e)) => {
+                        let shown = v.as_str().unwrap_or_default();
+                        problems.push(format!("{key} {shown:?}: {what} ({e})"));
+                        false
+                    }
+                    _ => true,
+                });
+            }
+        }
+    }
+    let profile = match serde_json::from_value::<RiskProfile>(clean) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            problems.push(format!("risk profile: {e}"));
+            None
+        }
+    };
+    if let Some(p) = &profile {
+        if let Err(AppError::Invalid(more)) = validate(p) {
+            problems.push(more);
+        }
+    }
+    match profile {
+        Some(p) if problems.is_empty() => Ok(p),
+        _ => Err(AppError::Invalid(problems.join("; "))),
+    }
 }
 
 /// Check a profile before it is stored. Errors: [`AppError::Invalid`] with every problem.
@@ -41,18 +122,6 @@ pub fn validate(p: &RiskProfile) -> Result<(), AppError> {
     for h in p.hs_prefix.iter().chain(&p.hs_prefixes) {
         if !(2..=6).contains(&h.len()) || !h.bytes().all(|b| b.is_ascii_digit()) {
             problems.push(format!("HS prefix {h:?}: 2 to 6 digits"));
-        }
-    }
-    for c in p
-        .country
-        .iter()
-        .chain(&p.countries_of_dispatch)
-        .chain(&p.countries_of_destination)
-        .chain(&p.countries_of_routing)
-        .chain(&p.office_countries)
-    {
-        if !country_ok(c) {
-            problems.push(format!("country {c:?}: ISO 3166-1 alpha-2"));
         }
     }
     for (name, lo, hi) in [
@@ -276,7 +345,7 @@ pub async fn feedback(
 ) -> Result<Feedback, AppError> {
     analyst(actor)?;
     let mut filter = crate::store::MovementFilter {
-        office_country: actor.user().and_then(|u| u.office_country.clone()),
+        office_country: actor.user().and_then(|u| u.office_country),
         updated_since: since,
         page: 1,
         count: 500,

@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use cats_domain::declaration::Cc015c;
+use cats_domain::ids::{CurrencyCode, Eori, Grn};
 use cats_domain::ledger::Guarantee;
 use cats_domain::reference::Catalog;
 use cats_domain::registry::registration::{standing as standing_of, Standing};
@@ -18,9 +19,9 @@ use crate::error::AppError;
 use crate::store::RegistrationFilter;
 
 /// What `party`'s registrations allow on `day` (nothing for an unknown party).
-pub async fn standing(app: &App, party: &str, day: NaiveDate) -> Result<Standing, AppError> {
+pub async fn standing(app: &App, party: &Eori, day: NaiveDate) -> Result<Standing, AppError> {
     let filter = RegistrationFilter {
-        party: Some(party.to_string()),
+        party: Some(party.clone()),
         ..RegistrationFilter::default()
     };
     let registrations = app.store().registrations(&filter).await?;
@@ -29,7 +30,7 @@ pub async fn standing(app: &App, party: &str, day: NaiveDate) -> Result<Standing
 
 /// Whether `party` is an AEO on `day`, when the node's policy grants AEO benefits at all (no
 /// lookup otherwise: the answer would change nothing).
-pub async fn aeo_benefits_apply(app: &App, party: &str, day: NaiveDate) -> Result<bool, AppError> {
+pub async fn aeo_benefits_apply(app: &App, party: &Eori, day: NaiveDate) -> Result<bool, AppError> {
     let aeo = &app.risk_policy().aeo;
     if aeo.share_for(true).is_none() && aeo.factor_for(true).is_none() {
         return Ok(false);
@@ -38,15 +39,20 @@ pub async fn aeo_benefits_apply(app: &App, party: &str, day: NaiveDate) -> Resul
 }
 
 /// The holder as rule CATS007 sees it on `day`: its kind, and whether an approved AEO or
-/// authorised trader registration is valid then. `None` for a party CATS does not know.
+/// authorised trader registration is valid then. `None` for a party CATS does not know (or an
+/// identification number that is not an EORI/TIN).
 pub async fn holder_registration(
     app: &App,
     holder: &str,
     day: NaiveDate,
 ) -> Result<Option<HolderRegistration>, AppError> {
-    let Some(party) = app.store().party(holder).await? else {
+    let Ok(holder) = Eori::parse(holder) else {
         return Ok(None);
     };
+    let Some(party) = app.store().party(&holder).await? else {
+        return Ok(None);
+    };
+    let holder = &holder;
     let s = standing(app, holder, day).await?;
     Ok(Some(HolderRegistration {
         identification_number: party.identification_number,
@@ -62,11 +68,11 @@ pub struct RuleInputs {
     /// The holder's registration.
     pub holder: Option<HolderRegistration>,
     /// Guarantees named in the declaration that exist, by GRN.
-    pub guarantees: HashMap<String, Guarantee>,
+    pub guarantees: HashMap<Grn, Guarantee>,
     /// Reference exchange rates from the declared currencies to those guarantees' currencies.
-    pub rates: HashMap<(String, String), Decimal>,
+    pub rates: HashMap<(CurrencyCode, CurrencyCode), Decimal>,
     /// Insurers of those guarantees in good standing (CATS023).
-    pub active_insurers: HashSet<String>,
+    pub active_insurers: HashSet<Eori>,
     /// The AEO share the policy grants the holder, if any.
     pub aeo_share: Option<Decimal>,
 }
@@ -91,10 +97,12 @@ impl RuleInputs {
             .iter()
             .flat_map(|g| g.guarantee_reference.iter())
         {
-            let Some(grn) = &reference.grn else { continue };
-            let found = match inputs.guarantees.get(grn) {
+            let Some(Ok(grn)) = reference.grn.as_deref().map(Grn::parse) else {
+                continue;
+            };
+            let found = match inputs.guarantees.get(&grn) {
                 Some(g) => g.clone(),
-                None => match app.store().guarantee(grn).await? {
+                None => match app.store().guarantee(&grn).await? {
                     Some(g) => g,
                     None => continue,
                 },
@@ -104,19 +112,16 @@ impl RuleInputs {
             {
                 inputs.active_insurers.insert(found.insurer.clone());
             }
-            if let Some(c) = reference
-                .currency
-                .as_deref()
-                .filter(|c| *c != found.currency)
-            {
-                let key = (c.to_string(), found.currency.clone());
+            let declared = reference.currency.as_deref().map(CurrencyCode::parse);
+            if let Some(Ok(c)) = declared.filter(|c| c.as_ref() != Ok(&found.currency())) {
+                let key = (c, found.currency());
                 if let std::collections::hash_map::Entry::Vacant(slot) = inputs.rates.entry(key) {
-                    if let Some(r) = app.store().exchange_rate(c, &found.currency, day).await? {
+                    if let Some(r) = app.store().exchange_rate(c, found.currency(), day).await? {
                         slot.insert(r.rate);
                     }
                 }
             }
-            inputs.guarantees.insert(grn.clone(), found);
+            inputs.guarantees.insert(grn, found);
         }
         Ok(inputs)
     }

@@ -10,7 +10,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde_json::Value;
 
 use cats_app::messages::{build, OutContext};
-use cats_domain::ids::{CountryCode, Mrn, ProcedureLetter};
+use cats_domain::ids::{CountryCode, Mrn, OfficeRef, ProcedureLetter};
 use cats_domain::movement::{
     time_limit_for_arrival, ControlRecord, ControlResultCode, ControlType, Movement, MovementState,
     Stage,
@@ -40,19 +40,16 @@ fn declaration() -> (cats_domain::declaration::Cc015c, Value) {
     (typed, body)
 }
 
-fn mrn() -> String {
+fn mrn() -> Mrn {
     let country = CountryCode::parse("KZ").expect("KZ");
-    Mrn::allocate(2025, &country, "HOR001000123", ProcedureLetter::J)
-        .expect("MRN")
-        .as_str()
-        .to_string()
+    Mrn::allocate(2025, &country, "HOR001000123", ProcedureLetter::J).expect("MRN")
 }
 
 /// The movement of the fixture declaration in `state`, with an MRN unless rejected at lodging.
 fn movement(state: MovementState) -> Movement {
     let (d, _) = declaration();
     let mrn = (state != MovementState::Rejected).then(mrn);
-    rules::facts(&d).movement(state, mrn)
+    rules::facts(&d).expect("typed facts").movement(state, mrn)
 }
 
 const LODGED: &str = "2025-03-10T09:30:00";
@@ -67,7 +64,7 @@ fn released(mut m: Movement) -> Movement {
 
 fn control(office: &str, stage: Stage, result: ControlResultCode, when: &str) -> ControlRecord {
     ControlRecord {
-        office: office.into(),
+        office: office.parse().unwrap(),
         stage,
         result,
         control_type: ControlType::Physical,
@@ -80,7 +77,7 @@ fn control(office: &str, stage: Stage, result: ControlResultCode, when: &str) ->
 
 fn arrived(mut m: Movement) -> Movement {
     m = released(m);
-    m.arrival_office = Some("GEPTI001".into());
+    m.arrival_office = Some("GEPTI001".parse().unwrap());
     m.arrived_at = Some(at("2025-03-20T10:00:00"));
     m
 }
@@ -160,12 +157,13 @@ fn now_for(case: &Case) -> DateTime<Utc> {
 }
 
 fn build_case(case: &Case, declaration: &Value) -> Value {
+    let office = case.office.map(|o| o.parse::<OfficeRef>().expect("office"));
     let ctx = OutContext {
         movement: &case.movement,
         declaration,
         now: now_for(case),
         lodged_at: at(LODGED),
-        office: case.office,
+        office: office.as_ref(),
         failures: &case.failures,
         control_type: case.control_type,
         text: case.text,

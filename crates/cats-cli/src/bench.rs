@@ -214,7 +214,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     let g = node
         .app
         .store()
-        .guarantee("25KZ0000SRI000010")
+        .guarantee(&"25KZ0000SRI000010".parse()?)
         .await?
         .context("demo guarantee")?;
     if g.running_total_minor != 0 {

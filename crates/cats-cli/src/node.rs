@@ -9,6 +9,7 @@ use crate::config::Location;
 use cats_app::auth::{Role, User};
 use cats_app::store::{GuaranteeOp, HistoryEvent, Party, RegistryChange, Store, Versioned};
 use cats_app::{tokens, Actor, App};
+use cats_domain::ids::{CountryCode, CurrencyCode, Eori, Grn, Money};
 use cats_domain::ledger::{hash_access_code, Guarantee, GuaranteeStatus};
 use cats_domain::registry::{Contact, Contract, Register, Registration, RegistrationStatus};
 use cats_domain::risk::RiskPolicy;
@@ -106,8 +107,12 @@ pub async fn seed_demo(store: &dyn Store, demo: &DemoData) -> anyhow::Result<()>
     let now = Utc::now();
     let (from, to) = (DEMO_VALIDITY.0.parse()?, DEMO_VALIDITY.1.parse()?);
     for p in &demo.parties {
+        let id = Eori::parse(&p.identification_number)
+            .with_context(|| format!("demo party {}: identification number", p.id))?;
+        let country = CountryCode::parse(&p.country)
+            .with_context(|| format!("demo party {}: country", p.id))?;
         let party = Party {
-            identification_number: p.identification_number.clone(),
+            identification_number: id.clone(),
             name: p.name.clone(),
             kind: match p.kind {
                 PartyKind::Trader => "trader",
@@ -115,7 +120,7 @@ pub async fn seed_demo(store: &dyn Store, demo: &DemoData) -> anyhow::Result<()>
             }
             .into(),
             status: p.status.clone(),
-            country: p.country.clone(),
+            country,
             active: true,
         };
         let register = Register::from_label(&p.status)
@@ -123,11 +128,11 @@ pub async fn seed_demo(store: &dyn Store, demo: &DemoData) -> anyhow::Result<()>
         let registration = Registration {
             id: uuid::Uuid::new_v4(),
             version: 1,
-            party: p.identification_number.clone(),
+            party: id,
             register,
             name: p.name.clone(),
             address: format!("{} (demo address)", p.country),
-            country: p.country.clone(),
+            country,
             contact: Contact {
                 name: format!("{} compliance desk", p.name),
                 email: format!("compliance@{}.example", p.id),
@@ -162,10 +167,10 @@ pub async fn seed_demo(store: &dyn Store, demo: &DemoData) -> anyhow::Result<()>
             })
             .await?;
     }
-    let party_id = |key: &Option<String>| -> Option<String> {
+    let party_id = |key: &Option<String>| -> Option<Eori> {
         key.as_ref()
             .and_then(|k| demo.party(k))
-            .map(|p| p.identification_number.clone())
+            .and_then(|p| Eori::parse(&p.identification_number).ok())
     };
     for u in &demo.users {
         store
@@ -178,7 +183,12 @@ pub async fn seed_demo(store: &dyn Store, demo: &DemoData) -> anyhow::Result<()>
                     UserRole::Admin => Role::Admin,
                 },
                 party: party_id(&u.party),
-                office_country: u.offices_country.clone(),
+                office_country: u
+                    .offices_country
+                    .as_deref()
+                    .map(CountryCode::parse)
+                    .transpose()
+                    .with_context(|| format!("demo user {}: country", u.username))?,
                 risk_analyst: u.risk_analyst,
             })
             .await?;
@@ -186,18 +196,25 @@ pub async fn seed_demo(store: &dyn Store, demo: &DemoData) -> anyhow::Result<()>
     for g in &demo.guarantees {
         let holder = demo.party(&g.holder).context("demo guarantee holder")?;
         let insurer = demo.party(&g.insurer).context("demo guarantee insurer")?;
+        let bad = |what: &str| format!("demo guarantee {}: {what}", g.grn);
+        let currency = CurrencyCode::parse(&g.currency).with_context(|| bad("currency"))?;
         let contract = Contract {
             id: uuid::Uuid::new_v4(),
             version: 1,
-            grn: Some(g.grn.clone()),
+            grn: Some(Grn::parse(&g.grn).with_context(|| bad("GRN"))?),
             policy_number: format!("DEMO-{}", g.grn),
-            insurer: insurer.identification_number.clone(),
-            holder: holder.identification_number.clone(),
-            reference_amount: g.reference_amount,
-            currency: g.currency.clone(),
+            insurer: Eori::parse(&insurer.identification_number).with_context(|| bad("insurer"))?,
+            holder: Eori::parse(&holder.identification_number).with_context(|| bad("holder"))?,
+            reference_amount: Money::new(g.reference_amount, currency)
+                .with_context(|| bad("reference amount"))?,
             valid_from: g.valid_from,
             valid_to: g.valid_to,
-            countries: g.countries.clone(),
+            countries: g
+                .countries
+                .iter()
+                .map(|c| CountryCode::parse(c))
+                .collect::<Result<_, _>>()
+                .with_context(|| bad("countries"))?,
             indemnity: "the insurer pays a customs demand within 30 days (demo contract)".into(),
             status: GuaranteeStatus::Active,
             reason: None,

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::ids::OfficeRef;
 use crate::movement::{Movement, Stage};
 
 /// Confusion matrix over (movement, office) pairs: every office where CATS ran selection or a
@@ -70,7 +71,7 @@ pub struct ProfileHits {
 #[serde(rename_all = "camelCase")]
 pub struct OfficeRate {
     /// Office reference number.
-    pub office: String,
+    pub office: OfficeRef,
     /// Selections run there.
     pub assessments: usize,
     /// Of those, selected.
@@ -109,11 +110,11 @@ pub fn tally(
     let mut confusion = Confusion::default();
     let mut eff = ControlEfficiency::default();
     let mut profiles: BTreeMap<String, (usize, usize, usize)> = BTreeMap::new();
-    let mut offices: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let mut offices: BTreeMap<OfficeRef, (usize, usize)> = BTreeMap::new();
     let (mut selections, mut controls, mut findings) = (0, 0, 0);
     let (mut sel_controls, mut sel_findings) = (0, 0);
     for m in movements {
-        let mut cells: BTreeMap<String, Cell> = BTreeMap::new();
+        let mut cells: BTreeMap<OfficeRef, Cell> = BTreeMap::new();
         for s in &m.risk {
             let c = cells.entry(s.office.clone()).or_default();
             c.selected |= s.selected;

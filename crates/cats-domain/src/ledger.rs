@@ -10,6 +10,8 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::ids::{CountryCode, CurrencyCode, Eori, Grn, Money};
+
 /// Status of a comprehensive guarantee (insurance contract).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -61,24 +63,22 @@ impl GuaranteeStatus {
 }
 
 /// A comprehensive guarantee as the rules see it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Guarantee {
     /// Guarantee reference number (17 characters, ISO 6346 check digit).
-    pub grn: String,
+    pub grn: Grn,
     /// Identification number (EORI/TIN) of the holder the guarantee covers.
-    pub holder: String,
+    pub holder: Eori,
     /// Identification number of the insurer.
-    pub insurer: String,
-    /// Reference amount (insured amount), 2 decimals.
-    pub reference_amount: Decimal,
-    /// ISO 4217 currency of the reference amount.
-    pub currency: String,
+    pub insurer: Eori,
+    /// Reference amount (insured amount, NCTS n..16,2) in the guarantee's ISO 4217 currency.
+    pub reference_amount: Money,
     /// First day of the policy period.
     pub valid_from: NaiveDate,
     /// Last day of the policy period (inclusive).
     pub valid_to: NaiveDate,
     /// ISO 3166 countries where the guarantee is valid.
-    pub countries: Vec<String>,
+    pub countries: Vec<CountryCode>,
     /// Status.
     pub status: GuaranteeStatus,
     /// Salted SHA-256 of the access code (see [`hash_access_code`]).
@@ -87,14 +87,62 @@ pub struct Guarantee {
     pub running_total_minor: i64,
     /// When the last liability of an ended (revoked or expired) guarantee closed: from then on
     /// the insurer owes nothing under it. Kept by the ledger, like the running total.
-    #[serde(default)]
     pub liability_end: Option<DateTime<Utc>>,
 }
 
+/// Why a guarantee cannot cover a movement (the store's refusal of a reservation, and the
+/// release's CC055C).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unusable {
+    /// Not in force (rule CATS018): submitted, approved without access code, suspended,
+    /// revoked, expired.
+    Status(GuaranteeStatus),
+    /// Past its policy period on the day (rule CATS018).
+    ExpiredOn(NaiveDate),
+    /// Before its policy period on the day (rule CATS018).
+    NotValidBefore(NaiveDate),
+    /// The amount to be covered cannot be converted or reduced into the guarantee's currency
+    /// on the day (rule CATS021).
+    Coverage {
+        /// What is missing or wrong.
+        problem: crate::coverage::CoverError,
+        /// The day of the release.
+        day: NaiveDate,
+    },
+}
+
+impl Unusable {
+    /// The rule refusing the guarantee: `CATS018` (not usable on the day) or `CATS021` (amount).
+    pub fn rule_id(&self) -> &'static str {
+        match self {
+            Self::Coverage { .. } => "CATS021",
+            _ => "CATS018",
+        }
+    }
+}
+
+impl std::fmt::Display for Unusable {
+    /// `suspended`, `expired on 2026-12-31`, `not valid before 2027-01-01`, or the coverage
+    /// problem with the day.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Status(s) => f.write_str(s.as_str()),
+            Self::ExpiredOn(d) => write!(f, "expired on {d}"),
+            Self::NotValidBefore(d) => write!(f, "not valid before {d}"),
+            Self::Coverage { problem, day } => write!(f, "{problem} ({day})"),
+        }
+    }
+}
+
 impl Guarantee {
+    /// ISO 4217 currency of the reference amount (and of the running total).
+    pub fn currency(&self) -> CurrencyCode {
+        self.reference_amount.currency()
+    }
+
     /// Reference amount in minor units (cents).
     pub fn reference_minor(&self) -> i64 {
-        to_minor(self.reference_amount)
+        self.reference_amount.to_minor_units()
     }
 
     /// Available amount in minor units: reference amount − running total (never negative when the
@@ -108,15 +156,14 @@ impl Guarantee {
         self.status == GuaranteeStatus::Active && day >= self.valid_from && day <= self.valid_to
     }
 
-    /// Why the guarantee may not be used on `day` (rule CATS018), or `None` when it may:
-    /// `"suspended"`, `"expired on 2026-12-31"`, `"not valid before 2027-01-01"` …
-    pub fn unusable_on(&self, day: NaiveDate) -> Option<String> {
+    /// Why the guarantee may not be used on `day` (rule CATS018), or `None` when it may.
+    pub fn unusable_on(&self, day: NaiveDate) -> Option<Unusable> {
         if self.status != GuaranteeStatus::Active {
-            Some(self.status.as_str().to_string())
+            Some(Unusable::Status(self.status))
         } else if day > self.valid_to {
-            Some(format!("expired on {}", self.valid_to))
+            Some(Unusable::ExpiredOn(self.valid_to))
         } else if day < self.valid_from {
-            Some(format!("not valid before {}", self.valid_from))
+            Some(Unusable::NotValidBefore(self.valid_from))
         } else {
             None
         }
@@ -125,7 +172,7 @@ impl Guarantee {
     /// Whether `code` is this guarantee's access code.
     pub fn access_code_matches(&self, code: &str) -> bool {
         let expected = self.access_code_hash.as_bytes();
-        let given = hash_access_code(&self.grn, code);
+        let given = hash_access_code(self.grn.as_str(), code);
         let given = given.as_bytes();
         expected.len() == given.len()
             && expected
@@ -208,15 +255,15 @@ mod tests {
 
     #[test]
     fn access_code_hash_checks() {
+        let usd = CurrencyCode::parse("USD").unwrap();
         let g = Guarantee {
-            grn: "25KZ0000SRI000010".into(),
-            holder: "KZ840000123456".into(),
-            insurer: "KZ990000765432".into(),
-            reference_amount: Decimal::new(100000000, 2),
-            currency: "USD".into(),
+            grn: Grn::parse("25KZ0000SRI000010").unwrap(),
+            holder: Eori::parse("KZ840000123456").unwrap(),
+            insurer: Eori::parse("KZ990000765432").unwrap(),
+            reference_amount: Money::new(Decimal::new(100000000, 2), usd).unwrap(),
             valid_from: NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
             valid_to: NaiveDate::from_ymd_opt(2027, 12, 31).unwrap(),
-            countries: vec!["KZ".into()],
+            countries: vec![CountryCode::parse("KZ").unwrap()],
             status: GuaranteeStatus::Active,
             access_code_hash: hash_access_code("25KZ0000SRI000010", "1111"),
             running_total_minor: 0,
@@ -224,7 +271,8 @@ mod tests {
         };
         assert!(g.access_code_matches("1111"));
         assert_eq!(
-            g.unusable_on(NaiveDate::from_ymd_opt(2028, 1, 1).unwrap()),
+            g.unusable_on(NaiveDate::from_ymd_opt(2028, 1, 1).unwrap())
+                .map(|u| u.to_string()),
             Some("expired on 2027-12-31".into())
         );
         assert!(!g.access_code_matches("1112"));

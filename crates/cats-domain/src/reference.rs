@@ -9,6 +9,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::ids::{CountryCode, CurrencyCode, OfficeRef};
+
 /// Role of a customs office, with the code of the EU customs office list (CS/RD2 role codes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
@@ -62,11 +64,11 @@ impl OfficeRole {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Office {
     /// Customs office reference number, `[A-Z]{2}[A-Z0-9]{6}`.
-    pub reference: String,
+    pub reference: OfficeRef,
     /// Names by language (ISO 639-1 code, e.g. `en`, `ru`, `kk`).
     pub names: BTreeMap<String, String>,
     /// ISO 3166-1 alpha-2 country.
-    pub country: String,
+    pub country: CountryCode,
     /// UN/LOCODE of the office's place, e.g. `KZALA`.
     pub unlocode: Option<String>,
     /// IANA time zone, e.g. `Asia/Almaty`.
@@ -88,7 +90,7 @@ impl Office {
             .get("en")
             .or_else(|| self.names.values().next())
             .map(String::as_str)
-            .unwrap_or(&self.reference)
+            .unwrap_or(self.reference.as_str())
     }
 
     /// Whether the office holds `role`.
@@ -106,7 +108,7 @@ impl Office {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Country {
     /// ISO 3166-1 alpha-2 code.
-    pub code: String,
+    pub code: CountryCode,
     /// Names by language (ISO 639-1): `en`, `ru`, and the national language where known.
     pub names: BTreeMap<String, String>,
     /// Whether the country takes part in CATS (a route country may only be one of these).
@@ -121,7 +123,7 @@ pub struct Country {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Currency {
     /// ISO 4217 alphabetic code, e.g. `USD`.
-    pub code: String,
+    pub code: CurrencyCode,
     /// English name.
     pub name: String,
     /// Number of minor-unit digits (2 for USD).
@@ -182,12 +184,12 @@ pub struct Location {
 /// The whole reference catalogue, in memory. Built by `cats-reference`, read by rules and risk.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Catalog {
-    /// Offices by reference number.
-    pub offices: HashMap<String, Office>,
+    /// Offices by reference number (looked up with a `&str` too).
+    pub offices: HashMap<OfficeRef, Office>,
     /// Countries by ISO code.
-    pub countries: HashMap<String, Country>,
+    pub countries: HashMap<CountryCode, Country>,
     /// Currencies by ISO code.
-    pub currencies: HashMap<String, Currency>,
+    pub currencies: HashMap<CurrencyCode, Currency>,
     /// HS chapters, headings and subheadings by code.
     pub hs: HashMap<String, HsEntry>,
     /// The restricted goods list.
@@ -197,14 +199,16 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    /// The office with this reference number.
-    pub fn office(&self, reference: &str) -> Option<&Office> {
-        self.offices.get(reference)
+    /// The office with this reference number (an [`OfficeRef`] or its text).
+    pub fn office(&self, reference: &(impl AsRef<str> + ?Sized)) -> Option<&Office> {
+        self.offices.get(reference.as_ref())
     }
 
-    /// Whether the country takes part in CATS.
-    pub fn is_participating(&self, country: &str) -> bool {
-        self.countries.get(country).is_some_and(|c| c.participating)
+    /// Whether the country (a [`CountryCode`] or its text) takes part in CATS.
+    pub fn is_participating(&self, country: &(impl AsRef<str> + ?Sized)) -> bool {
+        self.countries
+            .get(country.as_ref())
+            .is_some_and(|c| c.participating)
     }
 
     /// Whether a 6-digit HS subheading code is known.

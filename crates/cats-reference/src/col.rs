@@ -30,6 +30,7 @@ use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
 
+use cats_domain::ids::{CountryCode, OfficeRef};
 use cats_domain::reference::{Office, OfficeRole};
 use chrono::NaiveDate;
 use quick_xml::events::{BytesStart, Event};
@@ -293,6 +294,10 @@ impl Parser {
         if entry.state != "valid" {
             return Ok(None);
         }
+        let reference = OfficeRef::parse(&entry.reference)
+            .map_err(|e| format!("ReferenceNumber {:?}: {e}", entry.reference))?;
+        let country = CountryCode::parse(&entry.country)
+            .map_err(|e| format!("CountryCode {:?}: {e}", entry.country))?;
         let date = |what: &str, s: &str| -> Result<Option<NaiveDate>, String> {
             if s.is_empty() {
                 return Ok(None);
@@ -313,10 +318,10 @@ impl Parser {
                 format!("{country}{}", entry.unlocode_id)
             });
         Ok(Some(Office {
-            reference: std::mem::take(&mut entry.reference),
+            reference,
             names: std::mem::take(&mut entry.names),
             time_zone: time_zone_for_country(&entry.country).to_string(),
-            country: std::mem::take(&mut entry.country),
+            country,
             unlocode,
             roles: std::mem::take(&mut entry.roles),
             valid_from,

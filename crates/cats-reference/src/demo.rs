@@ -7,6 +7,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use cats_domain::ids::{CountryCode, CurrencyCode};
 use cats_domain::reference::{Country, Currency};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -142,8 +143,8 @@ impl DemoData {
 /// listed on [`crate::demo_data`]); on failure, the offending record's key and what is wrong.
 pub(crate) fn check_demo(
     data: &DemoData,
-    countries: &HashMap<String, Country>,
-    currencies: &HashMap<String, Currency>,
+    countries: &HashMap<CountryCode, Country>,
+    currencies: &HashMap<CurrencyCode, Currency>,
 ) -> Result<(), (String, String)> {
     let bad = |record: &str, message: String| (record.to_string(), message);
 
@@ -152,7 +153,7 @@ pub(crate) fn check_demo(
         if kinds.insert(p.id.as_str(), p.kind).is_some() {
             return Err(bad(&p.id, "duplicate party id".into()));
         }
-        if !countries.contains_key(&p.country) {
+        if !countries.contains_key(p.country.as_str()) {
             return Err(bad(&p.id, format!("unknown country {}", p.country)));
         }
         let status_ok = match p.kind {
@@ -179,7 +180,7 @@ pub(crate) fn check_demo(
                 party_kind.is_none()
                     && u.offices_country
                         .as_ref()
-                        .is_some_and(|c| countries.get(c).is_some_and(|c| c.participating))
+                        .is_some_and(|c| countries.get(c.as_str()).is_some_and(|c| c.participating))
             }
             UserRole::Admin => party_kind.is_none() && u.offices_country.is_none(),
         };
@@ -204,13 +205,13 @@ pub(crate) fn check_demo(
                 format!("holder {} is not a trader party", g.holder),
             ));
         }
-        if !currencies.contains_key(&g.currency) {
+        if !currencies.contains_key(g.currency.as_str()) {
             return Err(bad(&g.grn, format!("unknown currency {}", g.currency)));
         }
         if let Some(c) = g
             .countries
             .iter()
-            .find(|c| !countries.get(*c).is_some_and(|c| c.participating))
+            .find(|c| !countries.get(c.as_str()).is_some_and(|c| c.participating))
         {
             return Err(bad(
                 &g.grn,

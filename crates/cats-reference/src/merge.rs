@@ -43,10 +43,10 @@ pub fn merge_locations(
     merge(&mut catalog.locations, locations, |l| l.unlocode.clone())
 }
 
-fn merge<T>(
-    map: &mut HashMap<String, T>,
+fn merge<K: std::hash::Hash + Eq, T>(
+    map: &mut HashMap<K, T>,
     items: impl IntoIterator<Item = T>,
-    key: impl Fn(&T) -> String,
+    key: impl Fn(&T) -> K,
 ) -> MergeCounts {
     let mut counts = MergeCounts::default();
     for item in items {

@@ -8,6 +8,8 @@ use cats_domain::reference::{
 };
 use serde::de::DeserializeOwned;
 
+use cats_domain::ids::{CountryCode, CurrencyCode, OfficeRef};
+
 use crate::demo::{check_demo, DemoData};
 use crate::error::ReferenceError;
 use crate::format::{
@@ -150,7 +152,7 @@ fn check_header(
     Ok(())
 }
 
-fn load_countries() -> Result<HashMap<String, Country>, ReferenceError> {
+fn load_countries() -> Result<HashMap<CountryCode, Country>, ReferenceError> {
     let file: ShippedFile<CountryRecord> = envelope(COUNTRIES, "countries")?;
     let mut out = HashMap::new();
     for r in file.records {
@@ -173,21 +175,23 @@ fn load_countries() -> Result<HashMap<String, Country>, ReferenceError> {
                 "names need `en` and `ru`".into(),
             ));
         }
+        let code = CountryCode::parse(&r.code)
+            .map_err(|e| shipped_record(COUNTRIES, &r.code, e.to_string()))?;
         let country = Country {
-            code: r.code.clone(),
+            code,
             names: r.names,
             participating: r.participating,
             carec: r.carec,
             source: r.source.unwrap_or_else(|| file.source.clone()),
         };
-        if out.insert(r.code.clone(), country).is_some() {
+        if out.insert(code, country).is_some() {
             return Err(shipped_record(COUNTRIES, &r.code, "duplicate code".into()));
         }
     }
     Ok(out)
 }
 
-fn load_currencies() -> Result<HashMap<String, Currency>, ReferenceError> {
+fn load_currencies() -> Result<HashMap<CurrencyCode, Currency>, ReferenceError> {
     let file: ShippedFile<CurrencyRecord> = envelope(CURRENCIES, "currencies")?;
     let mut out = HashMap::new();
     for r in file.records {
@@ -202,13 +206,15 @@ fn load_currencies() -> Result<HashMap<String, Currency>, ReferenceError> {
                 "malformed ISO 4217 entry".into(),
             ));
         }
+        let code = CurrencyCode::parse(&r.code)
+            .map_err(|e| shipped_record(CURRENCIES, &r.code, e.to_string()))?;
         let currency = Currency {
-            code: r.code.clone(),
+            code,
             name: r.name,
             minor_unit: r.minor_unit,
             source: r.source.unwrap_or_else(|| file.source.clone()),
         };
-        if out.insert(r.code.clone(), currency).is_some() {
+        if out.insert(code, currency).is_some() {
             return Err(shipped_record(CURRENCIES, &r.code, "duplicate code".into()));
         }
     }
@@ -275,7 +281,7 @@ fn load_restricted(hs: &HashMap<String, HsEntry>) -> Result<Vec<RestrictedGoods>
 }
 
 fn load_locations(
-    countries: &HashMap<String, Country>,
+    countries: &HashMap<CountryCode, Country>,
 ) -> Result<HashMap<String, Location>, ReferenceError> {
     let file: ShippedFile<LocationRecord> = envelope(LOCATIONS, "locations")?;
     let mut out = HashMap::new();
@@ -313,9 +319,9 @@ fn load_demo() -> Result<DemoFile, ReferenceError> {
 
 fn load_offices(
     demo: &DemoFile,
-    countries: &HashMap<String, Country>,
+    countries: &HashMap<CountryCode, Country>,
     locations: &HashMap<String, Location>,
-) -> Result<HashMap<String, Office>, ReferenceError> {
+) -> Result<HashMap<OfficeRef, Office>, ReferenceError> {
     let mut out = HashMap::new();
     for r in &demo.offices.records {
         let bad = |message: &str| shipped_record(DEMO, &r.reference, message.to_string());
@@ -324,7 +330,7 @@ fn load_offices(
                 "reference must be [A-Z]{2}[A-Z0-9]{6} starting with the country",
             ));
         }
-        if !countries.contains_key(&r.country) {
+        if !countries.contains_key(r.country.as_str()) {
             return Err(bad("country not in countries.json"));
         }
         if r.unlocode
@@ -338,10 +344,12 @@ fn load_offices(
                 "needs at least one role, an `en` name and an IANA time zone",
             ));
         }
+        let reference = OfficeRef::parse(&r.reference).map_err(|e| bad(&e.to_string()))?;
+        let country = CountryCode::parse(&r.country).map_err(|e| bad(&e.to_string()))?;
         let office = Office {
-            reference: r.reference.clone(),
+            reference: reference.clone(),
             names: r.names.clone(),
-            country: r.country.clone(),
+            country,
             unlocode: r.unlocode.clone(),
             time_zone: r.time_zone.clone(),
             roles: r.roles.clone(),
@@ -352,7 +360,7 @@ fn load_offices(
                 .clone()
                 .unwrap_or_else(|| demo.offices.source.clone()),
         };
-        if out.insert(r.reference.clone(), office).is_some() {
+        if out.insert(reference, office).is_some() {
             return Err(bad("duplicate reference"));
         }
     }

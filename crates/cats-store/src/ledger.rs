@@ -14,25 +14,37 @@ use cats_app::store::{
     claim_raised_text, HistoryEvent, LedgerOp, Notification, Reservation, ReserveBasis, StoreError,
     Versioned,
 };
-use cats_domain::ledger::{from_minor, Guarantee, GuaranteeStatus, ReservationStatus};
+use cats_domain::ids::{CountryCode, CurrencyCode, Eori, Grn, Money, Mrn};
+use cats_domain::ledger::{Guarantee, GuaranteeStatus, ReservationStatus};
 
 use crate::registry::{close_amount, insert_event, insert_notification, write_claim};
 use crate::sql::{Db, Row, Sql};
 
+/// Minor units in column `col` as an amount in `currency`.
+pub(crate) fn money(r: &Row, col: &str, currency: CurrencyCode) -> Result<Money, StoreError> {
+    let minor = r.int(col)?;
+    Money::from_minor_units(minor, currency)
+        .map_err(|e| StoreError::corrupt(format!("stored {col} {minor}: {e}")))
+}
+
+/// Identifiers as stored in one column, separated by spaces (`countries`).
+pub(crate) fn joined<T: AsRef<str>>(list: &[T]) -> String {
+    list.iter().map(AsRef::as_ref).collect::<Vec<_>>().join(" ")
+}
+
 pub(crate) fn guarantee_from_row(r: &Row) -> Result<Guarantee, StoreError> {
     Ok(Guarantee {
-        grn: r.text("grn")?,
-        holder: r.text("holder")?,
-        insurer: r.text("insurer")?,
-        reference_amount: from_minor(r.int("reference_minor")?),
-        currency: r.text("currency")?,
+        grn: r.ident("grn", Grn::parse)?,
+        holder: r.ident("holder", Eori::parse)?,
+        insurer: r.ident("insurer", Eori::parse)?,
+        reference_amount: money(
+            r,
+            "reference_minor",
+            r.ident("currency", CurrencyCode::parse)?,
+        )?,
         valid_from: r.date("valid_from")?,
         valid_to: r.date("valid_to")?,
-        countries: r
-            .text("countries")?
-            .split_whitespace()
-            .map(str::to_string)
-            .collect(),
+        countries: r.ident_list("countries", CountryCode::parse)?,
         status: r.parsed("status", |s| {
             GuaranteeStatus::parse(s).ok_or("not a guarantee status")
         })?,
@@ -52,9 +64,9 @@ fn reservation_from_row(r: &Row) -> Result<Reservation, StoreError> {
             .transpose()
     };
     Ok(Reservation {
-        grn: r.text("grn")?,
+        grn: r.ident("grn", Grn::parse)?,
         movement_id: r.id("movement_id")?,
-        mrn: r.opt_text("mrn")?,
+        mrn: r.opt_ident("mrn", Mrn::parse)?,
         amount_minor: r.int("amount_minor")?,
         status: r.parsed("status", |s| match s {
             "reserved" => Ok(ReservationStatus::Reserved),
@@ -66,7 +78,7 @@ fn reservation_from_row(r: &Row) -> Result<Reservation, StoreError> {
         closed_at: r.opt_time("closed_at")?,
         basis: ReserveBasis {
             declared_minor: r.opt_int("declared_minor")?,
-            declared_currency: r.opt_text("declared_currency")?,
+            declared_currency: r.opt_ident("declared_currency", CurrencyCode::parse)?,
             rate: decimal("rate")?,
             aeo_share: decimal("aeo_share")?,
         },
@@ -125,10 +137,10 @@ pub(crate) async fn write_guarantee(
         .bind(&g.holder)
         .bind(&g.insurer)
         .bind(g.reference_minor())
-        .bind(&g.currency)
+        .bind(g.currency())
         .bind(g.valid_from)
         .bind(g.valid_to)
-        .bind(g.countries.join(" "))
+        .bind(joined(&g.countries))
         .bind(g.status.as_str())
         .bind(&g.access_code_hash);
     if restore {
@@ -139,7 +151,7 @@ pub(crate) async fn write_guarantee(
 }
 
 /// The guarantee with this GRN, with its current running total.
-pub(crate) async fn guarantee(db: &mut Db<'_>, grn: &str) -> Result<Option<Guarantee>, StoreError> {
+pub(crate) async fn guarantee(db: &mut Db<'_>, grn: &Grn) -> Result<Option<Guarantee>, StoreError> {
     Sql::new("SELECT * FROM guarantees WHERE grn = $1")
         .bind(grn)
         .fetch_optional(db)
@@ -162,7 +174,7 @@ pub(crate) async fn guarantees(db: &mut Db<'_>) -> Result<Vec<Guarantee>, StoreE
 /// The reservations on a guarantee, oldest first; or every reservation, by GRN (for dumps).
 pub(crate) async fn reservations(
     db: &mut Db<'_>,
-    grn: Option<&str>,
+    grn: Option<&Grn>,
 ) -> Result<Vec<Reservation>, StoreError> {
     let sql = match grn {
         Some(grn) => {
@@ -180,19 +192,19 @@ pub(crate) async fn reservations(
 
 /// Why a reservation of `requested_minor` on `grn` on `day` was refused: not usable (CATS018),
 /// not found, or not enough available.
-async fn refusal(db: &mut Db<'_>, grn: &str, requested_minor: i64, day: NaiveDate) -> StoreError {
+async fn refusal(db: &mut Db<'_>, grn: &Grn, requested_minor: i64, day: NaiveDate) -> StoreError {
     let g = match guarantee(db, grn).await {
         Ok(Some(g)) => g,
         Ok(None) => return StoreError::NotFound(format!("guarantee {grn}")),
         Err(e) => return e,
     };
     match g.unusable_on(day) {
-        Some(reason) => StoreError::NotUsable {
-            grn: grn.to_string(),
-            reason,
+        Some(why) => StoreError::NotUsable {
+            grn: grn.clone(),
+            why,
         },
         None => StoreError::Insufficient {
-            grn: grn.to_string(),
+            grn: grn.clone(),
             requested_minor,
             available_minor: g.available_minor(),
         },
@@ -205,7 +217,7 @@ pub(crate) async fn apply(
     db: &mut Db<'_>,
     op: &LedgerOp,
     movement_id: Uuid,
-    mrn: Option<&str>,
+    mrn: Option<&Mrn>,
     at: DateTime<Utc>,
     actor: &str,
 ) -> Result<(), StoreError> {
@@ -232,7 +244,7 @@ pub(crate) async fn apply(
             let r = Reservation {
                 grn: grn.clone(),
                 movement_id,
-                mrn: mrn.map(str::to_string),
+                mrn: mrn.cloned(),
                 amount_minor: *amount_minor,
                 status: ReservationStatus::Reserved,
                 reserved_at: at,
@@ -258,8 +270,8 @@ pub(crate) async fn apply(
             .await?;
             let mut closed = rows
                 .iter()
-                .map(|r| Ok((r.text("grn")?, r.int("amount_minor")?)))
-                .collect::<Result<Vec<(String, i64)>, StoreError>>()?;
+                .map(|r| Ok((r.ident("grn", Grn::parse)?, r.int("amount_minor")?)))
+                .collect::<Result<Vec<(Grn, i64)>, StoreError>>()?;
             // Guarantees in one order in every transaction: no deadlock between two credits.
             closed.sort();
             for (grn, amount) in closed {
@@ -278,9 +290,9 @@ pub(crate) async fn apply(
 /// and a notification to the insurer and to the holder, in the recovery's transaction.
 async fn raise_claim(
     db: &mut Db<'_>,
-    grn: &str,
+    grn: &Grn,
     movement_id: Uuid,
-    mrn: Option<&str>,
+    mrn: Option<&Mrn>,
     amount: i64,
     at: DateTime<Utc>,
     actor: &str,
@@ -291,13 +303,13 @@ async fn raise_claim(
     let claim = cats_domain::registry::Claim {
         id: Uuid::new_v4(),
         version: 1,
-        grn: grn.to_string(),
+        grn: grn.clone(),
         movement_id,
-        mrn: mrn.map(str::to_string),
-        insurer: g.insurer,
-        holder: g.holder,
-        amount_minor: amount,
-        currency: g.currency,
+        mrn: mrn.cloned(),
+        insurer: g.insurer.clone(),
+        holder: g.holder.clone(),
+        amount: Money::from_minor_units(amount, g.currency())
+            .map_err(|e| StoreError::backend("a claim's amount", e))?,
         status: cats_domain::registry::ClaimStatus::Raised,
         raised_at: at,
         answer: None,
@@ -312,7 +324,7 @@ async fn raise_claim(
         },
     )
     .await?;
-    let text = claim_raised_text(grn, mrn, amount, &claim.currency);
+    let text = claim_raised_text(grn, mrn, &claim.amount);
     insert_event(
         db,
         &HistoryEvent {

@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use cats_app::store::{Change, MovementFilter, MovementRecord, StoreError, StoredMessage};
+use cats_domain::ids::{Eori, Lrn};
 use cats_domain::movement::MovementState;
 
 use crate::history::{insert_audit, insert_message};
@@ -43,7 +44,7 @@ fn derive(rec: &MovementRecord) -> Result<Derived, StoreError> {
     Ok(Derived {
         projection: serde_json::to_string(m).map_err(json)?,
         declaration: serde_json::to_string(&rec.declaration).map_err(json)?,
-        offices: m.offices().into_iter().collect::<Vec<_>>().join(" "),
+        offices: crate::ledger::joined(&m.offices().into_iter().collect::<Vec<_>>()),
     })
 }
 
@@ -155,7 +156,7 @@ pub(crate) async fn commit(db: &mut Db<'_>, change: &Change) -> Result<(), Store
     }
     let actor = change.audit.first().map_or("system", |a| a.actor.as_str());
     for op in &change.ledger {
-        ledger::apply(db, op, rec.id, m.mrn.as_deref(), rec.updated_at, actor).await?;
+        ledger::apply(db, op, rec.id, m.mrn.as_ref(), rec.updated_at, actor).await?;
     }
     for a in &change.attachments {
         controls::insert_attachment(db, a).await?;
@@ -206,8 +207,8 @@ pub(crate) async fn next_serial(
 /// Whether the holder has a live movement with this LRN.
 pub(crate) async fn lrn_in_use(
     db: &mut Db<'_>,
-    holder: &str,
-    lrn: &str,
+    holder: &Eori,
+    lrn: &Lrn,
 ) -> Result<bool, StoreError> {
     Ok(
         Sql::new("SELECT 1 AS one FROM movements WHERE holder = $1 AND lrn = $2 AND live = TRUE")
@@ -245,11 +246,8 @@ pub(crate) async fn movements(
             q.and(" AND holder = ", h);
         }
         if let Some(c) = &f.office_country {
-            // Office references are upper case, like the country: LIKE matches alike on both.
-            q.and(
-                " AND (' ' || offices) LIKE ",
-                format!("% {}%", c.to_uppercase()),
-            );
+            // Office references start with their country, upper case: LIKE matches alike on both.
+            q.and(" AND (' ' || offices) LIKE ", format!("% {c}%"));
         }
         if let Some(l) = &f.lrn {
             q.and(" AND lrn = ", l);

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 
 use cats_app::auth::{Role, User};
 use cats_app::store::{Party, StoreError, StoredToken};
+use cats_domain::ids::{CountryCode, Eori};
 
 use crate::sql::{Db, Row, Sql};
 
@@ -11,19 +12,19 @@ fn user_from_row(r: &Row) -> Result<User, StoreError> {
     Ok(User {
         username: r.text("username")?,
         role: r.parsed("role", |s| Role::parse(s).ok_or("not a role"))?,
-        party: r.opt_text("party")?,
-        office_country: r.opt_text("office_country")?,
+        party: r.opt_ident("party", Eori::parse)?,
+        office_country: r.opt_ident("office_country", CountryCode::parse)?,
         risk_analyst: r.flag("risk_analyst")?,
     })
 }
 
 fn party_from_row(r: &Row) -> Result<Party, StoreError> {
     Ok(Party {
-        identification_number: r.text("identification_number")?,
+        identification_number: r.ident("identification_number", Eori::parse)?,
         name: r.text("name")?,
         kind: r.text("kind")?,
         status: r.text("status")?,
-        country: r.text("country")?,
+        country: r.ident("country", CountryCode::parse)?,
         active: r.flag("active")?,
     })
 }
@@ -41,7 +42,7 @@ pub(crate) async fn save_party(db: &mut Db<'_>, p: &Party) -> Result<(), StoreEr
     .bind(&p.name)
     .bind(&p.kind)
     .bind(&p.status)
-    .bind(&p.country)
+    .bind(p.country)
     .bind(p.active)
     .execute(db)
     .await?;
@@ -59,7 +60,7 @@ pub(crate) async fn save_user(db: &mut Db<'_>, u: &User) -> Result<(), StoreErro
     .bind(&u.username)
     .bind(u.role.as_str())
     .bind(&u.party)
-    .bind(&u.office_country)
+    .bind(u.office_country.as_ref())
     .bind(u.risk_analyst)
     .execute(db)
     .await?;
@@ -83,7 +84,7 @@ pub(crate) async fn add_token(
 }
 
 /// The party with this identification number.
-pub(crate) async fn party(db: &mut Db<'_>, id: &str) -> Result<Option<Party>, StoreError> {
+pub(crate) async fn party(db: &mut Db<'_>, id: &Eori) -> Result<Option<Party>, StoreError> {
     Sql::new("SELECT * FROM parties WHERE identification_number = $1")
         .bind(id)
         .fetch_optional(db)

@@ -249,14 +249,15 @@ pub(crate) async fn insert_movements(
             cols.id.push(rec.id);
             cols.version.push(rec.version);
             cols.lrn.push(m.lrn.as_str());
-            cols.mrn.push(m.mrn.as_deref());
+            cols.mrn.push(m.mrn.as_ref().map(|m| m.as_str()));
             cols.holder.push(m.holder.as_str());
             cols.state.push(m.state.as_str());
             cols.live.push(m.state.is_live());
             cols.departure.push(m.office_of_departure.as_str());
             cols.destination.push(m.office_of_destination.as_str());
-            cols.offices
-                .push(m.offices().into_iter().collect::<Vec<_>>().join(" "));
+            cols.offices.push(crate::ledger::joined(
+                &m.offices().into_iter().collect::<Vec<_>>(),
+            ));
             cols.time_limit.push(m.time_limit.map(micros));
             cols.created_at.push(micros(rec.created_at));
             cols.updated_at.push(micros(rec.updated_at));

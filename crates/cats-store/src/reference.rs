@@ -23,15 +23,15 @@ fn parse<T: serde::de::DeserializeOwned>(kind: &str, data: &str) -> Result<T, St
 pub(crate) async fn save_catalog(db: &mut Db<'_>, catalog: &Catalog) -> Result<(), StoreError> {
     let mut offices: BTreeMap<String, [String; 3]> = BTreeMap::new();
     for o in catalog.offices.values() {
-        let row = [o.reference.clone(), o.country.clone(), json(o)?];
-        offices.insert(o.reference.clone(), row);
+        let row = [o.reference.to_string(), o.country.to_string(), json(o)?];
+        offices.insert(o.reference.to_string(), row);
     }
     let mut facts: BTreeMap<(&str, String), String> = BTreeMap::new();
     for c in catalog.countries.values() {
-        facts.insert(("country", c.code.clone()), json(c)?);
+        facts.insert(("country", c.code.to_string()), json(c)?);
     }
     for c in catalog.currencies.values() {
-        facts.insert(("currency", c.code.clone()), json(c)?);
+        facts.insert(("currency", c.code.to_string()), json(c)?);
     }
     for h in catalog.hs.values() {
         facts.insert(("hs", h.code.clone()), json(h)?);
@@ -91,11 +91,11 @@ pub(crate) async fn load_catalog(db: &mut Db<'_>) -> Result<Catalog, StoreError>
         match kind.as_str() {
             "country" => {
                 let c: Country = parse(&kind, &data)?;
-                catalog.countries.insert(c.code.clone(), c);
+                catalog.countries.insert(c.code, c);
             }
             "currency" => {
                 let c: Currency = parse(&kind, &data)?;
-                catalog.currencies.insert(c.code.clone(), c);
+                catalog.currencies.insert(c.code, c);
             }
             "hs" => {
                 let h: HsEntry = parse(&kind, &data)?;

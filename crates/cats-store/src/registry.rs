@@ -7,10 +7,11 @@ use cats_app::store::{
     GuaranteeOp, HistoryEvent, Notification, RateRecord, RegistryChange, StoreError,
     StoredAttachment, Versioned,
 };
-use cats_domain::ledger::to_minor;
+use cats_domain::ids::Grn;
 use cats_domain::registry::{Claim, Contract, Registration};
 
 use crate::history::insert_audit;
+use crate::ledger::joined;
 use crate::parties::{save_party, save_user};
 use crate::sql::{db_error, unique_violation, Db, Sql};
 
@@ -58,7 +59,7 @@ pub(crate) async fn write_registration(
         .bind(r.register.as_str())
         .bind(&r.name)
         .bind(&r.address)
-        .bind(&r.country)
+        .bind(r.country)
         .bind(contact)
         .bind(r.status.as_str())
         .bind(r.valid_from)
@@ -127,11 +128,11 @@ pub(crate) async fn write_contract(
         .bind(&k.policy_number)
         .bind(&k.insurer)
         .bind(&k.holder)
-        .bind(to_minor(k.reference_amount))
-        .bind(&k.currency)
+        .bind(k.reference_amount.to_minor_units())
+        .bind(k.reference_amount.currency())
         .bind(k.valid_from)
         .bind(k.valid_to)
-        .bind(k.countries.join(" "))
+        .bind(joined(&k.countries))
         .bind(&k.indemnity)
         .bind(k.status.as_str())
         .bind(&k.reason)
@@ -169,8 +170,8 @@ pub(crate) async fn write_claim(db: &mut Db<'_>, v: &Versioned<Claim>) -> Result
         .bind(&k.mrn)
         .bind(&k.insurer)
         .bind(&k.holder)
-        .bind(k.amount_minor)
-        .bind(&k.currency)
+        .bind(k.amount.to_minor_units())
+        .bind(k.amount.currency())
         .bind(k.status.as_str())
         .bind(k.raised_at)
         .bind(&k.answer)
@@ -194,8 +195,8 @@ pub(crate) async fn write_rate(db: &mut Db<'_>, r: &RateRecord) -> Result<(), St
            valid_to = EXCLUDED.valid_to, rate = EXCLUDED.rate, set_by = EXCLUDED.set_by,
            set_at = EXCLUDED.set_at",
     )
-    .bind(&r.rate.from)
-    .bind(&r.rate.to)
+    .bind(r.rate.from)
+    .bind(r.rate.to)
     .bind(r.rate.valid_from)
     .bind(r.rate.valid_to)
     .bind(r.rate.rate.to_string())
@@ -256,10 +257,10 @@ async fn guarantee_op(db: &mut Db<'_>, op: &GuaranteeOp) -> Result<(), StoreErro
             .bind(&g.holder)
             .bind(&g.insurer)
             .bind(g.reference_minor())
-            .bind(&g.currency)
+            .bind(g.currency())
             .bind(g.valid_from)
             .bind(g.valid_to)
-            .bind(g.countries.join(" "))
+            .bind(joined(&g.countries))
             .bind(g.status.as_str())
             .bind(&g.access_code_hash);
             versioned(db, q, true).await?;
@@ -328,7 +329,7 @@ async fn guarantee_op(db: &mut Db<'_>, op: &GuaranteeOp) -> Result<(), StoreErro
 /// record the liability end of an ended guarantee whose running total falls to 0.
 pub(crate) async fn close_amount(
     db: &mut Db<'_>,
-    grn: &str,
+    grn: &Grn,
     amount: i64,
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {

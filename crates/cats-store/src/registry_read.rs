@@ -9,22 +9,24 @@ use cats_app::store::{
     RegistrationFilter, StoreError, StoredAttachment,
 };
 use cats_domain::coverage::ExchangeRate;
-use cats_domain::ledger::{from_minor, GuaranteeStatus};
+use cats_domain::ids::{CountryCode, CurrencyCode, Eori, Grn, Mrn, OfficeRef};
+use cats_domain::ledger::GuaranteeStatus;
 use cats_domain::registry::{
     Claim, ClaimStatus, Contract, Register, Registration, RegistrationStatus,
 };
 
+use crate::ledger::money;
 use crate::sql::{Arg, Db, Row, Sql};
 
 fn registration_from_row(r: &Row) -> Result<Registration, StoreError> {
     Ok(Registration {
         id: r.id("id")?,
         version: r.int("version")?,
-        party: r.text("party")?,
+        party: r.ident("party", Eori::parse)?,
         register: r.parsed("register", |s| Register::parse(s).ok_or("not a register"))?,
         name: r.text("name")?,
         address: r.text("address")?,
-        country: r.text("country")?,
+        country: r.ident("country", CountryCode::parse)?,
         contact: r.json("contact")?,
         status: r.parsed("status", |s| {
             RegistrationStatus::parse(s).ok_or("not a registration status")
@@ -62,25 +64,24 @@ fn contract_from_row(r: &Row) -> Result<Contract, StoreError> {
     Ok(Contract {
         id: r.id("id")?,
         version: r.int("version")?,
-        grn: r.opt_text("grn")?,
+        grn: r.opt_ident("grn", Grn::parse)?,
         policy_number: r.text("policy_number")?,
-        insurer: r.text("insurer")?,
-        holder: r.text("holder")?,
-        reference_amount: from_minor(r.int("reference_minor")?),
-        currency: r.text("currency")?,
+        insurer: r.ident("insurer", Eori::parse)?,
+        holder: r.ident("holder", Eori::parse)?,
+        reference_amount: money(
+            r,
+            "reference_minor",
+            r.ident("currency", CurrencyCode::parse)?,
+        )?,
         valid_from: r.date("valid_from")?,
         valid_to: r.date("valid_to")?,
-        countries: r
-            .text("countries")?
-            .split_whitespace()
-            .map(str::to_string)
-            .collect(),
+        countries: r.ident_list("countries", CountryCode::parse)?,
         indemnity: r.text("indemnity")?,
         status: r.parsed("status", |s| {
             GuaranteeStatus::parse(s).ok_or("not a contract status")
         })?,
         reason: r.opt_text("reason")?,
-        office: r.opt_text("office")?,
+        office: r.opt_ident("office", OfficeRef::parse)?,
         decided_by: r.opt_text("decided_by")?,
         submitted_at: r.time("submitted_at")?,
         updated_at: r.time("updated_at")?,
@@ -91,13 +92,12 @@ fn claim_from_row(r: &Row) -> Result<Claim, StoreError> {
     Ok(Claim {
         id: r.id("id")?,
         version: r.int("version")?,
-        grn: r.text("grn")?,
+        grn: r.ident("grn", Grn::parse)?,
         movement_id: r.id("movement_id")?,
-        mrn: r.opt_text("mrn")?,
-        insurer: r.text("insurer")?,
-        holder: r.text("holder")?,
-        amount_minor: r.int("amount_minor")?,
-        currency: r.text("currency")?,
+        mrn: r.opt_ident("mrn", Mrn::parse)?,
+        insurer: r.ident("insurer", Eori::parse)?,
+        holder: r.ident("holder", Eori::parse)?,
+        amount: money(r, "amount_minor", r.ident("currency", CurrencyCode::parse)?)?,
         status: r.parsed("status", |s| {
             ClaimStatus::parse(s).ok_or("not a claim status")
         })?,
@@ -123,7 +123,7 @@ fn event_from_row(r: &Row) -> Result<HistoryEvent, StoreError> {
 fn notification_from_row(r: &Row) -> Result<Notification, StoreError> {
     Ok(Notification {
         id: r.id("id")?,
-        party: r.text("party")?,
+        party: r.ident("party", Eori::parse)?,
         at: r.time("at")?,
         subject: r.text("subject")?,
         subject_id: r.id("subject_id")?,
@@ -135,8 +135,8 @@ fn rate_from_row(r: &Row) -> Result<RateRecord, StoreError> {
     let rate = r.text("rate")?;
     Ok(RateRecord {
         rate: ExchangeRate {
-            from: r.text("currency_from")?,
-            to: r.text("currency_to")?,
+            from: r.ident("currency_from", CurrencyCode::parse)?,
+            to: r.ident("currency_to", CurrencyCode::parse)?,
             valid_from: r.date("valid_from")?,
             valid_to: r.date("valid_to")?,
             rate: rate
@@ -300,7 +300,7 @@ pub(crate) async fn history(
 /// A party's notifications, newest first, at most `limit`; or every notification, oldest first.
 pub(crate) async fn notifications(
     db: &mut Db<'_>,
-    party: Option<&str>,
+    party: Option<&Eori>,
     limit: u32,
 ) -> Result<Vec<Notification>, StoreError> {
     let sql = match party {
@@ -318,8 +318,8 @@ pub(crate) async fn notifications(
 /// holds the day).
 pub(crate) async fn exchange_rate(
     db: &mut Db<'_>,
-    from: &str,
-    to: &str,
+    from: CurrencyCode,
+    to: CurrencyCode,
     day: NaiveDate,
 ) -> Result<Option<ExchangeRate>, StoreError> {
     let sql = Sql::new(

@@ -5,6 +5,8 @@
 
 use cats_app::store::{GrnSerial, MrnSerial, Snapshot, StoreError, Versioned};
 
+use cats_domain::ids::{CountryCode, OfficeRef};
+
 use crate::sql::{Backend, Db, Sql};
 use crate::{
     controls, history, ledger, movements, parties, reference, registry, registry_read, risk,
@@ -25,7 +27,7 @@ pub(crate) async fn dump(db: &mut Db<'_>) -> Result<Snapshot, StoreError> {
         .iter()
         .map(|r| {
             Ok(MrnSerial {
-                office: r.text("office")?,
+                office: r.ident("office", OfficeRef::parse)?,
                 year: r.int4("year")?,
                 last: r.int("last")?,
             })
@@ -38,7 +40,7 @@ pub(crate) async fn dump(db: &mut Db<'_>) -> Result<Snapshot, StoreError> {
             .iter()
             .map(|r| {
                 Ok(GrnSerial {
-                    country: r.text("country")?,
+                    country: r.ident("country", CountryCode::parse)?,
                     year: r.int4("year")?,
                     last: r.int("last")?,
                 })
@@ -155,7 +157,7 @@ pub(crate) async fn restore(db: &mut Db<'_>, s: &Snapshot) -> Result<(), StoreEr
     }
     for g in &s.grn_serials {
         Sql::new("INSERT INTO grn_serials (country, year, last) VALUES ($1, $2, $3)")
-            .bind(&g.country)
+            .bind(g.country)
             .bind(g.year)
             .bind(g.last)
             .execute(db)

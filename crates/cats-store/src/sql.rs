@@ -30,6 +30,7 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 use uuid::Uuid;
 
 use cats_app::store::StoreError;
+use cats_domain::ids::{CountryCode, CurrencyCode, Eori, Grn, IdError, Lrn, Mrn, OfficeRef};
 
 /// Which database a store talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -213,6 +214,45 @@ arg_from! {
     Option<NaiveDate> => |v| Arg::Date(v);
     &'q [u8] => |v| Arg::Bytes(Cow::Borrowed(v));
     &'q Vec<u8> => |v| Arg::Bytes(Cow::Borrowed(v.as_slice()));
+}
+
+/// Identifiers are stored as their text (`TEXT` columns on both backends).
+macro_rules! arg_from_identifier {
+    ($($t:ty),*) => {
+        $(
+            impl<'q> From<&'q $t> for Arg<'q> {
+                fn from(v: &'q $t) -> Self {
+                    Arg::Text(Some(Cow::Borrowed(v.as_str())))
+                }
+            }
+
+            impl<'q> From<&'q Option<$t>> for Arg<'q> {
+                fn from(v: &'q Option<$t>) -> Self {
+                    Arg::Text(v.as_ref().map(|x| Cow::Borrowed(x.as_str())))
+                }
+            }
+
+            impl<'q> From<Option<&'q $t>> for Arg<'q> {
+                fn from(v: Option<&'q $t>) -> Self {
+                    Arg::Text(v.map(|x| Cow::Borrowed(x.as_str())))
+                }
+            }
+        )*
+    };
+}
+
+arg_from_identifier!(Eori, Grn, Lrn, Mrn, OfficeRef, CountryCode, CurrencyCode);
+
+impl<'q> From<CountryCode> for Arg<'q> {
+    fn from(v: CountryCode) -> Self {
+        Arg::Text(Some(Cow::Borrowed(v.as_str())))
+    }
+}
+
+impl<'q> From<CurrencyCode> for Arg<'q> {
+    fn from(v: CurrencyCode) -> Self {
+        Arg::Text(Some(Cow::Borrowed(v.as_str())))
+    }
 }
 
 /// A UTC timestamp as SQLite stores it: RFC 3339 with microseconds and `Z`, so that text order is
@@ -527,6 +567,43 @@ impl Row {
             },
         };
         parsed.map_err(|e| StoreError::backend(format!("stored JSON in {col}"), e))
+    }
+
+    /// An identifier column (`Eori::parse`, `Grn::parse` …): a value the domain refuses is a
+    /// corrupt row.
+    pub(crate) fn ident<T>(
+        &self,
+        col: &str,
+        parse: fn(&str) -> Result<T, IdError>,
+    ) -> Result<T, StoreError> {
+        self.parsed(col, parse)
+    }
+
+    /// A nullable identifier column.
+    pub(crate) fn opt_ident<T>(
+        &self,
+        col: &str,
+        parse: fn(&str) -> Result<T, IdError>,
+    ) -> Result<Option<T>, StoreError> {
+        self.opt_text(col)?
+            .map(|text| {
+                parse(&text).map_err(|e| StoreError::corrupt(format!("stored {col} {text:?}: {e}")))
+            })
+            .transpose()
+    }
+
+    /// A space-separated list of identifiers (`countries`).
+    pub(crate) fn ident_list<T>(
+        &self,
+        col: &str,
+        parse: fn(&str) -> Result<T, IdError>,
+    ) -> Result<Vec<T>, StoreError> {
+        self.text(col)?
+            .split_whitespace()
+            .map(|x| {
+                parse(x).map_err(|e| StoreError::corrupt(format!("stored {col} entry {x:?}: {e}")))
+            })
+            .collect()
     }
 
     /// A text column parsed with `parse` (a status, a role, an identifier): a value the domain

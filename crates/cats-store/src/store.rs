@@ -13,6 +13,7 @@ use cats_app::store::{
     StoredControlAttachment, StoredMessage,
 };
 use cats_domain::coverage::ExchangeRate;
+use cats_domain::ids::{CountryCode, CurrencyCode, Eori, Grn, Lrn, Mrn, OfficeRef};
 use cats_domain::ledger::Guarantee;
 use cats_domain::reference::{Catalog, RestrictedGoods};
 use cats_domain::registry::{Claim, Contract, Registration};
@@ -50,7 +51,7 @@ impl Store for SqlStore {
         let _lock = self.pool.write_lock().await;
         parties::save_party(&mut self.pool.db(), party).await
     }
-    async fn party(&self, id: &str) -> Result<Option<Party>, StoreError> {
+    async fn party(&self, id: &Eori) -> Result<Option<Party>, StoreError> {
         parties::party(&mut self.pool.db(), id).await
     }
     async fn save_user(&self, user: &User) -> Result<(), StoreError> {
@@ -76,23 +77,24 @@ impl Store for SqlStore {
         let _lock = self.pool.write_lock().await;
         ledger::write_guarantee(&mut self.pool.db(), g, false).await
     }
-    async fn guarantee(&self, grn: &str) -> Result<Option<Guarantee>, StoreError> {
+    async fn guarantee(&self, grn: &Grn) -> Result<Option<Guarantee>, StoreError> {
         ledger::guarantee(&mut self.pool.db(), grn).await
     }
-    async fn reservations(&self, grn: &str) -> Result<Vec<Reservation>, StoreError> {
+    async fn reservations(&self, grn: &Grn) -> Result<Vec<Reservation>, StoreError> {
         ledger::reservations(&mut self.pool.db(), Some(grn)).await
     }
-    async fn next_mrn_serial(&self, office: &str, year: i32) -> Result<u64, StoreError> {
+    async fn next_mrn_serial(&self, office: &OfficeRef, year: i32) -> Result<u64, StoreError> {
         let _lock = self.pool.write_lock().await;
-        movements::next_serial(&mut self.pool.db(), movements::Serial::Mrn, office, year).await
+        let serial = movements::Serial::Mrn;
+        movements::next_serial(&mut self.pool.db(), serial, office.as_str(), year).await
     }
-    async fn lrn_in_use(&self, holder: &str, lrn: &str) -> Result<bool, StoreError> {
+    async fn lrn_in_use(&self, holder: &Eori, lrn: &Lrn) -> Result<bool, StoreError> {
         movements::lrn_in_use(&mut self.pool.db(), holder, lrn).await
     }
     async fn movement(&self, id: Uuid) -> Result<Option<MovementRecord>, StoreError> {
         movements::movement(&mut self.pool.db(), "id", id.into()).await
     }
-    async fn movement_by_mrn(&self, mrn: &str) -> Result<Option<MovementRecord>, StoreError> {
+    async fn movement_by_mrn(&self, mrn: &Mrn) -> Result<Option<MovementRecord>, StoreError> {
         movements::movement(&mut self.pool.db(), "mrn", mrn.into()).await
     }
     async fn movements(
@@ -176,7 +178,7 @@ impl Store for SqlStore {
     async fn contract(&self, id: Uuid) -> Result<Option<Contract>, StoreError> {
         registry_read::contract(&mut self.pool.db(), "id", id.into()).await
     }
-    async fn contract_by_grn(&self, grn: &str) -> Result<Option<Contract>, StoreError> {
+    async fn contract_by_grn(&self, grn: &Grn) -> Result<Option<Contract>, StoreError> {
         registry_read::contract(&mut self.pool.db(), "grn", grn.into()).await
     }
     async fn contracts(&self, filter: &ContractFilter) -> Result<Vec<Contract>, StoreError> {
@@ -185,9 +187,10 @@ impl Store for SqlStore {
     async fn ended_contracts(&self, day: NaiveDate) -> Result<Vec<Uuid>, StoreError> {
         registry_read::ended_contracts(&mut self.pool.db(), day).await
     }
-    async fn next_grn_serial(&self, country: &str, year: i32) -> Result<u64, StoreError> {
+    async fn next_grn_serial(&self, country: CountryCode, year: i32) -> Result<u64, StoreError> {
         let _lock = self.pool.write_lock().await;
-        movements::next_serial(&mut self.pool.db(), movements::Serial::Grn, country, year).await
+        let serial = movements::Serial::Grn;
+        movements::next_serial(&mut self.pool.db(), serial, country.as_str(), year).await
     }
     async fn claim(&self, id: Uuid) -> Result<Option<Claim>, StoreError> {
         registry_read::claim(&mut self.pool.db(), id).await
@@ -200,15 +203,15 @@ impl Store for SqlStore {
     }
     async fn notifications(
         &self,
-        party: &str,
+        party: &Eori,
         limit: u32,
     ) -> Result<Vec<Notification>, StoreError> {
         registry_read::notifications(&mut self.pool.db(), Some(party), limit).await
     }
     async fn exchange_rate(
         &self,
-        from: &str,
-        to: &str,
+        from: CurrencyCode,
+        to: CurrencyCode,
         day: NaiveDate,
     ) -> Result<Option<ExchangeRate>, StoreError> {
         registry_read::exchange_rate(&mut self.pool.db(), from, to, day).await

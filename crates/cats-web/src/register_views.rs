@@ -80,8 +80,8 @@ pub fn contract(c: &Contract) -> Value {
         "policyNumber": c.policy_number,
         "insurer": c.insurer,
         "holder": c.holder,
-        "referenceAmount": c.reference_amount,
-        "currency": c.currency,
+        "referenceAmount": c.reference_amount.amount(),
+        "currency": c.reference_amount.currency(),
         "validFrom": c.valid_from,
         "validTo": c.valid_to,
         "countries": c.countries,
@@ -126,7 +126,7 @@ pub fn contract_full(v: &ContractView) -> Value {
             .claims
             .iter()
             .filter(|c| c.status.is_open())
-            .map(|c| c.amount_minor)
+            .map(|c| c.amount.to_minor_units())
             .sum();
         out["runningTotal"] = json!(from_minor(g.running_total_minor));
         out["available"] = json!(from_minor(g.available_minor()));
@@ -155,8 +155,8 @@ pub fn claim(c: &Claim) -> Value {
         "mrn": c.mrn,
         "insurer": c.insurer,
         "holder": c.holder,
-        "amount": from_minor(c.amount_minor),
-        "currency": c.currency,
+        "amount": c.amount.amount(),
+        "currency": c.amount.currency(),
         "status": c.status,
         "open": c.status.is_open(),
         "raisedAt": c.raised_at,

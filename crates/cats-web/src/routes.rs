@@ -4,6 +4,9 @@
 use axum::routing::{get, post, MethodRouter};
 use cats_app::App;
 use serde_json::{json, Map, Value};
+use utoipa::openapi::schema::Schema;
+use utoipa::openapi::RefOr;
+use utoipa::ToSchema;
 
 use crate::handlers::{arrivals, controls, customs, departure_messages, departures, reference};
 
@@ -27,7 +30,7 @@ impl Method {
 }
 
 /// What a request body is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub enum Body {
     /// No body.
     None,
@@ -37,6 +40,18 @@ pub enum Body {
     Json(&'static str),
     /// Raw bytes of the type the Content-Type names (a document).
     Raw(&'static str),
+    /// A JSON object described by a schema derived from its request type ([`schema_of`]).
+    Schema(fn() -> Schemas),
+}
+
+/// A request type's schema: its name, and every component schema it needs (itself first).
+pub type Schemas = (String, Vec<(String, RefOr<Schema>)>);
+
+/// The schema of request type `T` and of the types it refers to, for [`Body::Schema`].
+pub fn schema_of<T: ToSchema>() -> Schemas {
+    let mut all = vec![(T::name().into_owned(), T::schema())];
+    T::schemas(&mut all);
+    (T::name().into_owned(), all)
 }
 
 /// One documented operation.
@@ -68,6 +83,30 @@ const AUTH_ERRORS: [(u16, &str); 2] = [
 macro_rules! op {
     ($m:ident $path:literal, $tag:literal, $who:literal, $auth:expr, $body:expr, $summary:literal, [$(($code:literal, $what:literal)),* $(,)?]) => {
         Operation { method: Method::$m, path: $path, tag: $tag, summary: $summary, who: $who, auth: $auth, body: $body, responses: &[$(($code, $what)),*] }
+    };
+}
+
+/// The route of customs action `$name`, taking request `$request` (its schema from `$schema`).
+macro_rules! customs_op {
+    ($name:literal, $request:ty, $schema:ty, $summary:literal) => {
+        (
+            Operation {
+                method: Method::Post,
+                path: concat!("/movements/departures/{id}/customs/", $name),
+                tag: "customs",
+                summary: $summary,
+                who: "officer of the acting office's country",
+                auth: true,
+                body: Body::Schema(schema_of::<$schema>),
+                responses: &[
+                    (200, "the movement"),
+                    (400, "a field missing or wrong; a control record or decision breaking CATS024-CATS032 (code RULE_VALIDATION, every failure with ruleId, pointer, reason)"),
+                    (404, "unknown or not visible movement"),
+                    (409, "out of sequence (errorCode 92) or wrong office"),
+                ],
+            },
+            post(customs::act::<$request>),
+        )
     };
 }
 
@@ -126,11 +165,21 @@ fn movement_operations() -> Vec<(Operation, MethodRouter<App>)> {
             op!(Post "/movements/departures/{id}/cancellation", "departures", "trader (holder)", true, Body::Json("{\"reason\": string}"), "Ask to cancel before release (CC014C analogue).", [(200, "the movement"), (409, "out of sequence")]),
             post(departures::cancellation),
         ),
+        customs_op!("control-decision", customs::ControlDecisionRequest, customs::ControlDecisionRequest, "Decide a control at an office: at departure the holder gets a CC060C (with requestedDocuments, rule CATS032); after release the goods wait at that office for the result."),
+        customs_op!("control-result", customs::ControlResultRequest, customs::ControlResultRequest, "Record a control's result (A1, A2, A3, B1) with its findings, seals checked and replaced, and remarks (rules CATS024-CATS031, docs/risk.md)."),
+        customs_op!("release", customs::Release, customs::OfficeRequest, "Release for transit at the office of departure (CC029C); the amount to be covered is reserved on the guarantee."),
+        customs_op!("exit", customs::Exit, customs::OfficeRequest, "The goods left a country at an office of exit for transit."),
+        customs_op!("entry", customs::Entry, customs::OfficeRequest, "The goods entered a country at an office of transit (NCF)."),
+        customs_op!("incident", customs::IncidentRequest, customs::IncidentRequest, "An incident en route (CC182C)."),
+        customs_op!("arrival", customs::Arrival, customs::OfficeRequest, "Arrival at an office of destination."),
+        customs_op!("goods-release", customs::GoodsRelease, customs::OfficeRequest, "Goods released at destination (CC025C); write-off (CC045C) unless a control found discrepancies (CC019C)."),
+        customs_op!("resolve-discrepancies", customs::ResolveDiscrepancies, customs::OfficeRequest, "Discrepancies resolved: write-off (CC045C)."),
+        customs_op!("cancellation-decision", customs::CancellationDecisionRequest, customs::CancellationDecisionRequest, "Decide on the holder's request to cancel (CC009C); accept invalidates."),
+        customs_op!("recovery", customs::Recovery, customs::OfficeRequest, "Open recovery after an enquiry: the reservation becomes a claim on the guarantee (CC035C)."),
         (
-            op!(Post "/movements/departures/{id}/customs/{action}", "customs", "officer of the acting office's country", true, Body::Json("{\"office\": an8, \"result\"?: A1|A2|A3|B1, \"controlType\"?: documentary|physical|scanning|seals, \"findings\"?: [{\"kind\", \"goodsItem\"?, \"description\", \"declared\"?, \"found\"?}], \"seals\"?: {\"checked\": [{\"identifier\", \"condition\": intact|broken|missing}], \"replaced\": [{\"identifier\", \"newIdentifier\"}]}, \"remarks\"?: string, \"requestedDocuments\"?: [{\"documentType\": an4, \"description\"?}], \"text\"?: string, \"accept\"?: bool}"),
-            "A customs officer's action: control-decision, control-result, release, exit, entry, incident, arrival, goods-release, resolve-discrepancies, cancellation-decision, recovery.",
-            [(200, "the movement"), (400, "missing or invalid field; a control record or decision breaking CATS024-CATS032 (code RULE_VALIDATION, every failure with ruleId, pointer, reason)"), (404, "unknown action or movement"), (409, "out of sequence (errorCode 92) or wrong office")]),
-            post(customs::act),
+            op!(Post "/movements/departures/{id}/customs/{action}", "customs", "officer", true, Body::Json("any"),
+            "Any other customs action: refused, naming the actions.", [(404, "no such customs action")]),
+            post(customs::unknown),
         ),
         (
             op!(Get "/movements/departures/{id}/controls", "customs", "officer, trader (own: without officer and attachments)", true, Body::None, "The control records, numbered from 1: office, stage, result, controlType, at, findings, seals, remarks, officer, attachments.", [(200, "controls"), (404, "unknown or not visible")]),
@@ -225,6 +274,7 @@ fn path_parameters(path: &str) -> Vec<Value> {
 /// The OpenAPI 3.1 document of the API, built from [`operations`].
 pub fn openapi() -> Value {
     let mut paths: Map<String, Value> = Map::new();
+    let mut components: Map<String, Value> = Map::new();
     for (op, _) in operations() {
         let mut responses = Map::new();
         let auth_errors: &[(u16, &str)] = if op.auth { &AUTH_ERRORS } else { &[] };
@@ -255,6 +305,13 @@ pub fn openapi() -> Value {
             Body::Raw(what) => {
                 operation["requestBody"] = json!({ "required": true, "description": what, "content": { "*/*": { "schema": { "type": "string", "format": "binary" } } } });
             }
+            Body::Schema(schemas) => {
+                let (name, all) = schemas();
+                for (n, schema) in all {
+                    components.insert(n, serde_json::to_value(schema).unwrap_or(Value::Null));
+                }
+                operation["requestBody"] = json!({ "required": true, "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{name}") } } } });
+            }
         }
         paths
             .entry(op.path.to_string())
@@ -270,7 +327,10 @@ pub fn openapi() -> Value {
             "version": env!("CARGO_PKG_VERSION"),
             "description": "CAREC Advanced Transit System: NCTS P5 messages in the style of the HMRC CTC Traders API. Bodies of NCTS messages are XML (namespace http://ncts.dgtaxud.ec) or the equivalent JSON (root key n1:CCnnnC); answers are JSON unless Accept asks for XML where noted.",
         },
-        "components": { "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer", "description": "a token from `cats token issue USERNAME`" } } },
+        "components": {
+            "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer", "description": "a token from `cats token issue USERNAME`" } },
+            "schemas": components,
+        },
         "paths": paths,
     })
 }

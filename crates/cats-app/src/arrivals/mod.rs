@@ -20,7 +20,8 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use uuid::Uuid;
 
-use cats_domain::movement::{Action, Movement, MovementState};
+use cats_domain::ids::{Eori, Mrn, OfficeRef};
+use cats_domain::movement::{Action, Movement, MovementState, TransitionError};
 use cats_domain::rules::RuleFailure;
 use cats_ncts::{Format, MessageType};
 
@@ -62,7 +63,7 @@ pub enum Notified {
 pub(crate) fn destination_rejection(
     movement: &Movement,
     record: Option<&MovementRecord>,
-    office: Option<&str>,
+    office: Option<&OfficeRef>,
     failures: &[RuleFailure],
     correlation: &str,
     now: DateTime<Utc>,
@@ -117,37 +118,45 @@ pub async fn notify_arrival(
     let simplified = incoming.text("/TransitOperation/simplifiedProcedure") == Some("1");
     let correlation = incoming.identification();
     let party = actor.user().and_then(|u| u.party.clone());
-    let found = app.store().movement_by_mrn(&mrn).await?;
+    let found = match Mrn::parse(&mrn) {
+        Ok(m) => app.store().movement_by_mrn(&m).await?,
+        Err(_) => None,
+    };
     let id = match found {
-        Some(r) if party.is_none() || party.as_deref() == Some(r.movement.holder.as_str()) => r.id,
+        Some(r) if party.as_ref().is_none_or(|p| *p == r.movement.holder) => r.id,
         _ => return unknown_mrn(app, actor, &incoming, &mrn, &office, party, now).await,
     };
-    let office = &office;
+    // An office reference that is not even well formed names no office: refused like an unknown
+    // office (functional error 12), answered on the movement.
+    let named = OfficeRef::parse(&office).map_err(|_| TransitionError::UnknownOffice {
+        office: office.clone(),
+    });
+    let named = &named;
     let incoming = &incoming;
     crate::retry::on_conflict(|| async move {
         let record = load_visible(app, actor, id).await?;
         let msg_in = inbound("CC007C", incoming.content_type(), &incoming.raw, now);
-        let action = Action::Arrival {
-            office: office.clone(),
-        };
-        let actions = std::slice::from_ref(&action);
         let decl = &record.declaration;
         let aeo =
             crate::standing::aeo_benefits_apply(app, &record.movement.holder, now.date_naive())
                 .await?;
         app.refresh_restricted_goods().await?;
         let policy = crate::risk_profiles::policy_now(app).await?;
-        let mut applied = match apply(
-            app,
-            &policy,
-            &record,
-            decl,
-            actions,
-            now,
-            Some(correlation),
-            None,
-            aeo,
-        ) {
+        let applied = named.clone().and_then(|office| {
+            let action = Action::Arrival { office };
+            apply(
+                app,
+                &policy,
+                &record,
+                decl,
+                std::slice::from_ref(&action),
+                now,
+                Some(correlation),
+                None,
+                aeo,
+            )
+        });
+        let mut applied = match applied {
             Ok(applied) => applied,
             Err(e) => {
                 let mut f = sequence_failure("CC007C", &e);
@@ -159,7 +168,7 @@ pub async fn notify_arrival(
                 let reply = destination_rejection(
                     m,
                     Some(&record),
-                    Some(office),
+                    named.as_ref().ok(),
                     &failures,
                     correlation,
                     now,
@@ -178,7 +187,7 @@ pub async fn notify_arrival(
         if simplified {
             // Simplified procedure (authorised consignee): unloading permitted at once.
             let extra = Extra {
-                office: Some(office),
+                office: named.as_ref().ok(),
                 ..Extra::default()
             };
             applied.messages.push(outbound(
@@ -227,64 +236,37 @@ async fn unknown_mrn(
     incoming: &Incoming,
     mrn: &str,
     office: &str,
-    party: Option<String>,
+    party: Option<Eori>,
     now: DateTime<Utc>,
 ) -> Result<Notified, AppError> {
-    let holder = party
+    let trader = party
+        .map(|p| p.to_string())
         .or_else(|| {
             incoming
                 .text("/TraderAtDestination/identificationNumber")
                 .map(str::to_string)
         })
         .unwrap_or_default();
-    let movement = Movement {
-        state: MovementState::Submitted,
-        mrn: Some(mrn.to_string()),
-        lrn: String::new(),
-        holder,
-        office_of_departure: String::new(),
-        office_of_destination: office.to_string(),
-        offices_of_transit: vec![],
-        offices_of_exit: vec![],
-        itinerary: vec![],
-        guarantees: vec![],
-        limit_date: None,
-        control_pending: None,
-        pending_controls: vec![],
-        requested_documents: vec![],
-        controls: vec![],
-        passages: vec![],
-        released_at: None,
-        time_limit: None,
-        arrival_office: None,
-        arrived_at: None,
-        cancellation_requested: false,
-        incidents: vec![],
-        risk: vec![],
-        awaiting_presentation: false,
-    };
     let failures = vec![failure(
         90,
         "/CC007C/TransitOperation/MRN".into(),
         format!("no movement with MRN {mrn} is known to the trader"),
     )];
-    let reply = destination_rejection(
-        &movement,
-        None,
-        Some(office),
+    let (reply_id, rejection) = crate::messages::unknown_mrn_rejection(
+        mrn,
+        office,
+        &trader,
         &failures,
         incoming.identification(),
         now,
     );
     let detail = format!(
-        "CC007C {} for unknown MRN {mrn} at {office} refused with CC057C {} (code 90)",
+        "CC007C {} for unknown MRN {mrn} at {office} refused with CC057C {reply_id} (code 90)",
         incoming.identification(),
-        reply.id
     );
     app.store()
         .audit(&[audit(actor, "arrival", None, now, detail)])
         .await?;
-    let rejection = serde_json::from_str(&reply.body).unwrap_or(Value::Null);
     Ok(Notified::UnknownMrn {
         mrn: mrn.to_string(),
         rejection,

@@ -52,7 +52,10 @@ pub async fn unloading_remarks(
         let record = super::arrival(app, actor, id).await?;
         let m = &record.movement;
         holder_only(actor, m, "send unloading remarks")?;
-        let office = m.arrival_office.clone().unwrap_or_default();
+        let office = m
+            .arrival_office
+            .clone()
+            .unwrap_or_else(|| m.office_of_destination.clone());
         let msg_in = inbound("CC044C", incoming.content_type(), &incoming.raw, now);
         let reject = |failures: &[_]| {
             destination_rejection(m, Some(&record), Some(&office), failures, correlation, now)
@@ -93,16 +96,16 @@ pub async fn unloading_remarks(
         let mut failures = Vec::new();
         if let Some(mrn) = incoming
             .text("/TransitOperation/MRN")
-            .filter(|x| Some(*x) != m.mrn.as_deref())
+            .filter(|x| m.mrn.as_ref().is_none_or(|mrn| mrn != x))
         {
             let reason = format!(
                 "MRN {mrn} is not this arrival's ({})",
-                m.mrn.as_deref().unwrap_or("-")
+                m.mrn.as_ref().map_or("-", |m| m.as_str())
             );
             failures.push(failure(93, "/CC044C/TransitOperation/MRN".into(), reason));
         }
         let named = incoming.text("/CustomsOfficeOfDestinationActual/referenceNumber");
-        if let Some(named) = named.filter(|x| *x != office) {
+        if let Some(named) = named.filter(|x| office != *x) {
             let reason =
                 format!("office {named} is not the office where the goods arrived ({office})");
             let pointer = "/CC044C/CustomsOfficeOfDestinationActual/referenceNumber";

@@ -10,14 +10,14 @@ use super::*;
 
 /// The office of destination acting: the office given, the office where arrival was notified,
 /// or the declared office of destination.
-fn destination_office<'a>(ctx: &OutContext<'a>) -> &'a str {
+fn destination_office<'a>(ctx: &OutContext<'a>) -> &'a OfficeRef {
     ctx.office
-        .or(ctx.movement.arrival_office.as_deref())
+        .or(ctx.movement.arrival_office.as_ref())
         .unwrap_or(&ctx.movement.office_of_destination)
 }
 
-fn destination_sender(office: &str) -> Value {
-    Value::String(format!("NTA.{}", office.get(..2).unwrap_or("XX")))
+fn destination_sender(office: &OfficeRef) -> Value {
+    Value::String(format!("NTA.{}", office.country()))
 }
 
 /// CC043C: unloading permission to the authorised consignee after arrival under the simplified
@@ -76,17 +76,32 @@ pub(super) fn unloading_permission(ctx: &OutContext, mrn: &str) -> Value {
 /// with functional errors; 4 other reasons, with the reason in words (C0492).
 pub(super) fn destination_rejection(ctx: &OutContext, mrn: &str) -> Value {
     let office = destination_office(ctx);
-    let business_type = if ctx
-        .failures
-        .iter()
-        .any(|f| f.pointer.starts_with("/CC044C"))
-    {
+    Value::Object(destination_rejection_parts(
+        office.as_str(),
+        mrn,
+        ctx.movement.holder.as_str(),
+        ctx.failures,
+        rejection_reason(ctx),
+        ctx.now,
+    ))
+}
+
+/// The CC057C's content after the header, from its parts: the office of destination (as named),
+/// the MRN, the trader at destination, the failures, the rejection reason, and the time.
+pub(super) fn destination_rejection_parts(
+    office: &str,
+    mrn: &str,
+    trader: &str,
+    failures: &[RuleFailure],
+    reason: String,
+    now: DateTime<Utc>,
+) -> Map<String, Value> {
+    let business_type = if failures.iter().any(|f| f.pointer.starts_with("/CC044C")) {
         "044"
     } else {
         "007"
     };
-    let errors: Vec<Value> = ctx
-        .failures
+    let errors: Vec<Value> = failures
         .iter()
         .take(9999)
         .map(|f| {
@@ -103,27 +118,30 @@ pub(super) fn destination_rejection(ctx: &OutContext, mrn: &str) -> Value {
         })
         .collect();
     let mut out = Map::new();
-    out.insert("messageSender".into(), destination_sender(office));
+    out.insert(
+        "messageSender".into(),
+        Value::String(format!("NTA.{}", office.get(..2).unwrap_or("XX"))),
+    );
     out.insert(
         "TransitOperation".into(),
         json!({
             "MRN": mrn,
             "businessRejectionType": business_type,
-            "rejectionDateAndTime": dt(ctx.now),
+            "rejectionDateAndTime": dt(now),
             "rejectionCode": if errors.is_empty() { "4" } else { "12" },
-            "rejectionReason": rejection_reason(ctx),
+            "rejectionReason": reason,
         }),
     );
     out.insert(
         "CustomsOfficeOfDestinationActual".into(),
-        office_ref(office),
+        json!({ "referenceNumber": office }),
     );
     out.insert(
         "TraderAtDestination".into(),
-        json!({ "identificationNumber": ctx.movement.holder }),
+        json!({ "identificationNumber": trader }),
     );
     if !errors.is_empty() {
         out.insert("FunctionalError".into(), Value::Array(errors));
     }
-    Value::Object(out)
+    out
 }

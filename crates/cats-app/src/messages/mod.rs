@@ -17,6 +17,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
+use cats_domain::ids::{Mrn, OfficeRef};
 use cats_domain::movement::{ControlType, Movement, MovementState};
 use cats_domain::reference::Catalog;
 use cats_domain::rules::RuleFailure;
@@ -49,7 +50,7 @@ pub struct OutContext<'a> {
     /// When the declaration was lodged.
     pub lodged_at: DateTime<Utc>,
     /// The office acting, when an office acts.
-    pub office: Option<&'a str>,
+    pub office: Option<&'a OfficeRef>,
     /// Business-rule failures (CC056C, CC055C).
     pub failures: &'a [RuleFailure],
     /// Control proposed (CC060C).
@@ -75,7 +76,7 @@ fn day(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
-fn office_ref(code: &str) -> Value {
+fn office_ref(code: &OfficeRef) -> Value {
     json!({ "referenceNumber": code })
 }
 
@@ -100,7 +101,7 @@ fn holder(ctx: &OutContext) -> Value {
     if !h.contains_key("identificationNumber") && !h.contains_key("TIRHolderIdentificationNumber") {
         h.insert(
             "identificationNumber".into(),
-            Value::String(ctx.movement.holder.clone()),
+            Value::String(ctx.movement.holder.to_string()),
         );
     }
     Value::Object(h)
@@ -110,31 +111,86 @@ fn holder(ctx: &OutContext) -> Value {
 /// conditions C0467 (CC004C, CC009C, CC056C) and C0685 (CC060C) allow one of them, never both.
 fn mrn_or_lrn(m: &Movement) -> (&'static str, Value) {
     match &m.mrn {
-        Some(mrn) => ("MRN", Value::String(mrn.clone())),
-        None => ("LRN", Value::String(m.lrn.clone())),
+        Some(mrn) => ("MRN", Value::String(mrn.to_string())),
+        None => ("LRN", Value::String(m.lrn.to_string())),
     }
+}
+
+/// The header every outgoing message starts with: phase, sender, recipient, time, a new message
+/// identification, type, and the identification of the message answered. Returns the new
+/// identification and the header.
+fn header(
+    message_type: &str,
+    sender: String,
+    recipient: String,
+    now: DateTime<Utc>,
+    correlation: Option<&str>,
+) -> (String, Map<String, Value>) {
+    let id = Uuid::new_v4().simple().to_string()[..20].to_string();
+    let mut body = Map::new();
+    body.insert("@PhaseID".into(), Value::String("NCTS5.0".into()));
+    body.insert("messageSender".into(), Value::String(sender));
+    body.insert("messageRecipient".into(), Value::String(recipient));
+    body.insert("preparationDateAndTime".into(), Value::String(dt(now)));
+    body.insert("messageIdentification".into(), Value::String(id.clone()));
+    body.insert("messageType".into(), Value::String(message_type.into()));
+    if let Some(c) = correlation {
+        body.insert("correlationIdentifier".into(), Value::String(c.into()));
+    }
+    (id, body)
+}
+
+/// The message as sent: shaped to its type's structure ([`conform`]) under its root key
+/// (`{"n1:CCnnnC": {...}}`).
+fn finish(message_type: &str, body: Map<String, Value>) -> Value {
+    let body = match MessageType::from_code(message_type) {
+        Some(mt) => conform(mt.root(), &body).0,
+        None => body,
+    };
+    let mut root = Map::new();
+    root.insert(format!("n1:{message_type}"), Value::Object(body));
+    Value::Object(root)
+}
+
+/// The CC057C answering an arrival notification (CC007C) for an MRN no movement of the trader
+/// has (NCTS functional error 90). There is no movement to build it on: it names what the trader
+/// sent, as sent (`mrn`, `office`, the trader's identification number). Returns its
+/// identification and the message.
+pub fn unknown_mrn_rejection(
+    mrn: &str,
+    office: &str,
+    trader: &str,
+    failures: &[RuleFailure],
+    correlation: &str,
+    now: DateTime<Utc>,
+) -> (String, Value) {
+    let (id, mut body) = header(
+        "CC057C",
+        String::new(),
+        trader.into(),
+        now,
+        Some(correlation),
+    );
+    let reason = rejection_reason_of(failures, None);
+    body.extend(destination_rejection_parts(
+        office, mrn, trader, failures, reason, now,
+    ));
+    (id, finish("CC057C", body))
 }
 
 /// Build the message `message_type` for `ctx`. Returns the message identification and the whole
 /// message (`{"n1:CCnnnC": {...}}`).
 pub fn build(message_type: &str, ctx: &OutContext) -> (String, Value) {
     let m = ctx.movement;
-    let mrn = m.mrn.clone().unwrap_or_default();
-    let id = Uuid::new_v4().simple().to_string()[..20].to_string();
-    let mut body = Map::new();
-    body.insert("@PhaseID".into(), Value::String("NCTS5.0".into()));
-    let departure_country = m.office_of_departure.get(..2).unwrap_or("XX");
-    body.insert(
-        "messageSender".into(),
-        Value::String(format!("NTA.{departure_country}")),
+    // Messages about a movement without an MRN (a rejected declaration) name its LRN instead.
+    let mrn = m.mrn.as_ref().map_or("", Mrn::as_str);
+    let (id, mut body) = header(
+        message_type,
+        format!("NTA.{}", m.office_of_departure.country()),
+        m.holder.to_string(),
+        ctx.now,
+        ctx.correlation,
     );
-    body.insert("messageRecipient".into(), Value::String(m.holder.clone()));
-    body.insert("preparationDateAndTime".into(), Value::String(dt(ctx.now)));
-    body.insert("messageIdentification".into(), Value::String(id.clone()));
-    body.insert("messageType".into(), Value::String(message_type.into()));
-    if let Some(c) = ctx.correlation {
-        body.insert("correlationIdentifier".into(), Value::String(c.into()));
-    }
     let departure = office_ref(&m.office_of_departure);
     let rest = match message_type {
         "CC928C" => json!({
@@ -148,10 +204,10 @@ pub fn build(message_type: &str, ctx: &OutContext) -> (String, Value) {
             "HolderOfTheTransitProcedure": holder(ctx),
         }),
         "CC056C" => rejection(ctx),
-        "CC055C" => guarantee_not_valid(ctx, &mrn),
+        "CC055C" => guarantee_not_valid(ctx, mrn),
         "CC060C" => control_decision(ctx),
-        "CC051C" => no_release(ctx, &mrn),
-        "CC029C" => release_for_transit(ctx, &mrn),
+        "CC051C" => no_release(ctx, mrn),
+        "CC029C" => release_for_transit(ctx, mrn),
         "CC009C" => {
             let (key, reference) = mrn_or_lrn(m);
             let decision = if m.state == MovementState::Invalidated {
@@ -174,11 +230,11 @@ pub fn build(message_type: &str, ctx: &OutContext) -> (String, Value) {
                 "HolderOfTheTransitProcedure": holder(ctx),
             })
         }
-        "CC182C" => incident(ctx, &mrn),
+        "CC182C" => incident(ctx, mrn),
         "CC025C" => {
             let office = ctx
                 .office
-                .or(m.arrival_office.as_deref())
+                .or(m.arrival_office.as_ref())
                 .unwrap_or(&m.office_of_destination);
             // releaseIndicator, CL164 (ReleaseNotification): 1, the goods are released. 2 and 3
             // need the release type of every house consignment and item (C0352), which CATS
@@ -217,10 +273,10 @@ pub fn build(message_type: &str, ctx: &OutContext) -> (String, Value) {
                 "HolderOfTheTransitProcedure": holder(ctx),
             })
         }
-        "CC035C" => recovery(ctx, &mrn),
-        "CC140C" => request_on_non_arrived_movement(ctx, &mrn),
-        "CC043C" => unloading_permission(ctx, &mrn),
-        "CC057C" => destination_rejection(ctx, &mrn),
+        "CC035C" => recovery(ctx, mrn),
+        "CC140C" => request_on_non_arrived_movement(ctx, mrn),
+        "CC043C" => unloading_permission(ctx, mrn),
+        "CC057C" => destination_rejection(ctx, mrn),
         "CC917C" => xml_nack(ctx),
         "CC906C" => functional_nack(ctx),
         _ => json!({
@@ -232,21 +288,13 @@ pub fn build(message_type: &str, ctx: &OutContext) -> (String, Value) {
     if let Value::Object(rest) = rest {
         body.extend(rest);
     }
-    let body = match MessageType::from_code(message_type) {
-        Some(mt) => {
-            let root = mt.root();
-            // The representative as declared, where the message has one (CC029C, CC051C,
-            // CC056C, CC060C).
-            if root.child("Representative").is_some() && !body.contains_key("Representative") {
-                if let Some(r) = declaration(ctx).get("Representative") {
-                    body.insert("Representative".into(), r.clone());
-                }
-            }
-            conform(root, &body).0
+    // The representative as declared, where the message has one (CC029C, CC051C, CC056C, CC060C).
+    let has_representative = MessageType::from_code(message_type)
+        .is_some_and(|mt| mt.root().child("Representative").is_some());
+    if has_representative && !body.contains_key("Representative") {
+        if let Some(r) = declaration(ctx).get("Representative") {
+            body.insert("Representative".into(), r.clone());
         }
-        None => body,
-    };
-    let mut root = Map::new();
-    root.insert(format!("n1:{message_type}"), Value::Object(body));
-    (id, Value::Object(root))
+    }
+    (id, finish(message_type, body))
 }

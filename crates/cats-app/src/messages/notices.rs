@@ -81,9 +81,8 @@ pub(super) fn incident(ctx: &OutContext, mrn: &str) -> Value {
     let last = m.incidents.last();
     let office = ctx
         .office
-        .map(str::to_string)
-        .or_else(|| last.map(|(o, _)| o.clone()))
-        .unwrap_or_else(|| m.office_of_departure.clone());
+        .or_else(|| last.map(|(o, _)| o))
+        .unwrap_or(&m.office_of_departure);
     let text = ctx
         .text
         .map(str::to_string)
@@ -96,12 +95,12 @@ pub(super) fn incident(ctx: &OutContext, mrn: &str) -> Value {
     json!({
         "TransitOperation": { "MRN": mrn, "incidentNotificationDateAndTime": dt(ctx.now) },
         "CustomsOfficeOfDeparture": office_ref(&m.office_of_departure),
-        "CustomsOfficeOfIncidentRegistration": office_ref(&office),
+        "CustomsOfficeOfIncidentRegistration": office_ref(office),
         "Consignment": { "Incident": [{
             "sequenceNumber": 1,
             "code": "5",
             "text": text,
-            "Location": incident_location(ctx, &office),
+            "Location": incident_location(ctx, office),
         }] },
     })
 }
@@ -110,11 +109,9 @@ pub(super) fn incident(ctx: &OutContext, mrn: &str) -> Value {
 /// qualifierOfIdentification, CL038 (QualifierOfIdentificationIncident): U, by UN/LOCODE, when
 /// the catalogue gives the office's; otherwise Z, by address, the office itself (C0460: U needs
 /// the UN/LOCODE, Z the address).
-pub(super) fn incident_location(ctx: &OutContext, office: &str) -> Value {
+pub(super) fn incident_location(ctx: &OutContext, office: &OfficeRef) -> Value {
     let found = ctx.catalog.and_then(|c| c.office(office));
-    let country = found
-        .map(|o| o.country.clone())
-        .unwrap_or_else(|| office.get(..2).unwrap_or("XX").to_string());
+    let country = found.map_or(office.country(), |o| o.country);
     match found.and_then(|o| o.unlocode.clone()) {
         Some(unlocode) => json!({
             "qualifierOfIdentification": "U",
@@ -126,7 +123,7 @@ pub(super) fn incident_location(ctx: &OutContext, office: &str) -> Value {
             "country": country,
             "Address": {
                 "streetAndNumber": format!("Customs office {office}"),
-                "city": found.map_or(office, |o| o.name()),
+                "city": found.map_or(office.as_str(), |o| o.name()),
             },
         }),
     }
@@ -136,16 +133,12 @@ pub(super) fn incident_location(ctx: &OutContext, office: &str) -> Value {
 /// the currency of the first one.
 pub(super) fn recovery(ctx: &OutContext, mrn: &str) -> Value {
     let m = ctx.movement;
-    let currency = m
-        .guarantees
-        .first()
-        .map(|g| g.currency.clone())
-        .unwrap_or_default();
+    let currency = m.guarantees.first().map(|g| g.amount.currency());
     let total: Decimal = m
         .guarantees
         .iter()
-        .filter(|g| g.currency == currency)
-        .map(|g| g.amount)
+        .filter(|g| Some(g.amount.currency()) == currency)
+        .map(|g| g.amount.amount())
         .sum();
     let office = ctx.office.unwrap_or(&m.office_of_departure);
     json!({

@@ -71,9 +71,13 @@ pub(super) fn rejection(ctx: &OutContext) -> Value {
 
 /// The failures in words (rejectionReason, an..512; [`conform`] cuts it to length).
 pub(super) fn rejection_reason(ctx: &OutContext) -> String {
-    match ctx.failures {
-        [] => ctx
-            .text
+    rejection_reason_of(ctx.failures, ctx.text)
+}
+
+/// The rejection reason of `failures`, or `text` (or a general sentence) when there are none.
+pub(super) fn rejection_reason_of(failures: &[RuleFailure], text: Option<&str>) -> String {
+    match failures {
+        [] => text
             .unwrap_or("the declaration cannot be accepted")
             .to_string(),
         [f] => format!("{}: {}", f.rule_id, f.reason),
@@ -167,8 +171,8 @@ pub(super) fn guarantee_not_valid(ctx: &OutContext, mrn: &str) -> Value {
     let d = declaration(ctx);
     let mut grns: Vec<String> = Vec::new();
     for g in &m.guarantees {
-        if !grns.contains(&g.grn) {
-            grns.push(g.grn.clone());
+        if !grns.iter().any(|x| g.grn == x.as_str()) {
+            grns.push(g.grn.to_string());
         }
     }
     let declared_grns = d

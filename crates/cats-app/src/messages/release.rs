@@ -88,11 +88,15 @@ pub(super) fn release_guarantees(ctx: &OutContext) -> Value {
                 .and_then(|grn| m.guarantees.iter().find(|u| u.grn == grn));
             if let Some(used) = used {
                 if !r.contains_key("amountToBeCovered") {
-                    let amount = serde_json::to_value(used.amount.round_dp(2)).unwrap_or_default();
+                    let amount =
+                        serde_json::to_value(used.amount.amount().round_dp(2)).unwrap_or_default();
                     r.insert("amountToBeCovered".into(), amount);
                 }
                 if !r.contains_key("currency") {
-                    r.insert("currency".into(), Value::String(used.currency.clone()));
+                    r.insert(
+                        "currency".into(),
+                        Value::String(used.amount.currency().to_string()),
+                    );
                 }
             }
         }
@@ -104,7 +108,7 @@ pub(super) fn release_guarantees(ctx: &OutContext) -> Value {
             .iter()
             .enumerate()
             .map(|(i, g)| {
-                json!({ "sequenceNumber": i + 1, "GRN": g.grn, "amountToBeCovered": g.amount.round_dp(2), "currency": g.currency })
+                json!({ "sequenceNumber": i + 1, "GRN": g.grn, "amountToBeCovered": g.amount.amount().round_dp(2), "currency": g.amount.currency() })
             })
             .collect();
         guarantees
@@ -131,7 +135,7 @@ pub(super) fn release_for_transit(ctx: &OutContext, mrn: &str) -> Value {
         Some(Value::Object(o)) => o.clone(),
         _ => Map::new(),
     };
-    op.insert("LRN".into(), Value::String(m.lrn.clone()));
+    op.insert("LRN".into(), Value::String(m.lrn.to_string()));
     op.insert("MRN".into(), Value::String(mrn.into()));
     op.insert(
         "declarationAcceptanceDate".into(),

@@ -53,8 +53,11 @@ pub(super) async fn amend(
         correlation: incoming.identification(),
     };
     let prepare = |record: &MovementRecord| {
-        let (declaration, content) =
-            to_declaration(incoming.body(), &record.declaration, &record.movement.lrn)?;
+        let (declaration, content) = to_declaration(
+            incoming.body(),
+            &record.declaration,
+            record.movement.lrn.as_str(),
+        )?;
         let mut failures = reference_failures(incoming, &record.movement);
         failures.extend(r0520(incoming, &content, record));
         Ok(Prepared {

@@ -110,11 +110,9 @@ pub async fn departure_message(
 /// else is refused.
 pub(crate) fn holder_only(actor: &Actor, m: &Movement, what: &str) -> Result<(), AppError> {
     match actor.user() {
-        Some(u) if u.role != Role::Trader || u.party.as_deref() != Some(m.holder.as_str()) => {
-            Err(AppError::Forbidden(format!(
-                "only the holder of the transit procedure may {what}"
-            )))
-        }
+        Some(u) if u.role != Role::Trader || !u.is_of(&m.holder) => Err(AppError::Forbidden(
+            format!("only the holder of the transit procedure may {what}"),
+        )),
         _ => Ok(()),
     }
 }
@@ -155,10 +153,10 @@ pub(crate) fn reference_failures(incoming: &Incoming, m: &Movement) -> Vec<RuleF
         _ => {}
     }
     if let Some(mrn) = mrn {
-        if m.mrn.as_deref() != Some(mrn) {
+        if m.mrn.as_ref().is_none_or(|m| m != mrn) {
             let reason = format!(
                 "MRN {mrn} is not this movement's ({})",
-                m.mrn.as_deref().unwrap_or("none allocated")
+                m.mrn.as_ref().map_or("none allocated", |m| m.as_str())
             );
             out.push(failure(93, at("MRN"), reason));
         }
@@ -249,8 +247,9 @@ pub(crate) fn apply(
             Some(mrn),
         ) = (action, movement.mrn.clone())
         {
-            if let Ok(d) = serde_json::from_value::<Cc015c>(declaration.clone()) {
-                let mut facts = rules::facts(&d).risk_facts();
+            let declared = serde_json::from_value::<Cc015c>(declaration.clone());
+            if let Some(declared) = declared.ok().and_then(|d| rules::facts(&d).ok()) {
+                let mut facts = declared.risk_facts();
                 facts.aeo = aeo;
                 facts.day = Some(now.date_naive());
                 let selection = risk::select_recognising(
@@ -299,7 +298,7 @@ pub(crate) fn apply(
                     for g in &movement.guarantees {
                         ledger.push(LedgerOp::Reserve {
                             grn: g.grn.clone(),
-                            amount_minor: cats_domain::ledger::to_minor(g.amount),
+                            amount_minor: g.amount.to_minor_units(),
                             basis: Default::default(),
                         });
                     }
@@ -311,7 +310,7 @@ pub(crate) fn apply(
         steps.push(format!(
             "{} at {}: {before} → {}",
             action.name(),
-            action.office().unwrap_or("-"),
+            action.office().map_or("-", |o| o.as_str()),
             movement.state
         ));
     }

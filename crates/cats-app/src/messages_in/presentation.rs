@@ -17,7 +17,6 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use cats_domain::movement::Action;
-use cats_domain::rules;
 use cats_ncts::MessageType;
 
 use super::{apply, failure, holder_only, party_failures, Incoming, Received};
@@ -140,7 +139,7 @@ pub(super) async fn notify(
         let mut failures = Vec::new();
         if let Some(lrn) = incoming
             .text("/TransitOperation/LRN")
-            .filter(|l| *l != m.lrn)
+            .filter(|l| m.lrn != *l)
         {
             let reason = format!("LRN {lrn} is not this movement's ({})", m.lrn);
             failures.push(failure(12, "/CC170C/TransitOperation/LRN".into(), reason));
@@ -159,7 +158,7 @@ pub(super) async fn notify(
             }
         }
         let mut movement = applied.movement;
-        movement.limit_date = rules::facts(&declaration).limit_date;
+        movement.limit_date = crate::lodge::typed_facts(&declaration, "CC170C")?.limit_date;
         let risk = movement
             .risk
             .last()

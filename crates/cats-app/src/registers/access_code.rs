@@ -44,7 +44,7 @@ async fn set_once(
 ) -> Result<GuaranteeStatus, AppError> {
     let user = user_with(actor, &[Role::Trader], "setting an access code")?;
     let c = load(app, actor, id).await?;
-    if user.party.as_deref() != Some(c.holder.as_str()) {
+    if !user.is_of(&c.holder) {
         return Err(AppError::Forbidden(
             "only the holder sets the access code".into(),
         ));
@@ -77,7 +77,7 @@ async fn set_once(
             )))
         }
     }
-    let hash = hash_access_code(&grn, code.as_str());
+    let hash = hash_access_code(grn.as_str(), code.as_str());
     if c.status == GuaranteeStatus::Approved {
         // The first code puts the contract in force.
         let next = c.step(&ContractStep::Activate, now.date_naive(), actor.name(), now)?;
@@ -112,7 +112,7 @@ async fn commit_change(
     op: GuaranteeOp,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let grn = next.grn.as_deref().unwrap_or_default();
+    let grn = next.grn.as_ref().map_or("", |g| g.as_str());
     let text = format!(
         "contract {} ({}, {grn}): the holder changed the access code",
         next.id, next.policy_number

@@ -6,7 +6,6 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use cats_domain::ledger::from_minor;
 use cats_domain::registry::{Claim, ClaimStep};
 
 use super::{event, notify, party_of};
@@ -19,8 +18,8 @@ use crate::store::{ClaimFilter, GuaranteeOp, HistoryEvent, RegistryChange, Versi
 fn may_see(u: &User, c: &Claim) -> bool {
     match u.role {
         Role::Officer => true,
-        Role::Insurer => u.party.as_deref() == Some(c.insurer.as_str()),
-        Role::Trader => u.party.as_deref() == Some(c.holder.as_str()),
+        Role::Insurer => u.is_of(&c.insurer),
+        Role::Trader => u.is_of(&c.holder),
         Role::Admin => false,
     }
 }
@@ -35,8 +34,8 @@ pub async fn list(
     if let Some(u) = actor.user() {
         match u.role {
             Role::Officer => {}
-            Role::Insurer => filter.insurer = Some(party_of(u)?.to_string()),
-            Role::Trader => filter.holder = Some(party_of(u)?.to_string()),
+            Role::Insurer => filter.insurer = Some(party_of(u)?.clone()),
+            Role::Trader => filter.holder = Some(party_of(u)?.clone()),
             Role::Admin => {
                 return Err(AppError::Forbidden(
                     "claims are not for administrators".into(),
@@ -87,7 +86,7 @@ async fn answer_once(
     if let Some(u) = actor.user() {
         let allowed = match step {
             ClaimStep::Contest { .. } | ClaimStep::Pay { .. } => {
-                u.role == Role::Insurer && u.party.as_deref() == Some(c.insurer.as_str())
+                u.role == Role::Insurer && u.is_of(&c.insurer)
             }
             ClaimStep::Waive { .. } => u.role == Role::Officer,
         };
@@ -104,7 +103,7 @@ async fn answer_once(
         }
     }
     let next = c.step(step, now)?;
-    let amount = format!("{} {}", from_minor(c.amount_minor), c.currency);
+    let amount = format!("{} {}", c.amount.amount(), c.amount.currency());
     let detail = format!(
         "{}: {}{}",
         next.status.as_str(),
@@ -119,7 +118,7 @@ async fn answer_once(
         "claim {} on guarantee {} for movement {} ({amount}): {detail}",
         c.id,
         c.grn,
-        c.mrn.as_deref().unwrap_or("-")
+        c.mrn.as_ref().map_or("-", |m| m.as_str())
     );
     let change = RegistryChange {
         claim: Some(Versioned {
@@ -128,7 +127,7 @@ async fn answer_once(
         }),
         guarantee: step.closes().then(|| GuaranteeOp::CloseClaim {
             grn: c.grn.clone(),
-            amount_minor: c.amount_minor,
+            amount_minor: c.amount.to_minor_units(),
             at: now,
         }),
         events: vec![event(

@@ -10,8 +10,9 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 use uuid::Uuid;
 
+use cats_domain::ids::{CountryCode, CurrencyCode, Eori, Grn, Money, OfficeRef};
 use cats_domain::ledger::{Guarantee, GuaranteeStatus};
-use cats_domain::registry::{Claim, Contract, ContractStep};
+use cats_domain::registry::{Claim, Contract, ContractStep, AMOUNT_RULE};
 
 use super::grn::{allocate_grn, guarantee_office};
 use super::{event, notify, party_of, user_with};
@@ -24,7 +25,8 @@ use crate::store::{
     ContractFilter, GuaranteeOp, HistoryEvent, RegistryChange, Reservation, StoreError, Versioned,
 };
 
-/// A contract as the insurer submits it (`POST /contracts`).
+/// A contract as the insurer submits it (`POST /contracts`), as sent: [`submit`] checks every
+/// field and reports every problem at once.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Submission {
@@ -52,7 +54,7 @@ pub enum ContractAction {
     /// Officer: approve at guarantee office `office`.
     Approve {
         /// Office reference number.
-        office: String,
+        office: OfficeRef,
     },
     /// Officer: reject a submission.
     Reject {
@@ -104,30 +106,10 @@ pub async fn submit(
     now: DateTime<Utc>,
 ) -> Result<Contract, AppError> {
     let user = user_with(actor, &[Role::Insurer], "submitting a contract")?;
-    let insurer = party_of(user)?.to_string();
+    let insurer = party_of(user)?.clone();
     let day = now.date_naive();
     require_insurer(app, &insurer, day).await?;
-    let holder = app.store().party(&s.holder).await?;
-    let c = Contract {
-        id: Uuid::new_v4(),
-        version: 1,
-        grn: None,
-        policy_number: s.policy_number.trim().to_string(),
-        insurer: insurer.clone(),
-        holder: s.holder.clone(),
-        reference_amount: s.reference_amount,
-        currency: s.currency,
-        valid_from: s.valid_from,
-        valid_to: s.valid_to,
-        countries: s.countries,
-        indemnity: s.indemnity.trim().to_string(),
-        status: GuaranteeStatus::Submitted,
-        reason: None,
-        office: None,
-        decided_by: None,
-        submitted_at: now,
-        updated_at: now,
-    };
+    let (c, unparsed) = typed_submission(&s, &insurer, now);
     let mut errors: Vec<BodyError> = c
         .check_submission(day, &app.catalog())
         .into_iter()
@@ -141,8 +123,16 @@ pub async fn submit(
                 reason: other.to_string(),
             },
         })
+        .filter(|e| !unparsed.iter().any(|bad| bad.pointer == e.pointer))
+        .chain(unparsed.iter().cloned())
         .collect();
-    if holder.as_ref().is_none_or(|h| h.kind != "trader") {
+    let holder = match Eori::parse(&s.holder) {
+        Ok(h) => app.store().party(&h).await?,
+        Err(_) => None,
+    };
+    if holder.as_ref().is_none_or(|h| h.kind != "trader")
+        && !errors.iter().any(|e| e.pointer == "/holder")
+    {
         errors.push(BodyError {
             pointer: "/holder".into(),
             reason: format!("{} is not a trader known to CATS", s.holder),
@@ -155,8 +145,8 @@ pub async fn submit(
         });
     }
     let text = format!(
-        "contract {} ({}) submitted by {insurer} for {}: {} {}, {} to {}",
-        c.id, c.policy_number, c.holder, c.reference_amount, c.currency, c.valid_from, c.valid_to
+        "contract {} ({}) submitted by {insurer} for {}: {}, {} to {}",
+        c.id, c.policy_number, c.holder, c.reference_amount, c.valid_from, c.valid_to
     );
     let change = RegistryChange {
         contract: Some(Versioned {
@@ -180,8 +170,76 @@ pub async fn submit(
     Ok(c)
 }
 
+/// The contract a submission asks for, and the problems of the fields that do not parse (their
+/// values in the contract then stand in and their other checks are left to these problems: a
+/// holder that is not an EORI/TIN, a currency that is not ISO 4217, an amount that is not
+/// n..16,2, a country that is not ISO 3166).
+fn typed_submission(
+    s: &Submission,
+    insurer: &Eori,
+    now: DateTime<Utc>,
+) -> (Contract, Vec<BodyError>) {
+    let mut errors = Vec::new();
+    let mut bad = |pointer: &str, reason: String| {
+        errors.push(BodyError {
+            pointer: pointer.into(),
+            reason,
+        })
+    };
+    let holder = Eori::parse(&s.holder).unwrap_or_else(|_| {
+        bad(
+            "/holder",
+            format!("{} is not a trader known to CATS", s.holder),
+        );
+        insurer.clone()
+    });
+    let currency = CurrencyCode::parse(&s.currency).unwrap_or_else(|_| {
+        bad(
+            "/currency",
+            format!("{} is not an ISO 4217 currency CATS knows", s.currency),
+        );
+        CurrencyCode::parse("USD").expect("an ISO 4217 code")
+    });
+    let reference_amount = Money::new(s.reference_amount, currency).unwrap_or_else(|_| {
+        bad(
+            "/referenceAmount",
+            format!("{}, got {}", AMOUNT_RULE, s.reference_amount),
+        );
+        Money::from_minor_units(1, currency).expect("0.01 is an amount")
+    });
+    let countries = s
+        .countries
+        .iter()
+        .filter_map(|c| {
+            CountryCode::parse(c)
+                .map_err(|_| bad("/countries", format!("{c} does not take part in CATS")))
+                .ok()
+        })
+        .collect();
+    let contract = Contract {
+        id: Uuid::new_v4(),
+        version: 1,
+        grn: None,
+        policy_number: s.policy_number.trim().to_string(),
+        insurer: insurer.clone(),
+        holder,
+        reference_amount,
+        valid_from: s.valid_from,
+        valid_to: s.valid_to,
+        countries,
+        indemnity: s.indemnity.trim().to_string(),
+        status: GuaranteeStatus::Submitted,
+        reason: None,
+        office: None,
+        decided_by: None,
+        submitted_at: now,
+        updated_at: now,
+    };
+    (contract, errors)
+}
+
 /// CATS023 for an insurer offering a guarantee on `day`.
-async fn require_insurer(app: &App, insurer: &str, day: NaiveDate) -> Result<(), AppError> {
+async fn require_insurer(app: &App, insurer: &Eori, day: NaiveDate) -> Result<(), AppError> {
     if standing(app, insurer, day).await?.insurer {
         Ok(())
     } else {
@@ -211,8 +269,8 @@ pub async fn load(app: &App, actor: &Actor, id: Uuid) -> Result<Contract, AppErr
 fn may_see(u: &User, c: &Contract) -> bool {
     match u.role {
         Role::Officer => true,
-        Role::Insurer => u.party.as_deref() == Some(c.insurer.as_str()),
-        Role::Trader => u.party.as_deref() == Some(c.holder.as_str()),
+        Role::Insurer => u.is_of(&c.insurer),
+        Role::Trader => u.is_of(&c.holder),
         Role::Admin => false,
     }
 }
@@ -226,8 +284,8 @@ pub async fn list(
     if let Some(u) = actor.user() {
         match u.role {
             Role::Officer => {}
-            Role::Insurer => filter.insurer = Some(party_of(u)?.to_string()),
-            Role::Trader => filter.holder = Some(party_of(u)?.to_string()),
+            Role::Insurer => filter.insurer = Some(party_of(u)?.clone()),
+            Role::Trader => filter.holder = Some(party_of(u)?.clone()),
             Role::Admin => {
                 return Err(AppError::Forbidden(
                     "contracts are not for administrators".into(),
@@ -289,7 +347,7 @@ async fn act_once(
     let step = match (action, actor.user()) {
         (ContractAction::Cancel { reason }, user) => {
             if let Some(u) = user {
-                if u.role != Role::Insurer || u.party.as_deref() != Some(c.insurer.as_str()) {
+                if u.role != Role::Insurer || !u.is_of(&c.insurer) {
                     return Err(AppError::Forbidden(
                         "only the insurer cancels its contract".into(),
                     ));
@@ -307,20 +365,12 @@ async fn act_once(
         (ContractAction::Approve { office }, user) => {
             let country = match user {
                 Some(u) => guarantee_office(app, u, office)?,
-                None => office.get(..2).unwrap_or_default().to_string(),
+                None => office.country(),
             };
             require_insurer(app, &c.insurer, day).await?;
             // Decide first (out of sequence is refused before a serial is used).
-            c.step(
-                &ContractStep::Approve {
-                    grn: String::new(),
-                    office: office.clone(),
-                },
-                day,
-                actor.name(),
-                now,
-            )?;
-            let grn = allocate_grn(app, &country, office, now).await?;
+            c.may_approve(day)?;
+            let grn = allocate_grn(app, country, office, now).await?;
             ContractStep::Approve {
                 grn,
                 office: office.clone(),
@@ -330,16 +380,13 @@ async fn act_once(
             reason: reason.clone(),
         },
         (action, user) => {
-            let grn_country = c
-                .grn
-                .as_deref()
-                .and_then(|g| g.get(2..4))
-                .unwrap_or_default();
+            let grn_country = c.grn.as_ref().map(Grn::country);
             if let Some(u) = user {
-                if u.office_country.as_deref() != Some(grn_country) {
+                if grn_country.is_none() || u.office_country != grn_country {
                     return Err(AppError::Forbidden(format!(
-                        "guarantee {} is decided by officers of {grn_country}",
-                        c.grn.as_deref().unwrap_or("-")
+                        "guarantee {} is decided by officers of {}",
+                        c.grn.as_ref().map_or("-", Grn::as_str),
+                        grn_country.map_or("-", |c| c.as_str())
                     )));
                 }
             }
@@ -383,7 +430,7 @@ pub(crate) async fn commit_step(
     guarantee: Option<GuaranteeOp>,
     now: DateTime<Utc>,
 ) -> Result<Contract, AppError> {
-    let grn = next.grn.as_deref().unwrap_or("no GRN yet");
+    let grn = next.grn.as_ref().map_or("no GRN yet", Grn::as_str);
     let detail = match step {
         ContractStep::Approve { office, .. } => format!("approved at {office}: GRN {grn} allocated; the holder sets the access code to put it in force"),
         ContractStep::Activate => format!("in force: the holder set the access code of {grn}"),
@@ -430,7 +477,7 @@ pub(crate) async fn commit_step(
             "contract {} cannot be cancelled: guarantee {grn} has {} {} of open liabilities (reservations and claims); the liability ends when they are closed",
             next.id,
             cats_domain::ledger::from_minor(open_minor),
-            next.currency
+            next.reference_amount.currency()
         ))),
         other => other.map(|()| next).map_err(AppError::from),
     }

@@ -117,7 +117,7 @@ pub async fn attach(
         "attaching a document",
     )?;
     let r = super::registrations::load(app, actor, registration_id).await?;
-    if r.party != party_of(user)? {
+    if r.party != *party_of(user)? {
         return Err(AppError::Forbidden(
             "only the applicant attaches documents".into(),
         ));

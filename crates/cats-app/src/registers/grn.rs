@@ -9,7 +9,7 @@
 
 use chrono::{DateTime, Datelike, Utc};
 
-use cats_domain::ids::{CountryCode, Grn};
+use cats_domain::ids::{CountryCode, Grn, OfficeRef};
 use cats_domain::reference::OfficeRole;
 
 use crate::app::App;
@@ -17,13 +17,17 @@ use crate::auth::User;
 use crate::error::AppError;
 
 /// The office an officer approves at, and its country (see the module's guarantee office rule).
-pub(crate) fn guarantee_office(app: &App, user: &User, office: &str) -> Result<String, AppError> {
+pub(crate) fn guarantee_office(
+    app: &App,
+    user: &User,
+    office: &OfficeRef,
+) -> Result<CountryCode, AppError> {
     let catalog = app.catalog();
     if !user.acts_at(office, &catalog) {
         return Err(AppError::Forbidden(format!(
             "officer {} does not act at office {office} (scope: offices of {})",
             user.username,
-            user.office_country.as_deref().unwrap_or("-")
+            user.office_country.map_or("-", |c| c.as_str())
         )));
     }
     let o = catalog.office(office).expect("acts_at checked it");
@@ -36,25 +40,18 @@ pub(crate) fn guarantee_office(app: &App, user: &User, office: &str) -> Result<S
             "office {office} does not hold the guarantee role (GUA)"
         )));
     }
-    Ok(o.country.clone())
+    Ok(o.country)
 }
 
 /// Allocate a GRN at `office` of `country`: year, country, the office's 6 characters after the
 /// country and a 6-digit serial per country and year from the store, ISO 6346 check digit.
 pub(crate) async fn allocate_grn(
     app: &App,
-    country: &str,
-    office: &str,
+    country: CountryCode,
+    office: &OfficeRef,
     now: DateTime<Utc>,
-) -> Result<String, AppError> {
+) -> Result<Grn, AppError> {
     let serial = app.store().next_grn_serial(country, now.year()).await?;
-    let code = CountryCode::parse(country).map_err(|e| AppError::Invalid(e.to_string()))?;
-    let body = format!(
-        "{}{:06}",
-        office.get(2..8).unwrap_or("000000"),
-        serial % 1_000_000
-    );
-    let grn =
-        Grn::allocate(now.year(), &code, &body).map_err(|e| AppError::Invalid(e.to_string()))?;
-    Ok(grn.as_str().to_string())
+    let body = format!("{}{:06}", &office.as_str()[2..], serial % 1_000_000);
+    Grn::allocate(now.year(), &country, &body).map_err(|e| AppError::Invalid(e.to_string()))
 }

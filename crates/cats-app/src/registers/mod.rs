@@ -22,6 +22,8 @@ pub mod users;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use cats_domain::ids::Eori;
+
 use crate::app::Actor;
 use crate::auth::{Role, User};
 use crate::error::AppError;
@@ -50,23 +52,23 @@ pub(crate) fn event(
 
 /// The same notification to each of `parties` (once each).
 pub(crate) fn notify(
-    parties: &[&str],
+    parties: &[&Eori],
     subject: &str,
     id: Uuid,
     text: &str,
     at: DateTime<Utc>,
 ) -> Vec<Notification> {
-    let mut seen: Vec<&str> = Vec::new();
+    let mut seen: Vec<&Eori> = Vec::new();
     parties
         .iter()
         .filter(|p| {
-            let new = !p.is_empty() && !seen.contains(p);
+            let new = !seen.contains(p);
             seen.push(p);
             new
         })
         .map(|p| Notification {
             id: Uuid::new_v4(),
-            party: p.to_string(),
+            party: (*p).clone(),
             at,
             subject: subject.to_string(),
             subject_id: id,
@@ -95,8 +97,8 @@ pub(crate) fn user_with<'a>(
 }
 
 /// The company of a trader or insurer user. Errors: [`AppError::Forbidden`] without one.
-pub(crate) fn party_of(user: &User) -> Result<&str, AppError> {
+pub(crate) fn party_of(user: &User) -> Result<&Eori, AppError> {
     user.party
-        .as_deref()
+        .as_ref()
         .ok_or_else(|| AppError::Forbidden(format!("user {} acts for no company", user.username)))
 }

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use uuid::Uuid;
 
+use cats_domain::ids::{CountryCode, Eori};
 use cats_domain::registry::registration::party_status;
 use cats_domain::registry::{
     Contact, Register, Registration, RegistrationStatus, RegistrationStep,
@@ -57,7 +58,7 @@ pub async fn apply(
         "applying to a register",
     )?;
     let party_id = party_of(user)?;
-    if a.identification_number != party_id {
+    if *party_id != a.identification_number {
         return Err(AppError::Forbidden(format!(
             "you apply for your company {party_id}, not {}",
             a.identification_number
@@ -71,11 +72,12 @@ pub async fn apply(
     let r = Registration {
         id: Uuid::new_v4(),
         version: 1,
-        party: party_id.to_string(),
+        party: party_id.clone(),
         register: a.register,
         name: a.name.trim().to_string(),
         address: a.address.trim().to_string(),
-        country: a.country.clone(),
+        // A country that is not even ISO 3166 is refused below like any country outside CATS.
+        country: CountryCode::parse(&a.country).unwrap_or(party.country),
         contact: a.contact,
         status: RegistrationStatus::Submitted,
         valid_from: None,
@@ -155,11 +157,11 @@ pub async fn apply(
 
 async fn live_registration(
     app: &App,
-    party: &str,
+    party: &Eori,
     register: Register,
 ) -> Result<Option<Registration>, AppError> {
     let filter = RegistrationFilter {
-        party: Some(party.to_string()),
+        party: Some(party.clone()),
         register: Some(register),
         ..RegistrationFilter::default()
     };
@@ -182,7 +184,7 @@ pub async fn load(app: &App, actor: &Actor, id: Uuid) -> Result<Registration, Ap
         None => true,
         Some(u) => match u.role {
             Role::Officer => true,
-            Role::Trader | Role::Insurer => u.party.as_deref() == Some(r.party.as_str()),
+            Role::Trader | Role::Insurer => u.is_of(&r.party),
             Role::Admin => false,
         },
     };
@@ -214,7 +216,7 @@ pub async fn list(
     if let Some(u) = actor.user() {
         match u.role {
             Role::Officer => {}
-            Role::Trader | Role::Insurer => filter.party = Some(party_of(u)?.to_string()),
+            Role::Trader | Role::Insurer => filter.party = Some(party_of(u)?.clone()),
             Role::Admin => {
                 return Err(AppError::Forbidden(
                     "registrations are for customs officers and the companies".into(),
@@ -232,17 +234,19 @@ pub async fn party(
     actor: &Actor,
     id: &str,
 ) -> Result<(Party, Vec<Registration>), AppError> {
+    let not_found = || AppError::NotFound(format!("party {id}"));
+    let id = Eori::parse(id).map_err(|_| not_found())?;
     let visible = actor
         .user()
-        .is_none_or(|u| u.role == Role::Officer || u.party.as_deref() == Some(id));
+        .is_none_or(|u| u.role == Role::Officer || u.is_of(&id));
     let p = app
         .store()
-        .party(id)
+        .party(&id)
         .await?
         .filter(|_| visible)
-        .ok_or_else(|| AppError::NotFound(format!("party {id}")))?;
+        .ok_or_else(not_found)?;
     let filter = RegistrationFilter {
-        party: Some(id.to_string()),
+        party: Some(id),
         ..RegistrationFilter::default()
     };
     Ok((p, app.store().registrations(&filter).await?))
@@ -271,7 +275,7 @@ async fn decide_once(
 ) -> Result<Registration, AppError> {
     let r = load(app, actor, id).await?;
     if let Some(u) = actor.user() {
-        if u.role != Role::Officer || u.office_country.as_deref() != Some(r.country.as_str()) {
+        if u.role != Role::Officer || u.office_country != Some(r.country) {
             return Err(AppError::Forbidden(format!(
                 "registrations of {} are decided by officers of {}",
                 r.party, r.country
@@ -298,7 +302,7 @@ async fn decide_once(
     party.active = !party.status.is_empty();
     if matches!(step, RegistrationStep::Approve { .. }) {
         party.name = next.name.clone();
-        party.country = next.country.clone();
+        party.country = next.country;
     }
     let detail = describe(step, &next);
     let text = format!(

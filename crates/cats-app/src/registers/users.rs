@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use cats_domain::ids::Eori;
+use cats_domain::ids::{CountryCode, Eori};
 
 use super::user_with;
 use crate::app::{Actor, App};
@@ -87,13 +87,14 @@ pub async fn create(
     user.risk_analyst = n.risk_analyst;
     match (n.role, n.party, n.office_country) {
         (Role::Trader | Role::Insurer, Some(p), None) => {
-            Eori::parse(&p.identification_number).map_err(|e| AppError::Invalid(e.to_string()))?;
+            let id = Eori::parse(&p.identification_number)
+                .map_err(|e| AppError::Invalid(e.to_string()))?;
             let kind = if n.role == Role::Trader {
                 "trader"
             } else {
                 "insurer"
             };
-            match app.store().party(&p.identification_number).await? {
+            match app.store().party(&id).await? {
                 Some(existing) if existing.kind != kind => {
                     return Err(AppError::Invalid(format!(
                         "{} is a {}, not a {kind}",
@@ -102,25 +103,28 @@ pub async fn create(
                 }
                 Some(_) => {}
                 None => {
-                    if !catalog.countries.contains_key(&p.country) || p.name.trim().is_empty() {
+                    let country = CountryCode::parse(&p.country)
+                        .ok()
+                        .filter(|c| catalog.countries.contains_key(c));
+                    let (Some(country), false) = (country, p.name.trim().is_empty()) else {
                         return Err(AppError::Invalid(
                             "a new company needs a name and a known ISO 3166 country".into(),
                         ));
-                    }
+                    };
                     party = Some(Party {
-                        identification_number: p.identification_number.clone(),
+                        identification_number: id.clone(),
                         name: p.name.trim().to_string(),
                         kind: kind.into(),
                         status: String::new(),
-                        country: p.country,
+                        country,
                         active: false,
                     });
                 }
             }
-            user.party = Some(p.identification_number);
+            user.party = Some(id);
         }
         (Role::Officer, None, Some(c)) if catalog.is_participating(&c) => {
-            user.office_country = Some(c);
+            user.office_country = Some(CountryCode::parse(&c).expect("a CATS country"));
         }
         (Role::Admin, None, None) => {}
         (role, _, _) => {
@@ -140,8 +144,9 @@ pub async fn create(
         user.username,
         user.role.as_str(),
         user.party
-            .as_deref()
-            .or(user.office_country.as_deref())
+            .as_ref()
+            .map(|p| p.as_str())
+            .or(user.office_country.map(|c| c.as_str()))
             .map(|x| format!(", {x}"))
             .unwrap_or_default()
     );

@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use cats_domain::coverage::ExchangeRate;
-use cats_domain::ledger::{Guarantee, ReservationStatus};
+use cats_domain::ids::{CountryCode, CurrencyCode, Eori, Grn, Lrn, Mrn, OfficeRef};
+use cats_domain::ledger::{Guarantee, ReservationStatus, Unusable};
 use cats_domain::movement::{ControlAttachment, Movement, MovementState};
 use cats_domain::reference::Catalog;
 use cats_domain::registry::{Claim, Contract, Registration};
@@ -39,34 +40,34 @@ pub enum StoreError {
     #[error("LRN {lrn} is already used by a live declaration of holder {holder}")]
     DuplicateLrn {
         /// Holder identification number.
-        holder: String,
+        holder: Eori,
         /// The LRN.
-        lrn: String,
+        lrn: Lrn,
     },
     /// A reservation would overdraw the guarantee.
     #[error("guarantee {grn}: {requested_minor} requested, only {available_minor} available (minor units)")]
     Insufficient {
         /// GRN.
-        grn: String,
+        grn: Grn,
         /// Amount asked for, minor units.
         requested_minor: i64,
         /// Amount available, minor units.
         available_minor: i64,
     },
     /// A reservation names a guarantee that may not be used on the day (not active, or outside
-    /// its policy period: rule CATS018).
-    #[error("guarantee {grn} cannot be used: {reason}")]
+    /// its policy period: rule CATS018), or for an amount it cannot express (CATS021).
+    #[error("guarantee {grn} cannot be used: {why}")]
     NotUsable {
         /// GRN.
-        grn: String,
-        /// Why (`suspended`, `expired on 2026-12-31` …).
-        reason: String,
+        grn: Grn,
+        /// Why (`suspended`, `expired on 2026-12-31` …), with its rule.
+        why: Unusable,
     },
     /// A contract cannot be cancelled while liabilities are open on its guarantee.
     #[error("guarantee {grn} has open liabilities of {open_minor} (minor units): reservations or claims")]
     OpenLiabilities {
         /// GRN.
-        grn: String,
+        grn: Grn,
         /// Running total, minor units.
         open_minor: i64,
     },
@@ -115,7 +116,7 @@ impl StoreError {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Party {
     /// Identification number (EORI/TIN), e.g. `KZ840000123456`.
-    pub identification_number: String,
+    pub identification_number: Eori,
     /// Company name.
     pub name: String,
     /// `trader` or `insurer`.
@@ -125,7 +126,7 @@ pub struct Party {
     /// Shown only: the rules read the registrations themselves ([`crate::standing`]).
     pub status: String,
     /// ISO 3166 country of registration.
-    pub country: String,
+    pub country: CountryCode,
     /// Whether a registration was active at its last step (shown only, like `status`).
     pub active: bool,
 }
@@ -222,7 +223,7 @@ pub enum LedgerOp {
     /// its policy period.
     Reserve {
         /// GRN.
-        grn: String,
+        grn: Grn,
         /// Amount, minor units of the guarantee's currency.
         amount_minor: i64,
         /// How the amount was computed (kept with the reservation).
@@ -241,11 +242,11 @@ pub enum LedgerOp {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Reservation {
     /// GRN.
-    pub grn: String,
+    pub grn: Grn,
     /// Movement.
     pub movement_id: Uuid,
     /// MRN of the movement.
-    pub mrn: Option<String>,
+    pub mrn: Option<Mrn>,
     /// Amount, minor units.
     pub amount_minor: i64,
     /// Reserved, credited or claimed.
@@ -311,13 +312,13 @@ pub struct NewMessage {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct MovementFilter {
     /// Only this holder's movements.
-    pub holder: Option<String>,
+    pub holder: Option<Eori>,
     /// Only movements touching an office of this country (officers).
-    pub office_country: Option<String>,
+    pub office_country: Option<CountryCode>,
     /// Exact LRN.
-    pub lrn: Option<String>,
+    pub lrn: Option<Lrn>,
     /// Exact MRN.
-    pub mrn: Option<String>,
+    pub mrn: Option<Mrn>,
     /// Exact state.
     pub state: Option<MovementState>,
     /// Changed at or after.
@@ -340,7 +341,7 @@ pub trait Store: Send + Sync {
     /// Insert or update a party.
     async fn save_party(&self, party: &Party) -> Result<(), StoreError>;
     /// The party with this identification number.
-    async fn party(&self, identification_number: &str) -> Result<Option<Party>, StoreError>;
+    async fn party(&self, identification_number: &Eori) -> Result<Option<Party>, StoreError>;
     /// Insert or update a user.
     async fn save_user(&self, user: &User) -> Result<(), StoreError>;
     /// The user with this name.
@@ -358,18 +359,18 @@ pub trait Store: Send + Sync {
     /// Insert or update a guarantee (its running total is kept by the ledger, not overwritten on update).
     async fn save_guarantee(&self, guarantee: &Guarantee) -> Result<(), StoreError>;
     /// The guarantee with this GRN, with its current running total.
-    async fn guarantee(&self, grn: &str) -> Result<Option<Guarantee>, StoreError>;
+    async fn guarantee(&self, grn: &Grn) -> Result<Option<Guarantee>, StoreError>;
     /// Reservations on a guarantee, oldest first.
-    async fn reservations(&self, grn: &str) -> Result<Vec<Reservation>, StoreError>;
+    async fn reservations(&self, grn: &Grn) -> Result<Vec<Reservation>, StoreError>;
 
     /// Next serial for MRN allocation at an office in a year (1, 2, 3 …; never reused).
-    async fn next_mrn_serial(&self, office: &str, year: i32) -> Result<u64, StoreError>;
+    async fn next_mrn_serial(&self, office: &OfficeRef, year: i32) -> Result<u64, StoreError>;
     /// Whether the holder has a live movement with this LRN.
-    async fn lrn_in_use(&self, holder: &str, lrn: &str) -> Result<bool, StoreError>;
+    async fn lrn_in_use(&self, holder: &Eori, lrn: &Lrn) -> Result<bool, StoreError>;
     /// A movement by id.
     async fn movement(&self, id: Uuid) -> Result<Option<MovementRecord>, StoreError>;
     /// A movement by MRN.
-    async fn movement_by_mrn(&self, mrn: &str) -> Result<Option<MovementRecord>, StoreError>;
+    async fn movement_by_mrn(&self, mrn: &Mrn) -> Result<Option<MovementRecord>, StoreError>;
     /// Movements matching the filter, most recently updated first, and the total count.
     async fn movements(
         &self,
@@ -430,13 +431,13 @@ pub trait Store: Send + Sync {
     /// A contract by id.
     async fn contract(&self, id: Uuid) -> Result<Option<Contract>, StoreError>;
     /// The contract of a GRN.
-    async fn contract_by_grn(&self, grn: &str) -> Result<Option<Contract>, StoreError>;
+    async fn contract_by_grn(&self, grn: &Grn) -> Result<Option<Contract>, StoreError>;
     /// Contracts matching the filter, oldest first.
     async fn contracts(&self, filter: &ContractFilter) -> Result<Vec<Contract>, StoreError>;
     /// Contracts approved, active or suspended whose policy period ended before `day`.
     async fn ended_contracts(&self, day: chrono::NaiveDate) -> Result<Vec<Uuid>, StoreError>;
     /// Next GRN serial for a country in a year (1, 2, 3 …; never reused).
-    async fn next_grn_serial(&self, country: &str, year: i32) -> Result<u64, StoreError>;
+    async fn next_grn_serial(&self, country: CountryCode, year: i32) -> Result<u64, StoreError>;
     /// A claim by id.
     async fn claim(&self, id: Uuid) -> Result<Option<Claim>, StoreError>;
     /// Claims matching the filter, oldest first.
@@ -444,14 +445,17 @@ pub trait Store: Send + Sync {
     /// The history of a registration, contract or claim, oldest first.
     async fn history(&self, subject_id: Uuid) -> Result<Vec<HistoryEvent>, StoreError>;
     /// A party's notifications, newest first.
-    async fn notifications(&self, party: &str, limit: u32)
-        -> Result<Vec<Notification>, StoreError>;
+    async fn notifications(
+        &self,
+        party: &Eori,
+        limit: u32,
+    ) -> Result<Vec<Notification>, StoreError>;
     /// The reference exchange rate `from` → `to` that applies on `day` (the one with the latest
     /// first day among those whose period holds the day).
     async fn exchange_rate(
         &self,
-        from: &str,
-        to: &str,
+        from: CurrencyCode,
+        to: CurrencyCode,
         day: chrono::NaiveDate,
     ) -> Result<Option<ExchangeRate>, StoreError>;
     /// Every reference exchange rate, by from, to, first day.

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use cats_domain::coverage::ExchangeRate;
+use cats_domain::ids::{CountryCode, CurrencyCode, Eori, Grn, Money, Mrn};
 use cats_domain::ledger::{Guarantee, GuaranteeStatus};
 use cats_domain::registry::{
     Claim, ClaimStatus, Contract, Register, Registration, RegistrationStatus,
@@ -74,7 +75,7 @@ pub struct Notification {
     /// Id (UUID).
     pub id: Uuid,
     /// Identification number of the party notified.
-    pub party: String,
+    pub party: Eori,
     /// When (UTC).
     pub at: DateTime<Utc>,
     /// `registration`, `contract` or `claim`.
@@ -101,7 +102,7 @@ pub struct RateRecord {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GrnSerial {
     /// ISO 3166 country of the guarantee office.
-    pub country: String,
+    pub country: CountryCode,
     /// Calendar year.
     pub year: i32,
     /// Last serial allocated.
@@ -127,7 +128,7 @@ pub enum GuaranteeOp {
     /// expired) and nothing is open, the liability end is recorded as `at`.
     Status {
         /// GRN.
-        grn: String,
+        grn: Grn,
         /// New status.
         status: GuaranteeStatus,
         /// When.
@@ -137,7 +138,7 @@ pub enum GuaranteeOp {
     /// otherwise [`super::StoreError::OpenLiabilities`].
     Cancel {
         /// GRN.
-        grn: String,
+        grn: Grn,
         /// When.
         at: DateTime<Utc>,
     },
@@ -145,7 +146,7 @@ pub enum GuaranteeOp {
     /// the status.
     AccessCode {
         /// GRN.
-        grn: String,
+        grn: Grn,
         /// New hash.
         hash: String,
         /// New status (`active` when the first code puts the contract in force).
@@ -155,7 +156,7 @@ pub enum GuaranteeOp {
     /// is recorded when nothing stays open on an ended guarantee.
     CloseClaim {
         /// GRN.
-        grn: String,
+        grn: Grn,
         /// Amount, minor units.
         amount_minor: i64,
         /// When.
@@ -194,22 +195,22 @@ pub struct RegistryChange {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RegistrationFilter {
     /// Only this party's.
-    pub party: Option<String>,
+    pub party: Option<Eori>,
     /// Only this register.
     pub register: Option<Register>,
     /// Only this stored status.
     pub status: Option<RegistrationStatus>,
     /// Only applicants of this country.
-    pub country: Option<String>,
+    pub country: Option<CountryCode>,
 }
 
 /// Filters of contract lists.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ContractFilter {
     /// Only this insurer's.
-    pub insurer: Option<String>,
+    pub insurer: Option<Eori>,
     /// Only those covering this holder.
-    pub holder: Option<String>,
+    pub holder: Option<Eori>,
     /// Only this status.
     pub status: Option<GuaranteeStatus>,
 }
@@ -218,11 +219,11 @@ pub struct ContractFilter {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ClaimFilter {
     /// Only claims on this insurer's guarantees.
-    pub insurer: Option<String>,
+    pub insurer: Option<Eori>,
     /// Only claims about this holder's movements.
-    pub holder: Option<String>,
+    pub holder: Option<Eori>,
     /// Only claims on this GRN.
-    pub grn: Option<String>,
+    pub grn: Option<Grn>,
     /// Only this status.
     pub status: Option<ClaimStatus>,
 }
@@ -236,7 +237,7 @@ pub struct ReserveBasis {
     /// Declared amount in hundredths of `declared_currency`.
     pub declared_minor: Option<i64>,
     /// ISO 4217 currency of the declared amount.
-    pub declared_currency: Option<String>,
+    pub declared_currency: Option<CurrencyCode>,
     /// Rate used: units of the guarantee's currency per unit of the declared one.
     pub rate: Option<Decimal>,
     /// Share reserved under the AEO benefit.
@@ -245,15 +246,11 @@ pub struct ReserveBasis {
 
 /// The text of the notification sent to the insurer and the holder when a claim is raised (the
 /// stores write it in the recovery's transaction).
-pub fn claim_raised_text(
-    grn: &str,
-    mrn: Option<&str>,
-    amount_minor: i64,
-    currency: &str,
-) -> String {
+pub fn claim_raised_text(grn: &Grn, mrn: Option<&Mrn>, amount: &Money) -> String {
     format!(
-        "claim raised on guarantee {grn}: movement {} went to recovery; {} {currency} claimed",
-        mrn.unwrap_or("-"),
-        cats_domain::ledger::from_minor(amount_minor)
+        "claim raised on guarantee {grn}: movement {} went to recovery; {} {} claimed",
+        mrn.map_or("-", Mrn::as_str),
+        amount.amount(),
+        amount.currency()
     )
 }

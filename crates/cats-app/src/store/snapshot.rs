@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use cats_domain::ids::OfficeRef;
 use cats_domain::ledger::Guarantee;
 use cats_domain::reference::Catalog;
 
@@ -29,7 +30,7 @@ pub struct StoredToken {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MrnSerial {
     /// Office of departure.
-    pub office: String,
+    pub office: OfficeRef,
     /// Calendar year.
     pub year: i32,
     /// Last serial allocated.
@@ -37,7 +38,7 @@ pub struct MrnSerial {
 }
 
 /// Everything a node keeps. Restoring it into an empty store gives the same node.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Snapshot {
     /// Reference data.
     pub catalog: Catalog,
@@ -60,33 +61,23 @@ pub struct Snapshot {
     /// The audit log, oldest first.
     pub audit: Vec<AuditEntry>,
     /// Registrations, by id.
-    #[serde(default)]
     pub registrations: Vec<Registration>,
     /// Their documents with the bytes, by id.
-    #[serde(default)]
     pub attachments: Vec<StoredAttachment>,
     /// Photos and documents of control records, with the bytes, oldest first.
-    #[serde(default)]
     pub control_attachments: Vec<StoredControlAttachment>,
     /// Insurance contracts, by id.
-    #[serde(default)]
     pub contracts: Vec<Contract>,
     /// Claims, by id.
-    #[serde(default)]
     pub claims: Vec<Claim>,
     /// History of registrations, contracts and claims, oldest first.
-    #[serde(default)]
     pub history: Vec<HistoryEvent>,
     /// Notifications, oldest first.
-    #[serde(default)]
     pub notifications: Vec<Notification>,
     /// Reference exchange rates, by from, to, first day.
-    #[serde(default)]
     pub exchange_rates: Vec<RateRecord>,
     /// GRN serials.
-    #[serde(default)]
     pub grn_serials: Vec<GrnSerial>,
     /// Every version of every risk profile, by id and version.
-    #[serde(default)]
     pub risk_profiles: Vec<ProfileVersion>,
 }

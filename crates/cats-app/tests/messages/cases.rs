@@ -7,11 +7,11 @@ use cats_domain::reference::Office;
 fn catalog_with_unlocode() -> Catalog {
     let mut catalog = Catalog::default();
     catalog.offices.insert(
-        "AZQAZ001".into(),
+        "AZQAZ001".parse().unwrap(),
         Office {
-            reference: "AZQAZ001".into(),
+            reference: "AZQAZ001".parse().unwrap(),
             names: [("en".to_string(), "Qazax customs post".to_string())].into(),
-            country: "AZ".into(),
+            country: "AZ".parse().unwrap(),
             unlocode: Some("AZQAZ".into()),
             time_zone: "Asia/Baku".into(),
             roles: Default::default(),
@@ -131,7 +131,7 @@ pub(super) fn cases() -> Vec<Case> {
 
     let mut m = released(movement(S::ReleasedForTransit));
     m.incidents
-        .push(("AZQAZ001".into(), "trailer axle broken".into()));
+        .push(("AZQAZ001".parse().unwrap(), "trailer axle broken".into()));
     let mut c = case("CC182C without catalogue", "CC182C", m.clone());
     c.office = Some("AZQAZ001");
     c.text = Some("trailer axle broken; goods moved to a spare trailer under escort");

@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use cats_app::{act, lodge, Actor, App, AppError};
 use cats_domain::declaration::Cc015c;
+use cats_domain::ids::Mrn;
 use cats_domain::movement::{
     Action, ControlContext, ControlResultCode, MovementState, SealCondition, SealObservation,
     SealsCheck,
@@ -20,7 +21,7 @@ pub struct Outcome {
     /// LRN (from the declaration, or `?` when it could not be read).
     pub lrn: String,
     /// MRN allocated, if accepted.
-    pub mrn: Option<String>,
+    pub mrn: Option<Mrn>,
     /// Final state name.
     pub state: String,
     /// Expected final state, if the file gives one.

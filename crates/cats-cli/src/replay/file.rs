@@ -18,6 +18,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::Value;
 
+use cats_domain::ids::OfficeRef;
 use cats_domain::movement::{
     Action, ControlReport, ControlResultCode, ControlType, Finding, FindingKind,
 };
@@ -109,7 +110,8 @@ impl Event {
 
     /// The domain action of this event. Errors say what is missing or unknown.
     pub fn action(&self) -> anyhow::Result<Action> {
-        let office = self.office.clone();
+        let office = OfficeRef::parse(&self.office)
+            .with_context(|| format!("{}: office {:?}", self.action, self.office))?;
         Ok(match self.action.as_str() {
             "control" => {
                 let code = self

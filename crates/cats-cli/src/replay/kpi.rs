@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use cats_app::App;
 use cats_domain::feedback::{tally, Confusion, ControlEfficiency, OfficeRate, ProfileHits};
+use cats_domain::ids::{CurrencyCode, Grn, OfficeRef};
 use cats_domain::ledger::from_minor;
 use cats_domain::movement::{Movement, Stage};
 
@@ -26,13 +27,13 @@ pub struct RouteTime {
 #[derive(Debug, Clone, Serialize)]
 pub struct Exposure {
     /// GRN.
-    pub grn: String,
+    pub grn: Grn,
     /// Open reservations and claims (decimal, guarantee currency).
     pub exposure: String,
     /// Reference amount.
     pub reference_amount: String,
     /// ISO 4217 currency.
-    pub currency: String,
+    pub currency: CurrencyCode,
 }
 
 /// Summary figures.
@@ -69,7 +70,7 @@ pub struct Kpi {
     pub guarantee_exposure: Vec<Exposure>,
     /// For each outcome (same order), the offices where CATS selected the movement.
     #[serde(skip)]
-    pub selected: Vec<Vec<String>>,
+    pub selected: Vec<Vec<OfficeRef>>,
 }
 
 /// Compute the KPIs from the node's state after a replay.
@@ -92,7 +93,7 @@ pub async fn compute(app: &App, outcomes: &[Outcome]) -> anyhow::Result<Kpi> {
             selected.push(Vec::new());
             continue;
         };
-        let mut offices: Vec<String> = Vec::new();
+        let mut offices: Vec<OfficeRef> = Vec::new();
         for s in record.movement.risk.iter().filter(|s| s.selected) {
             if !offices.contains(&s.office) {
                 offices.push(s.office.clone());
@@ -121,7 +122,7 @@ pub async fn compute(app: &App, outcomes: &[Outcome]) -> anyhow::Result<Kpi> {
                 let route = format!(
                     "{}→{}",
                     m.office_of_departure,
-                    m.arrival_office.as_deref().unwrap_or("?")
+                    m.arrival_office.as_ref().map_or("?", |o| o.as_str())
                 );
                 let e = routes.entry(route).or_insert((0, 0.0));
                 e.0 += 1;
@@ -137,8 +138,8 @@ pub async fn compute(app: &App, outcomes: &[Outcome]) -> anyhow::Result<Kpi> {
             exposure.push(Exposure {
                 grn,
                 exposure: from_minor(g.running_total_minor).to_string(),
-                reference_amount: g.reference_amount.to_string(),
-                currency: g.currency.clone(),
+                reference_amount: g.reference_amount.amount().to_string(),
+                currency: g.currency(),
             });
         }
     }
@@ -180,7 +181,7 @@ mod tests {
 
     fn selection(office: &str, selected: bool, profiles: &[&str]) -> Selection {
         Selection {
-            office: office.into(),
+            office: office.parse().unwrap(),
             selected,
             control_type: None,
             reasons: Vec::new(),
@@ -196,7 +197,7 @@ mod tests {
 
     fn control(office: &str, stage: Stage, result: ControlResultCode) -> ControlRecord {
         ControlRecord {
-            office: office.into(),
+            office: office.parse().unwrap(),
             stage,
             result,
             control_type: ControlType::Physical,
@@ -209,10 +210,10 @@ mod tests {
 
     fn movement(risk: Vec<Selection>, controls: Vec<ControlRecord>) -> Movement {
         let mut m = cats_domain::rules::DeclarationFacts {
-            lrn: "L".into(),
-            holder: "H".into(),
-            office_of_departure: "KZHOR001".into(),
-            office_of_destination: "GEPTI001".into(),
+            lrn: "L".parse().unwrap(),
+            holder: "KZ840000123456".parse().unwrap(),
+            office_of_departure: "KZHOR001".parse().unwrap(),
+            office_of_destination: "GEPTI001".parse().unwrap(),
             offices_of_transit: vec![],
             offices_of_exit: vec![],
             countries_of_routing: vec![],
@@ -227,7 +228,10 @@ mod tests {
             country_of_destination: None,
             gross_mass: Default::default(),
         }
-        .movement(MovementState::Accepted, Some("M".into()));
+        .movement(
+            MovementState::Accepted,
+            Some("25KZHOR001000001J8".parse().unwrap()),
+        );
         m.risk = risk;
         m.controls = controls;
         m

@@ -91,7 +91,7 @@ fn print_text(outcomes: &[Outcome], kpi: &Kpi) {
         println!(
             "{:<24} {:<20} {:<20} {:<20} {}",
             o.lrn,
-            o.mrn.as_deref().unwrap_or("-"),
+            o.mrn.as_ref().map_or("-", |m| m.as_str()),
             o.state,
             o.expected.as_deref().unwrap_or("-"),
             if o.ok() { "ok" } else { "NOT OK" }

@@ -144,6 +144,35 @@ async fn malformed_body_is_400_with_every_error_and_stores_nothing() {
     assert_eq!(list["totalCount"], 0, "nothing stored");
 }
 
+/// Identifiers the XSD lets through but that name nothing (an office whose first two letters
+/// are no ISO 3166 country) are refused at the door with their pointers, like a structural
+/// error: nothing is stored, no MRN is used.
+#[tokio::test]
+async fn identifiers_that_name_nothing_are_400_and_store_nothing() {
+    let node = start().await;
+    let bad = corridor("ID-1").replace(
+        "<referenceNumber>GEPTI001</referenceNumber>",
+        "<referenceNumber>QQ000001</referenceNumber>",
+    );
+    let (status, body) = node.lodge_xml("silkway", &bad).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let errors = body["errors"].as_array().expect("errors list");
+    assert_eq!(errors.len(), 1, "{body}");
+    assert_eq!(
+        errors[0]["pointer"],
+        "/CC015C/CustomsOfficeOfDestinationDeclared/referenceNumber"
+    );
+    assert!(
+        errors[0]["reason"].as_str().unwrap().contains("QQ"),
+        "{body}"
+    );
+    let (_, list) = node.get("silkway", "/movements/departures").await;
+    assert_eq!(list["totalCount"], 0, "nothing stored");
+    // The next lodging gets the first serial of the office.
+    let (_, ok) = node.lodge_xml("silkway", &corridor("ID-1")).await;
+    assert!(ok["mrn"].as_str().unwrap().contains("HOR001000001"), "{ok}");
+}
+
 #[tokio::test]
 async fn several_business_errors_give_one_rejection_listing_all() {
     let node = start().await;

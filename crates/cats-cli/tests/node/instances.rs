@@ -182,7 +182,7 @@ async fn two_instances_on_one_database_behave_as_one_node() {
     let g = node
         .app
         .store()
-        .guarantee("25KZ0000SRI000020")
+        .guarantee(&"25KZ0000SRI000020".parse().unwrap())
         .await
         .unwrap()
         .unwrap();
@@ -212,7 +212,7 @@ async fn two_instances_on_one_database_behave_as_one_node() {
     let g = node
         .app
         .store()
-        .guarantee("25KZ0000SRI000020")
+        .guarantee(&"25KZ0000SRI000020".parse().unwrap())
         .await
         .unwrap()
         .unwrap();

@@ -287,7 +287,7 @@ async fn non_arrival_leads_to_enquiry_then_recovery_and_a_claim() {
         &Actor::System("test".into()),
         uuid,
         Action::OpenRecovery {
-            office: "KZHOR001".into(),
+            office: "KZHOR001".parse().unwrap(),
         },
         &serde_json::Value::Null,
         Utc::now(),

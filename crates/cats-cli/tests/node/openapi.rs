@@ -90,3 +90,66 @@ async fn openapi_matches_the_router() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }
+
+/// Each customs action has its own route and request schema, derived from the typed request,
+/// with the field names the API takes.
+#[tokio::test]
+async fn customs_actions_each_have_a_request_schema() {
+    let doc = cats_web::routes::openapi();
+    let schemas = &doc["components"]["schemas"];
+    for action in cats_web::handlers::customs::ACTIONS {
+        let path = format!("/movements/departures/{{id}}/customs/{action}");
+        let body = &doc["paths"][&path]["post"]["requestBody"];
+        let reference = body["content"]["application/json"]["schema"]["$ref"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{path}: {body}"));
+        let name = reference.trim_start_matches("#/components/schemas/");
+        assert!(schemas[name]["properties"]["office"].is_object(), "{name}");
+    }
+    let result = &schemas["ControlResultRequest"];
+    for field in [
+        "office",
+        "result",
+        "controlType",
+        "findings",
+        "seals",
+        "remarks",
+    ] {
+        assert!(result["properties"][field].is_object(), "{field}: {result}");
+    }
+    let required: Vec<&str> = result["required"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(required, ["office", "result"]);
+    assert_eq!(schemas["OfficeRef"]["pattern"], "^[A-Z]{2}[A-Z0-9]{6}$");
+    assert!(schemas["Finding"]["properties"]["goodsItem"].is_object());
+    assert_eq!(
+        schemas["ControlResultCode"]["enum"],
+        serde_json::json!(["A1", "A2", "A3", "B1"])
+    );
+}
+
+/// An unknown customs action answers 404 naming the actions (after the token check).
+#[tokio::test]
+async fn unknown_customs_action_names_the_actions() {
+    let node = start().await;
+    let (status, body) = node
+        .send(
+            node.client
+                .post(format!(
+                    "{}/movements/departures/00000000-0000-0000-0000-000000000000/customs/teleport",
+                    node.base
+                ))
+                .bearer_auth(node.token("officer.kz"))
+                .json(&serde_json::json!({"office": "KZHOR001"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    assert!(
+        body["message"].as_str().unwrap().contains("control-result"),
+        "{body}"
+    );
+}

@@ -20,6 +20,8 @@ mod money;
 mod mrn;
 mod office;
 mod procedure;
+#[cfg(feature = "openapi")]
+mod schema;
 
 pub use access_code::AccessCode;
 pub use check_digit::check_digit;
@@ -83,6 +85,69 @@ macro_rules! string_id {
     };
 }
 pub(crate) use string_id;
+
+/// Implements `Borrow<str>` (maps and sets keyed by the identifier are looked up with a plain
+/// `&str`: it hashes, compares and orders as its text) and comparison with `str` for an
+/// identifier that is not a secret.
+macro_rules! text_key {
+    ($($ty:ident),*) => {
+        $(
+            impl ::std::borrow::Borrow<str> for $ty {
+                fn borrow(&self) -> &str {
+                    self.as_str()
+                }
+            }
+
+            impl PartialEq<str> for $ty {
+                fn eq(&self, other: &str) -> bool {
+                    self.as_str() == other
+                }
+            }
+
+            impl PartialEq<&str> for $ty {
+                fn eq(&self, other: &&str) -> bool {
+                    self.as_str() == *other
+                }
+            }
+
+            impl PartialEq<String> for $ty {
+                fn eq(&self, other: &String) -> bool {
+                    self.as_str() == other
+                }
+            }
+
+            impl PartialEq<$ty> for str {
+                fn eq(&self, other: &$ty) -> bool {
+                    self == other.as_str()
+                }
+            }
+
+            impl PartialEq<$ty> for &str {
+                fn eq(&self, other: &$ty) -> bool {
+                    *self == other.as_str()
+                }
+            }
+
+            impl PartialEq<$ty> for String {
+                fn eq(&self, other: &$ty) -> bool {
+                    self == other.as_str()
+                }
+            }
+        )*
+    };
+}
+
+text_key!(
+    ContainerNumber,
+    CountryCode,
+    CurrencyCode,
+    Eori,
+    Grn,
+    HsCode,
+    Lrn,
+    Mrn,
+    OfficeRef
+);
 
 /// What a character position of a fixed-layout identifier accepts.
 #[derive(Debug, Clone, Copy)]

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 /// Control result code (NCTS P5 CL198): A1 satisfactory, A2 considered satisfactory, A3 seals
 /// OK, B1 not satisfactory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ControlResultCode {
     /// Satisfactory.
     A1,
@@ -47,6 +48,7 @@ impl ControlResultCode {
 /// Kind of control (DOMAIN.md section 8).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ControlType {
     /// Check of the documents only.
     #[default]

@@ -9,6 +9,7 @@ use super::{
     ControlType, Movement, MovementState, Passage, PassageKind, PendingControl, RequestedDocument,
     Stage,
 };
+use crate::ids::OfficeRef;
 use crate::reference::{Catalog, OfficeRole};
 
 /// Something a customs office or the holder does to a movement after lodging.
@@ -19,7 +20,7 @@ pub enum Action {
     /// possibly asking for documents (checked beforehand by [`super::check_decision`]).
     ControlDecision {
         /// Office deciding.
-        office: String,
+        office: OfficeRef,
         /// Kind of control.
         control_type: ControlType,
         /// Documents asked for (in the CC060C at departure; kept with the pending control
@@ -31,7 +32,7 @@ pub enum Action {
     /// remarks), checked beforehand by [`super::check_report`].
     ControlResult {
         /// Office that controlled.
-        office: String,
+        office: OfficeRef,
         /// Result code.
         result: ControlResultCode,
         /// Kind of control.
@@ -43,46 +44,46 @@ pub enum Action {
     /// Release for transit at the office of departure (CC029C).
     Release {
         /// Office of departure.
-        office: String,
+        office: OfficeRef,
     },
     /// The guarantee reservation at release failed (amount no longer available): CC055C.
     ReservationFailed {
         /// Office of departure.
-        office: String,
+        office: OfficeRef,
         /// Why, for the holder.
         reason: String,
     },
     /// Goods left a country at an office of exit for transit.
     Exit {
         /// Office of exit.
-        office: String,
+        office: OfficeRef,
     },
     /// Goods entered a country at an office of transit.
     Entry {
         /// Office of transit.
-        office: String,
+        office: OfficeRef,
     },
     /// Incident en route (CC182C).
     Incident {
         /// Office recording it.
-        office: String,
+        office: OfficeRef,
         /// What happened.
         text: String,
     },
     /// Arrival notified at an office of destination (CC007C).
     Arrival {
         /// Office of destination (actual).
-        office: String,
+        office: OfficeRef,
     },
     /// Goods released at destination (CC025C); write-off follows when satisfactory.
     GoodsRelease {
         /// Office of destination.
-        office: String,
+        office: OfficeRef,
     },
     /// Officer resolves discrepancies found at destination: write-off.
     ResolveDiscrepancies {
         /// Office resolving (destination or departure).
-        office: String,
+        office: OfficeRef,
     },
     /// Holder asks to cancel the declaration (CC014C).
     RequestCancellation {
@@ -92,7 +93,7 @@ pub enum Action {
     /// Officer decides on cancellation (CC009C); `accept: true` invalidates.
     CancellationDecision {
         /// Office of departure.
-        office: String,
+        office: OfficeRef,
         /// Whether the cancellation is granted.
         accept: bool,
     },
@@ -101,13 +102,13 @@ pub enum Action {
     /// Officer opens recovery after enquiry: the reservation becomes a claim.
     OpenRecovery {
         /// Office opening recovery.
-        office: String,
+        office: OfficeRef,
     },
     /// The holder notifies that the goods of a pre-lodged declaration are presented at the
     /// office of departure (CC170C): risk analysis, control and release may follow.
     PresentationNotification {
         /// Office of departure, where the goods are presented.
-        office: String,
+        office: OfficeRef,
     },
 }
 
@@ -134,7 +135,7 @@ impl Action {
     }
 
     /// The office acting, if the action is an office's.
-    pub fn office(&self) -> Option<&str> {
+    pub fn office(&self) -> Option<&OfficeRef> {
         match self {
             Self::ControlDecision { office, .. }
             | Self::ControlResult { office, .. }
@@ -183,7 +184,7 @@ pub struct Decision {
 /// The office exists and holds at least one of `roles` (the first is named when it holds none).
 fn office_with_role(
     catalog: &Catalog,
-    office: &str,
+    office: &OfficeRef,
     roles: &[OfficeRole],
     action: &'static str,
 ) -> Result<(), TransitionError> {
@@ -196,7 +197,7 @@ fn office_with_role(
         Ok(())
     } else {
         Err(TransitionError::OfficeLacksRole {
-            office: office.to_string(),
+            office: office.clone(),
             role: roles[0].code(),
             action,
         })
@@ -205,18 +206,25 @@ fn office_with_role(
 
 pub(super) fn same_office(
     action: &'static str,
-    office: &str,
-    expected: &str,
+    office: &OfficeRef,
+    expected: &OfficeRef,
 ) -> Result<(), TransitionError> {
     if office == expected {
         Ok(())
     } else {
         Err(TransitionError::WrongOffice {
             action,
-            office: office.to_string(),
-            expected: expected.to_string(),
+            office: office.clone(),
+            expected: expected.clone(),
         })
     }
+}
+
+/// The office where arrival was notified (the declared destination before any arrival).
+fn arrival_office(m: &Movement) -> &OfficeRef {
+    m.arrival_office
+        .as_ref()
+        .unwrap_or(&m.office_of_destination)
 }
 
 fn message(t: &str) -> Effect {
@@ -272,11 +280,7 @@ pub fn decide(
                 );
             }
             S::Arrived => {
-                same_office(
-                    name,
-                    office,
-                    m.arrival_office.as_deref().unwrap_or_default(),
-                )?;
+                same_office(name, office, arrival_office(&m))?;
                 pend(
                     &mut m,
                     office,
@@ -304,11 +308,7 @@ pub fn decide(
                     Stage::EnRoute
                 }
                 S::Arrived => {
-                    same_office(
-                        name,
-                        office,
-                        m.arrival_office.as_deref().unwrap_or_default(),
-                    )?;
+                    same_office(name, office, arrival_office(&m))?;
                     Stage::Destination
                 }
                 _ => return Err(out_of_sequence()),
@@ -400,7 +400,7 @@ pub fn decide(
             catalog
                 .office(office)
                 .ok_or_else(|| TransitionError::UnknownOffice {
-                    office: office.clone(),
+                    office: office.to_string(),
                 })?;
             m.incidents.push((office.clone(), text.clone()));
             effects.push(message("CC182C"));
@@ -421,11 +421,7 @@ pub fn decide(
             if state != S::Arrived {
                 return Err(out_of_sequence());
             }
-            same_office(
-                name,
-                office,
-                m.arrival_office.as_deref().unwrap_or_default(),
-            )?;
+            same_office(name, office, arrival_office(&m))?;
             waiting(&m, name, |_| true)?;
             effects.push(message("CC025C"));
             if m.unresolved_discrepancy() {
@@ -441,7 +437,7 @@ pub fn decide(
             if state != S::Discrepancies {
                 return Err(out_of_sequence());
             }
-            let arrival = m.arrival_office.clone().unwrap_or_default();
+            let arrival = arrival_office(&m).clone();
             if *office != arrival && *office != m.office_of_departure {
                 return Err(TransitionError::WrongOffice {
                     action: name,
@@ -504,15 +500,15 @@ pub fn decide(
 /// pending).
 fn pend(
     m: &mut Movement,
-    office: &str,
+    office: &OfficeRef,
     stage: Stage,
     control_type: ControlType,
     requested_documents: &[RequestedDocument],
     now: DateTime<Utc>,
 ) {
-    m.pending_controls.retain(|p| p.office != office);
+    m.pending_controls.retain(|p| p.office != *office);
     m.pending_controls.push(PendingControl {
-        office: office.to_string(),
+        office: office.clone(),
         stage,
         control_type,
         decided_at: now,
@@ -538,7 +534,7 @@ fn waiting(
 /// An office of exit or of transit: it holds EXT or TRA.
 fn en_route_office(
     catalog: &Catalog,
-    office: &str,
+    office: &OfficeRef,
     action: &'static str,
 ) -> Result<(), TransitionError> {
     office_with_role(catalog, office, &[OfficeRole::Tra, OfficeRole::Ext], action)

@@ -9,9 +9,9 @@ use crate::reference::{Catalog, Office, OfficeRole};
 
 fn office(code: &str, roles: &[OfficeRole]) -> Office {
     Office {
-        reference: code.to_string(),
+        reference: code.parse().unwrap(),
         names: BTreeMap::new(),
-        country: code[..2].to_string(),
+        country: code[..2].parse().unwrap(),
         unlocode: None,
         time_zone: "UTC".into(),
         roles: roles.iter().copied().collect::<BTreeSet<_>>(),
@@ -43,18 +43,22 @@ fn t0() -> DateTime<Utc> {
 fn accepted() -> Movement {
     Movement {
         state: MovementState::Accepted,
-        mrn: Some("25KZHOR001000001J0".into()),
-        lrn: "LRN1".into(),
-        holder: "KZ840000123456".into(),
-        office_of_departure: "KZHOR001".into(),
-        office_of_destination: "GEPTI001".into(),
-        offices_of_transit: vec!["AZALA001".into()],
-        offices_of_exit: vec!["KZAAU001".into()],
-        itinerary: vec!["KZ".into(), "AZ".into(), "GE".into()],
+        mrn: Some("25KZHOR001000001J8".parse().unwrap()),
+        lrn: "LRN1".parse().unwrap(),
+        holder: "KZ840000123456".parse().unwrap(),
+        office_of_departure: "KZHOR001".parse().unwrap(),
+        office_of_destination: "GEPTI001".parse().unwrap(),
+        offices_of_transit: vec!["AZALA001".parse().unwrap()],
+        offices_of_exit: vec!["KZAAU001".parse().unwrap()],
+        itinerary: vec![
+            "KZ".parse().unwrap(),
+            "AZ".parse().unwrap(),
+            "GE".parse().unwrap(),
+        ],
         guarantees: vec![GuaranteeUse {
-            grn: "25KZ0000SRI000010".into(),
-            amount: Decimal::new(2500000, 2),
-            currency: "USD".into(),
+            grn: "25KZ0000SRI000010".parse().unwrap(),
+            amount: crate::ids::Money::new(Decimal::new(2500000, 2), "USD".parse().unwrap())
+                .unwrap(),
         }],
         limit_date: None,
         control_pending: None,
@@ -83,7 +87,7 @@ fn ok(m: &Movement, a: Action) -> Movement {
 
 fn release() -> Action {
     Action::Release {
-        office: "KZHOR001".into(),
+        office: "KZHOR001".parse().unwrap(),
     }
 }
 
@@ -95,14 +99,14 @@ fn arrived() -> Movement {
     ok(
         &released(),
         Action::Arrival {
-            office: "GEPTI001".into(),
+            office: "GEPTI001".parse().unwrap(),
         },
     )
 }
 
 fn control(office: &str, result: ControlResultCode) -> Action {
     Action::ControlResult {
-        office: office.into(),
+        office: office.parse().unwrap(),
         result,
         control_type: ControlType::Physical,
         report: Default::default(),
@@ -132,7 +136,7 @@ fn release_only_by_office_of_departure() {
     let e = run(
         &accepted(),
         Action::Release {
-            office: "AZALA001".into(),
+            office: "AZALA001".parse().unwrap(),
         },
     )
     .unwrap_err();
@@ -144,7 +148,7 @@ fn control_decision_then_result_then_release() {
     let m = ok(
         &accepted(),
         Action::ControlDecision {
-            office: "KZHOR001".into(),
+            office: "KZHOR001".parse().unwrap(),
             control_type: ControlType::Scanning,
             requested_documents: vec![],
         },
@@ -153,7 +157,7 @@ fn control_decision_then_result_then_release() {
     assert_eq!(
         run(&m, release()).unwrap_err(),
         TransitionError::ControlPending {
-            office: "KZHOR001".into(),
+            office: "KZHOR001".parse().unwrap(),
             action: "release"
         }
     );
@@ -175,7 +179,7 @@ fn exit_and_entry_need_roles_and_happen_once() {
     let m = ok(
         &released(),
         Action::Exit {
-            office: "KZAAU001".into(),
+            office: "KZAAU001".parse().unwrap(),
         },
     );
     assert_eq!(m.passages.len(), 1);
@@ -183,14 +187,14 @@ fn exit_and_entry_need_roles_and_happen_once() {
     let again = run(
         &m,
         Action::Exit {
-            office: "KZAAU001".into(),
+            office: "KZAAU001".parse().unwrap(),
         },
     );
     assert!(matches!(again, Err(TransitionError::AlreadyPassed { .. })));
     let lacks = run(
         &m,
         Action::Entry {
-            office: "AZBAK001".into(),
+            office: "AZBAK001".parse().unwrap(),
         },
     );
     assert!(matches!(
@@ -200,7 +204,7 @@ fn exit_and_entry_need_roles_and_happen_once() {
     let m = ok(
         &m,
         Action::Entry {
-            office: "AZALA001".into(),
+            office: "AZALA001".parse().unwrap(),
         },
     );
     assert_eq!(m.state, MovementState::ReleasedForTransit);
@@ -211,7 +215,7 @@ fn exit_before_release_is_out_of_sequence() {
     let e = run(
         &accepted(),
         Action::Exit {
-            office: "KZAAU001".into(),
+            office: "KZAAU001".parse().unwrap(),
         },
     )
     .unwrap_err();
@@ -224,7 +228,7 @@ fn arrival_needs_des_role() {
     let e = run(
         &released(),
         Action::Arrival {
-            office: "KZHOR001".into(),
+            office: "KZHOR001".parse().unwrap(),
         },
     )
     .unwrap_err();
@@ -240,7 +244,7 @@ fn goods_release_writes_off_and_credits() {
     let d = run(
         &arrived(),
         Action::GoodsRelease {
-            office: "GEPTI001".into(),
+            office: "GEPTI001".parse().unwrap(),
         },
     )
     .unwrap();
@@ -254,7 +258,7 @@ fn b1_at_destination_ends_in_discrepancies_then_resolution() {
     let d = run(
         &m,
         Action::GoodsRelease {
-            office: "GEPTI001".into(),
+            office: "GEPTI001".parse().unwrap(),
         },
     )
     .unwrap();
@@ -263,7 +267,7 @@ fn b1_at_destination_ends_in_discrepancies_then_resolution() {
     let m = ok(
         &d.movement,
         Action::ResolveDiscrepancies {
-            office: "GEPTI001".into(),
+            office: "GEPTI001".parse().unwrap(),
         },
     );
     assert_eq!(m.state, MovementState::WrittenOff);
@@ -274,7 +278,7 @@ fn goods_release_only_after_arrival() {
     let e = run(
         &released(),
         Action::GoodsRelease {
-            office: "GEPTI001".into(),
+            office: "GEPTI001".parse().unwrap(),
         },
     )
     .unwrap_err();
@@ -293,7 +297,7 @@ fn cancellation_before_release_only() {
     let m = ok(
         &m,
         Action::CancellationDecision {
-            office: "KZHOR001".into(),
+            office: "KZHOR001".parse().unwrap(),
             accept: true,
         },
     );
@@ -301,7 +305,7 @@ fn cancellation_before_release_only() {
     let e = run(
         &released(),
         Action::CancellationDecision {
-            office: "KZHOR001".into(),
+            office: "KZHOR001".parse().unwrap(),
             accept: true,
         },
     )
@@ -314,7 +318,7 @@ fn refused_cancellation_keeps_state() {
     let m = ok(
         &accepted(),
         Action::CancellationDecision {
-            office: "KZHOR001".into(),
+            office: "KZHOR001".parse().unwrap(),
             accept: false,
         },
     );
@@ -342,14 +346,14 @@ fn time_limit_leads_to_enquiry_then_recovery() {
     let late_arrival = ok(
         &d.movement,
         Action::Arrival {
-            office: "GEPTI001".into(),
+            office: "GEPTI001".parse().unwrap(),
         },
     );
     assert_eq!(late_arrival.state, MovementState::Arrived);
     let r = run(
         &d.movement,
         Action::OpenRecovery {
-            office: "KZHOR001".into(),
+            office: "KZHOR001".parse().unwrap(),
         },
     )
     .unwrap();
@@ -362,7 +366,7 @@ fn incidents_need_text_and_release() {
     let e = run(
         &released(),
         Action::Incident {
-            office: "AZALA001".into(),
+            office: "AZALA001".parse().unwrap(),
             text: " ".into(),
         },
     );
@@ -370,7 +374,7 @@ fn incidents_need_text_and_release() {
     let m = ok(
         &released(),
         Action::Incident {
-            office: "AZALA001".into(),
+            office: "AZALA001".parse().unwrap(),
             text: "seal broken, replaced".into(),
         },
     );
@@ -378,7 +382,7 @@ fn incidents_need_text_and_release() {
     assert!(run(
         &accepted(),
         Action::Incident {
-            office: "AZALA001".into(),
+            office: "AZALA001".parse().unwrap(),
             text: "x".into()
         }
     )
@@ -390,7 +394,7 @@ fn reservation_failure_sets_guarantee_not_valid() {
     let d = run(
         &accepted(),
         Action::ReservationFailed {
-            office: "KZHOR001".into(),
+            office: "KZHOR001".parse().unwrap(),
             reason: "insufficient".into(),
         },
     )
@@ -404,20 +408,20 @@ fn final_states_refuse_everything() {
     let written_off = ok(
         &arrived(),
         Action::GoodsRelease {
-            office: "GEPTI001".into(),
+            office: "GEPTI001".parse().unwrap(),
         },
     );
     for a in [
         release(),
         Action::Exit {
-            office: "KZAAU001".into(),
+            office: "KZAAU001".parse().unwrap(),
         },
         Action::Arrival {
-            office: "GEPTI001".into(),
+            office: "GEPTI001".parse().unwrap(),
         },
         Action::TimeLimitExpired,
         Action::CancellationDecision {
-            office: "KZHOR001".into(),
+            office: "KZHOR001".parse().unwrap(),
             accept: true,
         },
     ] {
@@ -434,7 +438,7 @@ fn pre_lodged() -> Movement {
 
 fn presentation(office: &str) -> Action {
     Action::PresentationNotification {
-        office: office.into(),
+        office: office.parse().unwrap(),
     }
 }
 
@@ -444,7 +448,7 @@ fn pre_lodged_waits_for_presentation_before_control_and_release() {
     for a in [
         release(),
         Action::ControlDecision {
-            office: "KZHOR001".into(),
+            office: "KZHOR001".parse().unwrap(),
             control_type: ControlType::Physical,
             requested_documents: vec![],
         },
@@ -494,7 +498,7 @@ fn presentation_only_once_only_pre_lodged_only_at_departure() {
 
 fn decision(office: &str) -> Action {
     Action::ControlDecision {
-        office: office.into(),
+        office: office.parse().unwrap(),
         control_type: ControlType::Physical,
         requested_documents: vec![],
     }
@@ -502,7 +506,7 @@ fn decision(office: &str) -> Action {
 
 fn pending_at(e: TransitionError) -> String {
     match e {
-        TransitionError::ControlPending { office, .. } => office,
+        TransitionError::ControlPending { office, .. } => office.to_string(),
         other => panic!("not ControlPending: {other}"),
     }
 }
@@ -514,13 +518,13 @@ fn a_control_decided_after_release_holds_the_goods_until_its_result() {
     assert_eq!(m.pending_controls.len(), 1);
     assert_eq!(m.pending_controls[0].stage, Stage::EnRoute);
     let exit = Action::Exit {
-        office: "KZAAU001".into(),
+        office: "KZAAU001".parse().unwrap(),
     };
     assert_eq!(pending_at(run(&m, exit.clone()).unwrap_err()), "KZAAU001");
     assert_eq!(run(&m, exit.clone()).unwrap_err().error_code(), 92);
     // Nor arrival at destination while an en-route control waits.
     let arrival = Action::Arrival {
-        office: "GEPTI001".into(),
+        office: "GEPTI001".parse().unwrap(),
     };
     assert_eq!(
         pending_at(run(&m, arrival.clone()).unwrap_err()),
@@ -530,7 +534,7 @@ fn a_control_decided_after_release_holds_the_goods_until_its_result() {
     let m2 = ok(
         &m,
         Action::Entry {
-            office: "AZALA001".into(),
+            office: "AZALA001".parse().unwrap(),
         },
     );
     assert_eq!(m2.pending_controls.len(), 1);
@@ -543,7 +547,7 @@ fn a_control_decided_after_release_holds_the_goods_until_its_result() {
     let m = ok(&m, decision("GEPTI001"));
     assert_eq!(m.pending_controls[0].stage, Stage::Destination);
     let release = Action::GoodsRelease {
-        office: "GEPTI001".into(),
+        office: "GEPTI001".parse().unwrap(),
     };
     assert_eq!(
         pending_at(run(&m, release.clone()).unwrap_err()),
@@ -553,7 +557,7 @@ fn a_control_decided_after_release_holds_the_goods_until_its_result() {
     let m = ok(
         &m,
         Action::ControlDecision {
-            office: "GEPTI001".into(),
+            office: "GEPTI001".parse().unwrap(),
             control_type: ControlType::Scanning,
             requested_documents: vec![],
         },

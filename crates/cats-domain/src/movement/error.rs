@@ -1,6 +1,7 @@
 //! Why [`super::decide`] refuses an action.
 
 use super::{MovementState, PassageKind};
+use crate::ids::OfficeRef;
 
 /// Why an action was refused. Nothing changes when it is.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -16,14 +17,15 @@ pub enum TransitionError {
     /// The office is not in the reference data.
     #[error("office {office} is not a known customs office")]
     UnknownOffice {
-        /// Office reference number.
+        /// Office reference number as given (an office named in a trader's message may not even
+        /// be well formed).
         office: String,
     },
     /// The office does not hold the role the action needs.
     #[error("office {office} does not hold the role {role} needed for {action}")]
     OfficeLacksRole {
         /// Office reference number.
-        office: String,
+        office: OfficeRef,
         /// Role code (DEP, DES, TRA, EXT).
         role: &'static str,
         /// Action name.
@@ -35,15 +37,15 @@ pub enum TransitionError {
         /// Action name.
         action: &'static str,
         /// Office that tried.
-        office: String,
+        office: OfficeRef,
         /// Office that may.
-        expected: String,
+        expected: OfficeRef,
     },
     /// The office already recorded this passage.
     #[error("office {office} already recorded the {kind:?} of this movement")]
     AlreadyPassed {
         /// Office reference number.
-        office: String,
+        office: OfficeRef,
         /// Exit or entry.
         kind: PassageKind,
     },
@@ -52,7 +54,7 @@ pub enum TransitionError {
     #[error("a control was decided at {office}; record its result before {action}")]
     ControlPending {
         /// Office where the control was decided.
-        office: String,
+        office: OfficeRef,
         /// Action refused.
         action: &'static str,
     },

@@ -18,6 +18,8 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::ids::{CountryCode, CurrencyCode, Eori, Grn, Lrn, Money, Mrn, OfficeRef};
+
 pub use control::{ControlResultCode, ControlType};
 pub use decide::{decide, Action, Decision, Effect, TransitionError};
 pub use report::{
@@ -30,14 +32,44 @@ pub use time_limit::{time_limit_for_arrival, MAX_TRANSIT_DAYS};
 
 /// One guarantee reference of the declaration that the movement uses (CC015C
 /// `Guarantee/GuaranteeReference`): the amount to be covered is reserved on it at release.
+///
+/// Stored and shown as `{"grn", "amount" (a JSON number), "currency"}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "GuaranteeUseWire", into = "GuaranteeUseWire")]
 pub struct GuaranteeUse {
-    /// GRN of the comprehensive guarantee.
-    pub grn: String,
-    /// Amount to be covered, 2 decimals.
-    pub amount: Decimal,
-    /// ISO 4217 currency of the amount.
-    pub currency: String,
+    /// GRN of the comprehensive guarantee (17 characters, ISO 6346 check digit).
+    pub grn: Grn,
+    /// Amount to be covered (NCTS n..16,2) in its ISO 4217 currency (CC015C
+    /// `amountToBeCovered`, `currency`).
+    pub amount: Money,
+}
+
+/// The serde form of [`GuaranteeUse`].
+#[derive(Serialize, Deserialize)]
+struct GuaranteeUseWire {
+    grn: Grn,
+    amount: Decimal,
+    currency: CurrencyCode,
+}
+
+impl From<GuaranteeUse> for GuaranteeUseWire {
+    fn from(g: GuaranteeUse) -> Self {
+        Self {
+            grn: g.grn,
+            amount: g.amount.amount(),
+            currency: g.amount.currency(),
+        }
+    }
+}
+
+impl TryFrom<GuaranteeUseWire> for GuaranteeUse {
+    type Error = crate::ids::IdError;
+    fn try_from(w: GuaranteeUseWire) -> Result<Self, Self::Error> {
+        Ok(Self {
+            grn: w.grn,
+            amount: Money::new(w.amount, w.currency)?,
+        })
+    }
 }
 
 /// Where an office's passage happened on the route.
@@ -54,7 +86,7 @@ pub enum PassageKind {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Passage {
     /// Office reference number.
-    pub office: String,
+    pub office: OfficeRef,
     /// Exit or entry.
     pub kind: PassageKind,
     /// When the goods proceeded (UTC).
@@ -67,7 +99,7 @@ pub struct Passage {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ControlRecord {
     /// Office reference number.
-    pub office: String,
+    pub office: OfficeRef,
     /// Where on the route the office acted.
     pub stage: Stage,
     /// A1, A2, A3 or B1.
@@ -94,7 +126,7 @@ pub struct ControlRecord {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PendingControl {
     /// Office that decided the control.
-    pub office: String,
+    pub office: OfficeRef,
     /// En route or destination.
     pub stage: Stage,
     /// Kind of control decided.
@@ -124,22 +156,25 @@ pub struct Movement {
     /// State as users see it.
     pub state: MovementState,
     /// MRN, once allocated (`None` for a rejected declaration).
-    pub mrn: Option<String>,
+    pub mrn: Option<Mrn>,
     /// LRN given by the holder.
-    pub lrn: String,
+    pub lrn: Lrn,
     /// Identification number (EORI/TIN) of the holder of the transit procedure.
-    pub holder: String,
+    pub holder: Eori,
     /// Office of departure.
-    pub office_of_departure: String,
+    pub office_of_departure: OfficeRef,
     /// Office of destination (declared).
-    pub office_of_destination: String,
+    pub office_of_destination: OfficeRef,
     /// Offices of transit declared, in order.
-    pub offices_of_transit: Vec<String>,
+    pub offices_of_transit: Vec<OfficeRef>,
     /// Offices of exit for transit declared, in order.
-    pub offices_of_exit: Vec<String>,
+    pub offices_of_exit: Vec<OfficeRef>,
     /// Countries of the itinerary (offices and countries of routing), in first-seen order.
-    pub itinerary: Vec<String>,
-    /// Guarantees used, with the amounts to be covered.
+    pub itinerary: Vec<CountryCode>,
+    /// Guarantees used, with the amounts to be covered. A rejected declaration keeps those of
+    /// its guarantee references that are well formed (rows stored before identifiers were
+    /// typed load the same way: a reference that does not parse is left out).
+    #[serde(deserialize_with = "well_formed_only")]
     pub guarantees: Vec<GuaranteeUse>,
     /// `limitDate` of the declaration, if any.
     pub limit_date: Option<chrono::NaiveDate>,
@@ -162,13 +197,13 @@ pub struct Movement {
     /// Time limit for arrival, set at release.
     pub time_limit: Option<DateTime<Utc>>,
     /// Office where arrival was notified.
-    pub arrival_office: Option<String>,
+    pub arrival_office: Option<OfficeRef>,
     /// When arrival was notified.
     pub arrived_at: Option<DateTime<Utc>>,
     /// Whether the holder asked for cancellation (CC014C) and the officer has not decided yet.
     pub cancellation_requested: bool,
     /// Incidents en route (office, text).
-    pub incidents: Vec<(String, String)>,
+    pub incidents: Vec<(OfficeRef, String)>,
     /// Risk selections run at offices (for officers only; never shown to the holder).
     #[serde(default)]
     pub risk: Vec<crate::risk::Selection>,
@@ -205,16 +240,30 @@ impl Movement {
     }
 
     /// The set of offices that played a role on this movement (for officer scope checks).
-    pub fn offices(&self) -> BTreeSet<&str> {
-        let mut set: BTreeSet<&str> = BTreeSet::new();
+    pub fn offices(&self) -> BTreeSet<&OfficeRef> {
+        let mut set: BTreeSet<&OfficeRef> = BTreeSet::new();
         set.insert(&self.office_of_departure);
         set.insert(&self.office_of_destination);
-        set.extend(self.offices_of_transit.iter().map(String::as_str));
-        set.extend(self.offices_of_exit.iter().map(String::as_str));
-        set.extend(self.passages.iter().map(|p| p.office.as_str()));
+        set.extend(&self.offices_of_transit);
+        set.extend(&self.offices_of_exit);
+        set.extend(self.passages.iter().map(|p| &p.office));
         if let Some(a) = &self.arrival_office {
             set.insert(a);
         }
         set
     }
+}
+
+/// Deserializes a list keeping the elements that parse: a rejected declaration's guarantee
+/// references were stored as given, and those that are not well formed are of no use.
+fn well_formed_only<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    let raw = Vec::<serde_json::Value>::deserialize(deserializer)?;
+    Ok(raw
+        .into_iter()
+        .filter_map(|v| serde_json::from_value(v).ok())
+        .collect())
 }

@@ -10,6 +10,7 @@
 
 use super::decide::same_office;
 use super::{Action, Movement, MovementState, TransitionError};
+use crate::ids::OfficeRef;
 
 /// Refuse, while the goods of a pre-lodged declaration are not presented, the actions that need
 /// them at the office of departure.
@@ -29,7 +30,7 @@ pub(super) fn guard(action: &Action) -> Result<(), TransitionError> {
 /// declaration, at its office of departure.
 pub(super) fn present(
     m: &mut Movement,
-    office: &str,
+    office: &OfficeRef,
     name: &'static str,
 ) -> Result<(), TransitionError> {
     let before_release = matches!(

@@ -33,6 +33,7 @@ pub const MAX_SEAL_ID: usize = 20;
 /// What a control found (CATS's own classification; NCTS has no code list for it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum FindingKind {
     /// The goods are not those described (nature, description).
     GoodsNotAsDeclared,
@@ -80,6 +81,7 @@ impl FindingKind {
 /// One finding of a control.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Finding {
     /// What kind of discrepancy.
     pub kind: FindingKind,
@@ -99,6 +101,7 @@ pub struct Finding {
 /// Condition a seal was found in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum SealCondition {
     /// In place and unbroken (NCTS stateOfSeals 1).
     Intact,
@@ -111,6 +114,7 @@ pub enum SealCondition {
 /// A seal checked at the control.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SealObservation {
     /// Seal identifier, as in place on the movement.
     pub identifier: String,
@@ -122,6 +126,7 @@ pub struct SealObservation {
 /// transport equipment).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SealReplacement {
     /// The seal taken off (in place on the movement).
     pub identifier: String,
@@ -132,6 +137,7 @@ pub struct SealReplacement {
 /// The seals part of a control record.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SealsCheck {
     /// Seals checked, each with its condition.
     #[serde(default)]
@@ -154,6 +160,7 @@ impl SealsCheck {
 /// `RequestedDocument`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RequestedDocument {
     /// Document type, 4 characters of the NCTS document type code list (CL213), e.g. `N380`
     /// commercial invoice, `N730` road consignment note.

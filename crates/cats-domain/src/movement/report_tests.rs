@@ -176,7 +176,7 @@ fn findings_name_existing_items_and_say_something() {
 
 fn record(result: ControlResultCode, report: ControlReport) -> ControlRecord {
     ControlRecord {
-        office: "AZALA001".into(),
+        office: "AZALA001".parse().unwrap(),
         stage: Stage::EnRoute,
         result,
         control_type: ControlType::Seals,

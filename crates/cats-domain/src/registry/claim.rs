@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{required_text, StepError};
+use crate::ids::{Eori, Grn, Money, Mrn};
 
 /// Status of a claim.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,26 +52,24 @@ impl ClaimStatus {
 }
 
 /// A claim against a guarantee for one movement.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Claim {
     /// Id (UUID).
     pub id: Uuid,
     /// Optimistic-concurrency version: 1 when raised, +1 per answer.
     pub version: i64,
     /// GRN of the guarantee claimed on.
-    pub grn: String,
+    pub grn: Grn,
     /// Movement sent to recovery.
     pub movement_id: Uuid,
     /// Its MRN.
-    pub mrn: Option<String>,
+    pub mrn: Option<Mrn>,
     /// Identification number of the insurer.
-    pub insurer: String,
+    pub insurer: Eori,
     /// Identification number of the holder.
-    pub holder: String,
-    /// Amount claimed, minor units of `currency` (the amount that was reserved).
-    pub amount_minor: i64,
-    /// ISO 4217 currency (the guarantee's).
-    pub currency: String,
+    pub holder: Eori,
+    /// Amount claimed (the amount that was reserved), in the guarantee's ISO 4217 currency.
+    pub amount: Money,
     /// Status.
     pub status: ClaimStatus,
     /// When raised (UTC).
@@ -164,13 +163,12 @@ mod tests {
         let c = Claim {
             id: Uuid::nil(),
             version: 1,
-            grn: "25KZ0000SRI000010".into(),
+            grn: "25KZ0000SRI000010".parse().unwrap(),
             movement_id: Uuid::nil(),
             mrn: None,
-            insurer: "KZ990000765432".into(),
-            holder: "KZ840000123456".into(),
-            amount_minor: 100,
-            currency: "USD".into(),
+            insurer: "KZ990000765432".parse().unwrap(),
+            holder: "KZ840000123456".parse().unwrap(),
+            amount: Money::from_minor_units(100, "USD".parse().unwrap()).unwrap(),
             status: ClaimStatus::Raised,
             raised_at: at,
             answer: None,

@@ -14,34 +14,33 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{required_text, StepError};
+use crate::ids::{CountryCode, Eori, Grn, Money, OfficeRef};
 use crate::ledger::{Guarantee, GuaranteeStatus};
 use crate::reference::Catalog;
 
 /// An insurance contract (comprehensive guarantee) and its lifecycle.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Contract {
     /// Id (UUID), known from submission on; the GRN comes with approval.
     pub id: Uuid,
     /// Optimistic-concurrency version: 1 when submitted, +1 per step.
     pub version: i64,
     /// Guarantee reference number, allocated at approval (17 characters, check digit).
-    pub grn: Option<String>,
+    pub grn: Option<Grn>,
     /// The insurer's own contract (policy) number, up to 35 characters.
     pub policy_number: String,
     /// Identification number of the insurer.
-    pub insurer: String,
+    pub insurer: Eori,
     /// Identification number of the holder covered (a trader).
-    pub holder: String,
-    /// Reference amount (insured amount), 2 decimals, in `currency`.
-    pub reference_amount: Decimal,
-    /// ISO 4217 currency of the reference amount.
-    pub currency: String,
+    pub holder: Eori,
+    /// Reference amount (insured amount, NCTS n..16,2) in its ISO 4217 currency.
+    pub reference_amount: Money,
     /// First day of the policy period (inclusive).
     pub valid_from: NaiveDate,
     /// Last day of the policy period (inclusive).
     pub valid_to: NaiveDate,
     /// ISO 3166-1 alpha-2 countries where the guarantee is valid (each taking part in CATS).
-    pub countries: Vec<String>,
+    pub countries: Vec<CountryCode>,
     /// The indemnity or payment process: how and when the insurer pays a claim (free text).
     pub indemnity: String,
     /// Status.
@@ -49,7 +48,7 @@ pub struct Contract {
     /// Reason of the last rejection, suspension, revocation or cancellation.
     pub reason: Option<String>,
     /// Guarantee office (office reference number) that decided the submission.
-    pub office: Option<String>,
+    pub office: Option<OfficeRef>,
     /// Username of who took the last step.
     pub decided_by: Option<String>,
     /// When submitted (UTC).
@@ -65,9 +64,9 @@ pub enum ContractStep {
     /// CATS allocated for it.
     Approve {
         /// GRN allocated.
-        grn: String,
+        grn: Grn,
         /// Deciding office.
-        office: String,
+        office: OfficeRef,
     },
     /// An officer rejects a submitted contract.
     Reject {
@@ -127,17 +126,18 @@ impl Contract {
         if let Err(e) = required_text("indemnity", &self.indemnity, 1000) {
             out_push(&mut push, e);
         }
-        let a = self.reference_amount;
-        if a <= Decimal::ZERO || a.normalize().scale() > 2 || a > Decimal::from(10i64.pow(15)) {
+        let a = self.reference_amount.amount();
+        if a <= Decimal::ZERO {
             push(
                 "referenceAmount",
-                format!("must be positive, below 10^15, with at most 2 decimals, got {a}"),
+                format!("{}, got {a}", super::AMOUNT_RULE),
             );
         }
-        if !catalog.currencies.contains_key(&self.currency) {
+        let currency = self.reference_amount.currency();
+        if !catalog.currencies.contains_key(&currency) {
             push(
                 "currency",
-                format!("{} is not an ISO 4217 currency CATS knows", self.currency),
+                format!("{currency} is not an ISO 4217 currency CATS knows"),
             );
         }
         if let Err(e) = super::registration::check_period(self.valid_from, self.valid_to, day) {
@@ -155,6 +155,20 @@ impl Contract {
             push("holder", "the holder cannot be the insurer".into());
         }
         out
+    }
+
+    /// Whether the contract may be approved on `day` (submitted, policy period not ended), before
+    /// a GRN is allocated for it. Errors: [`StepError::OutOfSequence`].
+    pub fn may_approve(&self, day: NaiveDate) -> Result<(), StepError> {
+        if self.status == GuaranteeStatus::Submitted && self.valid_to >= day {
+            Ok(())
+        } else {
+            Err(StepError::OutOfSequence {
+                record: "contract",
+                step: "approve",
+                status: self.status.as_str(),
+            })
+        }
     }
 
     /// Decide `step` on `day` by `actor` at `at`: the contract as it becomes (version + 1).
@@ -230,8 +244,7 @@ impl Contract {
             grn: self.grn.clone()?,
             holder: self.holder.clone(),
             insurer: self.insurer.clone(),
-            reference_amount: self.reference_amount,
-            currency: self.currency.clone(),
+            reference_amount: self.reference_amount.clone(),
             valid_from: self.valid_from,
             valid_to: self.valid_to,
             countries: self.countries.clone(),
@@ -258,9 +271,9 @@ mod tests {
         let mut c = Catalog::default();
         for code in ["KZ", "GE"] {
             c.countries.insert(
-                code.into(),
+                code.parse().unwrap(),
                 Country {
-                    code: code.into(),
+                    code: code.parse().unwrap(),
                     names: Default::default(),
                     participating: true,
                     carec: true,
@@ -269,9 +282,9 @@ mod tests {
             );
         }
         c.currencies.insert(
-            "USD".into(),
+            "USD".parse().unwrap(),
             Currency {
-                code: "USD".into(),
+                code: "USD".parse().unwrap(),
                 name: "US dollar".into(),
                 minor_unit: 2,
                 source: "test".into(),
@@ -287,13 +300,13 @@ mod tests {
             version: 1,
             grn: None,
             policy_number: "POL-1".into(),
-            insurer: "KZ990000765432".into(),
-            holder: "KZ840000123456".into(),
-            reference_amount: Decimal::new(10_000_000, 2),
-            currency: "USD".into(),
+            insurer: "KZ990000765432".parse().unwrap(),
+            holder: "KZ840000123456".parse().unwrap(),
+            reference_amount: Money::new(Decimal::new(10_000_000, 2), "USD".parse().unwrap())
+                .unwrap(),
             valid_from: "2026-01-01".parse().unwrap(),
             valid_to: "2026-12-31".parse().unwrap(),
-            countries: vec!["KZ".into()],
+            countries: vec!["KZ".parse().unwrap()],
             indemnity: "pays within 30 days of a customs demand".into(),
             status: GuaranteeStatus::Submitted,
             reason: None,
@@ -310,8 +323,8 @@ mod tests {
         let at = Utc::now();
         let c = contract();
         let approve = ContractStep::Approve {
-            grn: "26KZHOR0010000019".into(),
-            office: "KZHOR001".into(),
+            grn: "26KZHOR0010000016".parse().unwrap(),
+            office: "KZHOR001".parse().unwrap(),
         };
         let a = c.step(&approve, day, "officer.kz", at).unwrap();
         assert_eq!(a.status, GuaranteeStatus::Approved);
@@ -352,9 +365,9 @@ mod tests {
     fn submissions_are_checked() {
         let day: NaiveDate = "2026-03-01".parse().unwrap();
         let mut c = contract();
-        c.reference_amount = Decimal::new(1, 3);
-        c.currency = "XXX".into();
-        c.countries = vec!["FR".into()];
+        // A currency the catalogue does not know, and nothing insured.
+        c.reference_amount = Money::zero("JPY".parse().unwrap());
+        c.countries = vec!["FR".parse().unwrap()];
         c.holder = c.insurer.clone();
         c.policy_number = String::new();
         let fields: Vec<_> = c

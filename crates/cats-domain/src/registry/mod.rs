@@ -18,6 +18,9 @@ pub use claim::{Claim, ClaimStatus, ClaimStep};
 pub use contract::{Contract, ContractStep};
 pub use registration::{Contact, Register, Registration, RegistrationStatus, RegistrationStep};
 
+/// What an insured reference amount must be (a contract's `referenceAmount`).
+pub const AMOUNT_RULE: &str = "must be positive, below 10^14, with at most 2 decimals";
+
 /// Why a step on a register record was refused. Nothing changes when it is.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StepError {

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{required_text, StepError};
+use crate::ids::{CountryCode, Eori};
 
 /// A register of CATS.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -134,7 +135,7 @@ pub struct Registration {
     /// Optimistic-concurrency version: 1 when applied, +1 per step.
     pub version: i64,
     /// Identification number (EORI/TIN) of the party applying, e.g. `KZ840000123456`.
-    pub party: String,
+    pub party: Eori,
     /// The register applied to.
     pub register: Register,
     /// Company name.
@@ -142,7 +143,7 @@ pub struct Registration {
     /// Postal address of the establishment, one text (lines separated by newlines).
     pub address: String,
     /// ISO 3166-1 alpha-2 country of establishment; its officers decide the application.
-    pub country: String,
+    pub country: CountryCode,
     /// Contact person.
     pub contact: Contact,
     /// Status.

@@ -10,11 +10,11 @@ fn application() -> Registration {
     Registration {
         id: Uuid::nil(),
         version: 1,
-        party: "KZ840000123456".into(),
+        party: "KZ840000123456".parse().unwrap(),
         register: Register::Aeo,
         name: "Silk Way Logistics LLP".into(),
         address: "Almaty".into(),
-        country: "KZ".into(),
+        country: "KZ".parse().unwrap(),
         contact: Contact {
             name: "A. Person".into(),
             email: "a@example.kz".into(),

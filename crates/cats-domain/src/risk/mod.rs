@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::ids::{CountryCode, Eori, HsCode, Mrn, OfficeRef};
 use crate::movement::{ControlRecord, ControlResultCode, ControlType};
 use crate::reference::{Catalog, Restriction};
 
@@ -32,19 +33,19 @@ pub struct RiskProfile {
     pub hs_prefixes: Vec<String>,
     /// ISO 3166 country that must be the country of dispatch, of destination, or of routing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country: Option<String>,
+    pub country: Option<CountryCode>,
     /// The country of dispatch must be one of these, if any are given.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub countries_of_dispatch: Vec<String>,
+    pub countries_of_dispatch: Vec<CountryCode>,
     /// The country of destination must be one of these, if any are given.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub countries_of_destination: Vec<String>,
+    pub countries_of_destination: Vec<CountryCode>,
     /// One of the countries of routing must be one of these, if any are given.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub countries_of_routing: Vec<String>,
+    pub countries_of_routing: Vec<CountryCode>,
     /// The holder's identification number must be one of these, if any are given.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub holders: Vec<String>,
+    pub holders: Vec<Eori>,
     /// The holder's AEO status must be this, if set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aeo: Option<bool>,
@@ -78,10 +79,10 @@ pub struct RiskProfile {
     pub valid_to: Option<NaiveDate>,
     /// Offices where it applies; empty means every office (unless `office_countries` is set).
     #[serde(default)]
-    pub offices: Vec<String>,
+    pub offices: Vec<OfficeRef>,
     /// Countries whose offices it applies at; empty means every country.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub office_countries: Vec<String>,
+    pub office_countries: Vec<CountryCode>,
 }
 
 /// How selection works on a node: profiles, random rates and the seed that makes runs reproducible.
@@ -93,7 +94,7 @@ pub struct RiskPolicy {
     pub default_rate: f64,
     /// Per-office random selection rates.
     #[serde(default)]
-    pub office_rates: BTreeMap<String, f64>,
+    pub office_rates: BTreeMap<OfficeRef, f64>,
     /// Risk profiles.
     #[serde(default)]
     pub profiles: Vec<RiskProfile>,
@@ -160,44 +161,54 @@ impl AeoBenefits {
 }
 
 /// The facts of a declaration that selection reads.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RiskFacts {
     /// 6-digit HS subheading codes of the items.
-    pub hs_codes: Vec<String>,
+    pub hs_codes: Vec<HsCode>,
     /// Countries of dispatch, destination and routing.
-    pub countries: Vec<String>,
+    pub countries: Vec<CountryCode>,
     /// Whether the holder is an AEO on the day (AEO benefits apply).
-    #[serde(default)]
     pub aeo: bool,
     /// Country of dispatch (consignment level), if given.
-    #[serde(default)]
-    pub country_of_dispatch: Option<String>,
+    pub country_of_dispatch: Option<CountryCode>,
     /// Country of destination (consignment level), if given.
-    #[serde(default)]
-    pub country_of_destination: Option<String>,
+    pub country_of_destination: Option<CountryCode>,
     /// Countries of routing, in order.
-    #[serde(default)]
-    pub countries_of_routing: Vec<String>,
+    pub countries_of_routing: Vec<CountryCode>,
     /// Holder identification number.
-    #[serde(default)]
-    pub holder: String,
+    pub holder: Eori,
     /// Gross mass in kg, if known.
-    #[serde(default)]
     pub gross_mass_kg: Option<f64>,
     /// Declared value (the amount to be covered, the only value a CC015C carries) per kg of
     /// gross mass, if both are known.
-    #[serde(default)]
     pub value_per_kg: Option<f64>,
     /// The day selection runs, for the profiles' validity windows; none ignores them.
-    #[serde(default)]
     pub day: Option<NaiveDate>,
+}
+
+impl RiskFacts {
+    /// Facts of a holder's declaration with nothing else known (add what is known).
+    pub fn of_holder(holder: Eori) -> Self {
+        Self {
+            hs_codes: Vec::new(),
+            countries: Vec::new(),
+            aeo: false,
+            country_of_dispatch: None,
+            country_of_destination: None,
+            countries_of_routing: Vec::new(),
+            holder,
+            gross_mass_kg: None,
+            value_per_kg: None,
+            day: None,
+        }
+    }
 }
 
 /// The result of selection at one office, kept in the movement's history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Selection {
     /// Office where selection ran.
-    pub office: String,
+    pub office: OfficeRef,
     /// Whether the movement is selected for control.
     pub selected: bool,
     /// Control proposed, when selected.
@@ -229,7 +240,7 @@ pub struct Selection {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RecognisedControl {
     /// Office that did the control.
-    pub office: String,
+    pub office: OfficeRef,
     /// Type of that control.
     pub control_type: ControlType,
     /// Its result (A1, A2 or A3).
@@ -249,20 +260,21 @@ pub fn satisfactory(result: ControlResultCode) -> bool {
 pub fn select_recognising(
     policy: &RiskPolicy,
     catalog: &Catalog,
-    office: &str,
-    mrn: &str,
+    office: &OfficeRef,
+    mrn: &Mrn,
     facts: &RiskFacts,
     upstream: &[ControlRecord],
 ) -> Selection {
     let mut s = select(policy, catalog, office, mrn, facts);
-    let random_only = s.selected && s.reasons.len() == 1 && s.reasons[0].starts_with("random");
+    // Selected by the draw (it is the last reason pushed) and by nothing else.
+    let random_only = s.selected && s.draw < s.rate && s.reasons.len() == 1;
     if !random_only {
         return s;
     }
     let Some(c) = upstream
         .iter()
         .rev()
-        .find(|c| c.office != office && satisfactory(c.result))
+        .find(|c| &c.office != office && satisfactory(c.result))
     else {
         return s;
     };
@@ -280,16 +292,17 @@ pub fn select_recognising(
     s
 }
 
-/// A reproducible draw in [0, 1) from the seed, the movement's MRN and the office.
-pub fn draw(seed: u64, mrn: &str, office: &str) -> f64 {
+/// A reproducible draw in [0, 1) from the seed, the movement's MRN and the office: the first 53
+/// bits of SHA-256 of `"{seed}:{mrn}:{office}"`.
+pub fn draw(seed: u64, mrn: &Mrn, office: &OfficeRef) -> f64 {
     let digest = Sha256::digest(format!("{seed}:{mrn}:{office}").as_bytes());
     let mut bytes = [0u8; 8];
     bytes.copy_from_slice(&digest[..8]);
     (u64::from_be_bytes(bytes) >> 11) as f64 / (1u64 << 53) as f64
 }
 
-fn any_in(list: &[String], value: Option<&str>) -> bool {
-    list.is_empty() || value.is_some_and(|v| list.iter().any(|x| x == v))
+fn any_in<T: PartialEq>(list: &[T], value: Option<&T>) -> bool {
+    list.is_empty() || value.is_some_and(|v| list.contains(v))
 }
 
 fn within(value: Option<f64>, min: Option<f64>, max: Option<f64>) -> bool {
@@ -301,7 +314,7 @@ fn within(value: Option<f64>, min: Option<f64>, max: Option<f64>) -> bool {
 
 /// Whether `profile` fires on `facts` at `office` (no restricted goods list: see
 /// [`profile_fires_with`]).
-pub fn profile_fires(profile: &RiskProfile, facts: &RiskFacts, office: &str) -> bool {
+pub fn profile_fires(profile: &RiskProfile, facts: &RiskFacts, office: &OfficeRef) -> bool {
     profile_fires_with(profile, facts, office, &Catalog::default())
 }
 
@@ -309,21 +322,23 @@ pub fn profile_fires(profile: &RiskProfile, facts: &RiskFacts, office: &str) -> 
 pub fn profile_fires_with(
     profile: &RiskProfile,
     facts: &RiskFacts,
-    office: &str,
+    office: &OfficeRef,
     catalog: &Catalog,
 ) -> bool {
-    let office_ok = profile.offices.is_empty() || profile.offices.iter().any(|o| o == office);
-    let office_country_ok = any_in(&profile.office_countries, office.get(..2));
-    let hs_ok = profile
-        .hs_prefix
-        .as_ref()
-        .is_none_or(|p| facts.hs_codes.iter().any(|c| c.starts_with(p.as_str())));
+    let office_ok = profile.offices.is_empty() || profile.offices.contains(office);
+    let office_country_ok = any_in(&profile.office_countries, Some(&office.country()));
+    let hs_ok = profile.hs_prefix.as_ref().is_none_or(|p| {
+        facts
+            .hs_codes
+            .iter()
+            .any(|c| c.as_str().starts_with(p.as_str()))
+    });
     let hs_list_ok = profile.hs_prefixes.is_empty()
         || facts.hs_codes.iter().any(|c| {
             profile
                 .hs_prefixes
                 .iter()
-                .any(|p| c.starts_with(p.as_str()))
+                .any(|p| c.as_str().starts_with(p.as_str()))
         });
     let country_ok = profile
         .country
@@ -331,18 +346,18 @@ pub fn profile_fires_with(
         .is_none_or(|c| facts.countries.iter().any(|x| x == c));
     let dispatch_ok = any_in(
         &profile.countries_of_dispatch,
-        facts.country_of_dispatch.as_deref(),
+        facts.country_of_dispatch.as_ref(),
     );
     let destination_ok = any_in(
         &profile.countries_of_destination,
-        facts.country_of_destination.as_deref(),
+        facts.country_of_destination.as_ref(),
     );
     let routing_ok = profile.countries_of_routing.is_empty()
         || facts
             .countries_of_routing
             .iter()
             .any(|c| profile.countries_of_routing.contains(c));
-    let holder_ok = any_in(&profile.holders, Some(facts.holder.as_str()));
+    let holder_ok = any_in(&profile.holders, Some(&facts.holder));
     let aeo_ok = profile.aeo.is_none_or(|a| a == facts.aeo);
     let value_ok = within(
         facts.value_per_kg,
@@ -358,7 +373,7 @@ pub fn profile_fires_with(
         let on_list = facts
             .hs_codes
             .iter()
-            .any(|c| !catalog.restrictions_for(c).is_empty());
+            .any(|c| !catalog.restrictions_for(c.as_str()).is_empty());
         on_list == want
     });
     let valid_ok = facts.day.is_none_or(|d| {
@@ -384,14 +399,14 @@ pub fn profile_fires_with(
 pub fn select(
     policy: &RiskPolicy,
     catalog: &Catalog,
-    office: &str,
-    mrn: &str,
+    office: &OfficeRef,
+    mrn: &Mrn,
     facts: &RiskFacts,
 ) -> Selection {
     let mut reasons = Vec::new();
     let mut control_type = None;
     for code in &facts.hs_codes {
-        for r in catalog.restrictions_for(code) {
+        for r in catalog.restrictions_for(code.as_str()) {
             if r.restriction == Restriction::AlwaysControlled {
                 reasons.push(format!(
                     "restricted goods list: HS {} ({}) is always controlled",
@@ -447,7 +462,7 @@ pub fn select(
         control_type.get_or_insert(ControlType::Documentary);
     }
     Selection {
-        office: office.to_string(),
+        office: office.clone(),
         selected: !reasons.is_empty(),
         control_type,
         reasons,

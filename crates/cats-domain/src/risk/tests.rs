@@ -1,20 +1,32 @@
 //! Tests of risk selection: profiles, random rate, recognition.
 use super::*;
+use crate::ids::{CountryCode, ProcedureLetter};
 use crate::reference::RestrictedGoods;
+
+/// The MRN the tests select (any well-formed one).
+const M: &str = "25KZHOR001000001J8";
+
+fn office(s: &str) -> OfficeRef {
+    s.parse().unwrap()
+}
+
+fn mrn(s: &str) -> Mrn {
+    s.parse().unwrap()
+}
 
 fn facts(hs: &[&str], countries: &[&str]) -> RiskFacts {
     RiskFacts {
-        hs_codes: hs.iter().map(|s| s.to_string()).collect(),
-        countries: countries.iter().map(|s| s.to_string()).collect(),
-        ..RiskFacts::default()
+        hs_codes: hs.iter().map(|s| s.parse().unwrap()).collect(),
+        countries: countries.iter().map(|s| s.parse().unwrap()).collect(),
+        ..RiskFacts::of_holder("KZ840000123456".parse().unwrap())
     }
 }
 
 #[test]
 fn draw_is_reproducible_and_in_range() {
-    let a = draw(7, "25KZHOR001000001J0", "KZHOR001");
-    assert_eq!(a, draw(7, "25KZHOR001000001J0", "KZHOR001"));
-    assert_ne!(a, draw(8, "25KZHOR001000001J0", "KZHOR001"));
+    let a = draw(7, &mrn(M), &office("KZHOR001"));
+    assert_eq!(a, draw(7, &mrn(M), &office("KZHOR001")));
+    assert_ne!(a, draw(8, &mrn(M), &office("KZHOR001")));
     assert!((0.0..1.0).contains(&a));
 }
 
@@ -25,14 +37,15 @@ fn random_rate_holds_over_many_draws() {
         ..RiskPolicy::default()
     };
     let catalog = Catalog::default();
+    let kz = CountryCode::parse("KZ").unwrap();
     let n = 10_000;
     let hits = (0..n)
         .filter(|i| {
             select(
                 &policy,
                 &catalog,
-                "KZHOR001",
-                &format!("M{i}"),
+                &office("KZHOR001"),
+                &Mrn::allocate(2025, &kz, &format!("HOR001{i:06}"), ProcedureLetter::J).unwrap(),
                 &facts(&[], &[]),
             )
             .selected
@@ -59,19 +72,37 @@ fn restricted_and_profiles_fire() {
             id: "P-1".into(),
             description: "phones from CN".into(),
             hs_prefix: Some("8517".into()),
-            country: Some("CN".into()),
+            country: Some("CN".parse().unwrap()),
             control_type: ControlType::Scanning,
             ..RiskProfile::default()
         }],
         ..RiskPolicy::default()
     };
-    let s = select(&policy, &catalog, "X", "M", &facts(&["240220"], &["KZ"]));
+    let s = select(
+        &policy,
+        &catalog,
+        &office("KZXYZ001"),
+        &mrn(M),
+        &facts(&["240220"], &["KZ"]),
+    );
     assert!(s.selected);
     assert_eq!(s.control_type, Some(ControlType::Physical));
-    let s = select(&policy, &catalog, "X", "M", &facts(&["851762"], &["CN"]));
+    let s = select(
+        &policy,
+        &catalog,
+        &office("KZXYZ001"),
+        &mrn(M),
+        &facts(&["851762"], &["CN"]),
+    );
     assert_eq!(s.profiles, ["P-1"]);
     assert_eq!(s.control_type, Some(ControlType::Scanning));
-    let s = select(&policy, &catalog, "X", "M", &facts(&["851762"], &["TR"]));
+    let s = select(
+        &policy,
+        &catalog,
+        &office("KZXYZ001"),
+        &mrn(M),
+        &facts(&["851762"], &["TR"]),
+    );
     assert!(!s.selected);
 }
 
@@ -87,10 +118,10 @@ fn aeo_holders_get_a_lower_random_rate() {
     };
     let catalog = Catalog::default();
     let mut f = facts(&[], &[]);
-    let plain = select(&policy, &catalog, "X", "M", &f);
+    let plain = select(&policy, &catalog, &office("KZXYZ001"), &mrn(M), &f);
     assert_eq!((plain.rate, plain.aeo_factor), (0.2, None));
     f.aeo = true;
-    let aeo = select(&policy, &catalog, "X", "M", &f);
+    let aeo = select(&policy, &catalog, &office("KZXYZ001"), &mrn(M), &f);
     assert_eq!((aeo.rate, aeo.aeo_factor), (0.05, Some(0.25)));
     assert_eq!(policy.aeo.share_for(true), Some("0.5".parse().unwrap()));
     assert_eq!(policy.aeo.share_for(false), None);
@@ -103,7 +134,7 @@ fn day(s: &str) -> NaiveDate {
 
 fn control(office: &str, result: ControlResultCode) -> ControlRecord {
     ControlRecord {
-        office: office.into(),
+        office: office.parse().unwrap(),
         stage: crate::movement::Stage::Departure,
         result,
         control_type: ControlType::Physical,
@@ -124,27 +155,29 @@ fn recognition_skips_a_random_repeat_control_unless_a_local_profile_fires() {
     let catalog = Catalog::default();
     let f = facts(&["851762"], &["CN", "KZ", "AZ"]);
     let done = [control("KZHOR001", ControlResultCode::A1)];
-    let s = select_recognising(&policy, &catalog, "AZAST001", "M", &f, &done);
+    let s = select_recognising(&policy, &catalog, &office("AZAST001"), &mrn(M), &f, &done);
     assert!(!s.selected);
     assert_eq!(s.recognised.as_ref().unwrap().office, "KZHOR001");
     assert!(s.reasons[0].contains("recognised"), "{:?}", s.reasons);
     // Nothing recognised without an upstream control, or after an unsatisfactory one.
-    assert!(select_recognising(&policy, &catalog, "AZAST001", "M", &f, &[]).selected);
+    assert!(select_recognising(&policy, &catalog, &office("AZAST001"), &mrn(M), &f, &[]).selected);
     let bad = [control("KZHOR001", ControlResultCode::B1)];
-    let s = select_recognising(&policy, &catalog, "AZAST001", "M", &f, &bad);
+    let s = select_recognising(&policy, &catalog, &office("AZAST001"), &mrn(M), &f, &bad);
     assert!(s.selected && s.recognised.is_none());
     // A control at the same office is not "upstream".
     let here = [control("AZAST001", ControlResultCode::A1)];
-    assert!(select_recognising(&policy, &catalog, "AZAST001", "M", &f, &here).selected);
+    assert!(
+        select_recognising(&policy, &catalog, &office("AZAST001"), &mrn(M), &f, &here).selected
+    );
     // A local profile fires: selected although the upstream control was satisfactory.
     policy.profiles.push(RiskProfile {
         id: "P-AZ".into(),
         description: "phones at Astara".into(),
         hs_prefixes: vec!["8517".into()],
-        offices: vec!["AZAST001".into()],
+        offices: vec!["AZAST001".parse().unwrap()],
         ..RiskProfile::default()
     });
-    let s = select_recognising(&policy, &catalog, "AZAST001", "M", &f, &done);
+    let s = select_recognising(&policy, &catalog, &office("AZAST001"), &mrn(M), &f, &done);
     assert!(s.selected && s.recognised.is_none());
     assert_eq!(s.profiles, ["P-AZ"]);
 }
@@ -166,9 +199,21 @@ fn scores_add_up_to_the_threshold() {
         ..RiskPolicy::default()
     };
     let catalog = Catalog::default();
-    let s = select(&policy, &catalog, "X", "M", &facts(&["851000"], &[]));
+    let s = select(
+        &policy,
+        &catalog,
+        &office("KZXYZ001"),
+        &mrn(M),
+        &facts(&["851000"], &[]),
+    );
     assert_eq!((s.selected, s.score, s.profiles.len()), (false, 60, 1));
-    let s = select(&policy, &catalog, "X", "M", &facts(&["851762"], &[]));
+    let s = select(
+        &policy,
+        &catalog,
+        &office("KZXYZ001"),
+        &mrn(M),
+        &facts(&["851762"], &[]),
+    );
     assert_eq!((s.selected, s.score), (true, 110));
     assert_eq!(s.control_type, Some(ControlType::Scanning));
 }
@@ -179,17 +224,17 @@ fn validity_window_and_office_countries() {
         id: "P".into(),
         valid_from: Some(day("2026-01-01")),
         valid_to: Some(day("2026-06-30")),
-        office_countries: vec!["AZ".into()],
+        office_countries: vec!["AZ".parse().unwrap()],
         ..RiskProfile::default()
     };
     let mut f = facts(&["010121"], &[]);
     f.day = Some(day("2026-03-01"));
-    assert!(profile_fires(&p, &f, "AZAST001"));
-    assert!(!profile_fires(&p, &f, "KZHOR001"));
+    assert!(profile_fires(&p, &f, &office("AZAST001")));
+    assert!(!profile_fires(&p, &f, &office("KZHOR001")));
     f.day = Some(day("2026-07-01"));
-    assert!(!profile_fires(&p, &f, "AZAST001"));
+    assert!(!profile_fires(&p, &f, &office("AZAST001")));
     f.day = Some(day("2025-12-31"));
-    assert!(!profile_fires(&p, &f, "AZAST001"));
+    assert!(!profile_fires(&p, &f, &office("AZAST001")));
 }
 
 #[test]
@@ -220,16 +265,17 @@ mod props {
             0.1f64..500.0,
         )
             .prop_map(|(hs, dis, des, routing, holder, aeo, mass, vpk)| {
-                let mut countries = vec![dis.to_string(), des.to_string()];
-                countries.extend(routing.iter().map(|c| c.to_string()));
+                let mut countries: Vec<CountryCode> =
+                    vec![dis.parse().unwrap(), des.parse().unwrap()];
+                countries.extend(routing.iter().map(|c| c.parse::<CountryCode>().unwrap()));
                 RiskFacts {
-                    hs_codes: hs.iter().map(|s| s.to_string()).collect(),
+                    hs_codes: hs.iter().map(|s| s.parse().unwrap()).collect(),
                     countries,
                     aeo,
-                    country_of_dispatch: Some(dis.into()),
-                    country_of_destination: Some(des.into()),
-                    countries_of_routing: routing.iter().map(|c| c.to_string()).collect(),
-                    holder: holder.into(),
+                    country_of_dispatch: Some(dis.parse().unwrap()),
+                    country_of_destination: Some(des.parse().unwrap()),
+                    countries_of_routing: routing.iter().map(|c| c.parse().unwrap()).collect(),
+                    holder: holder.parse().unwrap(),
                     gross_mass_kg: Some(mass),
                     value_per_kg: Some(vpk),
                     day: Some(day("2026-03-01")),
@@ -238,10 +284,17 @@ mod props {
     }
 
     fn any_profile() -> impl Strategy<Value = RiskProfile> {
-        let list = |xs: &'static [&'static str]| {
-            proptest::sample::subsequence(xs.to_vec(), 0..=2)
-                .prop_map(|v| v.into_iter().map(String::from).collect::<Vec<_>>())
-        };
+        fn list<T>(xs: &'static [&'static str]) -> impl Strategy<Value = Vec<T>>
+        where
+            T: std::str::FromStr + std::fmt::Debug + Clone,
+            T::Err: std::fmt::Debug,
+        {
+            proptest::sample::subsequence(xs.to_vec(), 0..=2).prop_map(|v| {
+                v.into_iter()
+                    .map(|s| s.parse().unwrap())
+                    .collect::<Vec<_>>()
+            })
+        }
         let hs_prefix = proptest::sample::select(vec!["85", "8517", "87", "24", "01", "9999"]);
         (
             (
@@ -295,15 +348,15 @@ mod props {
 
     /// Every criterion the profile sets, checked one by one against the facts.
     fn every_criterion_matches(p: &RiskProfile, f: &RiskFacts) -> bool {
-        let hs = |pre: &str| f.hs_codes.iter().any(|c| c.starts_with(pre));
-        let one_of = |list: &[String], v: &Option<String>| {
+        let hs = |pre: &str| f.hs_codes.iter().any(|c| c.as_str().starts_with(pre));
+        let one_of = |list: &[CountryCode], v: &Option<CountryCode>| {
             list.is_empty() || v.as_ref().is_some_and(|v| list.contains(v))
         };
         let range = |v: Option<f64>, lo: Option<f64>, hi: Option<f64>| {
             let v = v.unwrap();
             lo.is_none_or(|lo| v >= lo) && hi.is_none_or(|hi| v < hi)
         };
-        let restricted = f.hs_codes.iter().any(|c| c.starts_with("2402"));
+        let restricted = f.hs_codes.iter().any(|c| c.as_str().starts_with("2402"));
         p.hs_prefix.as_deref().is_none_or(hs)
             && (p.hs_prefixes.is_empty() || p.hs_prefixes.iter().any(|x| hs(x)))
             && one_of(&p.countries_of_dispatch, &f.country_of_dispatch)
@@ -325,7 +378,7 @@ mod props {
         /// A profile fires on a declaration if and only if every criterion it sets matches.
         #[test]
         fn fires_only_on_matching_declarations(p in any_profile(), f in any_facts()) {
-            let fires = profile_fires_with(&p, &f, "KZHOR001", &tobacco());
+            let fires = profile_fires_with(&p, &f, &office("KZHOR001"), &tobacco());
             prop_assert_eq!(fires, every_criterion_matches(&p, &f));
         }
 
@@ -335,36 +388,36 @@ mod props {
         fn a_profile_made_from_the_declaration_fires(f in any_facts(), which in 0usize..6) {
             let mut p = RiskProfile {
                 id: "P".into(),
-                hs_prefixes: vec![f.hs_codes[0][..4].to_string()],
-                countries_of_dispatch: vec![f.country_of_dispatch.clone().unwrap()],
-                countries_of_destination: vec![f.country_of_destination.clone().unwrap()],
+                hs_prefixes: vec![f.hs_codes[0].heading().to_string()],
+                countries_of_dispatch: vec![f.country_of_dispatch.unwrap()],
+                countries_of_destination: vec![f.country_of_destination.unwrap()],
                 holders: vec![f.holder.clone()],
                 aeo: Some(f.aeo),
                 min_mass_kg: f.gross_mass_kg,
                 max_value_per_kg: f.value_per_kg.map(|v| v + 1.0),
                 ..RiskProfile::default()
             };
-            prop_assert!(profile_fires_with(&p, &f, "KZHOR001", &tobacco()));
+            prop_assert!(profile_fires_with(&p, &f, &office("KZHOR001"), &tobacco()));
             match which {
                 0 => p.hs_prefixes = vec!["9999".into()],
-                1 => p.countries_of_dispatch = vec!["ZZ".into()],
-                2 => p.countries_of_destination = vec!["ZZ".into()],
-                3 => p.holders = vec!["XX0".into()],
+                1 => p.countries_of_dispatch = vec!["BR".parse().unwrap()],
+                2 => p.countries_of_destination = vec!["BR".parse().unwrap()],
+                3 => p.holders = vec!["BR0".parse().unwrap()],
                 4 => p.aeo = Some(!f.aeo),
                 _ => p.min_mass_kg = f.gross_mass_kg.map(|m| m + 1.0),
             }
-            prop_assert!(!profile_fires_with(&p, &f, "KZHOR001", &tobacco()));
+            prop_assert!(!profile_fires_with(&p, &f, &office("KZHOR001"), &tobacco()));
         }
 
         /// Outside its offices or its validity window a profile never fires.
         #[test]
         fn never_fires_elsewhere_or_out_of_time(p in any_profile(), f in any_facts()) {
             let mut here = p.clone();
-            here.offices = vec!["AZAST001".into()];
-            prop_assert!(!profile_fires_with(&here, &f, "KZHOR001", &tobacco()));
+            here.offices = vec!["AZAST001".parse().unwrap()];
+            prop_assert!(!profile_fires_with(&here, &f, &office("KZHOR001"), &tobacco()));
             let mut expired = p;
             expired.valid_to = Some(day("2026-02-28"));
-            prop_assert!(!profile_fires_with(&expired, &f, "KZHOR001", &tobacco()));
+            prop_assert!(!profile_fires_with(&expired, &f, &office("KZHOR001"), &tobacco()));
         }
     }
 }

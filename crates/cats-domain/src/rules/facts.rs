@@ -5,102 +5,219 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
 use crate::declaration::Cc015c;
+use crate::ids::{
+    CountryCode, CurrencyCode, Eori, Grn, HsCode, IdError, Lrn, Money, Mrn, OfficeRef,
+};
 use crate::movement::{GuaranteeUse, Movement, MovementState};
 use crate::risk::RiskFacts;
 
-/// Facts read from a CC015C.
+/// Facts read from a CC015C, typed: the identifiers the movement keeps are checked when read
+/// ([`facts`]); lists that only the rules and risk selection read keep what is well formed (the
+/// rules report the rest).
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeclarationFacts {
     /// LRN.
-    pub lrn: String,
-    /// Holder identification number (empty when absent).
-    pub holder: String,
+    pub lrn: Lrn,
+    /// Holder identification number (EORI/TIN).
+    pub holder: Eori,
     /// Office of departure.
-    pub office_of_departure: String,
+    pub office_of_departure: OfficeRef,
     /// Office of destination (declared).
-    pub office_of_destination: String,
+    pub office_of_destination: OfficeRef,
     /// Offices of transit, in sequence order.
-    pub offices_of_transit: Vec<String>,
+    pub offices_of_transit: Vec<OfficeRef>,
     /// Offices of exit for transit, in sequence order.
-    pub offices_of_exit: Vec<String>,
+    pub offices_of_exit: Vec<OfficeRef>,
     /// Countries of routing, in sequence order.
-    pub countries_of_routing: Vec<String>,
+    pub countries_of_routing: Vec<CountryCode>,
     /// Route countries, first-seen order, no repeats: the office of departure's country, the
     /// countries of routing, the countries of the offices of transit, then of exit, then the
     /// office of destination's country.
-    pub itinerary: Vec<String>,
-    /// Guarantee references with a GRN and an amount.
+    pub itinerary: Vec<CountryCode>,
+    /// Guarantee references with a well-formed GRN and amount (a missing amount is 0).
     pub guarantees: Vec<GuaranteeUse>,
-    /// HS subheading codes of the items.
-    pub hs_codes: Vec<String>,
+    /// HS subheading codes of the items (the well-formed ones).
+    pub hs_codes: Vec<HsCode>,
     /// Declared limit date, if any and well formed.
     pub limit_date: Option<NaiveDate>,
     /// Security indicator (0–3), if numeric.
     pub security: Option<u8>,
     /// Countries of dispatch and destination (consignment level), if given.
-    pub dispatch_destination: Vec<String>,
+    pub dispatch_destination: Vec<CountryCode>,
     /// Pre-lodged declaration (additionalDeclarationType `D`): the goods are not presented yet.
     pub pre_lodged: bool,
     /// Country of dispatch (consignment level), if given.
-    pub country_of_dispatch: Option<String>,
+    pub country_of_dispatch: Option<CountryCode>,
     /// Country of destination (consignment level), if given.
-    pub country_of_destination: Option<String>,
+    pub country_of_destination: Option<CountryCode>,
     /// Gross mass of the consignment in kg.
     pub gross_mass: Decimal,
 }
 
-fn push_unique(list: &mut Vec<String>, value: &str) {
-    if !value.is_empty() && !list.iter().any(|v| v == value) {
-        list.push(value.to_string());
+/// An identifier of a declaration that does not parse: where, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadIdentifier {
+    /// Pointer to the element, e.g. `/CC015C/CustomsOfficeOfDeparture/referenceNumber`.
+    pub pointer: String,
+    /// What is wrong ([`IdError`]'s words).
+    pub reason: String,
+}
+
+fn push_unique<T: PartialEq + Clone>(list: &mut Vec<T>, value: &T) {
+    if !list.contains(value) {
+        list.push(value.clone());
     }
 }
 
-/// Read the facts of a declaration.
-pub fn facts(d: &Cc015c) -> DeclarationFacts {
-    let office_of_departure = d.customs_office_of_departure.reference_number.clone();
-    let office_of_destination = d
-        .customs_office_of_destination_declared
-        .reference_number
-        .clone();
+/// Parse the identifier at `pointer`, noting it in `bad` when it does not parse.
+fn id<T>(
+    bad: &mut Vec<BadIdentifier>,
+    pointer: impl Into<String>,
+    text: &str,
+    parse: fn(&str) -> Result<T, IdError>,
+) -> Option<T> {
+    parse(text)
+        .map_err(|e| {
+            bad.push(BadIdentifier {
+                pointer: pointer.into(),
+                reason: e.to_string(),
+            })
+        })
+        .ok()
+}
+
+/// The route countries of a declaration as written, first-seen order, no repeats: the office
+/// of departure's country, the countries of routing, the countries of the offices of transit,
+/// then of exit, then the office of destination's country (the rules read them before anything
+/// is typed: CATS005, CATS019).
+pub(crate) fn route_countries(d: &Cc015c) -> Vec<String> {
+    fn add(list: &mut Vec<String>, value: &str) {
+        if !value.is_empty() && !list.iter().any(|v| v == value) {
+            list.push(value.to_string());
+        }
+    }
+    let country = |office: &str| office.get(..2).unwrap_or_default().to_string();
     let mut transit = d.customs_office_of_transit_declared.clone();
     transit.sort_by_key(|o| o.sequence_number);
-    let offices_of_transit: Vec<String> =
-        transit.iter().map(|o| o.reference_number.clone()).collect();
     let mut exits = d.customs_office_of_exit_for_transit_declared.clone();
     exits.sort_by_key(|o| o.sequence_number);
-    let offices_of_exit: Vec<String> = exits.iter().map(|o| o.reference_number.clone()).collect();
     let mut routing = d.consignment.country_of_routing_of_consignment.clone();
     routing.sort_by_key(|c| c.sequence_number);
-    let countries_of_routing: Vec<String> = routing.iter().map(|c| c.country.clone()).collect();
-
-    let mut itinerary = Vec::new();
-    push_unique(
-        &mut itinerary,
-        office_of_departure.get(..2).unwrap_or_default(),
+    let mut out = Vec::new();
+    add(
+        &mut out,
+        &country(&d.customs_office_of_departure.reference_number),
     );
-    for c in &countries_of_routing {
-        push_unique(&mut itinerary, c);
+    for c in &routing {
+        add(&mut out, &c.country);
     }
     // A country is entered (office of transit) before it is left (office of exit): the offices of
     // transit give the order, the offices of exit only add countries entered without one.
-    for o in offices_of_transit.iter().chain(&offices_of_exit) {
-        push_unique(&mut itinerary, o.get(..2).unwrap_or_default());
+    for o in transit
+        .iter()
+        .map(|o| &o.reference_number)
+        .chain(exits.iter().map(|o| &o.reference_number))
+    {
+        add(&mut out, &country(o));
     }
-    push_unique(
-        &mut itinerary,
-        office_of_destination.get(..2).unwrap_or_default(),
+    add(
+        &mut out,
+        &country(&d.customs_office_of_destination_declared.reference_number),
     );
+    out
+}
+
+/// Read the facts of a declaration.
+///
+/// Errors: every identifier the movement keeps that does not parse (the LRN, the holder's
+/// identification number, the offices of departure, destination, transit and exit). The XSD
+/// already constrains their form; what it lets through and CATS refuses is, for example, an
+/// office whose first two letters are not an assigned ISO 3166 country, or an LRN with a
+/// control character.
+pub fn facts(d: &Cc015c) -> Result<DeclarationFacts, Vec<BadIdentifier>> {
+    let mut bad = Vec::new();
+    let lrn = id(
+        &mut bad,
+        "/CC015C/TransitOperation/LRN",
+        &d.transit_operation.lrn,
+        Lrn::parse,
+    );
+    let holder = id(
+        &mut bad,
+        "/CC015C/HolderOfTheTransitProcedure/identificationNumber",
+        d.holder_of_the_transit_procedure
+            .identification_number
+            .as_deref()
+            .unwrap_or_default(),
+        Eori::parse,
+    );
+    let office_of_departure = id(
+        &mut bad,
+        "/CC015C/CustomsOfficeOfDeparture/referenceNumber",
+        &d.customs_office_of_departure.reference_number,
+        OfficeRef::parse,
+    );
+    let office_of_destination = id(
+        &mut bad,
+        "/CC015C/CustomsOfficeOfDestinationDeclared/referenceNumber",
+        &d.customs_office_of_destination_declared.reference_number,
+        OfficeRef::parse,
+    );
+    let mut transit = d.customs_office_of_transit_declared.clone();
+    transit.sort_by_key(|o| o.sequence_number);
+    let offices_of_transit: Vec<OfficeRef> = transit
+        .iter()
+        .enumerate()
+        .filter_map(|(i, o)| {
+            let at = format!(
+                "/CC015C/CustomsOfficeOfTransitDeclared[{}]/referenceNumber",
+                i + 1
+            );
+            id(&mut bad, at, &o.reference_number, OfficeRef::parse)
+        })
+        .collect();
+    let mut exits = d.customs_office_of_exit_for_transit_declared.clone();
+    exits.sort_by_key(|o| o.sequence_number);
+    let offices_of_exit: Vec<OfficeRef> = exits
+        .iter()
+        .enumerate()
+        .filter_map(|(i, o)| {
+            let at = format!(
+                "/CC015C/CustomsOfficeOfExitForTransitDeclared[{}]/referenceNumber",
+                i + 1
+            );
+            id(&mut bad, at, &o.reference_number, OfficeRef::parse)
+        })
+        .collect();
+    let (Some(lrn), Some(holder), Some(office_of_departure), Some(office_of_destination), true) = (
+        lrn,
+        holder,
+        office_of_departure,
+        office_of_destination,
+        bad.is_empty(),
+    ) else {
+        return Err(bad);
+    };
+    let country = |c: &str| CountryCode::parse(c).ok();
+    let mut routing = d.consignment.country_of_routing_of_consignment.clone();
+    routing.sort_by_key(|c| c.sequence_number);
+    let countries_of_routing: Vec<CountryCode> =
+        routing.iter().filter_map(|c| country(&c.country)).collect();
+    let itinerary = route_countries(d)
+        .iter()
+        .filter_map(|c| country(c))
+        .collect();
 
     let guarantees = d
         .guarantee
         .iter()
         .flat_map(|g| g.guarantee_reference.iter())
         .filter_map(|r| {
-            Some(GuaranteeUse {
-                grn: r.grn.clone()?,
-                amount: r.amount_to_be_covered.unwrap_or(Decimal::ZERO),
-                currency: r.currency.clone().unwrap_or_default(),
-            })
+            let grn = Grn::parse(r.grn.as_deref()?).ok()?;
+            let currency = CurrencyCode::parse(r.currency.as_deref()?).ok()?;
+            let amount =
+                Money::new(r.amount_to_be_covered.unwrap_or(Decimal::ZERO), currency).ok()?;
+            Some(GuaranteeUse { grn, amount })
         })
         .collect();
     let hs_codes = d
@@ -109,26 +226,27 @@ pub fn facts(d: &Cc015c) -> DeclarationFacts {
         .iter()
         .flat_map(|h| h.consignment_item.iter())
         .filter_map(|i| {
-            i.commodity
-                .commodity_code
-                .as_ref()
-                .map(|c| c.harmonized_system_sub_heading_code.clone())
+            let code = i.commodity.commodity_code.as_ref()?;
+            HsCode::parse(&code.harmonized_system_sub_heading_code).ok()
         })
         .collect();
+    let country_of_dispatch = d
+        .consignment
+        .country_of_dispatch
+        .as_deref()
+        .and_then(country);
+    let country_of_destination = d
+        .consignment
+        .country_of_destination
+        .as_deref()
+        .and_then(country);
     let mut dispatch_destination = Vec::new();
-    if let Some(c) = &d.consignment.country_of_dispatch {
+    for c in country_of_dispatch.iter().chain(&country_of_destination) {
         push_unique(&mut dispatch_destination, c);
     }
-    if let Some(c) = &d.consignment.country_of_destination {
-        push_unique(&mut dispatch_destination, c);
-    }
-    DeclarationFacts {
-        lrn: d.transit_operation.lrn.clone(),
-        holder: d
-            .holder_of_the_transit_procedure
-            .identification_number
-            .clone()
-            .unwrap_or_default(),
+    Ok(DeclarationFacts {
+        lrn,
+        holder,
         office_of_departure,
         office_of_destination,
         offices_of_transit,
@@ -146,10 +264,10 @@ pub fn facts(d: &Cc015c) -> DeclarationFacts {
         security: d.transit_operation.security.parse().ok(),
         dispatch_destination,
         pre_lodged: d.transit_operation.additional_declaration_type == "D",
-        country_of_dispatch: d.consignment.country_of_dispatch.clone(),
-        country_of_destination: d.consignment.country_of_destination.clone(),
+        country_of_dispatch,
+        country_of_destination,
         gross_mass: d.consignment.gross_mass,
-    }
+    })
 }
 
 impl DeclarationFacts {
@@ -161,7 +279,7 @@ impl DeclarationFacts {
             push_unique(&mut countries, c);
         }
         let mass = self.gross_mass.to_f64().filter(|m| *m > 0.0);
-        let value: Decimal = self.guarantees.iter().map(|g| g.amount).sum();
+        let value: Decimal = self.guarantees.iter().map(|g| g.amount.amount()).sum();
         let value_per_kg = mass
             .filter(|_| value > Decimal::ZERO)
             .and_then(|m| value.to_f64().map(|v| v / m));
@@ -169,8 +287,8 @@ impl DeclarationFacts {
             hs_codes: self.hs_codes.clone(),
             countries,
             aeo: false,
-            country_of_dispatch: self.country_of_dispatch.clone(),
-            country_of_destination: self.country_of_destination.clone(),
+            country_of_dispatch: self.country_of_dispatch,
+            country_of_destination: self.country_of_destination,
             countries_of_routing: self.countries_of_routing.clone(),
             holder: self.holder.clone(),
             gross_mass_kg: mass,
@@ -180,7 +298,7 @@ impl DeclarationFacts {
     }
 
     /// A new movement in `state` from these facts.
-    pub fn movement(&self, state: MovementState, mrn: Option<String>) -> Movement {
+    pub fn movement(&self, state: MovementState, mrn: Option<Mrn>) -> Movement {
         let mrn_allocated = mrn.is_some();
         Movement {
             state,

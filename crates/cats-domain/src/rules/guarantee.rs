@@ -5,15 +5,16 @@ use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 
-use super::{facts, fail, RuleContext, RuleFailure};
+use super::{fail, RuleContext, RuleFailure};
 use crate::coverage::cover;
 use crate::declaration::Cc015c;
+use crate::ids::{CurrencyCode, Grn, Money};
 use crate::ledger::{from_minor, Guarantee};
 use crate::movement::GuaranteeUse;
 
 pub(super) fn check(d: &Cc015c, ctx: &RuleContext, out: &mut Vec<RuleFailure>) {
     let tir = d.transit_operation.declaration_type == "TIR";
-    let route = facts(d).itinerary;
+    let route = super::facts::route_countries(d);
     // An absent holder is CATS007's failure; CATS020 does not repeat it.
     let holder = d
         .holder_of_the_transit_procedure
@@ -139,7 +140,7 @@ pub(super) fn check(d: &Cc015c, ctx: &RuleContext, out: &mut Vec<RuleFailure>) {
             }
             let missing: Vec<&str> = route
                 .iter()
-                .filter(|c| !found.countries.contains(c))
+                .filter(|c| !found.countries.iter().any(|x| x == c.as_str()))
                 .map(String::as_str)
                 .collect();
             if !missing.is_empty() {
@@ -153,7 +154,7 @@ pub(super) fn check(d: &Cc015c, ctx: &RuleContext, out: &mut Vec<RuleFailure>) {
                     ),
                 );
             }
-            if let Some(holder) = holder.filter(|h| *h != found.holder) {
+            if let Some(holder) = holder.filter(|h| found.holder != *h) {
                 fail(
                     out,
                     "CATS020",
@@ -209,18 +210,17 @@ fn check_amount(
     }
     match (currency, found) {
         (Some(_), None) => {}
-        (Some(c), Some(found)) if c == found.currency => {}
+        (Some(c), Some(found)) if found.currency() == c => {}
         (Some(c), Some(found))
-            if ctx
-                .rates
-                .contains_key(&(c.to_string(), found.currency.clone())) => {}
+            if CurrencyCode::parse(c)
+                .is_ok_and(|from| ctx.rates.contains_key(&(from, found.currency()))) => {}
         (Some(c), Some(found)) => fail(
             out,
             "CATS021",
             format!("{rp}/currency"),
             format!(
                 "the amount is in {c} but guarantee {} is in {}, and there is no reference exchange rate {c}→{} for {}",
-                found.grn, found.currency, found.currency, ctx.today
+                found.grn, found.currency(), found.currency(), ctx.today
             ),
         ),
         (None, _) => fail(
@@ -236,7 +236,7 @@ fn check_amount(
 /// [`shortfalls_with`].
 pub fn shortfalls(
     d: &Cc015c,
-    guarantees: &std::collections::HashMap<String, Guarantee>,
+    guarantees: &std::collections::HashMap<Grn, Guarantee>,
 ) -> Vec<RuleFailure> {
     shortfalls_in(d, guarantees, &Default::default(), None)
 }
@@ -252,8 +252,8 @@ pub fn shortfalls_with(d: &Cc015c, ctx: &RuleContext) -> Vec<RuleFailure> {
 
 fn shortfalls_in(
     d: &Cc015c,
-    guarantees: &std::collections::HashMap<String, Guarantee>,
-    rates: &std::collections::HashMap<(String, String), Decimal>,
+    guarantees: &std::collections::HashMap<Grn, Guarantee>,
+    rates: &std::collections::HashMap<(CurrencyCode, CurrencyCode), Decimal>,
     aeo_share: Option<Decimal>,
 ) -> Vec<RuleFailure> {
     // `None`: the amounts add up to more than a `Decimal` holds (never enough).
@@ -266,18 +266,19 @@ fn shortfalls_in(
             {
                 // In the guarantee's currency, as release reserves it; an amount in another
                 // currency without a rate is CATS021's failure and counts as declared here.
-                let amount = match (guarantees.get(grn), reference.currency.as_deref()) {
-                    (Some(g), Some(c)) => {
-                        let used = GuaranteeUse {
-                            grn: grn.to_string(),
-                            amount: declared,
-                            currency: c.to_string(),
-                        };
-                        let rate = rates.get(&(c.to_string(), g.currency.clone())).copied();
-                        cover(&used, &g.currency, rate, aeo_share)
-                            .map(|c| c.amount)
-                            .unwrap_or(declared)
-                    }
+                let currency = reference.currency.as_deref().map(CurrencyCode::parse);
+                let amount = match (guarantees.get(grn), currency) {
+                    (Some(g), Some(Ok(c))) => Money::new(declared, c)
+                        .ok()
+                        .and_then(|amount| {
+                            let used = GuaranteeUse {
+                                grn: g.grn.clone(),
+                                amount,
+                            };
+                            let rate = rates.get(&(c, g.currency())).copied();
+                            cover(&used, g.currency(), rate, aeo_share).ok()
+                        })
+                        .map_or(declared, |c| c.amount.amount()),
                     _ => declared,
                 };
                 let sum = asked.entry(grn).or_insert(Some(Decimal::ZERO));
@@ -306,7 +307,7 @@ fn shortfalls_in(
                     pointer[grn].clone(),
                     format!(
                         "guarantee {grn}: {amount} {} to be covered but only {available} available",
-                        found.currency,
+                        found.currency(),
                     ),
                 );
             }

@@ -32,10 +32,11 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::declaration::Cc015c;
+use crate::ids::{CurrencyCode, Eori, Grn};
 use crate::ledger::Guarantee;
 use crate::reference::Catalog;
 
-pub use facts::{facts, DeclarationFacts};
+pub use facts::{facts, BadIdentifier, DeclarationFacts};
 pub use guarantee::{shortfalls, shortfalls_with};
 
 /// A failed business rule.
@@ -198,7 +199,7 @@ pub(crate) fn fail_as(
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HolderRegistration {
     /// Identification number (EORI/TIN).
-    pub identification_number: String,
+    pub identification_number: Eori,
     /// `trader` or `insurer`.
     pub kind: String,
     /// Whether the party holds an approved AEO or authorised trader registration, not suspended
@@ -218,16 +219,17 @@ pub struct RuleContext<'a> {
     pub today: NaiveDate,
     /// The holder's registration, if the holder is known.
     pub holder: Option<HolderRegistration>,
-    /// Guarantees named in the declaration that exist, by GRN.
-    pub guarantees: &'a HashMap<String, Guarantee>,
+    /// Guarantees named in the declaration that exist, by GRN (looked up with the
+    /// declaration's text).
+    pub guarantees: &'a HashMap<Grn, Guarantee>,
     /// Whether the holder already has a live declaration with this LRN.
     pub lrn_in_use: bool,
     /// Reference exchange rates that apply on the day, by (from, to) ISO 4217 codes: 1 `from` =
     /// rate `to` (CATS021, CATS022).
-    pub rates: &'a HashMap<(String, String), Decimal>,
+    pub rates: &'a HashMap<(CurrencyCode, CurrencyCode), Decimal>,
     /// Identification numbers of the insurers with an active authorised insurer registration on
     /// the day (CATS023).
-    pub active_insurers: &'a HashSet<String>,
+    pub active_insurers: &'a HashSet<Eori>,
     /// Share of the amount to be covered reserved for this holder under the AEO benefit, when it
     /// applies (CATS022).
     pub aeo_share: Option<Decimal>,

@@ -178,9 +178,9 @@ pub(super) fn decl(v: &Value) -> Cc015c {
 
 fn office(code: &str, roles: &[OfficeRole], time_zone: &str) -> Office {
     Office {
-        reference: code.to_string(),
+        reference: code.parse().unwrap(),
         names: BTreeMap::from([("en".to_string(), format!("Office {code}"))]),
-        country: code[..2].to_string(),
+        country: code[..2].parse().unwrap(),
         unlocode: Some(code[..5].to_string()),
         time_zone: time_zone.to_string(),
         roles: roles.iter().copied().collect::<BTreeSet<_>>(),
@@ -233,9 +233,9 @@ pub(super) fn catalog() -> Catalog {
         ("CN", false),
     ] {
         c.countries.insert(
-            code.to_string(),
+            code.parse().unwrap(),
             Country {
-                code: code.to_string(),
+                code: code.parse().unwrap(),
                 names: BTreeMap::from([("en".to_string(), code.to_string())]),
                 participating,
                 carec: code != "RU",
@@ -257,14 +257,19 @@ pub(super) fn catalog() -> Catalog {
 /// The comprehensive guarantee of the base declaration.
 pub(super) fn guarantee() -> Guarantee {
     Guarantee {
-        grn: GRN.to_string(),
-        holder: HOLDER.to_string(),
-        insurer: "KZ990000765432".to_string(),
-        reference_amount: "1000000.00".parse().expect("a decimal"),
-        currency: "USD".to_string(),
+        grn: GRN.parse().unwrap(),
+        holder: HOLDER.parse().unwrap(),
+        insurer: "KZ990000765432".parse().unwrap(),
+        reference_amount: crate::ids::Money::new(
+            "1000000.00".parse().expect("a decimal"),
+            "USD".parse().unwrap(),
+        )
+        .unwrap(),
         valid_from: day(2025, 1, 1),
         valid_to: day(2027, 12, 31),
-        countries: ["KZ", "AZ", "GE", "TM", "UZ"].map(String::from).to_vec(),
+        countries: ["KZ", "AZ", "GE", "TM", "UZ"]
+            .map(|c| c.parse().unwrap())
+            .to_vec(),
         status: GuaranteeStatus::Active,
         access_code_hash: hash_access_code(GRN, "1111"),
         running_total_minor: 0,
@@ -277,10 +282,10 @@ pub(super) struct Env {
     pub catalog: Catalog,
     pub today: NaiveDate,
     pub holder: Option<HolderRegistration>,
-    pub guarantees: HashMap<String, Guarantee>,
+    pub guarantees: HashMap<crate::ids::Grn, Guarantee>,
     pub lrn_in_use: bool,
-    pub rates: HashMap<(String, String), rust_decimal::Decimal>,
-    pub active_insurers: std::collections::HashSet<String>,
+    pub rates: HashMap<(crate::ids::CurrencyCode, crate::ids::CurrencyCode), rust_decimal::Decimal>,
+    pub active_insurers: std::collections::HashSet<crate::ids::Eori>,
     pub aeo_share: Option<rust_decimal::Decimal>,
 }
 
@@ -291,15 +296,15 @@ impl Env {
             catalog: catalog(),
             today: day(2025, 6, 2),
             holder: Some(HolderRegistration {
-                identification_number: HOLDER.to_string(),
+                identification_number: HOLDER.parse().unwrap(),
                 kind: "trader".to_string(),
                 active: true,
                 aeo: false,
             }),
-            guarantees: HashMap::from([(GRN.to_string(), guarantee())]),
+            guarantees: HashMap::from([(GRN.parse().unwrap(), guarantee())]),
             lrn_in_use: false,
             rates: HashMap::new(),
-            active_insurers: ["KZ990000765432".to_string()].into(),
+            active_insurers: ["KZ990000765432".parse().unwrap()].into(),
             aeo_share: None,
         }
     }

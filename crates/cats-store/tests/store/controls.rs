@@ -30,7 +30,7 @@ fn attachment(movement_id: Uuid, name: &str, at: DateTime<Utc>) -> StoredControl
 fn with_attachment(record: &MovementRecord, a: &StoredControlAttachment) -> Change {
     let mut next = next(record, record.movement.state, a.meta.uploaded_at);
     next.movement.controls.push(ControlRecord {
-        office: "KZHOR001".into(),
+        office: "KZHOR001".parse().unwrap(),
         stage: Stage::Departure,
         result: ControlResultCode::A2,
         control_type: ControlType::Physical,
@@ -47,7 +47,7 @@ fn with_attachment(record: &MovementRecord, a: &StoredControlAttachment) -> Chan
 /// Add one control attachment to the first movement `populate` lodged.
 pub(super) async fn populate_controls(store: &Arc<dyn Store>) {
     let rec = store
-        .movement_by_mrn("25KZHOR001000000")
+        .movement_by_mrn(&mrn_for("25KZHOR001000000"))
         .await
         .unwrap()
         .expect("populated movement");

@@ -32,8 +32,13 @@ async fn copy_and_compare(from: Arc<dyn Store>, to: Arc<dyn Store>) {
     let copy = to.dump().await.unwrap();
     assert_eq!(copy, dump);
     // The copy works as a node: the running totals and serials carry on.
-    assert_eq!(to.next_mrn_serial("KZHOR001", 2025).await.unwrap(), 4);
-    let g = to.guarantee(GRN).await.unwrap().unwrap();
+    assert_eq!(
+        to.next_mrn_serial(&"KZHOR001".parse().unwrap(), 2025)
+            .await
+            .unwrap(),
+        4
+    );
+    let g = to.guarantee(&GRN.parse().unwrap()).await.unwrap().unwrap();
     assert_eq!(g.running_total_minor, 10_000 + 30_000);
     // Restoring again is refused.
     assert!(matches!(
@@ -65,7 +70,13 @@ async fn restore_into_non_empty_body(store: Arc<dyn Store>) {
         Err(StoreError::NotEmpty(what)) => assert!(what.contains("1 parties"), "{what}"),
         other => panic!("expected NotEmpty, got {other:?}"),
     }
-    assert_eq!(store.party("GE000000000001").await.unwrap(), None);
+    assert_eq!(
+        store
+            .party(&"GE000000000001".parse().unwrap())
+            .await
+            .unwrap(),
+        None
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

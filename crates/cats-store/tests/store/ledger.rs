@@ -2,10 +2,11 @@
 //! claimed exactly once, and concurrent reservations that never overdraw.
 
 use super::*;
+use cats_domain::ids::Money;
 
 use cats_domain::ledger::ReservationStatus;
 
-pub(super) const GRN: &str = "25KZ0000000000001";
+pub(super) const GRN: &str = "25KZ0000000000004";
 
 /// Commit a new released movement that applies `ledger`.
 pub(super) async fn commit_with(
@@ -27,7 +28,7 @@ pub(super) async fn commit_with(
 
 pub(super) fn reserve(grn: &str, amount_minor: i64) -> LedgerOp {
     LedgerOp::Reserve {
-        grn: grn.into(),
+        grn: grn.parse().unwrap(),
         amount_minor,
         basis: Default::default(),
     }
@@ -38,14 +39,18 @@ store_test!(
     guarantee_keeps_running_total_body
 );
 async fn guarantee_keeps_running_total_body(store: Arc<dyn Store>) {
-    assert_eq!(store.guarantee(GRN).await.unwrap(), None);
+    assert_eq!(store.guarantee(&GRN.parse().unwrap()).await.unwrap(), None);
     let mut g = guarantee(GRN, 10_000_000);
     g.running_total_minor = 777; // ignored: the ledger keeps the running total
     store.save_guarantee(&g).await.unwrap();
-    let loaded = store.guarantee(GRN).await.unwrap().unwrap();
+    let loaded = store
+        .guarantee(&GRN.parse().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(loaded.running_total_minor, 0);
-    assert_eq!(loaded.reference_amount, from_minor(10_000_000));
-    assert_eq!(loaded.reference_amount.to_string(), "100000.00");
+    assert_eq!(loaded.reference_amount.amount(), from_minor(10_000_000));
+    assert_eq!(loaded.reference_amount.amount().to_string(), "100000.00");
     assert_eq!(
         loaded,
         Guarantee {
@@ -62,14 +67,18 @@ async fn guarantee_keeps_running_total_body(store: Arc<dyn Store>) {
     g.running_total_minor = 0;
     g.valid_to = "2026-06-30".parse().unwrap();
     store.save_guarantee(&g).await.unwrap();
-    let loaded = store.guarantee(GRN).await.unwrap().unwrap();
+    let loaded = store
+        .guarantee(&GRN.parse().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(loaded.status, GuaranteeStatus::Suspended);
     assert_eq!(loaded.valid_to, g.valid_to);
     assert_eq!(loaded.running_total_minor, 2_500_000);
     assert_eq!(loaded.available_minor(), 7_500_000);
     // The reference amount may not go below what is reserved (CHECK constraint).
     let mut small = g.clone();
-    small.reference_amount = from_minor(1_000);
+    small.reference_amount = Money::from_minor_units(1_000, small.currency()).unwrap();
     assert!(store.save_guarantee(&small).await.is_err());
 }
 
@@ -81,7 +90,7 @@ async fn ledger_exactly_once_body(store: Arc<dyn Store>) {
         .unwrap();
     let total = |store: Arc<dyn Store>| async move {
         store
-            .guarantee(GRN)
+            .guarantee(&GRN.parse().unwrap())
             .await
             .unwrap()
             .unwrap()
@@ -106,7 +115,13 @@ async fn ledger_exactly_once_body(store: Arc<dyn Store>) {
         }
         other => panic!("expected Insufficient, got {other:?}"),
     }
-    assert!(!store.lrn_in_use("KZ840000123456", "LRN-B").await.unwrap());
+    assert!(!store
+        .lrn_in_use(
+            &"KZ840000123456".parse().unwrap(),
+            &"LRN-B".parse().unwrap()
+        )
+        .await
+        .unwrap());
     assert_eq!(total(store.clone()).await, 30_000);
     // Exactly the available amount is fine.
     let b = commit_with(&store, "LRN-B", vec![reserve(GRN, 70_000)], at)
@@ -122,7 +137,7 @@ async fn ledger_exactly_once_body(store: Arc<dyn Store>) {
     ));
     // Unknown guarantee.
     assert!(matches!(
-        commit_with(&store, "LRN-X", vec![reserve("NOPE", 1)], at).await,
+        commit_with(&store, "LRN-X", vec![reserve("25KZ0000000000013", 1)], at).await,
         Err(StoreError::NotFound(_))
     ));
 
@@ -150,19 +165,23 @@ async fn ledger_exactly_once_body(store: Arc<dyn Store>) {
         rec = next(&rec, MovementState::UnderRecovery, closed_at);
     }
 
-    let reservations = store.reservations(GRN).await.unwrap();
+    let reservations = store.reservations(&GRN.parse().unwrap()).await.unwrap();
     assert_eq!(reservations.len(), 2);
     let by_movement = |id| reservations.iter().find(|r| r.movement_id == id).unwrap();
     let ra = by_movement(a.id);
     assert_eq!(ra.status, ReservationStatus::Credited);
     assert_eq!(ra.amount_minor, 30_000);
-    assert_eq!(ra.mrn.as_deref(), Some("MRN-LRN-A"));
+    assert_eq!(ra.mrn, Some(mrn_for("MRN-LRN-A")));
     assert_eq!(ra.reserved_at, at);
     assert_eq!(ra.closed_at, Some(closed_at));
     let rb = by_movement(b.id);
     assert_eq!(rb.status, ReservationStatus::Claimed);
     assert_eq!(rb.closed_at, Some(closed_at));
-    assert!(store.reservations("NOPE").await.unwrap().is_empty());
+    assert!(store
+        .reservations(&"25KZ0000000000013".parse().unwrap())
+        .await
+        .unwrap()
+        .is_empty());
 }
 
 store_test!(
@@ -193,9 +212,13 @@ async fn concurrent_reservations_body(store: Arc<dyn Store>) {
         }
     }
     assert_eq!((ok, insufficient), (33, 17));
-    let g = store.guarantee(GRN).await.unwrap().unwrap();
+    let g = store
+        .guarantee(&GRN.parse().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
     let reserved: i64 = store
-        .reservations(GRN)
+        .reservations(&GRN.parse().unwrap())
         .await
         .unwrap()
         .iter()

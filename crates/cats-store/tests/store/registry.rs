@@ -17,11 +17,11 @@ pub(super) fn registration(party: &str, register: Register, at: DateTime<Utc>) -
     Registration {
         id: Uuid::new_v4(),
         version: 1,
-        party: party.into(),
+        party: party.parse().unwrap(),
         register,
         name: "Khorgos Gateway Logistics LLP".into(),
         address: "Dostyk 1\nAlmaty".into(),
-        country: "KZ".into(),
+        country: "KZ".parse().unwrap(),
         contact: Contact {
             name: "Aigerim".into(),
             email: "a@example.kz".into(),
@@ -41,15 +41,14 @@ pub(super) fn contract(grn: Option<&str>, at: DateTime<Utc>) -> Contract {
     Contract {
         id: Uuid::new_v4(),
         version: 1,
-        grn: grn.map(str::to_string),
+        grn: grn.map(|g| g.parse().unwrap()),
         policy_number: "POL-7".into(),
-        insurer: "KZ990000000001".into(),
-        holder: "KZ840000123456".into(),
-        reference_amount: from_minor(1_000_000),
-        currency: "EUR".into(),
+        insurer: "KZ990000000001".parse().unwrap(),
+        holder: "KZ840000123456".parse().unwrap(),
+        reference_amount: Money::from_minor_units(1_000_000, "EUR".parse().unwrap()).unwrap(),
         valid_from: "2025-01-01".parse().unwrap(),
         valid_to: "2025-12-31".parse().unwrap(),
-        countries: vec!["KZ".into(), "GE".into()],
+        countries: vec!["KZ".parse().unwrap(), "GE".parse().unwrap()],
         indemnity: "pays within 30 days".into(),
         status: GuaranteeStatus::Submitted,
         reason: None,
@@ -63,7 +62,7 @@ pub(super) fn contract(grn: Option<&str>, at: DateTime<Utc>) -> Contract {
 fn note(party: &str, text: &str, at: DateTime<Utc>) -> Notification {
     Notification {
         id: Uuid::new_v4(),
-        party: party.into(),
+        party: party.parse().unwrap(),
         at,
         subject: "registration".into(),
         subject_id: Uuid::nil(),
@@ -112,8 +111,8 @@ pub(super) async fn populate_registers(store: &Arc<dyn Store>) -> Registration {
             ],
             rate: Some(RateRecord {
                 rate: ExchangeRate {
-                    from: "KZT".into(),
-                    to: "EUR".into(),
+                    from: "KZT".parse().unwrap(),
+                    to: "EUR".parse().unwrap(),
                     valid_from: "2025-03-01".parse().unwrap(),
                     valid_to: "2025-03-31".parse().unwrap(),
                     rate: "0.00183".parse().unwrap(),
@@ -137,7 +136,10 @@ pub(super) async fn populate_registers(store: &Arc<dyn Store>) -> Registration {
         })
         .await
         .unwrap();
-    store.next_grn_serial("KZ", 2025).await.unwrap();
+    store
+        .next_grn_serial("KZ".parse().unwrap(), 2025)
+        .await
+        .unwrap();
     r
 }
 
@@ -185,7 +187,7 @@ async fn registrations_and_documents_body(store: Arc<dyn Store>) {
     ));
     assert_eq!(store.registration(r.id).await.unwrap(), Some(approved));
     let filter = RegistrationFilter {
-        party: Some("KZ840000123456".into()),
+        party: Some("KZ840000123456".parse().unwrap()),
         status: Some(RegistrationStatus::Approved),
         ..RegistrationFilter::default()
     };
@@ -197,30 +199,57 @@ async fn registrations_and_documents_body(store: Arc<dyn Store>) {
     assert_eq!(doc.data.len(), 3000);
     assert_eq!(doc.data[255], 255);
     // Notifications newest first; history in order.
-    let notes = store.notifications("KZ840000123456", 10).await.unwrap();
+    let notes = store
+        .notifications(&"KZ840000123456".parse().unwrap(), 10)
+        .await
+        .unwrap();
     let texts: Vec<&str> = notes.iter().map(|n| n.text.as_str()).collect();
     assert_eq!(texts, ["approved", "second", "first"]);
     assert_eq!(store.history(r.id).await.unwrap().len(), 1);
     // Rates by day.
     let day = |s: &str| s.parse().unwrap();
     let rate = store
-        .exchange_rate("KZT", "EUR", day("2025-03-31"))
+        .exchange_rate(
+            "KZT".parse().unwrap(),
+            "EUR".parse().unwrap(),
+            day("2025-03-31"),
+        )
         .await
         .unwrap();
     assert_eq!(rate.unwrap().rate.to_string(), "0.00183");
     assert!(store
-        .exchange_rate("KZT", "EUR", day("2025-04-01"))
+        .exchange_rate(
+            "KZT".parse().unwrap(),
+            "EUR".parse().unwrap(),
+            day("2025-04-01")
+        )
         .await
         .unwrap()
         .is_none());
     assert!(store
-        .exchange_rate("EUR", "KZT", day("2025-03-15"))
+        .exchange_rate(
+            "EUR".parse().unwrap(),
+            "KZT".parse().unwrap(),
+            day("2025-03-15")
+        )
         .await
         .unwrap()
         .is_none());
     // GRN serials per country and year.
-    assert_eq!(store.next_grn_serial("KZ", 2025).await.unwrap(), 2);
-    assert_eq!(store.next_grn_serial("GE", 2025).await.unwrap(), 1);
+    assert_eq!(
+        store
+            .next_grn_serial("KZ".parse().unwrap(), 2025)
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(
+        store
+            .next_grn_serial("GE".parse().unwrap(), 2025)
+            .await
+            .unwrap(),
+        1
+    );
 }
 
 store_test!(
@@ -245,7 +274,10 @@ async fn contracts_claims_liabilities_body(store: Arc<dyn Store>) {
         })
         .await
         .unwrap();
-    assert_eq!(store.contract_by_grn(GRN).await.unwrap(), Some(c.clone()));
+    assert_eq!(
+        store.contract_by_grn(&GRN.parse().unwrap()).await.unwrap(),
+        Some(c.clone())
+    );
     let filter = ContractFilter {
         holder: Some(c.holder.clone()),
         ..ContractFilter::default()
@@ -254,7 +286,9 @@ async fn contracts_claims_liabilities_body(store: Arc<dyn Store>) {
     // A reservation outside the policy period, or on a suspended guarantee, is refused.
     let late = t("2026-01-02T00:00:00Z");
     match commit_with(&store, "LRN-LATE", vec![reserve(GRN, 100)], late).await {
-        Err(StoreError::NotUsable { reason, .. }) => assert_eq!(reason, "expired on 2025-12-31"),
+        Err(StoreError::NotUsable { why, .. }) => {
+            assert_eq!(why.to_string(), "expired on 2025-12-31")
+        }
         other => panic!("{other:?}"),
     }
     // Recovery turns the reservation into a claim, in the same transaction.
@@ -273,17 +307,17 @@ async fn contracts_claims_liabilities_body(store: Arc<dyn Store>) {
     assert_eq!(
         (
             claim.status,
-            claim.amount_minor,
-            claim.currency.as_str(),
+            claim.amount.to_minor_units(),
+            claim.amount.currency().as_str(),
             claim.insurer.as_str()
         ),
         (ClaimStatus::Raised, 250_000, "EUR", "KZ990000000001")
     );
-    assert_eq!(claim.mrn.as_deref(), Some("MRN-LRN-C1"));
+    assert_eq!(claim.mrn, Some(mrn_for("MRN-LRN-C1")));
     assert_eq!(store.history(claim.id).await.unwrap()[0].actor, "silkway");
     assert_eq!(
         store
-            .notifications("KZ990000000001", 5)
+            .notifications(&"KZ990000000001".parse().unwrap(), 5)
             .await
             .unwrap()
             .len(),
@@ -291,14 +325,14 @@ async fn contracts_claims_liabilities_body(store: Arc<dyn Store>) {
     );
     assert_eq!(
         store
-            .notifications("KZ840000123456", 5)
+            .notifications(&"KZ840000123456".parse().unwrap(), 5)
             .await
             .unwrap()
             .len(),
         1
     );
     let total = store
-        .guarantee(GRN)
+        .guarantee(&GRN.parse().unwrap())
         .await
         .unwrap()
         .unwrap()
@@ -307,7 +341,7 @@ async fn contracts_claims_liabilities_body(store: Arc<dyn Store>) {
     // Cancelling with an open liability is refused, and nothing changes.
     let cancel = RegistryChange {
         guarantee: Some(GuaranteeOp::Cancel {
-            grn: GRN.into(),
+            grn: GRN.parse().unwrap(),
             at,
         }),
         ..RegistryChange::default()
@@ -320,7 +354,7 @@ async fn contracts_claims_liabilities_body(store: Arc<dyn Store>) {
     store
         .commit_registry(RegistryChange {
             guarantee: Some(GuaranteeOp::Status {
-                grn: GRN.into(),
+                grn: GRN.parse().unwrap(),
                 status: GuaranteeStatus::Revoked,
                 at,
             }),
@@ -329,7 +363,12 @@ async fn contracts_claims_liabilities_body(store: Arc<dyn Store>) {
         .await
         .unwrap();
     assert_eq!(
-        store.guarantee(GRN).await.unwrap().unwrap().liability_end,
+        store
+            .guarantee(&GRN.parse().unwrap())
+            .await
+            .unwrap()
+            .unwrap()
+            .liability_end,
         None
     );
     // Paying closes the liability: the running total falls, the liability ends.
@@ -344,8 +383,8 @@ async fn contracts_claims_liabilities_body(store: Arc<dyn Store>) {
             expected: Some(1),
         }),
         guarantee: Some(GuaranteeOp::CloseClaim {
-            grn: GRN.into(),
-            amount_minor: claim.amount_minor,
+            grn: GRN.parse().unwrap(),
+            amount_minor: claim.amount.to_minor_units(),
             at: paid_at,
         }),
         ..RegistryChange::default()
@@ -355,12 +394,20 @@ async fn contracts_claims_liabilities_body(store: Arc<dyn Store>) {
         store.commit_registry(pay).await,
         Err(StoreError::Conflict)
     ));
-    let g = store.guarantee(GRN).await.unwrap().unwrap();
+    let g = store
+        .guarantee(&GRN.parse().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!((g.running_total_minor, g.liability_end), (0, Some(paid_at)));
     assert_eq!(store.claim(claim.id).await.unwrap(), Some(paid));
     // Now the cancellation goes through (and keeps the first liability end).
     store.commit_registry(cancel).await.unwrap();
-    let g = store.guarantee(GRN).await.unwrap().unwrap();
+    let g = store
+        .guarantee(&GRN.parse().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(
         (g.status, g.liability_end),
         (GuaranteeStatus::Revoked, Some(paid_at))

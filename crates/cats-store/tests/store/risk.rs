@@ -16,7 +16,7 @@ pub(super) fn profile_version(
             id: id.into(),
             description: format!("Телефоны {id} v{version}"),
             hs_prefixes: vec!["8517".into()],
-            countries_of_dispatch: vec!["CN".into()],
+            countries_of_dispatch: vec!["CN".parse().unwrap()],
             min_value_per_kg: Some(1.5),
             score: Some(40 + version as u32),
             valid_from: Some("2026-01-01".parse().unwrap()),

@@ -16,6 +16,7 @@ use serde_json::{json, Value};
 use cats_app::registers::{rates, users};
 use cats_app::App;
 use cats_domain::coverage::ExchangeRate;
+use cats_domain::ids::CurrencyCode;
 
 use super::registrations::body;
 use crate::error::ApiError;
@@ -80,9 +81,14 @@ pub async fn set_rate(
     Json(raw): Json<Value>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let b: RateBody = body(raw, "exchange rate")?;
+    let currency = |c: &str| {
+        CurrencyCode::parse(c).map_err(|_| {
+            cats_app::AppError::Invalid(format!("{c} is not an ISO 4217 currency CATS knows"))
+        })
+    };
     let rate = ExchangeRate {
-        from: b.from,
-        to: b.to,
+        from: currency(&b.from)?,
+        to: currency(&b.to)?,
         valid_from: b.valid_from,
         valid_to: b.valid_to,
         rate: b.rate,

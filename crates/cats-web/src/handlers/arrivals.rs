@@ -44,6 +44,7 @@ use cats_app::App;
 use cats_domain::movement::{MovementState, Stage};
 
 use super::departure_messages::{body_format, received_answer};
+use super::{id_filter, NoMatch};
 use crate::error::ApiError;
 use crate::principal::Principal;
 use crate::views;
@@ -134,15 +135,18 @@ pub async fn list(
     };
     let page = q.page.unwrap_or(1).max(1);
     let count = q.count.unwrap_or(25).clamp(1, 500);
-    let filter = MovementFilter {
-        mrn: q.mrn.or(q.movement_reference_number),
+    let filter = id_filter([q.mrn, q.movement_reference_number]).map(|mrn| MovementFilter {
+        mrn,
         state,
         updated_since: q.updated_since,
         page,
         count,
         ..MovementFilter::default()
+    });
+    let (records, total) = match filter {
+        Ok(filter) => arrivals::list_arrivals(&app, &who.actor(), filter).await?,
+        Err(NoMatch) => (Vec::new(), 0),
     };
-    let (records, total) = arrivals::list_arrivals(&app, &who.actor(), filter).await?;
     Ok(Json(json!({
         "totalCount": total,
         "page": page,

@@ -20,10 +20,12 @@ use cats_app::registers::contracts::{self, ContractAction, Submission};
 use cats_app::registers::{access_code, claims};
 use cats_app::store::{ClaimFilter, ContractFilter};
 use cats_app::App;
+use cats_domain::ids::OfficeRef;
 use cats_domain::ledger::GuaranteeStatus;
 use cats_domain::registry::{ClaimStatus, ClaimStep};
 
 use super::registrations::{bad, body};
+use super::{id_filter, NoMatch};
 use crate::error::ApiError;
 use crate::principal::Principal;
 use crate::register_views as v;
@@ -63,15 +65,21 @@ pub async fn list(
     who: Principal,
     Query(q): Query<ListQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let filter = ContractFilter {
-        insurer: q.insurer,
-        holder: q.holder,
-        status: q
-            .status
-            .map(|s| GuaranteeStatus::parse(&s).ok_or_else(|| bad(format!("unknown status {s}"))))
-            .transpose()?,
+    let status = q
+        .status
+        .map(|s| GuaranteeStatus::parse(&s).ok_or_else(|| bad(format!("unknown status {s}"))))
+        .transpose()?;
+    let filter = (|| {
+        Ok(ContractFilter {
+            insurer: id_filter([q.insurer])?,
+            holder: id_filter([q.holder])?,
+            status,
+        })
+    })();
+    let list = match filter {
+        Ok(filter) => contracts::list(&app, &who.actor(), filter).await?,
+        Err(NoMatch) => Vec::new(),
     };
-    let list = contracts::list(&app, &who.actor(), filter).await?;
     Ok(Json(json!({
         "count": list.len(),
         "contracts": list.iter().map(v::contract).collect::<Vec<_>>(),
@@ -115,8 +123,11 @@ pub async fn act(
         "approve" => ContractAction::Approve {
             office: b
                 .office
-                .clone()
-                .ok_or_else(|| bad("approve needs \"office\": the guarantee office"))?,
+                .as_deref()
+                .ok_or_else(|| bad("approve needs \"office\": the guarantee office"))
+                .and_then(|o| {
+                    OfficeRef::parse(o).map_err(|e| bad(format!("approve: office {o:?}: {e}")))
+                })?,
         },
         "reject" => ContractAction::Reject { reason: reason()? },
         "suspend" => ContractAction::Suspend { reason: reason()? },
@@ -180,15 +191,19 @@ pub async fn claims_list(
     who: Principal,
     Query(q): Query<ClaimQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let filter = ClaimFilter {
-        grn: q.grn,
-        status: q
-            .status
-            .map(|s| ClaimStatus::parse(&s).ok_or_else(|| bad(format!("unknown status {s}"))))
-            .transpose()?,
+    let status = q
+        .status
+        .map(|s| ClaimStatus::parse(&s).ok_or_else(|| bad(format!("unknown status {s}"))))
+        .transpose()?;
+    let filter = id_filter([q.grn]).map(|grn| ClaimFilter {
+        grn,
+        status,
         ..ClaimFilter::default()
+    });
+    let list = match filter {
+        Ok(filter) => claims::list(&app, &who.actor(), filter).await?,
+        Err(NoMatch) => Vec::new(),
     };
-    let list = claims::list(&app, &who.actor(), filter).await?;
     Ok(Json(json!({
         "count": list.len(),
         "claims": list.iter().map(v::claim).collect::<Vec<_>>(),

@@ -1,23 +1,36 @@
-//! Customs officers' actions on a movement: `POST /movements/departures/{id}/customs/{action}`.
+//! Customs officers' actions on a movement: `POST /movements/departures/{id}/customs/{action}`,
+//! one route and one typed request per action, each mapped onto the domain's
+//! [`Action`](cats_domain::movement::Action):
 //!
-//! Actions and their JSON bodies (`office` is always the acting office's reference number):
-//! `control-decision` {office, controlType, requestedDocuments?: [{documentType, description?}]}
-//! (CATS032); `control-result` {office, result: A1|A2|A3|B1,
-//! controlType, findings?: [{kind, goodsItem?, description, declared?, found?}], seals?:
-//! {checked: [{identifier, condition: intact|broken|missing}], replaced: [{identifier,
-//! newIdentifier}]}, remarks?} (rules CATS024 to CATS031, `docs/risk.md`); `release` {office}; `exit` {office}; `entry` {office}; `incident` {office, text};
-//! `arrival` {office}; `goods-release` {office}; `resolve-discrepancies` {office};
-//! `cancellation-decision` {office, accept: true|false}; `recovery` {office}.
+//! | action | request | domain action |
+//! |---|---|---|
+//! | `control-decision` | [`ControlDecisionRequest`] | `ControlDecision` (CC060C at departure; CATS032) |
+//! | `control-result` | [`ControlResultRequest`] | `ControlResult` (CATS024–CATS031, `docs/risk.md`) |
+//! | `release` | [`OfficeRequest`] | `Release` (CC029C) |
+//! | `exit` | [`OfficeRequest`] | `Exit` |
+//! | `entry` | [`OfficeRequest`] | `Entry` (NCF) |
+//! | `incident` | [`IncidentRequest`] | `Incident` (CC182C) |
+//! | `arrival` | [`OfficeRequest`] | `Arrival` |
+//! | `goods-release` | [`OfficeRequest`] | `GoodsRelease` (CC025C) |
+//! | `resolve-discrepancies` | [`OfficeRequest`] | `ResolveDiscrepancies` |
+//! | `cancellation-decision` | [`CancellationDecisionRequest`] | `CancellationDecision` (CC009C) |
+//! | `recovery` | [`OfficeRequest`] | `OpenRecovery` (CC035C) |
+//!
+//! `office` is always the acting office's reference number. Any other action name answers `404`
+//! listing these.
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::Utc;
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Value};
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 use cats_app::{act, App};
+use cats_domain::ids::OfficeRef;
 use cats_domain::movement::{
     Action, ControlReport, ControlResultCode, ControlType, Finding, RequestedDocument, SealsCheck,
 };
@@ -26,105 +39,199 @@ use crate::error::ApiError;
 use crate::principal::Principal;
 use crate::views;
 
-/// Body of an officer's action.
-#[derive(Debug, Deserialize, Default)]
+/// A customs action's request: what it turns into in the domain.
+pub trait CustomsRequest: DeserializeOwned {
+    /// The domain action this request asks for.
+    fn into_action(self) -> Action;
+}
+
+/// Body of `control-decision`: a control decided at an office.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ActionBody {
-    /// Acting office.
-    pub office: Option<String>,
-    /// Control result code.
-    pub result: Option<String>,
-    /// Control type: documentary, physical, scanning, seals.
-    pub control_type: Option<String>,
-    /// Incident text.
-    pub text: Option<String>,
-    /// Cancellation decision.
-    pub accept: Option<bool>,
-    /// Findings of a control result.
-    pub findings: Option<Vec<Finding>>,
-    /// Seals checked or replaced at a control.
+pub struct ControlDecisionRequest {
+    /// The office deciding.
+    pub office: OfficeRef,
+    /// Kind of control (documentary when left out).
+    #[serde(default)]
+    pub control_type: ControlType,
+    /// Documents asked for (CC060C `RequestedDocument`, CL213 an4; rule CATS032).
+    #[serde(default)]
+    pub requested_documents: Vec<RequestedDocument>,
+}
+
+impl CustomsRequest for ControlDecisionRequest {
+    fn into_action(self) -> Action {
+        Action::ControlDecision {
+            office: self.office,
+            control_type: self.control_type,
+            requested_documents: self.requested_documents,
+        }
+    }
+}
+
+/// Body of `control-result`: the record of a control done at an office.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ControlResultRequest {
+    /// The office that controlled.
+    pub office: OfficeRef,
+    /// Result: A1 satisfactory, A2 considered satisfactory, A3 seals OK, B1 not satisfactory
+    /// (NCTS CL198).
+    pub result: ControlResultCode,
+    /// Kind of control (documentary when left out).
+    #[serde(default)]
+    pub control_type: ControlType,
+    /// What the control found (required with B1, refused with A1: CATS024, CATS025).
+    #[serde(default)]
+    pub findings: Vec<Finding>,
+    /// Seals checked and replaced (CATS026–CATS029).
+    #[serde(default)]
     pub seals: Option<SealsCheck>,
-    /// Remarks on a control result.
+    /// Free remarks.
+    #[serde(default)]
     pub remarks: Option<String>,
-    /// Documents a control decision asks for (CC060C RequestedDocument).
-    pub requested_documents: Option<Vec<RequestedDocument>>,
 }
 
-fn bad(message: impl Into<String>) -> ApiError {
-    ApiError::new(StatusCode::BAD_REQUEST, "BAD_REQUEST", message)
-}
-
-/// Turn an action name and body into a domain action; errors name the missing or wrong field.
-pub fn to_action(name: &str, body: &ActionBody) -> Result<Action, ApiError> {
-    let office = || {
-        body.office.clone().ok_or_else(|| {
-            bad(format!(
-                "{name} needs \"office\": the acting office's reference number"
-            ))
-        })
-    };
-    let control_type = || match body.control_type.as_deref() {
-        None => Ok(ControlType::default()),
-        Some(t) => ControlType::parse(t).ok_or_else(|| {
-            bad(format!(
-                "controlType {t} is not documentary, physical, scanning or seals"
-            ))
-        }),
-    };
-    Ok(match name {
-        "control-decision" => Action::ControlDecision {
-            office: office()?,
-            control_type: control_type()?,
-            requested_documents: body.requested_documents.clone().unwrap_or_default(),
-        },
-        "control-result" => {
-            let result = body.result.as_deref().ok_or_else(|| bad("control-result needs \"result\": A1, A2, A3 or B1"))?;
-            let result = ControlResultCode::parse(result).ok_or_else(|| bad(format!("result {result} is not A1, A2, A3 or B1")))?;
-            let report = ControlReport {
-                findings: body.findings.clone().unwrap_or_default(),
-                seals: body.seals.clone(),
-                remarks: body.remarks.clone(),
-            };
-            Action::ControlResult { office: office()?, result, control_type: control_type()?, report }
+impl CustomsRequest for ControlResultRequest {
+    fn into_action(self) -> Action {
+        Action::ControlResult {
+            office: self.office,
+            result: self.result,
+            control_type: self.control_type,
+            report: ControlReport {
+                findings: self.findings,
+                seals: self.seals,
+                remarks: self.remarks,
+            },
         }
-        "release" => Action::Release { office: office()? },
-        "exit" => Action::Exit { office: office()? },
-        "entry" => Action::Entry { office: office()? },
-        "incident" => Action::Incident {
-            office: office()?,
-            text: body.text.clone().ok_or_else(|| bad("incident needs \"text\""))?,
-        },
-        "arrival" => Action::Arrival { office: office()? },
-        "goods-release" => Action::GoodsRelease { office: office()? },
-        "resolve-discrepancies" => Action::ResolveDiscrepancies { office: office()? },
-        "cancellation-decision" => Action::CancellationDecision {
-            office: office()?,
-            accept: body.accept.ok_or_else(|| bad("cancellation-decision needs \"accept\": true or false"))?,
-        },
-        "recovery" => Action::OpenRecovery { office: office()? },
-        other => {
-            return Err(ApiError::new(
-                StatusCode::NOT_FOUND,
-                "NOT_FOUND",
-                format!("no customs action {other}; use control-decision, control-result, release, exit, entry, incident, arrival, goods-release, resolve-discrepancies, cancellation-decision or recovery"),
-            ))
-        }
-    })
+    }
 }
 
-/// `POST /movements/departures/{id}/customs/{action}`: an officer acts at an office of its scope.
-/// `200` with the movement; `409` (with `errorCode` 92) when out of sequence; `403` outside scope.
-pub async fn act(
+/// Body of the actions that name only the acting office (`release`, `exit`, `entry`,
+/// `arrival`, `goods-release`, `resolve-discrepancies`, `recovery`).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct OfficeRequest {
+    /// The acting office.
+    pub office: OfficeRef,
+}
+
+/// Body of `incident`: an incident en route (CC182C).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct IncidentRequest {
+    /// The office recording it.
+    pub office: OfficeRef,
+    /// What happened (not empty).
+    pub text: String,
+}
+
+impl CustomsRequest for IncidentRequest {
+    fn into_action(self) -> Action {
+        Action::Incident {
+            office: self.office,
+            text: self.text,
+        }
+    }
+}
+
+/// Body of `cancellation-decision`: the decision on the holder's request to cancel (CC009C).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CancellationDecisionRequest {
+    /// The office of departure.
+    pub office: OfficeRef,
+    /// `true` invalidates the declaration; `false` refuses the cancellation.
+    pub accept: bool,
+}
+
+impl CustomsRequest for CancellationDecisionRequest {
+    fn into_action(self) -> Action {
+        Action::CancellationDecision {
+            office: self.office,
+            accept: self.accept,
+        }
+    }
+}
+
+/// The actions that name only the acting office, by their path segment.
+macro_rules! office_actions {
+    ($($name:ident: $segment:literal => $variant:ident;)*) => {
+        $(
+            #[doc = concat!("`", $segment, "`: the [`OfficeRequest`] as `Action::", stringify!($variant), "`.")]
+            #[derive(Debug, Clone, Deserialize)]
+            #[serde(transparent)]
+            pub struct $name(pub OfficeRequest);
+
+            impl CustomsRequest for $name {
+                fn into_action(self) -> Action {
+                    Action::$variant { office: self.0.office }
+                }
+            }
+        )*
+    };
+}
+
+office_actions! {
+    Release: "release" => Release;
+    Exit: "exit" => Exit;
+    Entry: "entry" => Entry;
+    Arrival: "arrival" => Arrival;
+    GoodsRelease: "goods-release" => GoodsRelease;
+    ResolveDiscrepancies: "resolve-discrepancies" => ResolveDiscrepancies;
+    Recovery: "recovery" => OpenRecovery;
+}
+
+/// The action names, as in the paths.
+pub const ACTIONS: [&str; 11] = [
+    "control-decision",
+    "control-result",
+    "release",
+    "exit",
+    "entry",
+    "incident",
+    "arrival",
+    "goods-release",
+    "resolve-discrepancies",
+    "cancellation-decision",
+    "recovery",
+];
+
+/// `POST /movements/departures/{id}/customs/{action}` for the action whose request is `R`: an
+/// officer acts at an office of its scope. `200` with the movement; `400` naming the field that
+/// is missing or wrong; `409` (with `errorCode` 92) when out of sequence; `403` outside scope.
+pub async fn act<R: CustomsRequest>(
     State(app): State<App>,
     who: Principal,
-    Path((id, name)): Path<(Uuid, String)>,
+    Path(id): Path<Uuid>,
     Json(body): Json<Value>,
 ) -> Result<Json<Value>, ApiError> {
-    let parsed: ActionBody = serde_json::from_value(body.clone())
-        .map_err(|e| bad(format!("invalid body for {name}: {e}")))?;
-    let action = to_action(&name, &parsed)?;
-    let record = act::act(&app, &who.actor(), id, action, &body, Utc::now()).await?;
+    let request: R = serde_json::from_value(body.clone()).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            format!("invalid body: {e}"),
+        )
+    })?;
+    let record = act::act(
+        &app,
+        &who.actor(),
+        id,
+        request.into_action(),
+        &body,
+        Utc::now(),
+    )
+    .await?;
     Ok(Json(views::movement(&record, Some(&who.0))))
+}
+
+/// Any other `POST /movements/departures/{id}/customs/{action}`: `404` naming the actions.
+pub async fn unknown(_who: Principal, Path((_, name)): Path<(Uuid, String)>) -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "NOT_FOUND",
+        format!("no customs action {name}; use {}", ACTIONS.join(", ")),
+    )
 }
 
 /// Query of the audit log.

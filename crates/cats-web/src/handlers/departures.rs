@@ -16,6 +16,7 @@ use cats_domain::movement::{Action, MovementState};
 use cats_ncts::{Format, MessageType};
 
 use super::wants_xml;
+use super::{id_filter, NoMatch};
 use crate::error::ApiError;
 use crate::principal::Principal;
 use crate::views;
@@ -144,17 +145,22 @@ pub async fn list(
     };
     let page = q.page.unwrap_or(1).max(1);
     let count = q.count.unwrap_or(25).clamp(1, 500);
-    let filter = MovementFilter {
-        lrn: q.lrn.or(q.local_reference_number),
-        mrn: q.mrn.or(q.movement_reference_number),
-        state,
-        holder: q.movement_eori,
-        updated_since: q.updated_since,
-        page,
-        count,
-        ..MovementFilter::default()
+    let filter = (|| {
+        Ok(MovementFilter {
+            lrn: id_filter([q.lrn, q.local_reference_number])?,
+            mrn: id_filter([q.mrn, q.movement_reference_number])?,
+            state,
+            holder: id_filter([q.movement_eori])?,
+            updated_since: q.updated_since,
+            page,
+            count,
+            ..MovementFilter::default()
+        })
+    })();
+    let (records, total) = match filter {
+        Ok(filter) => query::list_movements(&app, &who.actor(), filter).await?,
+        Err(NoMatch) => (Vec::new(), 0),
     };
-    let (records, total) = query::list_movements(&app, &who.actor(), filter).await?;
     let items: Vec<Value> = records
         .iter()
         .map(|r| views::movement(r, Some(&who.0)))

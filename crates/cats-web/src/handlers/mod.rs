@@ -76,3 +76,20 @@ pub(crate) fn wants_xml(headers: &HeaderMap) -> bool {
         .and_then(|v| v.to_str().ok())
         .is_some_and(|a| a.contains("xml"))
 }
+
+/// A filter value of a list that cannot match anything (not a well-formed identifier): the list
+/// is empty, as it is for a well-formed value that nothing has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct NoMatch;
+
+/// The first present filter value among `values` (e.g. `mrn` and `movementReferenceNumber`),
+/// parsed as its identifier type: `Ok(None)` when none is given, [`NoMatch`] when it does not
+/// parse.
+pub(crate) fn id_filter<T: std::str::FromStr>(
+    values: impl IntoIterator<Item = Option<String>>,
+) -> Result<Option<T>, NoMatch> {
+    match values.into_iter().flatten().next() {
+        None => Ok(None),
+        Some(v) => v.parse().map(Some).map_err(|_| NoMatch),
+    }
+}

@@ -7,6 +7,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use cats_app::{query, App};
+use cats_domain::ids::Grn;
 use cats_domain::ledger::from_minor;
 
 use crate::error::ApiError;
@@ -62,7 +63,7 @@ pub async fn office(
 pub async fn countries(State(app): State<App>) -> Json<Value> {
     let catalog = app.catalog();
     let mut list: Vec<_> = catalog.countries.values().collect();
-    list.sort_by(|a, b| a.code.cmp(&b.code));
+    list.sort_by_key(|a| a.code);
     Json(json!({ "count": list.len(), "countries": list }))
 }
 
@@ -70,7 +71,7 @@ pub async fn countries(State(app): State<App>) -> Json<Value> {
 pub async fn currencies(State(app): State<App>) -> Json<Value> {
     let catalog = app.catalog();
     let mut list: Vec<_> = catalog.currencies.values().collect();
-    list.sort_by(|a, b| a.code.cmp(&b.code));
+    list.sort_by_key(|a| a.code);
     Json(json!({ "count": list.len(), "currencies": list }))
 }
 
@@ -109,6 +110,8 @@ pub async fn guarantee(
     who: Principal,
     Path(grn): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
+    let grn =
+        Grn::parse(&grn).map_err(|_| cats_app::AppError::NotFound(format!("guarantee {grn}")))?;
     let (g, reservations) = query::guarantee(&app, &who.actor(), &grn).await?;
     let usage: Vec<Value> = reservations
         .iter()
@@ -130,8 +133,8 @@ pub async fn guarantee(
         "validFrom": g.valid_from,
         "validTo": g.valid_to,
         "countries": g.countries,
-        "referenceAmount": g.reference_amount,
-        "currency": g.currency,
+        "referenceAmount": g.reference_amount.amount(),
+        "currency": g.currency(),
         "exposure": from_minor(g.running_total_minor),
         "balance": from_minor(g.available_minor()),
         "liabilityEnd": g.liability_end,

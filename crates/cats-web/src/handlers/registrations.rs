@@ -25,6 +25,7 @@ use cats_app::App;
 use cats_domain::registry::{Register, RegistrationStatus, RegistrationStep};
 
 use super::{content_type, file_response, upload_size, UploadQuery};
+use super::{id_filter, NoMatch};
 use crate::error::ApiError;
 use crate::principal::Principal;
 use crate::register_views as v;
@@ -69,21 +70,26 @@ pub async fn list(
     who: Principal,
     Query(q): Query<ListQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let filter = RegistrationFilter {
-        party: q.party,
-        register: q
-            .register
-            .map(|r| Register::parse(&r).ok_or_else(|| bad(format!("unknown register {r}"))))
-            .transpose()?,
-        status: q
-            .status
-            .map(|s| {
-                RegistrationStatus::parse(&s).ok_or_else(|| bad(format!("unknown status {s}")))
-            })
-            .transpose()?,
-        country: q.country,
+    let register = q
+        .register
+        .map(|r| Register::parse(&r).ok_or_else(|| bad(format!("unknown register {r}"))))
+        .transpose()?;
+    let status = q
+        .status
+        .map(|s| RegistrationStatus::parse(&s).ok_or_else(|| bad(format!("unknown status {s}"))))
+        .transpose()?;
+    let filter = (|| {
+        Ok(RegistrationFilter {
+            party: id_filter([q.party])?,
+            register,
+            status,
+            country: id_filter([q.country])?,
+        })
+    })();
+    let list = match filter {
+        Ok(filter) => registrations::list(&app, &who.actor(), filter).await?,
+        Err(NoMatch) => Vec::new(),
     };
-    let list = registrations::list(&app, &who.actor(), filter).await?;
     Ok(Json(json!({
         "count": list.len(),
         "registrations": list.iter().map(v::registration).collect::<Vec<_>>(),

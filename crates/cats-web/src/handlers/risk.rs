@@ -16,7 +16,6 @@ use serde_json::{json, Value};
 use cats_app::risk_profiles;
 use cats_app::store::ProfileVersion;
 use cats_app::App;
-use cats_domain::risk::RiskProfile;
 
 use super::registrations::body;
 use crate::error::ApiError;
@@ -50,7 +49,7 @@ pub async fn create(
     who: Principal,
     Json(raw): Json<Value>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let p: RiskProfile = body(raw, "risk profile")?;
+    let p = risk_profiles::parse(raw)?;
     let v = risk_profiles::create(&app, &who.actor(), p, Utc::now()).await?;
     Ok((StatusCode::CREATED, Json(view(&v))))
 }
@@ -73,7 +72,7 @@ pub async fn show(
 pub struct NewVersion {
     #[serde(default)]
     expected_version: Option<i64>,
-    profile: RiskProfile,
+    profile: Value,
 }
 
 /// `POST /risk/profiles/{id}/versions`: `201` with the new version.
@@ -88,7 +87,7 @@ pub async fn update(
         &app,
         &who.actor(),
         &id,
-        b.profile,
+        risk_profiles::parse(b.profile)?,
         b.expected_version,
         Utc::now(),
     )

@@ -57,7 +57,7 @@ fn cats_cases() -> Vec<Case> {
             edit: |v, env| {
                 v["Consignment"]["CountryOfRoutingOfConsignment"][1]["country"] = json!("RU");
                 // the guarantee covers RU, so that only the route rule fails
-                env.guarantee().countries.push("RU".into());
+                env.guarantee().countries.push("RU".parse().unwrap());
             },
         },
         Case {
@@ -167,12 +167,12 @@ fn cats_cases() -> Vec<Case> {
         Case {
             id: "CATS019",
             pointer: "/CC015C/Guarantee[1]/GuaranteeReference[1]/GRN",
-            edit: |_, env| env.guarantee().countries = vec!["KZ".into(), "AZ".into()],
+            edit: |_, env| env.guarantee().countries = vec!["KZ".parse().unwrap(), "AZ".parse().unwrap()],
         },
         Case {
             id: "CATS020",
             pointer: "/CC015C/Guarantee[1]/GuaranteeReference[1]/GRN",
-            edit: |_, env| env.guarantee().holder = "KZ840000999999".into(),
+            edit: |_, env| env.guarantee().holder = "KZ840000999999".parse().unwrap(),
         },
         Case {
             id: "CATS021",
@@ -215,6 +215,10 @@ fn every_rule_fails_alone_at_its_pointer() {
                 "{}: no shortfall expected",
                 case.id
             );
+        }
+        if case.id == "R0318" {
+            // No guarantee with a 24-character GRN can be registered: CATS016 comes with it.
+            failures.retain(|f| !(f.rule_id == "CATS016" && f.pointer == case.pointer));
         }
         assert_only(&failures, case.id, case.pointer);
     }

@@ -4,11 +4,27 @@ use rust_decimal::Decimal;
 use serde_json::{json, Value};
 
 use super::{base, day, decl, GRN, HOLDER};
+use crate::ids::{CountryCode, HsCode, Money, Mrn, OfficeRef};
 use crate::movement::{GuaranteeUse, MovementState};
 use crate::rules::facts;
 
-fn strings(list: &[&str]) -> Vec<String> {
-    list.iter().map(|s| s.to_string()).collect()
+fn parsed<T: std::str::FromStr>(list: &[&str]) -> Vec<T>
+where
+    T::Err: std::fmt::Debug,
+{
+    list.iter().map(|s| s.parse().unwrap()).collect()
+}
+
+fn offices(list: &[&str]) -> Vec<OfficeRef> {
+    parsed(list)
+}
+
+fn countries(list: &[&str]) -> Vec<CountryCode> {
+    parsed(list)
+}
+
+fn hs(list: &[&str]) -> Vec<HsCode> {
+    parsed(list)
 }
 
 fn without_routing() -> Value {
@@ -22,35 +38,34 @@ fn without_routing() -> Value {
 
 #[test]
 fn facts_of_the_base_declaration() {
-    let f = facts(&decl(&base()));
+    let f = facts(&decl(&base())).unwrap();
     assert_eq!(f.lrn, "LRN-KZ-2025-0001");
     assert_eq!(f.holder, HOLDER);
     assert_eq!(f.office_of_departure, "KZHOR001");
     assert_eq!(f.office_of_destination, "GEPTI001");
-    assert_eq!(f.offices_of_transit, strings(&["AZALA001", "GERBR001"]));
-    assert_eq!(f.offices_of_exit, strings(&["KZAAU001", "AZQAZ001"]));
-    assert_eq!(f.countries_of_routing, strings(&["KZ", "AZ", "GE"]));
-    assert_eq!(f.itinerary, strings(&["KZ", "AZ", "GE"]));
+    assert_eq!(f.offices_of_transit, offices(&["AZALA001", "GERBR001"]));
+    assert_eq!(f.offices_of_exit, offices(&["KZAAU001", "AZQAZ001"]));
+    assert_eq!(f.countries_of_routing, countries(&["KZ", "AZ", "GE"]));
+    assert_eq!(f.itinerary, countries(&["KZ", "AZ", "GE"]));
     assert_eq!(
         f.guarantees,
         vec![GuaranteeUse {
-            grn: GRN.into(),
-            amount: Decimal::new(2_500_000, 2),
-            currency: "USD".into(),
+            grn: GRN.parse().unwrap(),
+            amount: Money::new(Decimal::new(2_500_000, 2), "USD".parse().unwrap()).unwrap(),
         }]
     );
-    assert_eq!(f.hs_codes, strings(&["850440", "940360"]));
+    assert_eq!(f.hs_codes, hs(&["850440", "940360"]));
     assert_eq!(f.limit_date, Some(day(2025, 6, 20)));
     assert_eq!(f.security, Some(0));
-    assert_eq!(f.dispatch_destination, strings(&["KZ", "GE"]));
+    assert_eq!(f.dispatch_destination, countries(&["KZ", "GE"]));
 }
 
 #[test]
 fn itinerary_from_the_offices_alone() {
     // KZHOR001 → exit KZAAU001 → AZALA001 → exit AZQAZ001 → GERBR001 → GEPTI001
     assert_eq!(
-        facts(&decl(&without_routing())).itinerary,
-        strings(&["KZ", "AZ", "GE"])
+        facts(&decl(&without_routing())).unwrap().itinerary,
+        countries(&["KZ", "AZ", "GE"])
     );
 }
 
@@ -66,10 +81,10 @@ fn itinerary_follows_sequence_numbers_not_document_order() {
         { "sequenceNumber": 2, "referenceNumber": "GERBR001" },
         { "sequenceNumber": 1, "referenceNumber": "AZALA001" }
     ]);
-    let f = facts(&decl(&v));
-    assert_eq!(f.countries_of_routing, strings(&["KZ", "AZ", "GE"]));
-    assert_eq!(f.offices_of_transit, strings(&["AZALA001", "GERBR001"]));
-    assert_eq!(f.itinerary, strings(&["KZ", "AZ", "GE"]));
+    let f = facts(&decl(&v)).unwrap();
+    assert_eq!(f.countries_of_routing, countries(&["KZ", "AZ", "GE"]));
+    assert_eq!(f.offices_of_transit, offices(&["AZALA001", "GERBR001"]));
+    assert_eq!(f.itinerary, countries(&["KZ", "AZ", "GE"]));
 }
 
 #[test]
@@ -82,7 +97,10 @@ fn itinerary_has_no_repeats() {
         { "sequenceNumber": 4, "country": "GE" },
         { "sequenceNumber": 5, "country": "KZ" }
     ]);
-    assert_eq!(facts(&decl(&v)).itinerary, strings(&["KZ", "AZ", "GE"]));
+    assert_eq!(
+        facts(&decl(&v)).unwrap().itinerary,
+        countries(&["KZ", "AZ", "GE"])
+    );
 }
 
 #[test]
@@ -99,8 +117,8 @@ fn itinerary_takes_offices_of_transit_before_offices_of_exit() {
         { "sequenceNumber": 1, "referenceNumber": "AZQAZ001" }
     ]);
     assert_eq!(
-        facts(&decl(&v)).itinerary,
-        strings(&["KZ", "TM", "AZ", "GE"])
+        facts(&decl(&v)).unwrap().itinerary,
+        countries(&["KZ", "TM", "AZ", "GE"])
     );
 }
 
@@ -112,8 +130,8 @@ fn itinerary_adds_office_countries_missing_from_the_routing() {
         { "sequenceNumber": 2, "country": "UZ" }
     ]);
     assert_eq!(
-        facts(&decl(&v)).itinerary,
-        strings(&["KZ", "UZ", "AZ", "GE"])
+        facts(&decl(&v)).unwrap().itinerary,
+        countries(&["KZ", "UZ", "AZ", "GE"])
     );
 }
 
@@ -132,8 +150,8 @@ fn guarantees_of_several_references() {
         .as_array_mut()
         .expect("guarantees")
         .push(json!({ "sequenceNumber": 2, "guaranteeType": "3", "GuaranteeReference": [{ "sequenceNumber": 1, "amountToBeCovered": super::n("5") }] }));
-    let f = facts(&decl(&v));
-    let amounts: Vec<Decimal> = f.guarantees.iter().map(|g| g.amount).collect();
+    let f = facts(&decl(&v)).unwrap();
+    let amounts: Vec<Decimal> = f.guarantees.iter().map(|g| g.amount.amount()).collect();
     assert_eq!(
         amounts,
         vec![Decimal::new(2_500_000, 2), Decimal::new(1005, 1)]
@@ -141,10 +159,10 @@ fn guarantees_of_several_references() {
     assert!(f
         .guarantees
         .iter()
-        .all(|g| g.grn == GRN && g.currency == "USD"));
+        .all(|g| g.grn == GRN && g.amount.currency() == "USD"));
 
     let tir = super::guarantee::tir(base());
-    assert!(facts(&decl(&tir)).guarantees.is_empty());
+    assert!(facts(&decl(&tir)).unwrap().guarantees.is_empty());
 }
 
 #[test]
@@ -167,7 +185,7 @@ fn limit_date_well_formed_or_none() {
                     .remove("limitDate");
             }
         }
-        assert_eq!(facts(&decl(&v)).limit_date, expected, "{given:?}");
+        assert_eq!(facts(&decl(&v)).unwrap().limit_date, expected, "{given:?}");
     }
 }
 
@@ -187,8 +205,8 @@ fn hs_codes_over_every_house_consignment_in_order() {
         .expect("houses")
         .push(house);
     assert_eq!(
-        facts(&decl(&v)).hs_codes,
-        strings(&["850440", "940360", "240220"])
+        facts(&decl(&v)).unwrap().hs_codes,
+        hs(&["850440", "940360", "240220"])
     );
 }
 
@@ -196,14 +214,17 @@ fn hs_codes_over_every_house_consignment_in_order() {
 fn risk_facts_and_movement() {
     let mut v = base();
     v["Consignment"]["countryOfDispatch"] = json!("CN");
-    let f = facts(&decl(&v));
+    let f = facts(&decl(&v)).unwrap();
     let risk = f.risk_facts();
-    assert_eq!(risk.hs_codes, strings(&["850440", "940360"]));
-    assert_eq!(risk.countries, strings(&["CN", "GE", "KZ", "AZ"]));
+    assert_eq!(risk.hs_codes, hs(&["850440", "940360"]));
+    assert_eq!(risk.countries, countries(&["CN", "GE", "KZ", "AZ"]));
 
-    let m = f.movement(MovementState::Accepted, Some("25KZHOR001000001J0".into()));
+    let m = f.movement(
+        MovementState::Accepted,
+        Some("25KZHOR001000001J8".parse().unwrap()),
+    );
     assert_eq!(m.state, MovementState::Accepted);
-    assert_eq!(m.mrn.as_deref(), Some("25KZHOR001000001J0"));
+    assert_eq!(m.mrn.as_ref().map(Mrn::as_str), Some("25KZHOR001000001J8"));
     assert_eq!(m.lrn, f.lrn);
     assert_eq!(m.holder, HOLDER);
     assert_eq!(m.itinerary, f.itinerary);

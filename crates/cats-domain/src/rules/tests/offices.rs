@@ -152,7 +152,7 @@ fn unknown_routing_country_fails_cats005() {
     let mut v = base();
     v["Consignment"]["CountryOfRoutingOfConsignment"][2]["country"] = json!("TR");
     let mut env = Env::new();
-    env.guarantee().countries.push("TR".into());
+    env.guarantee().countries.push("TR".parse().unwrap());
     let f = assert_only(
         &env.check(&v),
         "CATS005",
@@ -166,7 +166,7 @@ fn office_in_a_country_not_taking_part_fails_cats005_too() {
     let mut v = base();
     v["CustomsOfficeOfTransitDeclared"][0]["referenceNumber"] = json!("CNKHG001");
     let mut env = Env::new();
-    env.guarantee().countries.push("CN".into());
+    env.guarantee().countries.push("CN".parse().unwrap());
     let failures = env.check(&v);
     let pointer = "/CC015C/CustomsOfficeOfTransitDeclared[1]/referenceNumber";
     assert_has(&failures, "CATS003", pointer);

@@ -20,7 +20,7 @@ fn inactive_holder_fails_cats007() {
 fn insurer_as_holder_fails_cats007() {
     let mut env = Env::new();
     env.holder = Some(HolderRegistration {
-        identification_number: super::HOLDER.into(),
+        identification_number: super::HOLDER.parse().unwrap(),
         kind: "insurer".into(),
         active: true,
         aeo: false,
