@@ -19,7 +19,7 @@ use crate::history::audit;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Usage {
-    /// MRN of the movement.
+    /// MRN of the movement (18 characters), once allocated.
     pub mrn: Option<Mrn>,
     /// Amount covered, in the guarantee's currency (2 decimals).
     pub amount: Decimal,
@@ -35,7 +35,7 @@ pub struct Usage {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Balance {
-    /// GRN.
+    /// Guarantee reference number (17 characters, ISO 6346 check digit).
     pub grn: Grn,
     /// Reference amount (insured amount).
     pub reference_amount: Decimal,
@@ -59,13 +59,12 @@ pub struct Balance {
 pub async fn balance(
     app: &App,
     actor: &Actor,
-    grn: &str,
+    grn: &Grn,
     access_code: &str,
     now: DateTime<Utc>,
 ) -> Result<Balance, AppError> {
-    let not_found = || AppError::NotFound(format!("guarantee {grn}"));
-    let grn = Grn::parse(grn).map_err(|_| not_found())?;
-    let g = app.store().guarantee(&grn).await?.ok_or_else(not_found)?;
+    let not_found = || not_a_guarantee(grn);
+    let g = app.store().guarantee(grn).await?.ok_or_else(not_found)?;
     if let Some(user) = actor.user() {
         let allowed = match user.role {
             Role::Officer => true,
@@ -92,7 +91,7 @@ pub async fn balance(
     }
     let usage = app
         .store()
-        .reservations(&grn)
+        .reservations(grn)
         .await?
         .into_iter()
         .map(|r| Usage {
@@ -129,6 +128,12 @@ pub async fn balance(
     })
 }
 
+/// The refusal for a GRN that names no guarantee the actor may see (well formed or not: nothing
+/// is revealed).
+pub fn not_a_guarantee(grn: &(impl std::fmt::Display + ?Sized)) -> AppError {
+    AppError::NotFound(format!("guarantee {grn}"))
+}
+
 /// Answer a CC034C with a CC037C (`{"n1:CC037C": {...}}`), one `GuaranteeReference` per GRN
 /// asked, in the IE037 structure of Appendix Q2. A GRN the actor may not see, or with a wrong
 /// access code, makes the whole query fail with the same errors as [`balance`].
@@ -140,7 +145,8 @@ pub async fn query(
 ) -> Result<Value, AppError> {
     let mut references = Vec::new();
     for (i, r) in q.guarantee_reference.iter().enumerate() {
-        let b = balance(app, actor, &r.grn, &r.access_code.access_code, now).await?;
+        let grn = r.grn.valid().ok_or_else(|| not_a_guarantee(&r.grn))?;
+        let b = balance(app, actor, grn, &r.access_code.access_code, now).await?;
         let usage: Vec<Value> = b
             .usage
             .iter()

@@ -45,7 +45,7 @@ pub fn customs(action: &str, body: &Value, at: DateTime<Utc>) -> NewMessage {
 /// Extra content of an outgoing message.
 #[derive(Debug, Clone, Default)]
 pub struct Extra<'a> {
-    /// Office acting.
+    /// The acting office (customs office reference number, an8).
     pub office: Option<&'a OfficeRef>,
     /// Free text.
     pub text: Option<&'a str>,

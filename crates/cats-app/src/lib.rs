@@ -12,6 +12,8 @@
 //!   [`standing`] and [`coverage`]: what they mean for the rules and for release.
 //! * [`risk_profiles`]: risk profiles maintained by risk analysts, versioned (issue 6).
 
+#![warn(missing_docs)]
+
 pub mod act;
 pub mod amend;
 pub mod app;

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use cats_domain::declaration::Cc015c;
-use cats_domain::ids::{CurrencyCode, Eori, Grn};
+use cats_domain::ids::{CurrencyCode, Declared, Eori, Grn};
 use cats_domain::ledger::Guarantee;
 use cats_domain::reference::Catalog;
 use cats_domain::registry::registration::{standing as standing_of, Standing};
@@ -39,20 +39,15 @@ pub async fn aeo_benefits_apply(app: &App, party: &Eori, day: NaiveDate) -> Resu
 }
 
 /// The holder as rule CATS007 sees it on `day`: its kind, and whether an approved AEO or
-/// authorised trader registration is valid then. `None` for a party CATS does not know (or an
-/// identification number that is not an EORI/TIN).
+/// authorised trader registration is valid then. `None` for a party CATS does not know.
 pub async fn holder_registration(
     app: &App,
-    holder: &str,
+    holder: &Eori,
     day: NaiveDate,
 ) -> Result<Option<HolderRegistration>, AppError> {
-    let Ok(holder) = Eori::parse(holder) else {
+    let Some(party) = app.store().party(holder).await? else {
         return Ok(None);
     };
-    let Some(party) = app.store().party(&holder).await? else {
-        return Ok(None);
-    };
-    let holder = &holder;
     let s = standing(app, holder, day).await?;
     Ok(Some(HolderRegistration {
         identification_number: party.identification_number,
@@ -84,9 +79,11 @@ impl RuleInputs {
         let holder = d
             .holder_of_the_transit_procedure
             .identification_number
-            .as_deref()
-            .unwrap_or_default();
-        inputs.holder = holder_registration(app, holder, day).await?;
+            .as_ref()
+            .and_then(Declared::valid);
+        if let Some(holder) = holder {
+            inputs.holder = holder_registration(app, holder, day).await?;
+        }
         inputs.aeo_share = app
             .risk_policy()
             .aeo
@@ -97,12 +94,12 @@ impl RuleInputs {
             .iter()
             .flat_map(|g| g.guarantee_reference.iter())
         {
-            let Some(Ok(grn)) = reference.grn.as_deref().map(Grn::parse) else {
+            let Some(grn) = reference.grn.as_ref().and_then(Declared::valid) else {
                 continue;
             };
-            let found = match inputs.guarantees.get(&grn) {
+            let found = match inputs.guarantees.get(grn) {
                 Some(g) => g.clone(),
-                None => match app.store().guarantee(&grn).await? {
+                None => match app.store().guarantee(grn).await? {
                     Some(g) => g,
                     None => continue,
                 },
@@ -112,8 +109,8 @@ impl RuleInputs {
             {
                 inputs.active_insurers.insert(found.insurer.clone());
             }
-            let declared = reference.currency.as_deref().map(CurrencyCode::parse);
-            if let Some(Ok(c)) = declared.filter(|c| c.as_ref() != Ok(&found.currency())) {
+            let declared = reference.currency.as_ref().and_then(Declared::valid);
+            if let Some(&c) = declared.filter(|c| **c != found.currency()) {
                 let key = (c, found.currency());
                 if let std::collections::hash_map::Entry::Vacant(slot) = inputs.rates.entry(key) {
                     if let Some(r) = app.store().exchange_rate(c, found.currency(), day).await? {
@@ -121,7 +118,7 @@ impl RuleInputs {
                     }
                 }
             }
-            inputs.guarantees.insert(grn, found);
+            inputs.guarantees.insert(grn.clone(), found);
         }
         Ok(inputs)
     }

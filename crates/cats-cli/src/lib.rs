@@ -2,6 +2,8 @@
 //! the replay of recorded movements. `src/main.rs` is the command line over it; the integration
 //! tests drive the same functions.
 
+#![warn(missing_docs)]
+
 pub mod bench;
 pub mod config;
 pub mod db;

@@ -69,7 +69,7 @@ pub fn convert(amount: Decimal, rate: Decimal) -> Option<Decimal> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(into = "CoverageWire")]
 pub struct Coverage {
-    /// GRN.
+    /// Guarantee reference number (17 characters, ISO 6346 check digit).
     pub grn: Grn,
     /// Amount to be covered as declared, in the declared currency.
     pub declared: Money,

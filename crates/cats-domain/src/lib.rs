@@ -13,6 +13,8 @@
 //!   contracts and claims, each a small state machine.
 //! * [`coverage`]: reference exchange rates and what a movement reserves on a guarantee.
 
+#![warn(missing_docs)]
+
 pub mod coverage;
 pub mod declaration;
 pub mod feedback;

@@ -10,6 +10,8 @@ use quick_xml::Writer;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
+use cats_domain::ids::{Declared, Eori, Grn};
+
 use crate::{check_size_and_utf8, FieldError, Format, Limits};
 
 fn number_or_text<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
@@ -52,7 +54,7 @@ fn number_or_text<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
 pub struct Requester {
     /// EORI/TIN of the requester (an..17).
     #[serde(rename = "identificationNumber")]
-    pub identification_number: String,
+    pub identification_number: Declared<Eori>,
     /// Role (CL156: 1 holder, 2 guarantor, 3 customs).
     #[serde(rename = "role", deserialize_with = "number_or_text")]
     pub role: u32,
@@ -81,9 +83,9 @@ pub struct QueriedGuarantee {
     /// 1..n (R0987).
     #[serde(rename = "sequenceNumber", deserialize_with = "number_or_text")]
     pub sequence_number: u32,
-    /// GRN.
+    /// Guarantee reference number (17 characters, ISO 6346 check digit).
     #[serde(rename = "GRN")]
-    pub grn: String,
+    pub grn: Declared<Grn>,
     /// What is asked.
     #[serde(rename = "GuaranteeQuery")]
     pub query: GuaranteeQuery,

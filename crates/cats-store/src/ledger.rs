@@ -132,7 +132,18 @@ pub(crate) async fn write_guarantee(
                access_code_hash = EXCLUDED.access_code_hash"
         }
     };
-    let mut q = Sql::new(sql)
+    let mut q = guarantee_insert(sql, g);
+    if restore {
+        q = q.bind(g.running_total_minor).bind(g.liability_end);
+    }
+    q.execute(db).await?;
+    Ok(())
+}
+
+/// `sql` (an INSERT INTO guarantees whose `$1`…`$10` are grn, holder, insurer, reference_minor,
+/// currency, valid_from, valid_to, countries, status, access_code_hash) bound to `g`.
+pub(crate) fn guarantee_insert<'a>(sql: &'static str, g: &'a Guarantee) -> Sql<'a> {
+    Sql::new(sql)
         .bind(&g.grn)
         .bind(&g.holder)
         .bind(&g.insurer)
@@ -142,12 +153,7 @@ pub(crate) async fn write_guarantee(
         .bind(g.valid_to)
         .bind(joined(&g.countries))
         .bind(g.status.as_str())
-        .bind(&g.access_code_hash);
-    if restore {
-        q = q.bind(g.running_total_minor).bind(g.liability_end);
-    }
-    q.execute(db).await?;
-    Ok(())
+        .bind(&g.access_code_hash)
 }
 
 /// The guarantee with this GRN, with its current running total.

@@ -11,6 +11,8 @@
 //! `FOR UPDATE SKIP LOCKED` and bulk inserts. [`open`] picks the backend from a [`Database`]:
 //! a `postgres://` URL, or a SQLite file.
 
+#![warn(missing_docs)]
+
 mod controls;
 mod history;
 mod ledger;

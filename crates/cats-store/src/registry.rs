@@ -248,21 +248,12 @@ pub(crate) async fn insert_notification(
 async fn guarantee_op(db: &mut Db<'_>, op: &GuaranteeOp) -> Result<(), StoreError> {
     match op {
         GuaranteeOp::Create(g) => {
-            let q = Sql::new(
+            let q = crate::ledger::guarantee_insert(
                 "INSERT INTO guarantees (grn, holder, insurer, reference_minor, currency,
                    valid_from, valid_to, countries, status, access_code_hash, running_total_minor)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0)",
-            )
-            .bind(&g.grn)
-            .bind(&g.holder)
-            .bind(&g.insurer)
-            .bind(g.reference_minor())
-            .bind(g.currency())
-            .bind(g.valid_from)
-            .bind(g.valid_to)
-            .bind(joined(&g.countries))
-            .bind(g.status.as_str())
-            .bind(&g.access_code_hash);
+                g,
+            );
             versioned(db, q, true).await?;
         }
         GuaranteeOp::Status { grn, status, at } => {

@@ -14,6 +14,8 @@
 //! Authentication: `Authorization: Bearer TOKEN` (tokens from `cats token issue USERNAME`).
 //! Handlers are in [`handlers`], one file per area; every route is in [`routes::operations`].
 
+#![warn(missing_docs)]
+
 mod error;
 pub mod handlers;
 mod principal;

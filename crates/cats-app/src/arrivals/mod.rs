@@ -20,7 +20,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use uuid::Uuid;
 
-use cats_domain::ids::{Eori, Mrn, OfficeRef};
+use cats_domain::ids::{Declared, Eori, Mrn, OfficeRef};
 use cats_domain::movement::{Action, Movement, MovementState, TransitionError};
 use cats_domain::rules::RuleFailure;
 use cats_ncts::{Format, MessageType};
@@ -52,8 +52,8 @@ pub enum Notified {
     Movement(Box<Received>),
     /// No movement with this MRN is known to the trader: the CC057C (code 90) answering it.
     UnknownMrn {
-        /// The MRN named.
-        mrn: String,
+        /// The MRN named (as given: it may not even be well formed).
+        mrn: Declared<Mrn>,
         /// The CC057C (`{"n1:CC057C": {...}}`).
         rejection: Value,
     },
@@ -128,9 +128,10 @@ pub async fn notify_arrival(
     };
     // An office reference that is not even well formed names no office: refused like an unknown
     // office (functional error 12), answered on the movement.
-    let named = OfficeRef::parse(&office).map_err(|_| TransitionError::UnknownOffice {
-        office: office.clone(),
-    });
+    let named = match Declared::<OfficeRef>::parse(&office) {
+        Declared::Valid(office) => Ok(office),
+        office => Err(TransitionError::UnknownOffice { office }),
+    };
     let named = &named;
     let incoming = &incoming;
     crate::retry::on_conflict(|| async move {
@@ -268,7 +269,7 @@ async fn unknown_mrn(
         .audit(&[audit(actor, "arrival", None, now, detail)])
         .await?;
     Ok(Notified::UnknownMrn {
-        mrn: mrn.to_string(),
+        mrn: Declared::parse(mrn),
         rejection,
     })
 }

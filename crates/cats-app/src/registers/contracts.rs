@@ -58,24 +58,24 @@ pub enum ContractAction {
     },
     /// Officer: reject a submission.
     Reject {
-        /// Why.
+        /// Why, in words the other party can act on (not empty; at most 512 characters).
         reason: String,
     },
     /// Officer: suspend.
     Suspend {
-        /// Why.
+        /// Why, in words the other party can act on (not empty; at most 512 characters).
         reason: String,
     },
     /// Officer: lift a suspension.
     Reinstate,
     /// Officer: revoke.
     Revoke {
-        /// Why.
+        /// Why, in words the other party can act on (not empty; at most 512 characters).
         reason: String,
     },
     /// Insurer: cancel (no open liabilities).
     Cancel {
-        /// Why.
+        /// Why, in words the other party can act on (not empty; at most 512 characters).
         reason: String,
     },
 }

@@ -47,7 +47,7 @@ pub enum StoreError {
     /// A reservation would overdraw the guarantee.
     #[error("guarantee {grn}: {requested_minor} requested, only {available_minor} available (minor units)")]
     Insufficient {
-        /// GRN.
+        /// Guarantee reference number (17 characters, ISO 6346 check digit).
         grn: Grn,
         /// Amount asked for, minor units.
         requested_minor: i64,
@@ -58,7 +58,7 @@ pub enum StoreError {
     /// its policy period: rule CATS018), or for an amount it cannot express (CATS021).
     #[error("guarantee {grn} cannot be used: {why}")]
     NotUsable {
-        /// GRN.
+        /// Guarantee reference number (17 characters, ISO 6346 check digit).
         grn: Grn,
         /// Why (`suspended`, `expired on 2026-12-31` …), with its rule.
         why: Unusable,
@@ -66,7 +66,7 @@ pub enum StoreError {
     /// A contract cannot be cancelled while liabilities are open on its guarantee.
     #[error("guarantee {grn} has open liabilities of {open_minor} (minor units): reservations or claims")]
     OpenLiabilities {
-        /// GRN.
+        /// Guarantee reference number (17 characters, ISO 6346 check digit).
         grn: Grn,
         /// Running total, minor units.
         open_minor: i64,
@@ -222,7 +222,7 @@ pub enum LedgerOp {
     /// [`StoreError::NotUsable`] if the guarantee is not active or the movement's day is outside
     /// its policy period.
     Reserve {
-        /// GRN.
+        /// Guarantee reference number (17 characters, ISO 6346 check digit).
         grn: Grn,
         /// Amount, minor units of the guarantee's currency.
         amount_minor: i64,
@@ -241,11 +241,11 @@ pub enum LedgerOp {
 /// A reservation on a guarantee, as stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Reservation {
-    /// GRN.
+    /// Guarantee reference number (17 characters, ISO 6346 check digit).
     pub grn: Grn,
     /// Movement.
     pub movement_id: Uuid,
-    /// MRN of the movement.
+    /// MRN of the movement (18 characters), once allocated.
     pub mrn: Option<Mrn>,
     /// Amount, minor units.
     pub amount_minor: i64,

@@ -127,25 +127,25 @@ pub enum GuaranteeOp {
     /// Set the status (mirror of the contract's). When the status ends the guarantee (revoked,
     /// expired) and nothing is open, the liability end is recorded as `at`.
     Status {
-        /// GRN.
+        /// Guarantee reference number (17 characters, ISO 6346 check digit).
         grn: Grn,
         /// New status.
         status: GuaranteeStatus,
-        /// When.
+        /// When (UTC).
         at: DateTime<Utc>,
     },
     /// Revoke only if no liability is open (running total 0), recording the liability end;
     /// otherwise [`super::StoreError::OpenLiabilities`].
     Cancel {
-        /// GRN.
+        /// Guarantee reference number (17 characters, ISO 6346 check digit).
         grn: Grn,
-        /// When.
+        /// When (UTC).
         at: DateTime<Utc>,
     },
     /// Set the access code hash ([`cats_domain::ledger::hash_access_code`]) and, when given,
     /// the status.
     AccessCode {
-        /// GRN.
+        /// Guarantee reference number (17 characters, ISO 6346 check digit).
         grn: Grn,
         /// New hash.
         hash: String,
@@ -155,11 +155,11 @@ pub enum GuaranteeOp {
     /// A claim was paid or waived: `amount_minor` leaves the running total; the liability end
     /// is recorded when nothing stays open on an ended guarantee.
     CloseClaim {
-        /// GRN.
+        /// Guarantee reference number (17 characters, ISO 6346 check digit).
         grn: Grn,
         /// Amount, minor units.
         amount_minor: i64,
-        /// When.
+        /// When (UTC).
         at: DateTime<Utc>,
     },
 }

@@ -29,7 +29,7 @@ pub struct StoredToken {
 /// The last MRN serial used at an office in a year.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MrnSerial {
-    /// Office of departure.
+    /// Office of departure (customs office reference number, an8).
     pub office: OfficeRef,
     /// Calendar year.
     pub year: i32,

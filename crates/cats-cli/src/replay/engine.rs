@@ -106,7 +106,7 @@ pub async fn replay(
                 }
             }
             Ok((d, _)) => {
-                outcomes[i].lrn = d.transit_operation.lrn.clone();
+                outcomes[i].lrn = d.transit_operation.lrn.to_string();
                 // Lodged at its preparation time, or just before its first event if that is earlier.
                 let first_event = line.events.iter().map(|e| e.at).min();
                 let prepared = lodging_time(line, &d.preparation_date_and_time);

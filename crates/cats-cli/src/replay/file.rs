@@ -28,7 +28,7 @@ use cats_domain::movement::{
 pub struct Event {
     /// When (UTC).
     pub at: DateTime<Utc>,
-    /// Office acting.
+    /// The acting office (customs office reference number, an8).
     #[serde(default)]
     pub office: String,
     /// Action name.

@@ -26,7 +26,7 @@ pub struct RouteTime {
 /// Exposure of one guarantee at the end of the replay.
 #[derive(Debug, Clone, Serialize)]
 pub struct Exposure {
-    /// GRN.
+    /// Guarantee reference number (17 characters, ISO 6346 check digit).
     pub grn: Grn,
     /// Open reservations and claims (decimal, guarantee currency).
     pub exposure: String,

@@ -65,6 +65,22 @@ async fn guarantee_balance_needs_the_access_code() {
         StatusCode::NOT_FOUND,
         "another trader learns nothing"
     );
+    let res = node
+        .client
+        .get(format!(
+            "{}/guarantees/25KZ0000SRI00001X/balance",
+            node.base
+        ))
+        .bearer_auth(node.token("silkway"))
+        .header("X-Access-Code", "1111")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::NOT_FOUND,
+        "a GRN that is not well formed names no guarantee"
+    );
 }
 
 const CC034C: &str = r#"<ncts:CC034C PhaseID="NCTS5.0" xmlns:ncts="http://ncts.dgtaxud.ec">

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::decimal;
 use super::{Address, ContactPerson, CustomsOffice, HouseConsignment};
+use crate::ids::{Declared, Eori, OfficeRef};
 
 /// CONSIGNMENT (`ConsignmentType20`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -178,7 +179,7 @@ pub struct Consignment {
 pub struct Carrier {
     /// identificationNumber (EORI/TIN, an..17).
     #[serde(rename = "identificationNumber")]
-    pub identification_number: String,
+    pub identification_number: Declared<Eori>,
     /// CONTACT PERSON, 0..1.
     #[serde(
         rename = "ContactPerson",
@@ -199,7 +200,7 @@ pub struct Party {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub identification_number: Option<String>,
+    pub identification_number: Option<Declared<Eori>>,
     /// name (an..70).
     #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -227,7 +228,7 @@ pub struct AdditionalSupplyChainActor {
     pub role: String,
     /// identificationNumber (EORI/TIN, an..17).
     #[serde(rename = "identificationNumber")]
-    pub identification_number: String,
+    pub identification_number: Declared<Eori>,
 }
 
 /// TRANSPORT EQUIPMENT (`TransportEquipmentType06`).
@@ -364,7 +365,7 @@ pub struct Gnss {
 pub struct EconomicOperator {
     /// identificationNumber (EORI/TIN, an..17).
     #[serde(rename = "identificationNumber")]
-    pub identification_number: String,
+    pub identification_number: Declared<Eori>,
 }
 
 /// POSTCODE ADDRESS (`PostcodeAddressType02`).
@@ -442,7 +443,7 @@ pub struct ActiveBorderTransportMeans {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub customs_office_at_border_reference_number: Option<String>,
+    pub customs_office_at_border_reference_number: Option<Declared<OfficeRef>>,
     /// typeOfIdentification (CL219, n2).
     #[serde(
         rename = "typeOfIdentification",

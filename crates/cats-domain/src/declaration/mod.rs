@@ -5,13 +5,19 @@
 //! JSON form (`{"n1:CC015C": <body>}`). Cardinalities: `Option` for 0..1, `Vec` for 0..n and
 //! 1..n (the minimum is checked by the structural validation in `cats-ncts`). Masses are
 //! kilograms and amounts are in the ISO 4217 currency next to them, both exact
-//! [`rust_decimal::Decimal`]s written as JSON numbers; sequence numbers and counts are `u32`;
-//! codes stay `String` (the business rules check them against reference data).
+//! [`rust_decimal::Decimal`]s written as JSON numbers; sequence numbers and counts are `u32`.
+//! Identifiers the movement and the ledger use (LRN, customs office reference numbers, EORI/TIN
+//! of the parties, GRN, currency) are [`Declared`]: typed when well formed, otherwise the text as
+//! sent with the reason, so the rule owning the element reports it and a refused declaration is
+//! kept exactly as the trader sent it. Codes of code lists stay `String` (the business rules
+//! check them against reference data).
 //!
 //! Build one with `cats_ncts::parse_cc015c` (read, validate, type); [`Cc015c::to_value`] gives the
 //! body back to store or re-emit.
 
 use serde::{Deserialize, Serialize};
+
+use crate::ids::{CurrencyCode, Declared, Eori, Grn, Lrn, OfficeRef};
 
 mod consignment;
 mod decimal;
@@ -113,7 +119,7 @@ impl Cc015c {
 pub struct TransitOperation {
     /// LRN (`LRNContentType03`, an..22, no leading/trailing spaces): the holder's own reference.
     #[serde(rename = "LRN")]
-    pub lrn: String,
+    pub lrn: Declared<Lrn>,
     /// declarationType (CL231: T, T1, T2, T2F, TIR, ...).
     #[serde(rename = "declarationType")]
     pub declaration_type: String,
@@ -185,7 +191,7 @@ pub struct Authorisation {
 pub struct CustomsOffice {
     /// referenceNumber (an8: ISO 3166 country + 6 alphanumerics, e.g. `KZHOR001`).
     #[serde(rename = "referenceNumber")]
-    pub reference_number: String,
+    pub reference_number: Declared<OfficeRef>,
 }
 
 /// CUSTOMS OFFICE OF TRANSIT (DECLARED) (`CustomsOfficeOfTransitDeclaredType04`).
@@ -197,7 +203,7 @@ pub struct CustomsOfficeOfTransit {
     pub sequence_number: u32,
     /// referenceNumber (an8), e.g. `AZALA001`.
     #[serde(rename = "referenceNumber")]
-    pub reference_number: String,
+    pub reference_number: Declared<OfficeRef>,
     /// arrivalDateAndTimeEstimated: `YYYY-MM-DDThh:mm:ss`.
     #[serde(
         rename = "arrivalDateAndTimeEstimated",
@@ -216,7 +222,7 @@ pub struct CustomsOfficeOfExit {
     pub sequence_number: u32,
     /// referenceNumber (an8), e.g. `KZAAU001`.
     #[serde(rename = "referenceNumber")]
-    pub reference_number: String,
+    pub reference_number: Declared<OfficeRef>,
 }
 
 /// HOLDER OF THE TRANSIT PROCEDURE (`HolderOfTheTransitProcedureType14`).
@@ -229,7 +235,7 @@ pub struct HolderOfTheTransitProcedure {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub identification_number: Option<String>,
+    pub identification_number: Option<Declared<Eori>>,
     /// TIRHolderIdentificationNumber (an..17), for TIR.
     #[serde(
         rename = "TIRHolderIdentificationNumber",
@@ -295,7 +301,7 @@ pub struct ContactPerson {
 pub struct Representative {
     /// identificationNumber (EORI/TIN, an..17).
     #[serde(rename = "identificationNumber")]
-    pub identification_number: String,
+    pub identification_number: Declared<Eori>,
     /// status (CL094: 2 direct, 3 indirect).
     #[serde(rename = "status")]
     pub status: String,
@@ -345,7 +351,7 @@ pub struct GuaranteeReference {
     pub sequence_number: u32,
     /// GRN (an..24), e.g. `25KZ0000SRI000010`.
     #[serde(rename = "GRN", default, skip_serializing_if = "Option::is_none")]
-    pub grn: Option<String>,
+    pub grn: Option<Declared<Grn>>,
     /// accessCode (an4), secret: needed with the GRN to use the guarantee.
     #[serde(
         rename = "accessCode",
@@ -363,5 +369,5 @@ pub struct GuaranteeReference {
     pub amount_to_be_covered: Option<rust_decimal::Decimal>,
     /// currency (ISO 4217 alpha-3), e.g. `USD`.
     #[serde(rename = "currency", default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
+    pub currency: Option<Declared<CurrencyCode>>,
 }

@@ -56,81 +56,142 @@ impl fmt::Display for IdKind {
 pub enum IdError {
     /// Nothing was given.
     #[error("{kind} is empty")]
-    Empty { kind: IdKind },
+    Empty {
+        /// Which identifier.
+        kind: IdKind,
+    },
     /// A fixed-length identifier has the wrong length.
     #[error("{kind} has {actual} characters; exactly {expected} are required")]
     WrongLength {
+        /// Which identifier.
         kind: IdKind,
+        /// Characters required.
         expected: usize,
+        /// Characters given.
         actual: usize,
     },
     /// A variable-length identifier is too short.
     #[error("{kind} has {actual} characters; at least {min} are required")]
     TooShort {
+        /// Which identifier.
         kind: IdKind,
+        /// Fewest characters allowed.
         min: usize,
+        /// Characters given.
         actual: usize,
     },
     /// A variable-length identifier is too long.
     #[error("{kind} has {actual} characters; at most {max} are allowed")]
     TooLong {
+        /// Which identifier.
         kind: IdKind,
+        /// Most characters allowed.
         max: usize,
+        /// Characters given.
         actual: usize,
     },
     /// A character is not allowed at its position.
     #[error("{kind} character {position} is {found:?}; {expected} is required there")]
     InvalidCharacter {
+        /// Which identifier.
         kind: IdKind,
+        /// 1-based character position.
         position: usize,
+        /// What was found.
         found: char,
+        /// Characters required.
         expected: &'static str,
     },
     /// A character of a secret is not allowed (the character itself is not repeated).
     #[error(
         "{kind} character {position} is not a letter or digit; only A-Z, a-z and 0-9 are allowed"
     )]
-    SecretCharacter { kind: IdKind, position: usize },
+    SecretCharacter {
+        /// Which identifier.
+        kind: IdKind,
+        /// 1-based character position.
+        position: usize,
+    },
     /// A control character (tab, line break, ...) where only printable text is allowed.
     #[error("{kind} character {position} is a control character (such as a tab or line break); only printable characters are allowed")]
-    ControlCharacter { kind: IdKind, position: usize },
+    ControlCharacter {
+        /// Which identifier.
+        kind: IdKind,
+        /// 1-based character position.
+        position: usize,
+    },
     /// Leading or trailing whitespace.
     #[error("{kind} starts or ends with a space; remove the surrounding spaces")]
-    SurroundingWhitespace { kind: IdKind },
+    SurroundingWhitespace {
+        /// Which identifier.
+        kind: IdKind,
+    },
     /// The ISO 6346 check digit does not match.
     #[error("{kind} check digit is {found} but the first {over} characters give {computed}")]
     CheckDigit {
+        /// Which identifier.
         kind: IdKind,
+        /// What was found.
         found: u8,
+        /// The check digit the other characters give.
         computed: u8,
+        /// How many characters the check digit is computed over.
         over: usize,
     },
     /// Two uppercase letters that are not an assigned ISO 3166-1 alpha-2 code.
     #[error("{kind}: {code} is not an assigned ISO 3166-1 alpha-2 country code")]
-    UnknownCountry { kind: IdKind, code: String },
+    UnknownCountry {
+        /// Which identifier.
+        kind: IdKind,
+        /// The code given.
+        code: String,
+    },
     /// Three uppercase letters that are not an active ISO 4217 code.
     #[error("{code} is not an active ISO 4217 currency code")]
-    UnknownCurrency { code: String },
+    UnknownCurrency {
+        /// The code given.
+        code: String,
+    },
     /// A well-formed HS code that the reference nomenclature does not contain.
     #[error(
         "HS code {code} is not in the Harmonized System nomenclature of the reference catalogue"
     )]
-    UnknownHsCode { code: String },
+    UnknownHsCode {
+        /// The code given.
+        code: String,
+    },
     /// A year that cannot be written as the two digits of an MRN or GRN.
     #[error("year {year} cannot be used in a reference number; only 2000 to 2099 can")]
-    YearOutOfRange { year: i32 },
+    YearOutOfRange {
+        /// The calendar year given.
+        year: i32,
+    },
     /// An amount text that is not a decimal number.
     #[error("amount {text:?} is not a decimal number such as 1234.56")]
-    InvalidAmount { text: String },
+    InvalidAmount {
+        /// The text given.
+        text: String,
+    },
     /// A negative amount.
     #[error("amount {amount} is negative; amounts must be zero or more")]
-    NegativeAmount { amount: String },
+    NegativeAmount {
+        /// The amount given.
+        amount: String,
+    },
     /// An amount with more than 2 decimal places (NCTS n..16,2).
     #[error("amount {amount} has {places} decimal places; at most 2 are allowed")]
-    TooManyDecimals { amount: String, places: u32 },
+    TooManyDecimals {
+        /// The amount given.
+        amount: String,
+        /// Decimal places given.
+        places: u32,
+    },
     /// An amount with more than 14 digits before the decimal point (NCTS n..16,2).
     #[error(
         "amount {amount} is too large; at most 14 digits before the decimal point are allowed"
     )]
-    AmountTooLarge { amount: String },
+    AmountTooLarge {
+        /// The amount given.
+        amount: String,
+    },
 }

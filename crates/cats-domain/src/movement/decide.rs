@@ -9,7 +9,7 @@ use super::{
     ControlType, Movement, MovementState, Passage, PassageKind, PendingControl, RequestedDocument,
     Stage,
 };
-use crate::ids::OfficeRef;
+use crate::ids::{Declared, OfficeRef};
 use crate::reference::{Catalog, OfficeRole};
 
 /// Something a customs office or the holder does to a movement after lodging.
@@ -43,12 +43,12 @@ pub enum Action {
     },
     /// Release for transit at the office of departure (CC029C).
     Release {
-        /// Office of departure.
+        /// Office of departure (customs office reference number, an8).
         office: OfficeRef,
     },
     /// The guarantee reservation at release failed (amount no longer available): CC055C.
     ReservationFailed {
-        /// Office of departure.
+        /// Office of departure (customs office reference number, an8).
         office: OfficeRef,
         /// Why, for the holder.
         reason: String,
@@ -92,7 +92,7 @@ pub enum Action {
     },
     /// Officer decides on cancellation (CC009C); `accept: true` invalidates.
     CancellationDecision {
-        /// Office of departure.
+        /// Office of departure (customs office reference number, an8).
         office: OfficeRef,
         /// Whether the cancellation is granted.
         accept: bool,
@@ -191,7 +191,7 @@ fn office_with_role(
     let found = catalog
         .office(office)
         .ok_or_else(|| TransitionError::UnknownOffice {
-            office: office.to_string(),
+            office: Declared::Valid(office.clone()),
         })?;
     if roles.iter().any(|r| found.has_role(*r)) {
         Ok(())
@@ -400,7 +400,7 @@ pub fn decide(
             catalog
                 .office(office)
                 .ok_or_else(|| TransitionError::UnknownOffice {
-                    office: office.to_string(),
+                    office: Declared::Valid(office.clone()),
                 })?;
             m.incidents.push((office.clone(), text.clone()));
             effects.push(message("CC182C"));

@@ -1,7 +1,7 @@
 //! Why [`super::decide`] refuses an action.
 
 use super::{MovementState, PassageKind};
-use crate::ids::OfficeRef;
+use crate::ids::{Declared, OfficeRef};
 
 /// Why an action was refused. Nothing changes when it is.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -19,7 +19,7 @@ pub enum TransitionError {
     UnknownOffice {
         /// Office reference number as given (an office named in a trader's message may not even
         /// be well formed).
-        office: String,
+        office: Declared<OfficeRef>,
     },
     /// The office does not hold the role the action needs.
     #[error("office {office} does not hold the role {role} needed for {action}")]

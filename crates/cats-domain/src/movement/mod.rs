@@ -142,7 +142,7 @@ pub struct PendingControl {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
-    /// Office of departure.
+    /// Office of departure (customs office reference number, an8).
     Departure,
     /// Office of exit or of transit, en route.
     EnRoute,
@@ -161,7 +161,7 @@ pub struct Movement {
     pub lrn: Lrn,
     /// Identification number (EORI/TIN) of the holder of the transit procedure.
     pub holder: Eori,
-    /// Office of departure.
+    /// Office of departure (customs office reference number, an8).
     pub office_of_departure: OfficeRef,
     /// Office of destination (declared).
     pub office_of_destination: OfficeRef,

@@ -87,7 +87,7 @@ pub struct Claim {
 pub enum ClaimStep {
     /// The insurer contests the claim.
     Contest {
-        /// Why.
+        /// Why, in words the other party can act on (not empty; at most 512 characters).
         reason: String,
     },
     /// The insurer paid the claim.
@@ -97,7 +97,7 @@ pub enum ClaimStep {
     },
     /// Customs give the claim up.
     Waive {
-        /// Why.
+        /// Why, in words the other party can act on (not empty; at most 512 characters).
         reason: String,
     },
 }

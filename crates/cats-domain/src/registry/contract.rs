@@ -70,26 +70,26 @@ pub enum ContractStep {
     },
     /// An officer rejects a submitted contract.
     Reject {
-        /// Why.
+        /// Why, in words the other party can act on (not empty; at most 512 characters).
         reason: String,
     },
     /// The holder set the access code of an approved contract: it is in force.
     Activate,
     /// An officer suspends an active contract.
     Suspend {
-        /// Why.
+        /// Why, in words the other party can act on (not empty; at most 512 characters).
         reason: String,
     },
     /// An officer lifts a suspension.
     Reinstate,
     /// An officer withdraws the contract for good.
     Revoke {
-        /// Why.
+        /// Why, in words the other party can act on (not empty; at most 512 characters).
         reason: String,
     },
     /// The insurer ends the contract (only without open liabilities, which the store checks).
     Cancel {
-        /// Why.
+        /// Why, in words the other party can act on (not empty; at most 512 characters).
         reason: String,
     },
     /// The policy period ended.

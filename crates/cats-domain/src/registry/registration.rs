@@ -174,19 +174,19 @@ pub enum RegistrationStep {
     },
     /// Reject a submitted application.
     Reject {
-        /// Why.
+        /// Why, in words the other party can act on (not empty; at most 512 characters).
         reason: String,
     },
     /// Suspend an approval.
     Suspend {
-        /// Why.
+        /// Why, in words the other party can act on (not empty; at most 512 characters).
         reason: String,
     },
     /// Lift a suspension.
     Reinstate,
     /// Withdraw an approval for good.
     Revoke {
-        /// Why.
+        /// Why, in words the other party can act on (not empty; at most 512 characters).
         reason: String,
     },
     /// Extend an approval (also an expired one) to a new last day.

@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 
 use crate::declaration::Cc015c;
 use crate::ids::{
-    CountryCode, CurrencyCode, Eori, Grn, HsCode, IdError, Lrn, Money, Mrn, OfficeRef,
+    CountryCode, Declared, Eori, HsCode, IdError, IdKind, Lrn, Money, Mrn, OfficeRef,
 };
 use crate::movement::{GuaranteeUse, Movement, MovementState};
 use crate::risk::RiskFacts;
@@ -20,7 +20,7 @@ pub struct DeclarationFacts {
     pub lrn: Lrn,
     /// Holder identification number (EORI/TIN).
     pub holder: Eori,
-    /// Office of departure.
+    /// Office of departure (customs office reference number, an8).
     pub office_of_departure: OfficeRef,
     /// Office of destination (declared).
     pub office_of_destination: OfficeRef,
@@ -69,14 +69,13 @@ fn push_unique<T: PartialEq + Clone>(list: &mut Vec<T>, value: &T) {
     }
 }
 
-/// Parse the identifier at `pointer`, noting it in `bad` when it does not parse.
-fn id<T>(
+/// The identifier declared at `pointer`, noting it in `bad` when it is not well formed.
+fn id<T: Clone>(
     bad: &mut Vec<BadIdentifier>,
     pointer: impl Into<String>,
-    text: &str,
-    parse: fn(&str) -> Result<T, IdError>,
+    declared: Result<&T, &IdError>,
 ) -> Option<T> {
-    parse(text)
+    declared
         .map_err(|e| {
             bad.push(BadIdentifier {
                 pointer: pointer.into(),
@@ -84,6 +83,25 @@ fn id<T>(
             })
         })
         .ok()
+        .cloned()
+}
+
+/// The offices of the group `group` in sequence order, each checked (pointers count the elements
+/// in document order, from 1).
+fn offices<'a>(
+    bad: &mut Vec<BadIdentifier>,
+    group: &str,
+    list: impl Iterator<Item = (u32, &'a Declared<OfficeRef>)>,
+) -> Vec<OfficeRef> {
+    let mut numbered: Vec<_> = list.enumerate().collect();
+    numbered.sort_by_key(|(_, (sequence, _))| *sequence);
+    numbered
+        .into_iter()
+        .filter_map(|(i, (_, office))| {
+            let at = format!("/CC015C/{group}[{}]/referenceNumber", i + 1);
+            id(bad, at, office.checked())
+        })
+        .collect()
 }
 
 /// The route countries of a declaration as written, first-seen order, no repeats: the office
@@ -127,6 +145,9 @@ pub(crate) fn route_countries(d: &Cc015c) -> Vec<String> {
     out
 }
 
+/// What a declaration without the holder's identificationNumber is refused for.
+const NO_HOLDER_ID: IdError = IdError::Empty { kind: IdKind::Eori };
+
 /// Read the facts of a declaration.
 ///
 /// Errors: every identifier the movement keeps that does not parse (the LRN, the holder's
@@ -139,56 +160,42 @@ pub fn facts(d: &Cc015c) -> Result<DeclarationFacts, Vec<BadIdentifier>> {
     let lrn = id(
         &mut bad,
         "/CC015C/TransitOperation/LRN",
-        &d.transit_operation.lrn,
-        Lrn::parse,
+        d.transit_operation.lrn.checked(),
     );
     let holder = id(
         &mut bad,
         "/CC015C/HolderOfTheTransitProcedure/identificationNumber",
         d.holder_of_the_transit_procedure
             .identification_number
-            .as_deref()
-            .unwrap_or_default(),
-        Eori::parse,
+            .as_ref()
+            .map_or(Err(&NO_HOLDER_ID), Declared::checked),
     );
     let office_of_departure = id(
         &mut bad,
         "/CC015C/CustomsOfficeOfDeparture/referenceNumber",
-        &d.customs_office_of_departure.reference_number,
-        OfficeRef::parse,
+        d.customs_office_of_departure.reference_number.checked(),
     );
     let office_of_destination = id(
         &mut bad,
         "/CC015C/CustomsOfficeOfDestinationDeclared/referenceNumber",
-        &d.customs_office_of_destination_declared.reference_number,
-        OfficeRef::parse,
+        d.customs_office_of_destination_declared
+            .reference_number
+            .checked(),
     );
-    let mut transit = d.customs_office_of_transit_declared.clone();
-    transit.sort_by_key(|o| o.sequence_number);
-    let offices_of_transit: Vec<OfficeRef> = transit
-        .iter()
-        .enumerate()
-        .filter_map(|(i, o)| {
-            let at = format!(
-                "/CC015C/CustomsOfficeOfTransitDeclared[{}]/referenceNumber",
-                i + 1
-            );
-            id(&mut bad, at, &o.reference_number, OfficeRef::parse)
-        })
-        .collect();
-    let mut exits = d.customs_office_of_exit_for_transit_declared.clone();
-    exits.sort_by_key(|o| o.sequence_number);
-    let offices_of_exit: Vec<OfficeRef> = exits
-        .iter()
-        .enumerate()
-        .filter_map(|(i, o)| {
-            let at = format!(
-                "/CC015C/CustomsOfficeOfExitForTransitDeclared[{}]/referenceNumber",
-                i + 1
-            );
-            id(&mut bad, at, &o.reference_number, OfficeRef::parse)
-        })
-        .collect();
+    let offices_of_transit = offices(
+        &mut bad,
+        "CustomsOfficeOfTransitDeclared",
+        d.customs_office_of_transit_declared
+            .iter()
+            .map(|o| (o.sequence_number, &o.reference_number)),
+    );
+    let offices_of_exit = offices(
+        &mut bad,
+        "CustomsOfficeOfExitForTransitDeclared",
+        d.customs_office_of_exit_for_transit_declared
+            .iter()
+            .map(|o| (o.sequence_number, &o.reference_number)),
+    );
     let (Some(lrn), Some(holder), Some(office_of_departure), Some(office_of_destination), true) = (
         lrn,
         holder,
@@ -213,8 +220,8 @@ pub fn facts(d: &Cc015c) -> Result<DeclarationFacts, Vec<BadIdentifier>> {
         .iter()
         .flat_map(|g| g.guarantee_reference.iter())
         .filter_map(|r| {
-            let grn = Grn::parse(r.grn.as_deref()?).ok()?;
-            let currency = CurrencyCode::parse(r.currency.as_deref()?).ok()?;
+            let grn = r.grn.as_ref()?.valid()?.clone();
+            let currency = *r.currency.as_ref()?.valid()?;
             let amount =
                 Money::new(r.amount_to_be_covered.unwrap_or(Decimal::ZERO), currency).ok()?;
             Some(GuaranteeUse { grn, amount })

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use super::{fail, RuleContext, RuleFailure};
 use crate::coverage::cover;
 use crate::declaration::Cc015c;
-use crate::ids::{CurrencyCode, Grn, Money};
+use crate::ids::{CurrencyCode, Declared, Grn, Money};
 use crate::ledger::{from_minor, Guarantee};
 use crate::movement::GuaranteeUse;
 
@@ -119,7 +119,7 @@ pub(super) fn check(d: &Cc015c, ctx: &RuleContext, out: &mut Vec<RuleFailure>) {
                 // period, countries, holder, currency): only what the declaration itself says.
                 check_amount(
                     reference.amount_to_be_covered,
-                    reference.currency.as_deref(),
+                    reference.currency.as_ref(),
                     None,
                     ctx,
                     &rp,
@@ -175,7 +175,7 @@ pub(super) fn check(d: &Cc015c, ctx: &RuleContext, out: &mut Vec<RuleFailure>) {
             }
             check_amount(
                 reference.amount_to_be_covered,
-                reference.currency.as_deref(),
+                reference.currency.as_ref(),
                 Some(found),
                 ctx,
                 &rp,
@@ -187,7 +187,7 @@ pub(super) fn check(d: &Cc015c, ctx: &RuleContext, out: &mut Vec<RuleFailure>) {
 
 fn check_amount(
     amount: Option<Decimal>,
-    currency: Option<&str>,
+    currency: Option<&Declared<CurrencyCode>>,
     found: Option<&Guarantee>,
     ctx: &RuleContext,
     rp: &str,
@@ -210,10 +210,11 @@ fn check_amount(
     }
     match (currency, found) {
         (Some(_), None) => {}
-        (Some(c), Some(found)) if found.currency() == c => {}
+        (Some(c), Some(found)) if c.valid() == Some(&found.currency()) => {}
         (Some(c), Some(found))
-            if CurrencyCode::parse(c)
-                .is_ok_and(|from| ctx.rates.contains_key(&(from, found.currency()))) => {}
+            if c
+                .valid()
+                .is_some_and(|from| ctx.rates.contains_key(&(*from, found.currency()))) => {}
         (Some(c), Some(found)) => fail(
             out,
             "CATS021",
@@ -266,9 +267,13 @@ fn shortfalls_in(
             {
                 // In the guarantee's currency, as release reserves it; an amount in another
                 // currency without a rate is CATS021's failure and counts as declared here.
-                let currency = reference.currency.as_deref().map(CurrencyCode::parse);
+                let currency = reference
+                    .currency
+                    .as_ref()
+                    .and_then(Declared::valid)
+                    .copied();
                 let amount = match (guarantees.get(grn), currency) {
-                    (Some(g), Some(Ok(c))) => Money::new(declared, c)
+                    (Some(g), Some(c)) => Money::new(declared, c)
                         .ok()
                         .and_then(|amount| {
                             let used = GuaranteeUse {

@@ -162,6 +162,7 @@ pub async fn balance(
                 "send the guarantee's access code in the X-Access-Code header",
             )
         })?;
+    let grn = Grn::parse(&grn).map_err(|_| cats_app::guarantees::not_a_guarantee(&grn))?;
     let b =
         cats_app::guarantees::balance(&app, &who.actor(), &grn, code, chrono::Utc::now()).await?;
     Ok(Json(json!(b)))

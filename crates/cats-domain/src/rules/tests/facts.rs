@@ -234,3 +234,24 @@ fn risk_facts_and_movement() {
     assert_eq!(m.limit_date, Some(day(2025, 6, 20)));
     assert!(m.controls.is_empty() && m.passages.is_empty() && m.released_at.is_none());
 }
+
+#[test]
+fn identifiers_that_are_not_well_formed_are_each_named_where_they_stand() {
+    let mut v = base();
+    v["TransitOperation"]["LRN"] = json!("LRN\u{7}1");
+    v["CustomsOfficeOfTransitDeclared"] = json!([
+        { "sequenceNumber": 2, "referenceNumber": "QQRBR001" },
+        { "sequenceNumber": 1, "referenceNumber": "AZALA001" }
+    ]);
+    let bad = facts(&decl(&v)).unwrap_err();
+    let pointers: Vec<&str> = bad.iter().map(|b| b.pointer.as_str()).collect();
+    assert_eq!(
+        pointers,
+        [
+            "/CC015C/TransitOperation/LRN",
+            // document order: the office with sequence number 2 is the first element
+            "/CC015C/CustomsOfficeOfTransitDeclared[1]/referenceNumber",
+        ]
+    );
+    assert!(bad[1].reason.contains("QQ"), "{}", bad[1].reason);
+}
