@@ -196,7 +196,8 @@ async fn act_once(
         }
     }
     let office = action.office();
-    let day = now.date_naive();
+    // The acting office's local day (validity of guarantees, rates and registrations).
+    let day = office.map_or(now.date_naive(), |o| catalog.local_day(o, now));
     // CATS's own risk selection where goods are presented: exit, entry, arrival.
     if let (
         Action::Exit { office } | Action::Entry { office } | Action::Arrival { office },

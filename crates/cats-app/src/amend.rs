@@ -19,7 +19,7 @@ use crate::act::load_visible;
 use crate::app::{Actor, App};
 use crate::auth::Role;
 use crate::error::AppError;
-use crate::history::{audit, inbound, outbound};
+use crate::history::{audit, inbound, outbound, Extra};
 use crate::lodge::{parse_declaration, Lodged};
 use crate::standing::RuleInputs;
 use crate::store::{Change, MovementRecord, NewMessage};
@@ -142,8 +142,13 @@ pub(crate) async fn check_rules(
 ) -> Result<(Vec<RuleFailure>, Vec<RuleFailure>), AppError> {
     app.refresh_restricted_goods().await?;
     let catalog = app.catalog();
-    let inputs = RuleInputs::load(app, declaration, now.date_naive()).await?;
-    let ctx = inputs.context(&catalog, now.date_naive(), false);
+    let office = declaration
+        .customs_office_of_departure
+        .reference_number
+        .as_str();
+    let day = catalog.local_day(office, now);
+    let inputs = RuleInputs::load(app, declaration, day).await?;
+    let ctx = inputs.context(&catalog, day, false);
     let failures = rules::check_declaration(declaration, &ctx);
     let shortfalls = if failures.is_empty() {
         rules::shortfalls_with(declaration, &ctx)
@@ -207,6 +212,11 @@ pub async fn amend_with(
         failures.extend(rule_failures);
         let content = &prepared.content;
         let mut messages = vec![incoming];
+        let catalog = app.catalog();
+        let extra = Extra {
+            catalog: Some(&catalog),
+            ..Default::default()
+        };
         let (new, detail) = if failures.is_empty() {
             let state = if shortfalls.is_empty() {
                 MovementState::Accepted
@@ -229,7 +239,7 @@ pub async fn amend_with(
                 "CC004C",
                 &[],
                 correlation,
-                None,
+                Some(&extra),
             ));
             if !shortfalls.is_empty() {
                 messages.push(outbound(
@@ -240,7 +250,7 @@ pub async fn amend_with(
                     "CC055C",
                     &shortfalls,
                     correlation,
-                    None,
+                    Some(&extra),
                 ));
             }
             let detail = format!(

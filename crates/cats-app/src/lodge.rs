@@ -14,7 +14,7 @@ use cats_ncts::Format;
 use crate::app::{Actor, App};
 use crate::auth::Role;
 use crate::error::{AppError, BodyError};
-use crate::history::{audit, inbound, outbound};
+use crate::history::{audit, inbound, outbound, Extra};
 use crate::standing::RuleInputs;
 use crate::store::{Change, MovementRecord, StoreError};
 
@@ -174,14 +174,22 @@ async fn lodge_once(
     app.refresh_restricted_goods().await?;
     let catalog = app.catalog();
     let facts = typed_facts(declaration, "CC015C")?;
-    let inputs = RuleInputs::load(app, declaration, now.date_naive()).await?;
+    // "On the day" (validity of offices, registrations, guarantees, rates) is the office of
+    // departure's local day.
+    let day = catalog.local_day(&facts.office_of_departure, now);
+    let inputs = RuleInputs::load(app, declaration, day).await?;
     let lrn_in_use = app.store().lrn_in_use(&facts.holder, &facts.lrn).await?;
-    let ctx = inputs.context(&catalog, now.date_naive(), lrn_in_use);
+    let ctx = inputs.context(&catalog, day, lrn_in_use);
     let aeo = inputs.holder.as_ref().is_some_and(|h| h.aeo);
     let failures = rules::check_declaration(declaration, &ctx);
     let id = Uuid::new_v4();
     let mut messages = vec![inbound("CC015C", content_type(format), raw, now)];
     let correlation = declaration.message_identification.clone();
+    // Dates in the answers are the office of departure's local day.
+    let extra = Extra {
+        catalog: Some(&catalog),
+        ..Default::default()
+    };
     let (movement, audit_detail) = if !failures.is_empty() {
         let m = facts.movement(MovementState::Rejected, None);
         messages.push(outbound(
@@ -192,7 +200,7 @@ async fn lodge_once(
             "CC056C",
             &failures,
             Some(&correlation),
-            None,
+            Some(&extra),
         ));
         let ids: Vec<&str> = failures.iter().map(|f| f.rule_id.as_str()).collect();
         (m, format!("rejected: {}", ids.join(", ")))
@@ -207,7 +215,7 @@ async fn lodge_once(
         let mut m = facts.movement(state, Some(mrn.clone()));
         let mut risk_facts = facts.risk_facts();
         risk_facts.aeo = aeo;
-        risk_facts.day = Some(now.date_naive());
+        risk_facts.day = Some(day);
         let policy = crate::risk_profiles::policy_now(app).await?;
         let selection = risk::select(&policy, &catalog, &m.office_of_departure, &mrn, &risk_facts);
         m.risk.push(selection.clone());
@@ -219,7 +227,7 @@ async fn lodge_once(
             "CC928C",
             &[],
             Some(&correlation),
-            None,
+            Some(&extra),
         ));
         messages.push(outbound(
             &m,
@@ -229,7 +237,7 @@ async fn lodge_once(
             "CC028C",
             &[],
             Some(&correlation),
-            None,
+            Some(&extra),
         ));
         if !shortfalls.is_empty() {
             messages.push(outbound(
@@ -240,7 +248,7 @@ async fn lodge_once(
                 "CC055C",
                 &shortfalls,
                 Some(&correlation),
-                None,
+                Some(&extra),
             ));
         }
         let benefits = match (selection.aeo_factor, ctx.aeo_share) {

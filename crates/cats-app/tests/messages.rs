@@ -58,7 +58,12 @@ const RELEASED: &str = "2025-03-11T08:00:00";
 fn released(mut m: Movement) -> Movement {
     let r = at(RELEASED);
     m.released_at = Some(r);
-    m.time_limit = Some(time_limit_for_arrival(r, m.itinerary.len(), m.limit_date));
+    m.time_limit = Some(time_limit_for_arrival(
+        r,
+        m.itinerary.len(),
+        m.limit_date,
+        chrono_tz::Tz::UTC,
+    ));
     m
 }
 

@@ -6,7 +6,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{CountryCode, CurrencyCode, OfficeRef};
@@ -84,6 +85,18 @@ pub struct Office {
 }
 
 impl Office {
+    /// The office's IANA time zone (`time_zone`); UTC when the name is not a known zone (the
+    /// importers refuse such names, so this is a safety net for hand-made catalogues).
+    pub fn zone(&self) -> Tz {
+        self.time_zone.parse().unwrap_or(Tz::UTC)
+    }
+
+    /// The calendar day at the office at instant `at`: the day NCTS messages carry for what
+    /// happens there (a release at Almaty at 01:00 on 3 March, 20:00 UTC on 2 March, is 3 March).
+    pub fn local_day(&self, at: DateTime<Utc>) -> NaiveDate {
+        at.with_timezone(&self.zone()).date_naive()
+    }
+
     /// The English name, or the first name known, or the reference number.
     pub fn name(&self) -> &str {
         self.names
@@ -202,6 +215,17 @@ impl Catalog {
     /// The office with this reference number (an [`OfficeRef`] or its text).
     pub fn office(&self, reference: &(impl AsRef<str> + ?Sized)) -> Option<&Office> {
         self.offices.get(reference.as_ref())
+    }
+
+    /// The time zone of `office`, UTC for an office the catalogue does not know.
+    pub fn zone_of(&self, office: &(impl AsRef<str> + ?Sized)) -> Tz {
+        self.office(office).map_or(Tz::UTC, Office::zone)
+    }
+
+    /// The calendar day at `office` at instant `at` ([`Office::local_day`]); the UTC day for an
+    /// office the catalogue does not know.
+    pub fn local_day(&self, office: &(impl AsRef<str> + ?Sized), at: DateTime<Utc>) -> NaiveDate {
+        at.with_timezone(&self.zone_of(office)).date_naive()
     }
 
     /// Whether the country (a [`CountryCode`] or its text) takes part in CATS.

@@ -58,7 +58,7 @@ pub(super) fn unloading_permission(ctx: &OutContext, mrn: &str) -> Value {
         "TransitOperation": {
             "MRN": mrn,
             "declarationType": op.get("declarationType").cloned().unwrap_or(Value::Null),
-            "declarationAcceptanceDate": date(ctx.lodged_at),
+            "declarationAcceptanceDate": ctx.departure_day(ctx.lodged_at),
             "security": security,
             "reducedDatasetIndicator": reduced,
         },

@@ -68,8 +68,27 @@ fn dt(at: DateTime<Utc>) -> String {
     at.format("%Y-%m-%dT%H:%M:%S").to_string()
 }
 
-fn date(at: DateTime<Utc>) -> String {
-    day(at.date_naive())
+impl OutContext<'_> {
+    /// The day of `at` at `office`, as NCTS writes a date (`YYYY-MM-DD`): the office's local day
+    /// (its IANA time zone in the catalogue), the UTC day without a catalogue.
+    fn day_at(&self, office: &OfficeRef, at: DateTime<Utc>) -> String {
+        day(self
+            .catalog
+            .map_or(at.date_naive(), |c| c.local_day(office, at)))
+    }
+
+    /// The day of `at` at the office of departure.
+    fn departure_day(&self, at: DateTime<Utc>) -> String {
+        self.day_at(&self.movement.office_of_departure, at)
+    }
+
+    /// The day of `at` at the acting office (the office of departure when none acts).
+    fn acting_day(&self, at: DateTime<Utc>) -> String {
+        self.day_at(
+            self.office.unwrap_or(&self.movement.office_of_departure),
+            at,
+        )
+    }
 }
 
 fn day(d: NaiveDate) -> String {
@@ -199,7 +218,7 @@ pub fn build(message_type: &str, ctx: &OutContext) -> (String, Value) {
             "HolderOfTheTransitProcedure": holder(ctx),
         }),
         "CC028C" => json!({
-            "TransitOperation": { "LRN": m.lrn, "MRN": mrn, "declarationAcceptanceDate": date(ctx.lodged_at) },
+            "TransitOperation": { "LRN": m.lrn, "MRN": mrn, "declarationAcceptanceDate": ctx.departure_day(ctx.lodged_at) },
             "CustomsOfficeOfDeparture": departure,
             "HolderOfTheTransitProcedure": holder(ctx),
         }),
@@ -240,7 +259,7 @@ pub fn build(message_type: &str, ctx: &OutContext) -> (String, Value) {
             // need the release type of every house consignment and item (C0352), which CATS
             // does not record; discrepancies found at destination go to the holder in CC019C.
             json!({
-                "TransitOperation": { "MRN": mrn, "releaseDate": date(ctx.now), "releaseIndicator": "1" },
+                "TransitOperation": { "MRN": mrn, "releaseDate": ctx.day_at(office, ctx.now), "releaseIndicator": "1" },
                 "CustomsOfficeOfDestinationActual": office_ref(office),
                 "TraderAtDestination": { "identificationNumber": m.holder },
             })
@@ -255,13 +274,13 @@ pub fn build(message_type: &str, ctx: &OutContext) -> (String, Value) {
                     "not satisfactory control result (B1) at the office of destination".into()
                 });
             json!({
-                "TransitOperation": { "MRN": mrn, "discrepanciesNotificationDate": date(ctx.now), "discrepanciesNotificationText": ctx.text.unwrap_or(&text) },
+                "TransitOperation": { "MRN": mrn, "discrepanciesNotificationDate": ctx.acting_day(ctx.now), "discrepanciesNotificationText": ctx.text.unwrap_or(&text) },
                 "CustomsOfficeOfDeparture": departure,
                 "HolderOfTheTransitProcedure": holder(ctx),
             })
         }
         "CC045C" => json!({
-            "TransitOperation": { "MRN": mrn, "writeOffDate": date(ctx.now) },
+            "TransitOperation": { "MRN": mrn, "writeOffDate": ctx.departure_day(ctx.now) },
             "CustomsOfficeOfDeparture": departure,
             "HolderOfTheTransitProcedure": holder(ctx),
         }),

@@ -142,9 +142,9 @@ pub(super) fn recovery(ctx: &OutContext, mrn: &str) -> Value {
         .sum();
     let office = ctx.office.unwrap_or(&m.office_of_departure);
     json!({
-        "TransitOperation": { "MRN": mrn, "declarationAcceptanceDate": date(ctx.lodged_at) },
+        "TransitOperation": { "MRN": mrn, "declarationAcceptanceDate": ctx.departure_day(ctx.lodged_at) },
         "RecoveryNotification": {
-            "recoveryNotificationDate": date(ctx.now),
+            "recoveryNotificationDate": ctx.departure_day(ctx.now),
             "recoveryNotificationText": ctx.text.unwrap_or("no arrival by the time limit; enquiry without result"),
             "amountClaimed": total.round_dp(2),
             "currency": currency,
@@ -178,8 +178,8 @@ pub(super) fn request_on_non_arrived_movement(ctx: &OutContext, mrn: &str) -> Va
     json!({
         "TransitOperation": {
             "MRN": mrn,
-            "requestOnNonArrivedMovementDate": date(ctx.now),
-            "limitForResponseDate": date(ctx.now + Duration::days(28)),
+            "requestOnNonArrivedMovementDate": ctx.departure_day(ctx.now),
+            "limitForResponseDate": ctx.departure_day(ctx.now + Duration::days(28)),
         },
         "CustomsOfficeOfDeparture": office_ref(&m.office_of_departure),
         "CustomsOfficeOfEnquiryAtDeparture": office_ref(ctx.office.unwrap_or(&m.office_of_departure)),

@@ -224,7 +224,7 @@ pub(super) fn guarantee_not_valid(ctx: &OutContext, mrn: &str) -> Value {
         })
         .collect();
     json!({
-        "TransitOperation": { "MRN": mrn, "declarationAcceptanceDate": date(ctx.lodged_at) },
+        "TransitOperation": { "MRN": mrn, "declarationAcceptanceDate": ctx.departure_day(ctx.lodged_at) },
         "CustomsOfficeOfDeparture": office_ref(&m.office_of_departure),
         "HolderOfTheTransitProcedure": holder(ctx),
         "GuaranteeReference": refs,

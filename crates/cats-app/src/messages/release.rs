@@ -34,8 +34,16 @@ pub(super) fn control_result(ctx: &OutContext) -> Option<Value> {
         .iter()
         .rev()
         .find(|c| c.stage == Stage::Departure);
-    let limit = m.time_limit.map(|t| t.date_naive()).or(m.limit_date);
-    let when = limit.or(control.map(|c| c.at.date_naive()))?;
+    let local = |office: &OfficeRef, at| {
+        ctx.catalog.map_or(chrono::DateTime::date_naive(&at), |c| {
+            c.local_day(office, at)
+        })
+    };
+    let limit = m
+        .time_limit
+        .map(|t| local(&m.office_of_departure, t))
+        .or(m.limit_date);
+    let when = limit.or(control.map(|c| local(&c.office, c.at)))?;
     let simplified = authorised_consignor(ctx);
     let code = match control.map(|c| c.result) {
         Some(ControlResultCode::A1) => "A1",
@@ -51,7 +59,7 @@ pub(super) fn control_result(ctx: &OutContext) -> Option<Value> {
             "{} control at {} on {}: {}",
             c.control_type.as_str(),
             c.office,
-            date(c.at),
+            ctx.day_at(&c.office, c.at),
             c.result.as_str()
         ),
         None => "released without control".to_string(),
@@ -139,11 +147,11 @@ pub(super) fn release_for_transit(ctx: &OutContext, mrn: &str) -> Value {
     op.insert("MRN".into(), Value::String(mrn.into()));
     op.insert(
         "declarationAcceptanceDate".into(),
-        Value::String(date(ctx.lodged_at)),
+        Value::String(ctx.departure_day(ctx.lodged_at)),
     );
     op.insert(
         "releaseDate".into(),
-        Value::String(date(m.released_at.unwrap_or(ctx.now))),
+        Value::String(ctx.departure_day(m.released_at.unwrap_or(ctx.now))),
     );
     let mut out = Map::new();
     out.insert("TransitOperation".into(), Value::Object(op));

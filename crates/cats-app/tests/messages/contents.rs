@@ -246,3 +246,59 @@ fn unloading_permission_and_destination_rejection() {
     assert_eq!(b["TransitOperation"]["rejectionCode"], "4");
     assert!(b.get("FunctionalError").is_none());
 }
+
+/// Dates that NCTS messages carry as a day are the office's local day: a release at Almaty
+/// (UTC+5) at 01:00 on 3 March (20:00 UTC on 2 March) is released on 3 March.
+#[test]
+fn dates_are_the_local_day_of_the_office() {
+    let mut catalog = Catalog::default();
+    catalog.offices.insert(
+        "KZHOR001".parse().unwrap(),
+        cats_domain::reference::Office {
+            reference: "KZHOR001".parse().unwrap(),
+            names: [("en".to_string(), "Khorgos".to_string())].into(),
+            country: "KZ".parse().unwrap(),
+            unlocode: None,
+            time_zone: "Asia/Almaty".into(),
+            roles: Default::default(),
+            valid_from: None,
+            valid_to: None,
+            source: "test".into(),
+        },
+    );
+    let mut m = movement(MovementState::ReleasedForTransit);
+    let released = at("2025-03-02T20:00:00");
+    m.released_at = Some(released);
+    m.time_limit = Some(time_limit_for_arrival(
+        released,
+        m.itinerary.len(),
+        None,
+        catalog.zone_of(&m.office_of_departure),
+    ));
+    let (_, d) = declaration();
+    let body = |catalog: Option<&Catalog>| {
+        let ctx = OutContext {
+            movement: &m,
+            declaration: &d,
+            now: released,
+            lodged_at: at("2025-03-02T19:30:00"),
+            office: None,
+            failures: &[],
+            control_type: None,
+            text: None,
+            correlation: None,
+            catalog,
+        };
+        build("CC029C", &ctx).1["n1:CC029C"].clone()
+    };
+    let local = body(Some(&catalog));
+    assert_eq!(local["TransitOperation"]["releaseDate"], "2025-03-03");
+    assert_eq!(
+        local["TransitOperation"]["declarationAcceptanceDate"],
+        "2025-03-03"
+    );
+    // 14 days after 20:00 UTC on 2 March is 01:00 on 17 March at Almaty.
+    assert_eq!(local["ControlResult"]["date"], "2025-03-17");
+    let utc = body(None);
+    assert_eq!(utc["TransitOperation"]["releaseDate"], "2025-03-02");
+}

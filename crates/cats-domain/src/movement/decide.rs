@@ -349,7 +349,13 @@ pub fn decide(
             same_office(name, office, &m.office_of_departure)?;
             m.state = S::ReleasedForTransit;
             m.released_at = Some(now);
-            m.time_limit = Some(time_limit_for_arrival(now, m.itinerary.len(), m.limit_date));
+            let zone = catalog.zone_of(&m.office_of_departure);
+            m.time_limit = Some(time_limit_for_arrival(
+                now,
+                m.itinerary.len(),
+                m.limit_date,
+                zone,
+            ));
             effects.push(Effect::Reserve);
             effects.push(message("CC029C"));
         }
