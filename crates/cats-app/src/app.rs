@@ -42,6 +42,7 @@ pub struct App {
     catalog: Arc<RwLock<Arc<Catalog>>>,
     risk: Arc<RiskPolicy>,
     instance: Arc<str>,
+    sign_in: crate::accounts::SignInPolicy,
 }
 
 impl App {
@@ -54,7 +55,20 @@ impl App {
             catalog: Arc::new(RwLock::new(Arc::new(catalog))),
             risk: Arc::new(risk),
             instance: instance.into(),
+            sign_in: Default::default(),
         })
+    }
+
+    /// The same application with another sign-in policy (failures before a lock, lock and
+    /// session lengths).
+    pub fn with_sign_in_policy(mut self, policy: crate::accounts::SignInPolicy) -> Self {
+        self.sign_in = policy;
+        self
+    }
+
+    /// How signing in to the web pages is limited.
+    pub fn sign_in_policy(&self) -> &crate::accounts::SignInPolicy {
+        &self.sign_in
     }
 
     /// The store.

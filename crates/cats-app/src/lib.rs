@@ -14,6 +14,7 @@
 
 #![warn(missing_docs)]
 
+pub mod accounts;
 pub mod act;
 pub mod amend;
 pub mod app;

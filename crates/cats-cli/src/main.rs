@@ -205,6 +205,14 @@ async fn serve(data: DataDir, listen: SocketAddr, check_secs: u64) -> anyhow::Re
             path.display()
         );
     }
+    if node.seeded || node::demo_passwords_missing(&node).await? {
+        let path = node::write_demo_passwords(&node).await?;
+        eprintln!(
+            "demo users' passwords for the web pages written to {}",
+            path.display()
+        );
+    }
+    let demo = node.data_dir.join(node::DEMO_PASSWORDS_FILE).exists();
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("listening on {listen}"))?;
@@ -236,6 +244,38 @@ async fn serve(data: DataDir, listen: SocketAddr, check_secs: u64) -> anyhow::Re
             }
         }
     });
-    cats_web::serve(node.app, listener).await?;
+    let settings = cats_web::PageSettings {
+        demo,
+        secure_cookies: std::env::var("CATS_SECURE_COOKIES").is_ok_and(|v| v == "1" || v == "true"),
+    };
+    let app = node.app.with_sign_in_policy(sign_in_policy()?);
+    cats_web::serve_with(app, listener, settings).await?;
     Ok(())
+}
+
+/// The sign-in policy: `CATS_SIGN_IN_MAX_FAILURES` failures in a row (default 5) lock an account
+/// for `CATS_SIGN_IN_LOCK_MINUTES` (default 15); sessions last `CATS_SESSION_HOURS` (default 12).
+fn sign_in_policy() -> anyhow::Result<cats_app::accounts::SignInPolicy> {
+    let mut policy = cats_app::accounts::SignInPolicy::default();
+    let read = |name: &str| -> anyhow::Result<Option<u32>> {
+        match std::env::var(name) {
+            Ok(v) => v
+                .parse::<u32>()
+                .ok()
+                .filter(|n| *n > 0)
+                .map(Some)
+                .with_context(|| format!("{name}={v}: give a whole number above 0")),
+            Err(_) => Ok(None),
+        }
+    };
+    if let Some(n) = read("CATS_SIGN_IN_MAX_FAILURES")? {
+        policy.max_failures = n;
+    }
+    if let Some(n) = read("CATS_SIGN_IN_LOCK_MINUTES")? {
+        policy.lock = chrono::Duration::minutes(i64::from(n));
+    }
+    if let Some(n) = read("CATS_SESSION_HOURS")? {
+        policy.session = chrono::Duration::hours(i64::from(n));
+    }
+    Ok(policy)
 }

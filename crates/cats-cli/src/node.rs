@@ -18,6 +18,10 @@ use cats_reference::{DemoData, PartyKind, UserRole};
 /// File in the data directory where the demo users' tokens are written on first start.
 pub const DEMO_TOKENS_FILE: &str = "demo-tokens.txt";
 
+/// File in the data directory where the demo users' passwords for the web pages are written on
+/// first start (`USER PASSWORD` per line).
+pub const DEMO_PASSWORDS_FILE: &str = "demo-passwords.txt";
+
 /// File in the data directory that, when present, replaces the default risk policy.
 pub const RISK_POLICY_FILE: &str = "risk-policy.json";
 
@@ -254,6 +258,49 @@ pub async fn write_demo_tokens(node: &Node) -> anyhow::Result<PathBuf> {
         lines.push_str(&format!("{} {}\n", u.username, token));
     }
     let path = node.data_dir.join(DEMO_TOKENS_FILE);
+    std::fs::write(&path, lines).with_context(|| format!("writing {}", path.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(path)
+}
+
+/// Give every demo user a new random password for the web pages, and return them
+/// (`(username, password)`, in the demo data's order). For the demo and the tests only.
+pub async fn set_demo_passwords(app: &cats_app::App) -> anyhow::Result<Vec<(String, String)>> {
+    let demo = cats_reference::demo_data()?;
+    let actor = Actor::System("demo-seed".into());
+    let mut out = Vec::new();
+    for u in &demo.users {
+        let password = cats_app::accounts::new_password();
+        cats_app::accounts::set_password(app, &actor, &u.username, &password, Utc::now()).await?;
+        out.push((u.username.clone(), password));
+    }
+    Ok(out)
+}
+
+/// Whether the demo users still need passwords: the demo data is there (its first user exists)
+/// and none of them has a sign-in account yet (a node seeded before the web pages existed).
+pub async fn demo_passwords_missing(node: &Node) -> anyhow::Result<bool> {
+    let demo = cats_reference::demo_data()?;
+    let Some(first) = demo.users.first() else {
+        return Ok(false);
+    };
+    let store = node.app.store();
+    Ok(store.user(&first.username).await?.is_some()
+        && store.account(&first.username).await?.is_none())
+}
+
+/// Set the demo users' passwords ([`set_demo_passwords`]) and write them, one
+/// `username password` per line, to `DATA_DIR/demo-passwords.txt` (mode 600).
+pub async fn write_demo_passwords(node: &Node) -> anyhow::Result<PathBuf> {
+    let mut lines = String::new();
+    for (user, password) in set_demo_passwords(&node.app).await? {
+        lines.push_str(&format!("{user} {password}\n"));
+    }
+    let path = node.data_dir.join(DEMO_PASSWORDS_FILE);
     std::fs::write(&path, lines).with_context(|| format!("writing {}", path.display()))?;
     #[cfg(unix)]
     {

@@ -13,6 +13,7 @@
 
 #![warn(missing_docs)]
 
+mod accounts;
 mod controls;
 mod history;
 mod ledger;

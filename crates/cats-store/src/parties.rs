@@ -8,7 +8,7 @@ use cats_domain::ids::{CountryCode, Eori};
 
 use crate::sql::{Db, Row, Sql};
 
-fn user_from_row(r: &Row) -> Result<User, StoreError> {
+pub(crate) fn user_from_row(r: &Row) -> Result<User, StoreError> {
     Ok(User {
         username: r.text("username")?,
         role: r.parsed("role", |s| Role::parse(s).ok_or("not a role"))?,

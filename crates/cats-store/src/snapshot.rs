@@ -9,7 +9,8 @@ use cats_domain::ids::{CountryCode, OfficeRef};
 
 use crate::sql::{Backend, Db, Sql};
 use crate::{
-    controls, history, ledger, movements, parties, reference, registry, registry_read, risk,
+    accounts, controls, history, ledger, movements, parties, reference, registry, registry_read,
+    risk,
 };
 
 /// Everything the store keeps.
@@ -51,6 +52,7 @@ pub(crate) async fn dump(db: &mut Db<'_>) -> Result<Snapshot, StoreError> {
         parties,
         users,
         tokens,
+        accounts: accounts::accounts(db).await?,
         guarantees: ledger::guarantees(db).await?,
         reservations: ledger::reservations(db, None).await?,
         movements,
@@ -96,6 +98,9 @@ pub(crate) async fn restore(db: &mut Db<'_>, s: &Snapshot) -> Result<(), StoreEr
     }
     for t in &s.tokens {
         parties::add_token(db, &t.username, &t.token_hash, t.created_at).await?;
+    }
+    for a in &s.accounts {
+        accounts::save_account(db, a).await?;
     }
     for g in &s.guarantees {
         ledger::write_guarantee(db, g, true).await?;

@@ -7,10 +7,10 @@ use uuid::Uuid;
 
 use cats_app::auth::User;
 use cats_app::store::{
-    Attachment, AuditEntry, Change, ClaimFilter, ContractFilter, HistoryEvent, MovementFilter,
-    MovementRecord, Notification, Party, ProfileVersion, RateRecord, RegistrationFilter,
-    RegistryChange, Reservation, Snapshot, Store, StoreError, StoredAttachment,
-    StoredControlAttachment, StoredMessage,
+    Account, Attachment, AuditEntry, Change, ClaimFilter, ContractFilter, HistoryEvent,
+    MovementFilter, MovementRecord, Notification, Party, ProfileVersion, RateRecord,
+    RegistrationFilter, RegistryChange, Reservation, Session, Snapshot, Store, StoreError,
+    StoredAttachment, StoredControlAttachment, StoredMessage,
 };
 use cats_domain::coverage::ExchangeRate;
 use cats_domain::ids::{CountryCode, CurrencyCode, Eori, Grn, Lrn, Mrn, OfficeRef};
@@ -20,8 +20,8 @@ use cats_domain::registry::{Claim, Contract, Registration};
 
 use crate::sql::Pool;
 use crate::{
-    controls, history, ledger, movements, parties, reference, registry, registry_read, risk,
-    snapshot,
+    accounts, controls, history, ledger, movements, parties, reference, registry, registry_read,
+    risk, snapshot,
 };
 
 /// The store on SQLite or PostgreSQL. Open one with [`SqlStore::open_sqlite`] or
@@ -60,6 +60,36 @@ impl Store for SqlStore {
     }
     async fn user(&self, username: &str) -> Result<Option<User>, StoreError> {
         parties::user(&mut self.pool.db(), username).await
+    }
+    async fn account(&self, username: &str) -> Result<Option<Account>, StoreError> {
+        accounts::account(&mut self.pool.db(), username).await
+    }
+    async fn save_account(&self, account: &Account) -> Result<(), StoreError> {
+        accounts::save_account(&mut self.pool.db(), account).await
+    }
+    async fn sign_in_failed(
+        &self,
+        username: &str,
+        max_failures: u32,
+        lock_until: DateTime<Utc>,
+    ) -> Result<Option<Account>, StoreError> {
+        accounts::sign_in_failed(&mut self.pool.db(), username, max_failures, lock_until).await
+    }
+    async fn create_session(&self, session: &Session) -> Result<(), StoreError> {
+        accounts::create_session(&mut self.pool.db(), session).await
+    }
+    async fn session(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(Session, User)>, StoreError> {
+        accounts::session(&mut self.pool.db(), token_hash, now).await
+    }
+    async fn end_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        accounts::end_session(&mut self.pool.db(), token_hash).await
+    }
+    async fn end_sessions_of(&self, username: &str) -> Result<u64, StoreError> {
+        accounts::end_sessions_of(&mut self.pool.db(), username).await
     }
     async fn add_token(
         &self,

@@ -18,6 +18,7 @@
 
 mod error;
 pub mod handlers;
+pub mod pages;
 mod principal;
 mod register_views;
 pub mod routes;
@@ -28,6 +29,7 @@ use axum::Router;
 use cats_app::App;
 
 pub use error::ApiError;
+pub use pages::PageSettings;
 pub use principal::Principal;
 
 /// Largest request body accepted, in bytes (4 MiB); larger bodies get `413`.
@@ -36,11 +38,17 @@ pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 /// The whole API, built from the table in [`routes::operations`] (which also gives the OpenAPI
 /// document, `GET /api/openapi.json`).
 pub fn router(app: App) -> Router {
+    router_with(app, PageSettings::default())
+}
+
+/// The whole API and the web pages ([`pages`]) with these page settings.
+pub fn router_with(app: App, settings: PageSettings) -> Router {
     let mut router = Router::new();
     for (op, handler) in routes::operations() {
         router = router.route(op.path, handler);
     }
     router
+        .merge(pages::router(settings))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(app)
@@ -49,4 +57,13 @@ pub fn router(app: App) -> Router {
 /// Serve the API on `listener` until the process is stopped.
 pub async fn serve(app: App, listener: tokio::net::TcpListener) -> std::io::Result<()> {
     axum::serve(listener, router(app)).await
+}
+
+/// Serve the API and the pages with these page settings until the process is stopped.
+pub async fn serve_with(
+    app: App,
+    listener: tokio::net::TcpListener,
+    settings: PageSettings,
+) -> std::io::Result<()> {
+    axum::serve(listener, router_with(app, settings)).await
 }

@@ -17,10 +17,12 @@ use cats_domain::registry::{Claim, Contract, Registration};
 
 use crate::auth::User;
 
+mod accounts;
 mod registry;
 mod risk;
 mod snapshot;
 
+pub use accounts::{Account, Session};
 pub use registry::{
     claim_raised_text, Attachment, ClaimFilter, ContractFilter, GrnSerial, GuaranteeOp,
     HistoryEvent, Notification, RateRecord, RegistrationFilter, RegistryChange, ReserveBasis,
@@ -355,6 +357,33 @@ pub trait Store: Send + Sync {
     ) -> Result<(), StoreError>;
     /// The user owning the token with this hash.
     async fn user_by_token(&self, token_hash: &str) -> Result<Option<User>, StoreError>;
+
+    // ---- sign-in accounts and sessions (issue 11) ----
+
+    /// The sign-in account of `username`, if it has one.
+    async fn account(&self, username: &str) -> Result<Option<Account>, StoreError>;
+    /// Insert or replace an account (password, failures, lock, disabled, language).
+    async fn save_account(&self, account: &Account) -> Result<(), StoreError>;
+    /// Count a failed sign-in of `username` atomically; at `max_failures` in a row the account is
+    /// locked until `lock_until`. Returns the account after it, `None` without an account.
+    async fn sign_in_failed(
+        &self,
+        username: &str,
+        max_failures: u32,
+        lock_until: DateTime<Utc>,
+    ) -> Result<Option<Account>, StoreError>;
+    /// Keep a new session.
+    async fn create_session(&self, session: &Session) -> Result<(), StoreError>;
+    /// The session with this token hash and its user, if it exists and has not expired at `now`.
+    async fn session(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(Session, User)>, StoreError>;
+    /// End one session.
+    async fn end_session(&self, token_hash: &str) -> Result<(), StoreError>;
+    /// End every session of `username` (sign-out everywhere, disabling, password reset).
+    async fn end_sessions_of(&self, username: &str) -> Result<u64, StoreError>;
 
     /// Insert or update a guarantee (its running total is kept by the ledger, not overwritten on update).
     async fn save_guarantee(&self, guarantee: &Guarantee) -> Result<(), StoreError>;

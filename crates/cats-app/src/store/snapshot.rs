@@ -48,6 +48,8 @@ pub struct Snapshot {
     pub users: Vec<User>,
     /// API token hashes.
     pub tokens: Vec<StoredToken>,
+    /// Sign-in accounts (password hashes, locks, languages); sessions are not copied.
+    pub accounts: Vec<super::Account>,
     /// Guarantees, with their running totals.
     pub guarantees: Vec<Guarantee>,
     /// Reservations on guarantees.

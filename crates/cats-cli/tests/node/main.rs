@@ -13,6 +13,7 @@ mod lifecycle;
 mod messages_in;
 mod ncts;
 mod openapi;
+mod pages;
 mod registers;
 mod registers_kit;
 mod registers_rules;

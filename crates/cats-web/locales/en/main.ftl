@@ -1,0 +1,67 @@
+# CATS web pages: English (the reference locale; every key here is in every locale).
+
+app-name = CATS
+app-tagline = Customs transit for Central Asia and the Caucasus
+skip-to-content = Skip to content
+
+# Languages, each in its own language, as the switch shows them
+lang-en = English
+lang-ru = Русский
+lang-az = Azərbaycanca
+lang-ka = ქართული
+lang-kk = Қазақша
+language = Language
+language-submit = Change language
+
+# Who is signed in
+signed-in-as = Signed in as { $user }
+sign-out = Sign out
+role-trader = Trader
+role-insurer = Insurer
+role-officer = Customs officer
+role-admin = Administrator
+role-risk-analyst = risk analyst
+company = Company
+offices-of = Offices of { $country }
+
+# Sign-in
+sign-in-title = Sign in
+sign-in-intro = Sign in with the user name and password your administrator gave you.
+sign-in-username = User name
+sign-in-password = Password
+sign-in-submit = Sign in
+sign-in-wrong = The user name or the password is wrong.
+sign-in-locked = Too many failed attempts: this account is locked until { $until }.
+sign-in-disabled = This account is disabled. Ask your administrator.
+sign-in-demo-hint = Demo node: each demo user's password is in demo-passwords.txt in the data directory.
+
+# Navigation and home
+nav-main = Main menu
+nav-home = Home
+nav-password = Change password
+home-title = Home
+home-welcome = Welcome, { $user }.
+home-trader = Lodge transit declarations, follow your movements and your guarantees.
+home-insurer = Submit insurance contracts and follow the guarantees you issued and their claims.
+home-officer = Decide on declarations, record controls and follow the movements at your offices.
+home-admin = Manage users, offices, reference data and exchange rates.
+home-api = Software can do the same through the API: { $link }.
+
+# Password
+password-title = Change your password
+password-current = Current password
+password-new = New password
+password-repeat = New password again
+password-hint = At least { $min } characters, not your user name.
+password-submit = Change password
+password-changed = Your password was changed. Your other sessions have ended.
+password-mismatch = The two new passwords differ.
+password-too-short = The password must have at least { $min } characters.
+password-is-username = The password must not be the user name.
+password-wrong = The current password is wrong.
+
+# Errors
+error-title = Something went wrong
+error-csrf = This form has expired or did not come from CATS. Reload the page and try again.
+error-not-found = There is no such page.
+error-back = Back to the home page

@@ -1,0 +1,86 @@
+//! The web pages for people (issue 11): server-rendered HTML (askama templates in
+//! `crates/cats-web/templates/`, checked at compile time), one stylesheet embedded in the binary,
+//! no script. `/` is the sign-in page, or the user's home once signed in; pages live under
+//! `/ui/…`; the API paths stay as they are.
+//!
+//! Sessions are server-side ([`cats_app::accounts`]): the `cats_session` cookie (HttpOnly,
+//! SameSite=Lax, Secure behind TLS) holds a random value whose hash the store keeps. Every form
+//! carries a CSRF token: the session's, or before signing in the `cats_csrf` cookie's (double
+//! submit); a POST without the right one is refused with `403`. Every page answers with a
+//! Content-Security-Policy that allows no inline script and no framing, and `nosniff`.
+
+mod account;
+mod chrome;
+pub mod i18n;
+mod sign_in;
+
+use axum::http::{header, HeaderName, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use cats_app::App;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+pub use chrome::{Chrome, Visitor};
+
+/// What the pages need to know about the node they run on.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PageSettings {
+    /// Show the demo hint on the sign-in page (the node was seeded with the demo data).
+    pub demo: bool,
+    /// Mark cookies `Secure` (the node is served over TLS, directly or behind a proxy).
+    pub secure_cookies: bool,
+}
+
+/// The policy every page is sent with: scripts, styles, images and forms only from this node; no
+/// inline script; never in a frame.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+
+/// The pages' routes, with their security headers.
+pub fn router(settings: PageSettings) -> Router<App> {
+    Router::new()
+        .route("/", get(sign_in::root))
+        .route("/ui/sign-in", get(sign_in::page).post(sign_in::submit))
+        .route("/ui/sign-out", post(sign_in::sign_out))
+        .route("/ui/language", post(sign_in::language))
+        .route("/ui/home", get(account::home))
+        .route(
+            "/ui/account/password",
+            get(account::password_page).post(account::password_submit),
+        )
+        .route("/ui/assets/cats.css", get(stylesheet))
+        .route("/ui/{*rest}", get(not_found))
+        .layer(axum::Extension(settings))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("referrer-policy"),
+            HeaderValue::from_static("same-origin"),
+        ))
+}
+
+async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../assets/cats.css"),
+    )
+        .into_response()
+}
+
+async fn not_found(visitor: Visitor) -> Response {
+    let message = visitor.t.get("error-not-found");
+    chrome::error_page(&visitor, StatusCode::NOT_FOUND, message)
+}
