@@ -414,3 +414,136 @@ async fn the_language_switch_before_and_after_signing_in() {
         "{html}"
     );
 }
+
+#[tokio::test]
+async fn traders_and_officers_see_movements_with_their_history_in_local_time() {
+    let node = start().await;
+    let id = node
+        .lodge_ok("silkway", &crate::common::corridor("WEB-1"))
+        .await;
+    node.customs_ok("officer.kz", &id, "release", "KZHOR001")
+        .await;
+    set_password(&node, "silkway", "silk road 2025").await;
+    set_password(&node, "caspian", "caspian sea 2025").await;
+    set_password(&node, "steppe", "steppe wind 42").await;
+    set_password(&node, "officer.kz", "khorgos gate 7").await;
+
+    let trader = browser();
+    sign_in(&node, &trader, "silkway", "silk road 2025").await;
+    let list = trader
+        .get(format!("{}/ui/movements", node.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(list.status(), StatusCode::OK);
+    let html = list.text().await.unwrap();
+    assert!(
+        html.contains("WEB-1") && html.contains("Released for transit"),
+        "{html}"
+    );
+    assert!(
+        html.contains("KZHOR001") && html.contains("(Asia/Almaty)"),
+        "{html}"
+    );
+    // filters: another state, an MRN that is not well formed
+    for query in ["state=WrittenOff", "mrn=not-an-mrn", "lrn=OTHER"] {
+        let html = trader
+            .get(format!("{}/ui/movements?{query}", node.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            !html.contains("WEB-1") && html.contains("No movement matches."),
+            "{query}"
+        );
+    }
+    let page = trader
+        .get(format!("{}/ui/movements/{id}", node.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    for expected in [
+        "CC015C",
+        "CC028C",
+        "CC029C",
+        "release",
+        "customs action",
+        "Time limit for arrival",
+        "(Asia/Almaty)",
+    ] {
+        assert!(html.contains(expected), "{expected} missing: {html}");
+    }
+    let href = html
+        .split("href=\"")
+        .filter_map(|s| s.split('"').next())
+        .find(|h| h.contains("/messages/"))
+        .expect("a message link")
+        .to_string();
+    let xml = trader
+        .get(format!("{}{href}", node.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        xml.contains("&#60;ncts:CC015C") && xml.contains("messageSender"),
+        "{xml}"
+    );
+
+    // another trader: not found; an insurer: not for its role
+    let other = browser();
+    sign_in(&node, &other, "caspian", "caspian sea 2025").await;
+    assert_eq!(
+        other
+            .get(format!("{}/ui/movements/{id}", node.base))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    let html = other
+        .get(format!("{}/ui/movements", node.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!html.contains("WEB-1"));
+    let insurer = browser();
+    sign_in(&node, &insurer, "steppe", "steppe wind 42").await;
+    assert_eq!(
+        insurer
+            .get(format!("{}/ui/movements", node.base))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+
+    // the officer of the office of departure sees it, in Russian
+    let officer = browser();
+    sign_in(&node, &officer, "officer.kz", "khorgos gate 7").await;
+    let html = officer
+        .get(format!("{}/ui/movements/{id}", node.base))
+        .header("accept-language", "ru")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Выпущена для транзита") && html.contains("Таможенный орган отправления"),
+        "{html}"
+    );
+}

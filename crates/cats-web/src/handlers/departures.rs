@@ -259,3 +259,18 @@ pub async fn message(
     };
     Ok(([(header::CONTENT_TYPE, ct)], body).into_response())
 }
+
+/// A stored message as NCTS XML: kept as received, or written from its JSON form. `None` for a
+/// customs action (kept as JSON only) or a body that cannot be converted.
+pub fn message_xml(msg: &cats_app::store::StoredMessage) -> Option<String> {
+    if msg.content_type.contains("xml") {
+        return Some(msg.body.clone());
+    }
+    if msg.direction == Direction::Customs {
+        return None;
+    }
+    let mt: MessageType = msg.message_type.parse().ok()?;
+    let value: serde_json::Value = serde_json::from_str(&msg.body).ok()?;
+    let bytes = cats_ncts::write(mt, &value, Format::Xml).ok()?;
+    String::from_utf8(bytes).ok()
+}

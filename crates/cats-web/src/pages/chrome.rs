@@ -93,6 +93,9 @@ impl Visitor {
             user: badge,
             csrf: self.csrf.clone(),
             path: self.path.clone(),
+            movements: self
+                .user()
+                .is_some_and(|u| matches!(u.role, Role::Trader | Role::Officer)),
         }
     }
 }
@@ -133,6 +136,8 @@ pub struct Chrome {
     pub languages: Vec<(&'static str, String, bool)>,
     /// The page's path (for the language switch to come back to).
     pub path: String,
+    /// Whether the user has movements to see (traders and officers): the menu shows them.
+    pub movements: bool,
 }
 
 impl FromRequestParts<App> for Visitor {

@@ -58,6 +58,19 @@ impl Tr {
         LOCALES.lookup_with_args(&self.id, key, &args)
     }
 
+    /// The message `key` with two arguments.
+    pub fn arg2(
+        &self,
+        key: &str,
+        (n1, v1): (&'static str, impl ToString),
+        (n2, v2): (&'static str, impl ToString),
+    ) -> String {
+        let mut args: HashMap<Cow<'static, str>, FluentValue> = HashMap::new();
+        args.insert(Cow::Borrowed(n1), FluentValue::from(v1.to_string()));
+        args.insert(Cow::Borrowed(n2), FluentValue::from(v2.to_string()));
+        LOCALES.lookup_with_args(&self.id, key, &args)
+    }
+
     /// `at` in time zone `zone`, written for this language, with the zone named
     /// (e.g. `06.03.2026 09:41 (Asia/Almaty)`).
     pub fn time(&self, at: DateTime<Utc>, zone: Tz) -> String {

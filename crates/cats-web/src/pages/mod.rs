@@ -12,6 +12,7 @@
 mod account;
 mod chrome;
 pub mod i18n;
+mod movements;
 mod sign_in;
 
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
@@ -47,6 +48,12 @@ pub fn router(settings: PageSettings) -> Router<App> {
         .route(
             "/ui/account/password",
             get(account::password_page).post(account::password_submit),
+        )
+        .route("/ui/movements", get(movements::list))
+        .route("/ui/movements/{id}", get(movements::show))
+        .route(
+            "/ui/movements/{id}/messages/{message_id}",
+            get(movements::message),
         )
         .route("/ui/assets/cats.css", get(stylesheet))
         .route("/ui/{*rest}", get(not_found))

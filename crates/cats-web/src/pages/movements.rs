@@ -1,0 +1,464 @@
+//! Movements for traders and officers: the list with filters and paging, a movement with its
+//! history (every message and customs action, with office and local time), and one message as
+//! NCTS XML. The same use cases and scoping as the API (`cats_app::query`).
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use cats_app::auth::Role;
+use cats_app::store::{Direction, MovementFilter, MovementRecord, StoredMessage};
+use cats_app::{query, App, AppError};
+use cats_domain::ids::OfficeRef;
+use cats_domain::movement::MovementState;
+use cats_domain::reference::Catalog;
+
+use super::chrome::{error_page, render, to_sign_in, Chrome, Visitor};
+use super::i18n::Tr;
+
+/// Movements on one page of the list.
+pub const PAGE_SIZE: u32 = 25;
+
+/// A state as the pages name it.
+pub fn state_name(t: &Tr, state: MovementState) -> String {
+    t.get(&format!("state-{}", state.as_str()))
+}
+
+/// An office as the pages show it: reference number and name in the visitor's language.
+pub fn office_label(catalog: &Catalog, t: &Tr, office: &OfficeRef) -> String {
+    match catalog.office(office) {
+        Some(o) => {
+            let name = o
+                .names
+                .get(t.lang())
+                .or_else(|| o.names.get("en"))
+                .map(String::as_str)
+                .unwrap_or_else(|| o.name());
+            format!("{office} {name}")
+        }
+        None => office.to_string(),
+    }
+}
+
+/// Filters of the list, as the form sends them (empty fields are no filter).
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    state: String,
+    #[serde(default)]
+    lrn: String,
+    #[serde(default)]
+    mrn: String,
+    #[serde(default)]
+    since: String,
+    #[serde(default)]
+    page: Option<u32>,
+}
+
+/// One row of the list.
+pub struct Row {
+    href: String,
+    lrn: String,
+    mrn: String,
+    state: String,
+    departure: String,
+    destination: String,
+    updated: String,
+}
+
+/// The list page.
+#[derive(Template)]
+#[template(path = "movements.html")]
+struct ListPage {
+    chrome: Chrome,
+    states: Vec<(String, String, bool)>,
+    lrn: String,
+    mrn: String,
+    since: String,
+    rows: Vec<Row>,
+    count_text: String,
+    page_text: String,
+    previous: Option<String>,
+    next: Option<String>,
+    error: Option<String>,
+}
+
+fn page_link(q: &ListQuery, page: u32) -> String {
+    let mut parts = vec![format!("page={page}")];
+    for (k, v) in [
+        ("state", &q.state),
+        ("lrn", &q.lrn),
+        ("mrn", &q.mrn),
+        ("since", &q.since),
+    ] {
+        if !v.is_empty() {
+            parts.push(format!("{k}={}", urlencode(v)));
+        }
+    }
+    format!("/ui/movements?{}", parts.join("&"))
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Whether the role has movements to see (traders and officers).
+fn sees_movements(visitor: &Visitor) -> bool {
+    visitor
+        .user()
+        .is_some_and(|u| matches!(u.role, Role::Trader | Role::Officer))
+}
+
+/// `GET /ui/movements`: the movements the user may see, newest change first, filtered by state,
+/// LRN, MRN and "changed since" (a day), 25 a page.
+pub async fn list(
+    State(app): State<App>,
+    visitor: Visitor,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    let Some(user) = visitor.user().cloned() else {
+        return to_sign_in();
+    };
+    if !sees_movements(&visitor) {
+        return error_page(
+            &visitor,
+            StatusCode::FORBIDDEN,
+            visitor.t.get("not-allowed"),
+        );
+    }
+    let t = &visitor.t;
+    let page = q.page.unwrap_or(1).max(1);
+    let mut filter = MovementFilter {
+        page,
+        count: PAGE_SIZE,
+        ..Default::default()
+    };
+    // a filter value that is not well formed matches nothing, as in the API
+    let mut nothing = false;
+    if !q.state.is_empty() {
+        match MovementState::parse(&q.state) {
+            Some(s) => filter.state = Some(s),
+            None => nothing = true,
+        }
+    }
+    if !q.lrn.trim().is_empty() {
+        match q.lrn.trim().parse() {
+            Ok(l) => filter.lrn = Some(l),
+            Err(_) => nothing = true,
+        }
+    }
+    if !q.mrn.trim().is_empty() {
+        match q.mrn.trim().parse() {
+            Ok(m) => filter.mrn = Some(m),
+            Err(_) => nothing = true,
+        }
+    }
+    let mut error = None;
+    if !q.since.is_empty() {
+        match NaiveDate::parse_from_str(&q.since, "%Y-%m-%d") {
+            Ok(d) => filter.updated_since = d.and_hms_opt(0, 0, 0).map(|t| t.and_utc()),
+            Err(_) => {
+                error = Some(t.get("movements-bad-date"));
+                nothing = true;
+            }
+        }
+    }
+    let (records, total) = if nothing {
+        (Vec::new(), 0)
+    } else {
+        match query::list_movements(&app, &cats_app::Actor::User(user), filter).await {
+            Ok(found) => found,
+            Err(e) => return app_error(&visitor, e),
+        }
+    };
+    let catalog = app.catalog();
+    let rows = records
+        .iter()
+        .map(|r| {
+            let m = &r.movement;
+            Row {
+                href: format!("/ui/movements/{}", r.id),
+                lrn: m.lrn.to_string(),
+                mrn: m.mrn.as_ref().map(|x| x.to_string()).unwrap_or_default(),
+                state: state_name(t, m.state),
+                departure: office_label(&catalog, t, &m.office_of_departure),
+                destination: office_label(&catalog, t, &m.office_of_destination),
+                updated: t.time(r.updated_at, catalog.zone_of(&m.office_of_departure)),
+            }
+        })
+        .collect();
+    let pages = total.div_ceil(u64::from(PAGE_SIZE)).max(1);
+    let page_u64 = u64::from(page);
+    let list = ListPage {
+        chrome: visitor.chrome(t.get("movements-title")),
+        states: MovementState::ALL
+            .iter()
+            .map(|s| {
+                (
+                    s.as_str().to_string(),
+                    state_name(t, *s),
+                    q.state == s.as_str(),
+                )
+            })
+            .collect(),
+        lrn: q.lrn.clone(),
+        mrn: q.mrn.clone(),
+        since: q.since.clone(),
+        rows,
+        count_text: t.arg("movements-count", "count", total),
+        page_text: t.arg2("movements-page", ("page", page_u64), ("pages", pages)),
+        previous: (page > 1).then(|| page_link(&q, page - 1)),
+        next: (page_u64 < pages).then(|| page_link(&q, page + 1)),
+        error,
+    };
+    render(&visitor, StatusCode::OK, &list)
+}
+
+/// An error of a use case as a page.
+pub fn app_error(visitor: &Visitor, e: AppError) -> Response {
+    let t = &visitor.t;
+    match e {
+        AppError::NotFound(_) => {
+            error_page(visitor, StatusCode::NOT_FOUND, t.get("error-not-found"))
+        }
+        AppError::Forbidden(_) => error_page(visitor, StatusCode::FORBIDDEN, t.get("not-allowed")),
+        other => {
+            tracing::error!(error = %other, "page failed");
+            error_page(
+                visitor,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                t.get("error-title"),
+            )
+        }
+    }
+}
+
+/// One entry of a movement's history.
+pub struct Entry {
+    seq: i64,
+    when: String,
+    office: String,
+    what: String,
+    direction: String,
+    href: Option<String>,
+}
+
+/// A labelled value of the summary.
+pub struct Fact {
+    label: String,
+    value: String,
+}
+
+/// The movement page.
+#[derive(Template)]
+#[template(path = "movement.html")]
+struct MovementPage {
+    chrome: Chrome,
+    heading: String,
+    facts: Vec<Fact>,
+    entries: Vec<Entry>,
+}
+
+/// The office a message or action is about: the one named in a customs action's body, the office
+/// of destination (actual, else declared) for arrival messages, else the office of departure.
+fn office_of(record: &MovementRecord, msg: &StoredMessage) -> OfficeRef {
+    let m = &record.movement;
+    if msg.direction == Direction::Customs {
+        if let Some(office) = serde_json::from_str::<serde_json::Value>(&msg.body)
+            .ok()
+            .and_then(|v| {
+                v.get("office")
+                    .and_then(|o| o.as_str())
+                    .and_then(|o| o.parse().ok())
+            })
+        {
+            return office;
+        }
+    }
+    let at_destination = ["CC007C", "CC043C", "CC044C", "CC025C", "CC057C", "CC019C"];
+    if at_destination.contains(&msg.message_type.as_str()) {
+        return m
+            .arrival_office
+            .clone()
+            .unwrap_or_else(|| m.office_of_destination.clone());
+    }
+    m.office_of_departure.clone()
+}
+
+fn local(t: &Tr, catalog: &Catalog, office: &OfficeRef, at: DateTime<Utc>) -> String {
+    t.time(at, catalog.zone_of(office))
+}
+
+/// `GET /ui/movements/{id}`: the movement, its summary and its history.
+pub async fn show(State(app): State<App>, visitor: Visitor, Path(id): Path<Uuid>) -> Response {
+    let Some(user) = visitor.user().cloned() else {
+        return to_sign_in();
+    };
+    if !sees_movements(&visitor) {
+        return error_page(
+            &visitor,
+            StatusCode::FORBIDDEN,
+            visitor.t.get("not-allowed"),
+        );
+    }
+    let (record, messages) =
+        match query::movement_messages(&app, &cats_app::Actor::User(user), id).await {
+            Ok(found) => found,
+            Err(e) => return app_error(&visitor, e),
+        };
+    let t = &visitor.t;
+    let catalog = app.catalog();
+    let m = &record.movement;
+    let label = |o: &OfficeRef| office_label(&catalog, t, o);
+    let join = |list: &[OfficeRef]| list.iter().map(label).collect::<Vec<_>>().join("; ");
+    let mut facts = vec![
+        Fact {
+            label: t.get("col-lrn"),
+            value: m.lrn.to_string(),
+        },
+        Fact {
+            label: t.get("col-mrn"),
+            value: m
+                .mrn
+                .as_ref()
+                .map(|x| x.to_string())
+                .unwrap_or_else(|| "—".into()),
+        },
+        Fact {
+            label: t.get("col-state"),
+            value: state_name(t, m.state),
+        },
+        Fact {
+            label: t.get("movement-holder"),
+            value: m.holder.to_string(),
+        },
+        Fact {
+            label: t.get("col-departure"),
+            value: label(&m.office_of_departure),
+        },
+        Fact {
+            label: t.get("movement-transit"),
+            value: join(&m.offices_of_transit),
+        },
+        Fact {
+            label: t.get("movement-exit"),
+            value: join(&m.offices_of_exit),
+        },
+        Fact {
+            label: t.get("col-destination"),
+            value: label(&m.office_of_destination),
+        },
+        Fact {
+            label: t.get("movement-guarantee"),
+            value: m
+                .guarantees
+                .iter()
+                .map(|g| format!("{} · {}", g.grn, g.amount))
+                .collect::<Vec<_>>()
+                .join("; "),
+        },
+    ];
+    if let Some(at) = m.released_at {
+        facts.push(Fact {
+            label: t.get("movement-released"),
+            value: local(t, &catalog, &m.office_of_departure, at),
+        });
+    }
+    if let Some(limit) = m.time_limit {
+        facts.push(Fact {
+            label: t.get("movement-time-limit"),
+            value: local(t, &catalog, &m.office_of_departure, limit),
+        });
+    }
+    let entries = messages
+        .iter()
+        .map(|msg| {
+            let office = office_of(&record, msg);
+            Entry {
+                seq: msg.seq,
+                when: local(t, &catalog, &office, msg.received),
+                office: label(&office),
+                what: msg.message_type.clone(),
+                direction: t.get(match msg.direction {
+                    Direction::Inbound => "direction-inbound",
+                    Direction::Outbound => "direction-outbound",
+                    Direction::Customs => "direction-customs",
+                }),
+                href: (msg.direction != Direction::Customs)
+                    .then(|| format!("/ui/movements/{}/messages/{}", record.id, msg.id)),
+            }
+        })
+        .collect();
+    let heading = t.arg(
+        "movement-title",
+        "id",
+        m.mrn
+            .as_ref()
+            .map(|x| x.to_string())
+            .unwrap_or_else(|| m.lrn.to_string()),
+    );
+    let page = MovementPage {
+        chrome: visitor.chrome(heading.clone()),
+        heading,
+        facts,
+        entries,
+    };
+    render(&visitor, StatusCode::OK, &page)
+}
+
+/// The message page.
+#[derive(Template)]
+#[template(path = "message.html")]
+struct MessagePage {
+    chrome: Chrome,
+    heading: String,
+    back: String,
+    xml: String,
+}
+
+/// `GET /ui/movements/{id}/messages/{messageId}`: one message as NCTS XML.
+pub async fn message(
+    State(app): State<App>,
+    visitor: Visitor,
+    Path((id, message_id)): Path<(Uuid, Uuid)>,
+) -> Response {
+    let Some(user) = visitor.user().cloned() else {
+        return to_sign_in();
+    };
+    if !sees_movements(&visitor) {
+        return error_page(
+            &visitor,
+            StatusCode::FORBIDDEN,
+            visitor.t.get("not-allowed"),
+        );
+    }
+    let (_, messages) = match query::movement_messages(&app, &cats_app::Actor::User(user), id).await
+    {
+        Ok(found) => found,
+        Err(e) => return app_error(&visitor, e),
+    };
+    let t = &visitor.t;
+    let Some(msg) = messages.iter().find(|m| m.id == message_id) else {
+        return error_page(&visitor, StatusCode::NOT_FOUND, t.get("error-not-found"));
+    };
+    let xml = crate::handlers::departures::message_xml(msg).unwrap_or_else(|| msg.body.clone());
+    let heading = t.arg("message-title", "type", &msg.message_type);
+    let page = MessagePage {
+        chrome: visitor.chrome(heading.clone()),
+        heading,
+        back: format!("/ui/movements/{id}"),
+        xml,
+    };
+    render(&visitor, StatusCode::OK, &page)
+}
