@@ -3,6 +3,7 @@
 
 mod api;
 mod arrivals;
+mod browser;
 mod cli;
 mod common;
 mod concurrency;
