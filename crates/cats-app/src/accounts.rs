@@ -426,6 +426,26 @@ pub async fn language_of(app: &App, username: &str) -> Result<Option<String>, Ap
         .and_then(|a| a.language))
 }
 
+/// Every user with its sign-in account, for the administrator. Errors: [`AppError::Forbidden`]
+/// for anyone else.
+pub async fn users(app: &App, actor: &Actor) -> Result<Vec<(User, Option<Account>)>, AppError> {
+    must_be_admin(actor)?;
+    Ok(app.store().users().await?)
+}
+
+/// An administrator gives `username` a new random password (returned once, to hand over), lifts
+/// its lock and ends its sessions ([`set_password`]).
+pub async fn reset_password(
+    app: &App,
+    actor: &Actor,
+    username: &str,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
+    let password = new_password();
+    set_password(app, actor, username, &password, now).await?;
+    Ok(password)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -149,3 +149,25 @@ pub(crate) async fn accounts(db: &mut Db<'_>) -> Result<Vec<Account>, StoreError
         .map(account_from_row)
         .collect()
 }
+
+/// Every user with its account, by user name.
+pub(crate) async fn users(db: &mut Db<'_>) -> Result<Vec<(User, Option<Account>)>, StoreError> {
+    let users: Vec<User> = Sql::new("SELECT * FROM users ORDER BY username")
+        .fetch_all(db)
+        .await?
+        .iter()
+        .map(user_from_row)
+        .collect::<Result<_, _>>()?;
+    let mut accounts: std::collections::HashMap<String, Account> = accounts(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.username.clone(), a))
+        .collect();
+    Ok(users
+        .into_iter()
+        .map(|u| {
+            let a = accounts.remove(&u.username);
+            (u, a)
+        })
+        .collect())
+}

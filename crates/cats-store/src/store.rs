@@ -61,6 +61,9 @@ impl Store for SqlStore {
     async fn user(&self, username: &str) -> Result<Option<User>, StoreError> {
         parties::user(&mut self.pool.db(), username).await
     }
+    async fn users(&self) -> Result<Vec<(User, Option<Account>)>, StoreError> {
+        accounts::users(&mut self.pool.db()).await
+    }
     async fn account(&self, username: &str) -> Result<Option<Account>, StoreError> {
         accounts::account(&mut self.pool.db(), username).await
     }

@@ -360,6 +360,8 @@ pub trait Store: Send + Sync {
 
     // ---- sign-in accounts and sessions (issue 11) ----
 
+    /// Every user with its sign-in account (if any), by user name.
+    async fn users(&self) -> Result<Vec<(User, Option<Account>)>, StoreError>;
     /// The sign-in account of `username`, if it has one.
     async fn account(&self, username: &str) -> Result<Option<Account>, StoreError>;
     /// Insert or replace an account (password, failures, lock, disabled, language).

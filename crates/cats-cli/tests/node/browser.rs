@@ -242,6 +242,18 @@ async fn every_role_signs_in_and_sees_its_pages_in_english_and_russian() {
                 shot(&client, &format!("{role}-movement-{lang}")).await;
                 accessible(&client, &axe, "movement").await;
             }
+            if role == "admin" {
+                client
+                    .goto(&format!("{}/ui/admin/users", node.base))
+                    .await
+                    .unwrap();
+                client
+                    .find(Locator::Css("form[action='/ui/admin/users']"))
+                    .await
+                    .expect("the new-user form");
+                shot(&client, &format!("admin-users-{lang}")).await;
+                accessible(&client, &axe, "admin users").await;
+            }
             client
                 .find(Locator::Css("header form[action='/ui/sign-out'] button"))
                 .await

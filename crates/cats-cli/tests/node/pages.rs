@@ -547,3 +547,143 @@ async fn traders_and_officers_see_movements_with_their_history_in_local_time() {
         "{html}"
     );
 }
+
+/// The password shown once in a notice ending with `: PASSWORD` (or `: PASSWORD.`).
+fn shown_password(html: &str) -> String {
+    let notice = html.split("class=\"notice\"").nth(1).expect("a notice");
+    let text = notice.split("</p>").next().expect("notice text");
+    let after = text.rsplit_once(": ").expect("a password").1;
+    after
+        .split(['.', ' '])
+        .next()
+        .expect("password")
+        .to_string()
+}
+
+#[tokio::test]
+async fn the_administrator_creates_users_resets_passwords_and_disables_users() {
+    let node = start().await;
+    set_password(&node, "admin", "admin console 1").await;
+    set_password(&node, "silkway", "silk road 2025").await;
+    let admin = browser();
+    sign_in(&node, &admin, "admin", "admin console 1").await;
+    let page = admin
+        .get(format!("{}/ui/admin/users", node.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("officer.kz") && html.contains("no password yet"),
+        "{html}"
+    );
+    let csrf = csrf_of(&html);
+
+    // a new trader with a new company: its first password is shown once and works
+    let res = admin
+        .post(format!("{}/ui/admin/users", node.base))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("username", "anatolia.clerk"),
+            ("role", "trader"),
+            ("party_id", "AZ1999888777"),
+            ("party_name", "Anatolia Freight"),
+            ("party_country", "AZ"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let password = shown_password(&res.text().await.unwrap());
+    let clerk = browser();
+    assert_eq!(
+        sign_in(&node, &clerk, "anatolia.clerk", &password)
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    // a bad request changes nothing and says why
+    let res = admin
+        .post(format!("{}/ui/admin/users", node.base))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("username", "X"),
+            ("role", "officer"),
+            ("office_country", "KZ"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(res
+        .text()
+        .await
+        .unwrap()
+        .contains("The user was not created"));
+    assert!(node.app.store().user("X").await.unwrap().is_none());
+
+    // a reset ends the user's sessions; the new password works, the old one does not
+    let trader = browser();
+    sign_in(&node, &trader, "silkway", "silk road 2025").await;
+    let res = admin
+        .post(format!("{}/ui/admin/users/silkway/password", node.base))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    let new_password = shown_password(&res.text().await.unwrap());
+    assert_eq!(home(&node, &trader).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        sign_in(&node, &trader, "silkway", "silk road 2025")
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        sign_in(&node, &trader, "silkway", &new_password)
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+
+    // disable, then enable
+    for (action, then) in [
+        ("disable", StatusCode::SEE_OTHER),
+        ("enable", StatusCode::OK),
+    ] {
+        admin
+            .post(format!(
+                "{}/ui/admin/users/anatolia.clerk/{action}",
+                node.base
+            ))
+            .form(&[("csrf", csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        if action == "enable" {
+            sign_in(&node, &clerk, "anatolia.clerk", &password).await;
+        }
+        assert_eq!(home(&node, &clerk).await.status(), then, "{action}");
+    }
+    // only the administrator
+    assert_eq!(
+        trader
+            .get(format!("{}/ui/admin/users", node.base))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let res = trader
+        .post(format!(
+            "{}/ui/admin/users/anatolia.clerk/disable",
+            node.base
+        ))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+}

@@ -96,6 +96,7 @@ impl Visitor {
             movements: self
                 .user()
                 .is_some_and(|u| matches!(u.role, Role::Trader | Role::Officer)),
+            admin: self.user().is_some_and(|u| u.role == Role::Admin),
         }
     }
 }
@@ -138,6 +139,8 @@ pub struct Chrome {
     pub path: String,
     /// Whether the user has movements to see (traders and officers): the menu shows them.
     pub movements: bool,
+    /// Whether the user is the administrator: the menu shows the users.
+    pub admin: bool,
 }
 
 impl FromRequestParts<App> for Visitor {

@@ -10,6 +10,7 @@
 //! Content-Security-Policy that allows no inline script and no framing, and `nosniff`.
 
 mod account;
+mod admin_users;
 mod chrome;
 pub mod i18n;
 mod movements;
@@ -54,6 +55,14 @@ pub fn router(settings: PageSettings) -> Router<App> {
         .route(
             "/ui/movements/{id}/messages/{message_id}",
             get(movements::message),
+        )
+        .route(
+            "/ui/admin/users",
+            get(admin_users::list).post(admin_users::create),
+        )
+        .route(
+            "/ui/admin/users/{username}/{action}",
+            post(admin_users::act),
         )
         .route("/ui/assets/cats.css", get(stylesheet))
         .route("/ui/{*rest}", get(not_found))
