@@ -242,6 +242,18 @@ async fn every_role_signs_in_and_sees_its_pages_in_english_and_russian() {
                 shot(&client, &format!("{role}-movement-{lang}")).await;
                 accessible(&client, &axe, "movement").await;
             }
+            if role == "officer" {
+                client
+                    .goto(&format!("{}/ui/queue", node.base))
+                    .await
+                    .unwrap();
+                client
+                    .find(Locator::Id("decide"))
+                    .await
+                    .expect("the work queue");
+                shot(&client, &format!("officer-queue-{lang}")).await;
+                accessible(&client, &axe, "work queue").await;
+            }
             if role == "admin" {
                 client
                     .goto(&format!("{}/ui/admin/users", node.base))

@@ -687,3 +687,70 @@ async fn the_administrator_creates_users_resets_passwords_and_disables_users() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
 }
+
+/// The section `id` of a queue page (from its heading to the next section).
+fn section<'a>(html: &'a str, id: &str) -> &'a str {
+    let start = html
+        .find(&format!(r#"<section id="{id}""#))
+        .expect("the section");
+    let rest = &html[start..];
+    &rest[..rest[1..].find("<section").map_or(rest.len(), |i| i + 1)]
+}
+
+#[tokio::test]
+async fn officers_see_their_work_queue_by_section() {
+    let node = start().await;
+    let waiting = node
+        .lodge_ok("silkway", &crate::common::corridor("Q-WAIT"))
+        .await;
+    let released = node
+        .lodge_ok("silkway", &crate::common::corridor("Q-GONE"))
+        .await;
+    node.customs_ok("officer.kz", &released, "release", "KZHOR001")
+        .await;
+    assert_ne!(waiting, released);
+    for (user, password) in [
+        ("officer.kz", "khorgos gate 7"),
+        ("officer.az", "alat port 2025"),
+        ("silkway", "silk road 2025"),
+    ] {
+        set_password(&node, user, password).await;
+    }
+    let kz = browser();
+    sign_in(&node, &kz, "officer.kz", "khorgos gate 7").await;
+    let html = kz
+        .get(format!("{}/ui/queue", node.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(section(&html, "decide").contains("Q-WAIT"), "{html}");
+    assert!(!section(&html, "decide").contains("Q-GONE"));
+    // Kazakhstan's office of exit (Aktau) still expects the released movement
+    assert!(section(&html, "expected").contains("Q-GONE"), "{html}");
+    let az = browser();
+    sign_in(&node, &az, "officer.az", "alat port 2025").await;
+    let html = az
+        .get(format!("{}/ui/queue", node.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(section(&html, "expected").contains("Q-GONE"), "{html}");
+    assert!(!html.contains("Q-WAIT"), "not at an Azerbaijani office yet");
+    let trader = browser();
+    sign_in(&node, &trader, "silkway", "silk road 2025").await;
+    assert_eq!(
+        trader
+            .get(format!("{}/ui/queue", node.base))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+}

@@ -141,3 +141,13 @@ users-created = { $user } istifadəçisi yaradıldı. İlk parol (yalnız indi g
 users-reset = { $user } üçün yeni parol (yalnız indi göstərilir): { $password }. Onun seansları başa çatdı.
 users-was-disabled = { $user } deaktiv edildi, seansları başa çatdı.
 users-was-enabled = { $user } yenidən daxil ola bilər.
+
+nav-queue = İş növbəsi
+queue-title = İş növbəsi
+queue-empty = Gözləyən heç nə yoxdur.
+queue-decide = Qərar gözləyən bəyannamələr
+queue-controls = Təyin edilmiş nəzarət
+queue-expected = Gözlənilən daşımalar
+queue-arrived = Gəlib çatanlar
+queue-overdue = Müddəti keçmiş
+queue-discrepancies = Həll edilməli uyğunsuzluqlar

@@ -150,3 +150,14 @@ users-created = User { $user } created. First password, shown only now: { $passw
 users-reset = New password for { $user }, shown only now: { $password }. Its sessions have ended.
 users-was-disabled = { $user } is disabled; its sessions have ended.
 users-was-enabled = { $user } may sign in again.
+
+# Work queue (officers)
+nav-queue = Work queue
+queue-title = Work queue
+queue-empty = Nothing waiting.
+queue-decide = Declarations to decide
+queue-controls = Controls pending
+queue-expected = Movements expected
+queue-arrived = Arrived
+queue-overdue = Overdue past the time limit
+queue-discrepancies = Discrepancies to resolve

@@ -141,3 +141,13 @@ users-created = მომხმარებელი { $user } შეიქმ�
 users-reset = { $user }-ის ახალი პაროლი (ჩანს მხოლოდ ახლა): { $password }. მისი სესიები დასრულდა.
 users-was-disabled = { $user } გათიშულია, მისი სესიები დასრულდა.
 users-was-enabled = { $user } კვლავ შეძლებს შესვლას.
+
+nav-queue = სამუშაო რიგი
+queue-title = სამუშაო რიგი
+queue-empty = არაფერი ელოდება.
+queue-decide = გადასაწყვეტი დეკლარაციები
+queue-controls = დანიშნული კონტროლი
+queue-expected = მოსალოდნელი გადაზიდვები
+queue-arrived = ჩამოსული
+queue-overdue = ვადაგადაცილებული
+queue-discrepancies = მოსაგვარებელი შეუსაბამობები

@@ -141,3 +141,13 @@ users-created = { $user } пайдаланушысы құрылды. Алғаш�
 users-reset = { $user } үшін жаңа құпиясөз (тек қазір көрсетіледі): { $password }. Оның сеанстары аяқталды.
 users-was-disabled = { $user } өшірілді, сеанстары аяқталды.
 users-was-enabled = { $user } қайта кіре алады.
+
+nav-queue = Жұмыс кезегі
+queue-title = Жұмыс кезегі
+queue-empty = Күтіп тұрған ештеңе жоқ.
+queue-decide = Шешім күтетін декларациялар
+queue-controls = Тағайындалған бақылау
+queue-expected = Күтілетін тасымалдар
+queue-arrived = Келгендер
+queue-overdue = Мерзімі өткендер
+queue-discrepancies = Реттелетін сәйкессіздіктер

@@ -141,3 +141,13 @@ users-created = Пользователь { $user } создан. Первый п
 users-reset = Новый пароль для { $user } (показывается только сейчас): { $password }. Его сеансы завершены.
 users-was-disabled = Пользователь { $user } отключён, его сеансы завершены.
 users-was-enabled = Пользователь { $user } снова может входить.
+
+nav-queue = Очередь работ
+queue-title = Очередь работ
+queue-empty = Ничего не ожидает.
+queue-decide = Декларации для решения
+queue-controls = Назначенный контроль
+queue-expected = Ожидаемые перевозки
+queue-arrived = Прибывшие
+queue-overdue = Просроченные
+queue-discrepancies = Расхождения для урегулирования

@@ -97,6 +97,7 @@ impl Visitor {
                 .user()
                 .is_some_and(|u| matches!(u.role, Role::Trader | Role::Officer)),
             admin: self.user().is_some_and(|u| u.role == Role::Admin),
+            officer: self.user().is_some_and(|u| u.role == Role::Officer),
         }
     }
 }
@@ -141,6 +142,8 @@ pub struct Chrome {
     pub movements: bool,
     /// Whether the user is the administrator: the menu shows the users.
     pub admin: bool,
+    /// Whether the user is a customs officer: the menu shows the work queue.
+    pub officer: bool,
 }
 
 impl FromRequestParts<App> for Visitor {

@@ -14,6 +14,7 @@ mod admin_users;
 mod chrome;
 pub mod i18n;
 mod movements;
+mod queue;
 mod sign_in;
 
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
@@ -50,6 +51,7 @@ pub fn router(settings: PageSettings) -> Router<App> {
             "/ui/account/password",
             get(account::password_page).post(account::password_submit),
         )
+        .route("/ui/queue", get(queue::queue))
         .route("/ui/movements", get(movements::list))
         .route("/ui/movements/{id}", get(movements::show))
         .route(

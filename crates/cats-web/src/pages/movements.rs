@@ -61,13 +61,27 @@ pub struct ListQuery {
 
 /// One row of the list.
 pub struct Row {
-    href: String,
-    lrn: String,
-    mrn: String,
-    state: String,
-    departure: String,
-    destination: String,
-    updated: String,
+    pub(super) href: String,
+    pub(super) lrn: String,
+    pub(super) mrn: String,
+    pub(super) state: String,
+    pub(super) departure: String,
+    pub(super) destination: String,
+    pub(super) updated: String,
+}
+
+/// A movement as a row of a list.
+pub fn row(r: &MovementRecord, catalog: &Catalog, t: &Tr) -> Row {
+    let m = &r.movement;
+    Row {
+        href: format!("/ui/movements/{}", r.id),
+        lrn: m.lrn.to_string(),
+        mrn: m.mrn.as_ref().map(|x| x.to_string()).unwrap_or_default(),
+        state: state_name(t, m.state),
+        departure: office_label(catalog, t, &m.office_of_departure),
+        destination: office_label(catalog, t, &m.office_of_destination),
+        updated: t.time(r.updated_at, catalog.zone_of(&m.office_of_departure)),
+    }
 }
 
 /// The list page.
@@ -183,21 +197,7 @@ pub async fn list(
         }
     };
     let catalog = app.catalog();
-    let rows = records
-        .iter()
-        .map(|r| {
-            let m = &r.movement;
-            Row {
-                href: format!("/ui/movements/{}", r.id),
-                lrn: m.lrn.to_string(),
-                mrn: m.mrn.as_ref().map(|x| x.to_string()).unwrap_or_default(),
-                state: state_name(t, m.state),
-                departure: office_label(&catalog, t, &m.office_of_departure),
-                destination: office_label(&catalog, t, &m.office_of_destination),
-                updated: t.time(r.updated_at, catalog.zone_of(&m.office_of_departure)),
-            }
-        })
-        .collect();
+    let rows = records.iter().map(|r| row(r, &catalog, t)).collect();
     let pages = total.div_ceil(u64::from(PAGE_SIZE)).max(1);
     let page_u64 = u64::from(page);
     let list = ListPage {
