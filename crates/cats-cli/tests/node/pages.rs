@@ -754,3 +754,71 @@ async fn officers_see_their_work_queue_by_section() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn an_officer_releases_a_movement_from_its_page() {
+    let node = start().await;
+    let id = node
+        .lodge_ok("silkway", &crate::common::corridor("ACT-1"))
+        .await;
+    set_password(&node, "officer.kz", "khorgos gate 7").await;
+    set_password(&node, "silkway", "silk road 2025").await;
+    let officer = browser();
+    sign_in(&node, &officer, "officer.kz", "khorgos gate 7").await;
+    let html = officer
+        .get(format!("{}/ui/movements/{id}", node.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains(r#"<option value="release">Release for transit</option>"#),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"<option value="KZHOR001">"#)
+            && !html.contains(r#"<option value="GEPTI001">"#)
+    );
+    let csrf = csrf_of(&html);
+    let post = |action: &'static str, csrf: String| {
+        officer
+            .post(format!("{}/ui/movements/{id}/customs", node.base))
+            .form(&[
+                ("csrf", csrf),
+                ("action", action.to_string()),
+                ("office", "KZHOR001".to_string()),
+            ])
+            .send()
+    };
+    assert_eq!(
+        post("release", "forged".into()).await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    // out of sequence: entry before release, refused with the reason, nothing changed
+    let res = post("entry", csrf.clone()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    assert!(res.text().await.unwrap().contains("The action was refused"));
+    let res = post("release", csrf.clone()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    // the trader sees the new state and the release in the history
+    let trader = browser();
+    sign_in(&node, &trader, "silkway", "silk road 2025").await;
+    let html = trader
+        .get(format!("{}/ui/movements/{id}", node.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Released for transit") && html.contains("CC029C"),
+        "{html}"
+    );
+    assert!(
+        !html.contains(r#"name="action""#),
+        "no customs actions for the trader"
+    );
+}

@@ -151,3 +151,16 @@ queue-expected = Gözlənilən daşımalar
 queue-arrived = Gəlib çatanlar
 queue-overdue = Müddəti keçmiş
 queue-discrepancies = Həll edilməli uyğunsuzluqlar
+
+action-title = Gömrük əməliyyatı
+action-what = Əməliyyat
+action-submit = Əməliyyatı qeydə al
+action-release = Tranzit üçün buraxılış
+action-exit = Çıxış (mallar ölkəni tərk edir)
+action-entry = Giriş (mallar ölkəyə daxil olur)
+action-arrival = Təyinat yerinə gəliş
+action-goods-release = Təyinat yerində malların buraxılışı
+action-resolve-discrepancies = Uyğunsuzluqlar həll edilib
+action-refused = Əməliyyat rədd edildi: { $why }
+action-no-office = Gömrük orqanını seçin.
+action-unknown = Əməliyyatı seçin.

@@ -161,3 +161,17 @@ queue-expected = Movements expected
 queue-arrived = Arrived
 queue-overdue = Overdue past the time limit
 queue-discrepancies = Discrepancies to resolve
+
+# Customs actions on the movement page
+action-title = Customs action
+action-what = Action
+action-submit = Record the action
+action-release = Release for transit
+action-exit = Exit (goods leave the country)
+action-entry = Entry (goods enter the country)
+action-arrival = Arrival at destination
+action-goods-release = Release of the goods at destination
+action-resolve-discrepancies = Discrepancies resolved
+action-refused = The action was refused: { $why }
+action-no-office = Choose an office.
+action-unknown = Choose an action.

@@ -151,3 +151,16 @@ queue-expected = მოსალოდნელი გადაზიდვე�
 queue-arrived = ჩამოსული
 queue-overdue = ვადაგადაცილებული
 queue-discrepancies = მოსაგვარებელი შეუსაბამობები
+
+action-title = საბაჟო მოქმედება
+action-what = მოქმედება
+action-submit = მოქმედების აღრიცხვა
+action-release = ტრანზიტისთვის გაშვება
+action-exit = გასვლა (საქონელი ტოვებს ქვეყანას)
+action-entry = შესვლა (საქონელი შემოდის ქვეყანაში)
+action-arrival = დანიშნულების ადგილზე ჩამოსვლა
+action-goods-release = საქონლის გაშვება დანიშნულების ადგილზე
+action-resolve-discrepancies = შეუსაბამობები მოგვარებულია
+action-refused = მოქმედება უარყოფილია: { $why }
+action-no-office = აირჩიეთ საბაჟო ორგანო.
+action-unknown = აირჩიეთ მოქმედება.

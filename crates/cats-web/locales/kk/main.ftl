@@ -151,3 +151,16 @@ queue-expected = Күтілетін тасымалдар
 queue-arrived = Келгендер
 queue-overdue = Мерзімі өткендер
 queue-discrepancies = Реттелетін сәйкессіздіктер
+
+action-title = Кедендік әрекет
+action-what = Әрекет
+action-submit = Әрекетті тіркеу
+action-release = Транзитке шығару
+action-exit = Шығу (тауарлар елден шығады)
+action-entry = Кіру (тауарлар елге кіреді)
+action-arrival = Межелі жерге келу
+action-goods-release = Межелі жерде тауарларды шығару
+action-resolve-discrepancies = Сәйкессіздіктер реттелді
+action-refused = Әрекет қабылданбады: { $why }
+action-no-office = Кеден органын таңдаңыз.
+action-unknown = Әрекетті таңдаңыз.

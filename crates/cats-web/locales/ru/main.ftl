@@ -151,3 +151,16 @@ queue-expected = Ожидаемые перевозки
 queue-arrived = Прибывшие
 queue-overdue = Просроченные
 queue-discrepancies = Расхождения для урегулирования
+
+action-title = Таможенное действие
+action-what = Действие
+action-submit = Зарегистрировать действие
+action-release = Выпуск для транзита
+action-exit = Убытие (товары покидают страну)
+action-entry = Прибытие (товары ввозятся в страну)
+action-arrival = Прибытие в место назначения
+action-goods-release = Выпуск товаров в месте назначения
+action-resolve-discrepancies = Расхождения урегулированы
+action-refused = Действие отклонено: { $why }
+action-no-office = Выберите таможенный орган.
+action-unknown = Выберите действие.

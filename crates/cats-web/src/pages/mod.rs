@@ -54,6 +54,7 @@ pub fn router(settings: PageSettings) -> Router<App> {
         .route("/ui/queue", get(queue::queue))
         .route("/ui/movements", get(movements::list))
         .route("/ui/movements/{id}", get(movements::show))
+        .route("/ui/movements/{id}/customs", post(movements::customs))
         .route(
             "/ui/movements/{id}/messages/{message_id}",
             get(movements::message),

@@ -268,7 +268,23 @@ struct MovementPage {
     heading: String,
     facts: Vec<Fact>,
     entries: Vec<Entry>,
+    /// For officers: the customs actions that name only the office, and the offices of the
+    /// officer's country on the route (empty for traders).
+    actions: Vec<(&'static str, String)>,
+    offices: Vec<(String, String)>,
+    action_path: String,
+    error: Option<String>,
 }
+
+/// The customs actions the movement page offers (those whose request names only the office).
+pub const PAGE_ACTIONS: [&str; 6] = [
+    "release",
+    "exit",
+    "entry",
+    "arrival",
+    "goods-release",
+    "resolve-discrepancies",
+];
 
 /// The office a message or action is about: the one named in a customs action's body, the office
 /// of destination (actual, else declared) for arrival messages, else the office of departure.
@@ -302,6 +318,18 @@ fn local(t: &Tr, catalog: &Catalog, office: &OfficeRef, at: DateTime<Utc>) -> St
 
 /// `GET /ui/movements/{id}`: the movement, its summary and its history.
 pub async fn show(State(app): State<App>, visitor: Visitor, Path(id): Path<Uuid>) -> Response {
+    movement_page(&app, &visitor, id, StatusCode::OK, None).await
+}
+
+/// The movement page with `status`, and an error to show above the actions.
+pub async fn movement_page(
+    app: &App,
+    visitor: &Visitor,
+    id: Uuid,
+    status: StatusCode,
+    error: Option<String>,
+) -> Response {
+    let visitor = visitor.clone();
     let Some(user) = visitor.user().cloned() else {
         return to_sign_in();
     };
@@ -312,8 +340,11 @@ pub async fn show(State(app): State<App>, visitor: Visitor, Path(id): Path<Uuid>
             visitor.t.get("not-allowed"),
         );
     }
+    let officer_country = (user.role == Role::Officer)
+        .then_some(user.office_country)
+        .flatten();
     let (record, messages) =
-        match query::movement_messages(&app, &cats_app::Actor::User(user), id).await {
+        match query::movement_messages(app, &cats_app::Actor::User(user), id).await {
             Ok(found) => found,
             Err(e) => return app_error(&visitor, e),
         };
@@ -408,13 +439,37 @@ pub async fn show(State(app): State<App>, visitor: Visitor, Path(id): Path<Uuid>
             .map(|x| x.to_string())
             .unwrap_or_else(|| m.lrn.to_string()),
     );
+    let mut offices: Vec<(String, String)> = Vec::new();
+    if let Some(country) = officer_country {
+        let route = std::iter::once(&m.office_of_departure)
+            .chain(&m.offices_of_exit)
+            .chain(&m.offices_of_transit)
+            .chain(std::iter::once(&m.office_of_destination));
+        for o in route.filter(|o| o.country() == country) {
+            if !offices.iter().any(|(code, _)| code == o.as_str()) {
+                offices.push((o.to_string(), label(o)));
+            }
+        }
+    }
+    let actions = if offices.is_empty() {
+        Vec::new()
+    } else {
+        PAGE_ACTIONS
+            .iter()
+            .map(|a| (*a, t.get(&format!("action-{a}"))))
+            .collect()
+    };
     let page = MovementPage {
         chrome: visitor.chrome(heading.clone()),
         heading,
         facts,
         entries,
+        actions,
+        offices,
+        action_path: format!("/ui/movements/{id}/customs"),
+        error,
     };
-    render(&visitor, StatusCode::OK, &page)
+    render(&visitor, status, &page)
 }
 
 /// The message page.
@@ -461,4 +516,83 @@ pub async fn message(
         xml,
     };
     render(&visitor, StatusCode::OK, &page)
+}
+
+/// The customs action form of the movement page.
+#[derive(Debug, Deserialize)]
+pub struct ActionForm {
+    csrf: String,
+    action: String,
+    office: String,
+}
+
+/// `POST /ui/movements/{id}/customs`: an officer's action that names only the office (release,
+/// exit, entry, arrival, goods release, resolving discrepancies), through the same use case as
+/// the API; back to the movement page (`303`), or the page with the reason (`409`, `400`).
+pub async fn customs(
+    State(app): State<App>,
+    visitor: Visitor,
+    Path(id): Path<Uuid>,
+    axum::Form(form): axum::Form<ActionForm>,
+) -> Response {
+    use crate::handlers::customs::{
+        Arrival, CustomsRequest, Entry as ExitEntry, Exit, GoodsRelease, OfficeRequest, Release,
+        ResolveDiscrepancies,
+    };
+    let Some(user) = visitor.user().cloned() else {
+        return to_sign_in();
+    };
+    if !visitor.csrf_ok(&form.csrf) {
+        return super::chrome::csrf_refused(&visitor);
+    }
+    let t = &visitor.t;
+    if user.role != Role::Officer {
+        return error_page(&visitor, StatusCode::FORBIDDEN, t.get("not-allowed"));
+    }
+    let Ok(office) = form.office.parse::<OfficeRef>() else {
+        let why = t.get("action-no-office");
+        return movement_page(&app, &visitor, id, StatusCode::BAD_REQUEST, Some(why)).await;
+    };
+    let request = OfficeRequest { office };
+    let action = match form.action.as_str() {
+        "release" => Release(request).into_action(),
+        "exit" => Exit(request).into_action(),
+        "entry" => ExitEntry(request).into_action(),
+        "arrival" => Arrival(request).into_action(),
+        "goods-release" => GoodsRelease(request).into_action(),
+        "resolve-discrepancies" => ResolveDiscrepancies(request).into_action(),
+        _ => {
+            let why = t.get("action-unknown");
+            return movement_page(&app, &visitor, id, StatusCode::BAD_REQUEST, Some(why)).await;
+        }
+    };
+    let body = serde_json::json!({ "office": form.office });
+    match cats_app::act::act(
+        &app,
+        &cats_app::Actor::User(user),
+        id,
+        action,
+        &body,
+        Utc::now(),
+    )
+    .await
+    {
+        Ok(_) => axum::response::IntoResponse::into_response(axum::response::Redirect::to(
+            &format!("/ui/movements/{id}"),
+        )),
+        Err(AppError::Transition(e)) => {
+            let why = t.arg("action-refused", "why", e.to_string());
+            movement_page(&app, &visitor, id, StatusCode::CONFLICT, Some(why)).await
+        }
+        Err(AppError::Rules { failures, .. }) => {
+            let list = failures
+                .iter()
+                .map(|f| format!("{} {}", f.rule_id, f.reason))
+                .collect::<Vec<_>>()
+                .join("; ");
+            let why = t.arg("action-refused", "why", list);
+            movement_page(&app, &visitor, id, StatusCode::BAD_REQUEST, Some(why)).await
+        }
+        Err(e) => app_error(&visitor, e),
+    }
 }
