@@ -134,6 +134,24 @@ async fn accessible(client: &Client, axe: &str, page: &str) {
     );
 }
 
+/// Go to `path`, wait for `found`, take the screenshot `name` and check the page with axe-core.
+async fn visit(
+    client: &Client,
+    node: &TestNode,
+    path: &str,
+    found: Locator<'_>,
+    name: &str,
+    axe: &str,
+) {
+    client.goto(&format!("{}{path}", node.base)).await.unwrap();
+    client
+        .find(found)
+        .await
+        .unwrap_or_else(|e| panic!("{path}: {e}"));
+    shot(client, name).await;
+    accessible(client, axe, path).await;
+}
+
 async fn sign_in(node: &TestNode, client: &Client, user: &str, password: &str) {
     client.goto(&format!("{}/", node.base)).await.unwrap();
     client
@@ -243,28 +261,28 @@ async fn every_role_signs_in_and_sees_its_pages_in_english_and_russian() {
                 accessible(&client, &axe, "movement").await;
             }
             if role == "officer" {
-                client
-                    .goto(&format!("{}/ui/queue", node.base))
-                    .await
-                    .unwrap();
-                client
-                    .find(Locator::Id("decide"))
-                    .await
-                    .expect("the work queue");
-                shot(&client, &format!("officer-queue-{lang}")).await;
-                accessible(&client, &axe, "work queue").await;
+                let found = Locator::Id("decide");
+                visit(
+                    &client,
+                    &node,
+                    "/ui/queue",
+                    found,
+                    &format!("officer-queue-{lang}"),
+                    &axe,
+                )
+                .await;
             }
             if role == "admin" {
-                client
-                    .goto(&format!("{}/ui/admin/users", node.base))
-                    .await
-                    .unwrap();
-                client
-                    .find(Locator::Css("form[action='/ui/admin/users']"))
-                    .await
-                    .expect("the new-user form");
-                shot(&client, &format!("admin-users-{lang}")).await;
-                accessible(&client, &axe, "admin users").await;
+                let found = Locator::Css("form[action='/ui/admin/users']");
+                visit(
+                    &client,
+                    &node,
+                    "/ui/admin/users",
+                    found,
+                    &format!("admin-users-{lang}"),
+                    &axe,
+                )
+                .await;
             }
             client
                 .find(Locator::Css("header form[action='/ui/sign-out'] button"))

@@ -353,64 +353,45 @@ pub async fn movement_page(
     let m = &record.movement;
     let label = |o: &OfficeRef| office_label(&catalog, t, o);
     let join = |list: &[OfficeRef]| list.iter().map(label).collect::<Vec<_>>().join("; ");
+    let fact = |key: &str, value: String| Fact {
+        label: t.get(key),
+        value,
+    };
     let mut facts = vec![
-        Fact {
-            label: t.get("col-lrn"),
-            value: m.lrn.to_string(),
-        },
-        Fact {
-            label: t.get("col-mrn"),
-            value: m
-                .mrn
+        fact("col-lrn", m.lrn.to_string()),
+        fact(
+            "col-mrn",
+            m.mrn
                 .as_ref()
                 .map(|x| x.to_string())
                 .unwrap_or_else(|| "—".into()),
-        },
-        Fact {
-            label: t.get("col-state"),
-            value: state_name(t, m.state),
-        },
-        Fact {
-            label: t.get("movement-holder"),
-            value: m.holder.to_string(),
-        },
-        Fact {
-            label: t.get("col-departure"),
-            value: label(&m.office_of_departure),
-        },
-        Fact {
-            label: t.get("movement-transit"),
-            value: join(&m.offices_of_transit),
-        },
-        Fact {
-            label: t.get("movement-exit"),
-            value: join(&m.offices_of_exit),
-        },
-        Fact {
-            label: t.get("col-destination"),
-            value: label(&m.office_of_destination),
-        },
-        Fact {
-            label: t.get("movement-guarantee"),
-            value: m
-                .guarantees
+        ),
+        fact("col-state", state_name(t, m.state)),
+        fact("movement-holder", m.holder.to_string()),
+        fact("col-departure", label(&m.office_of_departure)),
+        fact("movement-transit", join(&m.offices_of_transit)),
+        fact("movement-exit", join(&m.offices_of_exit)),
+        fact("col-destination", label(&m.office_of_destination)),
+        fact(
+            "movement-guarantee",
+            m.guarantees
                 .iter()
                 .map(|g| format!("{} · {}", g.grn, g.amount))
                 .collect::<Vec<_>>()
                 .join("; "),
-        },
+        ),
     ];
     if let Some(at) = m.released_at {
-        facts.push(Fact {
-            label: t.get("movement-released"),
-            value: local(t, &catalog, &m.office_of_departure, at),
-        });
+        facts.push(fact(
+            "movement-released",
+            local(t, &catalog, &m.office_of_departure, at),
+        ));
     }
     if let Some(limit) = m.time_limit {
-        facts.push(Fact {
-            label: t.get("movement-time-limit"),
-            value: local(t, &catalog, &m.office_of_departure, limit),
-        });
+        facts.push(fact(
+            "movement-time-limit",
+            local(t, &catalog, &m.office_of_departure, limit),
+        ));
     }
     let entries = messages
         .iter()
