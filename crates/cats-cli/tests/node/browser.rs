@@ -272,6 +272,28 @@ async fn every_role_signs_in_and_sees_its_pages_in_english_and_russian() {
                 )
                 .await;
             }
+            if matches!(role, "trader" | "insurer") {
+                let found = Locator::Css("main h1");
+                visit(
+                    &client,
+                    &node,
+                    "/ui/contracts",
+                    found,
+                    &format!("{role}-contracts-{lang}"),
+                    &axe,
+                )
+                .await;
+                let found = Locator::Css("main h1");
+                visit(
+                    &client,
+                    &node,
+                    "/ui/notifications",
+                    found,
+                    &format!("{role}-notifications-{lang}"),
+                    &axe,
+                )
+                .await;
+            }
             if role == "admin" {
                 let found = Locator::Css("form[action='/ui/admin/users']");
                 visit(

@@ -822,3 +822,60 @@ async fn an_officer_releases_a_movement_from_its_page() {
         "no customs actions for the trader"
     );
 }
+
+#[tokio::test]
+async fn insurers_and_holders_see_their_contracts_and_notifications() {
+    let node = start().await;
+    for (user, password) in [
+        ("steppe", "steppe wind 42"),
+        ("silkway", "silk road 2025"),
+        ("admin", "admin console 1"),
+    ] {
+        set_password(&node, user, password).await;
+    }
+    let insurer = browser();
+    sign_in(&node, &insurer, "steppe", "steppe wind 42").await;
+    let html = insurer
+        .get(format!("{}/ui/contracts", node.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("25KZ0000SRI000010") && html.contains("25KZ0000SRI000020"),
+        "{html}"
+    );
+    let holder = browser();
+    sign_in(&node, &holder, "silkway", "silk road 2025").await;
+    let html = holder
+        .get(format!("{}/ui/contracts", node.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("25KZ0000SRI000010") && !html.contains("25KZ0000SRI000020"),
+        "{html}"
+    );
+    let res = holder
+        .get(format!("{}/ui/notifications", node.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.text().await.unwrap().contains("<h1>Notifications</h1>"));
+    let admin = browser();
+    sign_in(&node, &admin, "admin", "admin console 1").await;
+    for page in ["contracts", "notifications"] {
+        let res = admin
+            .get(format!("{}/ui/{page}", node.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{page}");
+    }
+}

@@ -175,3 +175,21 @@ action-resolve-discrepancies = Discrepancies resolved
 action-refused = The action was refused: { $why }
 action-no-office = Choose an office.
 action-unknown = Choose an action.
+
+# Contracts and notifications
+nav-contracts = Insurance contracts
+nav-notifications = Notifications
+contracts-title = Insurance contracts
+contracts-none = No insurance contract.
+contracts-policy = Policy number
+contracts-amount = Reference amount
+contracts-period = Policy period
+guarantee-submitted = submitted
+guarantee-approved = approved, awaiting the access code
+guarantee-active = active
+guarantee-suspended = suspended
+guarantee-revoked = revoked
+guarantee-expired = expired
+guarantee-rejected = rejected
+notifications-title = Notifications
+notifications-none = No notification.

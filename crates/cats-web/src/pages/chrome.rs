@@ -98,6 +98,8 @@ impl Visitor {
                 .is_some_and(|u| matches!(u.role, Role::Trader | Role::Officer)),
             admin: self.user().is_some_and(|u| u.role == Role::Admin),
             officer: self.user().is_some_and(|u| u.role == Role::Officer),
+            contracts: self.user().is_some_and(|u| u.role != Role::Admin),
+            company: self.user().is_some_and(|u| u.party.is_some()),
         }
     }
 }
@@ -144,6 +146,10 @@ pub struct Chrome {
     pub admin: bool,
     /// Whether the user is a customs officer: the menu shows the work queue.
     pub officer: bool,
+    /// Whether the user sees insurance contracts (everyone but the administrator).
+    pub contracts: bool,
+    /// Whether the user is of a company (traders, insurers): the menu shows its notifications.
+    pub company: bool,
 }
 
 impl FromRequestParts<App> for Visitor {

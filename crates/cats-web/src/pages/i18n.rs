@@ -71,6 +71,36 @@ impl Tr {
         LOCALES.lookup_with_args(&self.id, key, &args)
     }
 
+    /// A calendar day written for this language (`2026-03-03`, `03.03.2026`).
+    pub fn day(&self, day: chrono::NaiveDate) -> String {
+        match self.lang {
+            "en" => day.format("%Y-%m-%d").to_string(),
+            _ => day.format("%d.%m.%Y").to_string(),
+        }
+    }
+
+    /// An amount with its ISO 4217 currency, digits grouped as the language does
+    /// (`1,000,000.00 USD`; `1 000 000,00 USD` with no-break spaces).
+    pub fn money(&self, amount: &cats_domain::ids::Money) -> String {
+        let text = format!("{:.2}", amount.amount());
+        let (sign, digits) = text
+            .strip_prefix('-')
+            .map_or(("", text.as_str()), |d| ("-", d));
+        let (whole, cents) = digits.split_once('.').unwrap_or((digits, "00"));
+        let (group, point) = match self.lang {
+            "en" => (",", "."),
+            _ => ("\u{a0}", ","),
+        };
+        let mut grouped = String::new();
+        for (i, c) in whole.chars().enumerate() {
+            if i > 0 && (whole.len() - i) % 3 == 0 {
+                grouped.push_str(group);
+            }
+            grouped.push(c);
+        }
+        format!("{sign}{grouped}{point}{cents}\u{a0}{}", amount.currency())
+    }
+
     /// `at` in time zone `zone`, written for this language, with the zone named
     /// (e.g. `06.03.2026 09:41 (Asia/Almaty)`).
     pub fn time(&self, at: DateTime<Utc>, zone: Tz) -> String {
@@ -171,6 +201,23 @@ mod tests {
         assert_eq!(negotiate(None, None, Some("az-Latn-AZ")).lang(), "az");
         assert_eq!(negotiate(None, None, Some("de, fr;q=0.5")).lang(), "en");
         assert_eq!(negotiate(Some("xx"), None, None).lang(), "en");
+    }
+
+    #[test]
+    fn amounts_and_days_in_the_language_format() {
+        let m = cats_domain::ids::Money::new(
+            rust_decimal::Decimal::new(100_000_000, 2),
+            "USD".parse().unwrap(),
+        )
+        .unwrap();
+        assert_eq!(Tr::new("en").money(&m), "1,000,000.00\u{a0}USD");
+        assert_eq!(Tr::new("ru").money(&m), "1\u{a0}000\u{a0}000,00\u{a0}USD");
+        let small =
+            cats_domain::ids::Money::new(rust_decimal::Decimal::new(25, 1), "EUR".parse().unwrap())
+                .unwrap();
+        assert_eq!(Tr::new("en").money(&small), "2.50\u{a0}EUR");
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 3, 3).unwrap();
+        assert_eq!(Tr::new("kk").day(d), "03.03.2026");
     }
 
     #[test]

@@ -12,6 +12,7 @@
 mod account;
 mod admin_users;
 mod chrome;
+mod company;
 pub mod i18n;
 mod movements;
 mod queue;
@@ -52,6 +53,8 @@ pub fn router(settings: PageSettings) -> Router<App> {
             get(account::password_page).post(account::password_submit),
         )
         .route("/ui/queue", get(queue::queue))
+        .route("/ui/contracts", get(company::contracts))
+        .route("/ui/notifications", get(company::notifications))
         .route("/ui/movements", get(movements::list))
         .route("/ui/movements/{id}", get(movements::show))
         .route("/ui/movements/{id}/customs", post(movements::customs))

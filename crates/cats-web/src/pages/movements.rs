@@ -376,7 +376,7 @@ pub async fn movement_page(
             "movement-guarantee",
             m.guarantees
                 .iter()
-                .map(|g| format!("{} · {}", g.grn, g.amount))
+                .map(|g| format!("{} · {}", g.grn, t.money(&g.amount)))
                 .collect::<Vec<_>>()
                 .join("; "),
         ),
