@@ -42,6 +42,17 @@ async fn busy_node() -> crate::common::TestNode {
         )
         .await;
     assert_eq!(body["state"], "Rejected");
+    // a sign-in account (password hash, chosen language) is copied too
+    let admin = cats_app::Actor::System("test".into());
+    cats_app::accounts::set_password(
+        &node.app,
+        &admin,
+        "silkway",
+        "silk road 2025",
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
     node
 }
 
@@ -53,6 +64,8 @@ async fn same_data(a: &dyn Store, b: &dyn Store) {
     assert_eq!(x.guarantees, y.guarantees);
     assert_eq!(x.reservations, y.reservations);
     assert_eq!(x.audit, y.audit);
+    assert_eq!(x.accounts.len(), 1, "the sign-in account");
+    assert_eq!(x.accounts, y.accounts);
     assert_eq!(x, y);
 }
 

@@ -39,6 +39,8 @@ pub struct Visitor {
     pub path: String,
     /// Settings of the pages.
     pub settings: PageSettings,
+    /// The name, in the visitor's language, of the country of an officer's offices.
+    pub country_name: Option<String>,
 }
 
 impl Visitor {
@@ -76,9 +78,11 @@ impl Visitor {
             username: u.username.clone(),
             role: role_name(&self.t, u),
             scope: match (u.role, &u.party, u.office_country) {
-                (Role::Officer, _, Some(country)) => {
-                    self.t.arg("offices-of", "country", country.as_str())
-                }
+                (Role::Officer, _, Some(country)) => self.t.arg(
+                    "offices-of",
+                    "country",
+                    self.country_name.as_deref().unwrap_or(country.as_str()),
+                ),
                 (_, Some(party), _) => format!("{} {}", self.t.get("company"), party),
                 _ => String::new(),
             },
@@ -184,9 +188,22 @@ impl FromRequestParts<App> for Visitor {
             jar.get(LANG_COOKIE).map(|c| c.value()),
             accept,
         );
+        let country_name = session
+            .as_ref()
+            .and_then(|(_, u)| u.office_country)
+            .and_then(|c| {
+                let catalog = app.catalog();
+                let country = catalog.countries.get(&c)?;
+                country
+                    .names
+                    .get(t.lang())
+                    .or_else(|| country.names.get("en"))
+                    .cloned()
+            });
         let mut visitor = Visitor {
             t,
             session,
+            country_name,
             csrf: String::new(),
             jar,
             path: parts.uri.path().to_string(),
