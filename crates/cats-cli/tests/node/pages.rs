@@ -800,6 +800,41 @@ async fn an_officer_releases_a_movement_from_its_page() {
     let res = post("entry", csrf.clone()).await.unwrap();
     assert_eq!(res.status(), StatusCode::CONFLICT);
     assert!(res.text().await.unwrap().contains("The action was refused"));
+    // decide a physical control, try B1 without findings (refused by its rule), record A1
+    let control = |fields: Vec<(&'static str, &'static str)>| {
+        let mut form: Vec<(&str, String)> =
+            vec![("csrf", csrf.clone()), ("office", "KZHOR001".into())];
+        form.extend(fields.into_iter().map(|(k, v)| (k, v.to_string())));
+        officer
+            .post(format!("{}/ui/movements/{id}/customs", node.base))
+            .form(&form)
+            .send()
+    };
+    let res = control(vec![
+        ("action", "control-decision"),
+        ("control_type", "physical"),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let res = control(vec![
+        ("action", "control-result"),
+        ("control_type", "physical"),
+        ("result", "B1"),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(res.text().await.unwrap().contains("CATS024"));
+    let res = control(vec![
+        ("action", "control-result"),
+        ("control_type", "physical"),
+        ("result", "A1"),
+        ("remarks", "all as declared"),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let res = post("release", csrf.clone()).await.unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     // the trader sees the new state and the release in the history

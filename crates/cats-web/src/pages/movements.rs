@@ -274,6 +274,8 @@ struct MovementPage {
     offices: Vec<(String, String)>,
     action_path: String,
     error: Option<String>,
+    control_types: Vec<(&'static str, String)>,
+    results: Vec<(&'static str, String)>,
 }
 
 /// The customs actions the movement page offers (those whose request names only the office).
@@ -449,6 +451,14 @@ pub async fn movement_page(
         offices,
         action_path: format!("/ui/movements/{id}/customs"),
         error,
+        control_types: ["documentary", "physical", "scanning", "seals"]
+            .into_iter()
+            .map(|c| (c, t.get(&format!("control-{c}"))))
+            .collect(),
+        results: ["A1", "A2", "B1"]
+            .into_iter()
+            .map(|r| (r, t.get(&format!("result-{r}"))))
+            .collect(),
     };
     render(&visitor, status, &page)
 }
@@ -499,12 +509,19 @@ pub async fn message(
     render(&visitor, StatusCode::OK, &page)
 }
 
-/// The customs action form of the movement page.
+/// The customs action forms of the movement page: the office-only actions, the control
+/// decision (with its control type) and the control record (result, control type, remarks).
 #[derive(Debug, Deserialize)]
 pub struct ActionForm {
     csrf: String,
     action: String,
     office: String,
+    #[serde(default)]
+    control_type: String,
+    #[serde(default)]
+    result: String,
+    #[serde(default)]
+    remarks: String,
 }
 
 /// `POST /ui/movements/{id}/customs`: an officer's action that names only the office (release,
@@ -517,9 +534,10 @@ pub async fn customs(
     axum::Form(form): axum::Form<ActionForm>,
 ) -> Response {
     use crate::handlers::customs::{
-        Arrival, CustomsRequest, Entry as ExitEntry, Exit, GoodsRelease, OfficeRequest, Release,
-        ResolveDiscrepancies,
+        Arrival, ControlDecisionRequest, ControlResultRequest, CustomsRequest, Entry as ExitEntry,
+        Exit, GoodsRelease, OfficeRequest, Release, ResolveDiscrepancies,
     };
+    use cats_domain::movement::{ControlResultCode, ControlType};
     let Some(user) = visitor.user().cloned() else {
         return to_sign_in();
     };
@@ -534,8 +552,33 @@ pub async fn customs(
         let why = t.get("action-no-office");
         return movement_page(&app, &visitor, id, StatusCode::BAD_REQUEST, Some(why)).await;
     };
-    let request = OfficeRequest { office };
+    let control_type = ControlType::parse(&form.control_type).unwrap_or_default();
+    let remarks = Some(form.remarks.trim().to_string()).filter(|r| !r.is_empty());
+    let request = OfficeRequest {
+        office: office.clone(),
+    };
     let action = match form.action.as_str() {
+        "control-decision" => ControlDecisionRequest {
+            office,
+            control_type,
+            requested_documents: Vec::new(),
+        }
+        .into_action(),
+        "control-result" => {
+            let Some(result) = ControlResultCode::parse(&form.result) else {
+                let why = t.get("action-unknown");
+                return movement_page(&app, &visitor, id, StatusCode::BAD_REQUEST, Some(why)).await;
+            };
+            ControlResultRequest {
+                office,
+                result,
+                control_type,
+                findings: Vec::new(),
+                seals: None,
+                remarks: remarks.clone(),
+            }
+            .into_action()
+        }
         "release" => Release(request).into_action(),
         "exit" => Exit(request).into_action(),
         "entry" => ExitEntry(request).into_action(),
@@ -547,7 +590,14 @@ pub async fn customs(
             return movement_page(&app, &visitor, id, StatusCode::BAD_REQUEST, Some(why)).await;
         }
     };
-    let body = serde_json::json!({ "office": form.office });
+    let mut body = serde_json::json!({ "office": form.office });
+    if form.action.starts_with("control-") {
+        body["controlType"] = serde_json::json!(control_type.as_str());
+    }
+    if form.action == "control-result" {
+        body["result"] = serde_json::json!(form.result);
+        body["remarks"] = serde_json::json!(remarks);
+    }
     match cats_app::act::act(
         &app,
         &cats_app::Actor::User(user),
