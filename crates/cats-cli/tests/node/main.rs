@@ -15,6 +15,7 @@ mod messages_in;
 mod ncts;
 mod openapi;
 mod pages;
+mod pages_work;
 mod registers;
 mod registers_kit;
 mod registers_rules;

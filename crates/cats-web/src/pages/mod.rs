@@ -13,6 +13,7 @@ mod account;
 mod admin_users;
 mod chrome;
 mod company;
+mod customs;
 pub mod i18n;
 mod movements;
 mod queue;
@@ -57,7 +58,7 @@ pub fn router(settings: PageSettings) -> Router<App> {
         .route("/ui/notifications", get(company::notifications))
         .route("/ui/movements", get(movements::list))
         .route("/ui/movements/{id}", get(movements::show))
-        .route("/ui/movements/{id}/customs", post(movements::customs))
+        .route("/ui/movements/{id}/customs", post(customs::customs))
         .route(
             "/ui/movements/{id}/messages/{message_id}",
             get(movements::message),
