@@ -22,6 +22,7 @@ pub mod arrivals;
 pub mod auth;
 pub mod controls;
 pub mod coverage;
+pub mod drafts;
 pub mod error;
 pub mod guarantees;
 pub mod history;

@@ -15,6 +15,7 @@
 
 mod accounts;
 mod controls;
+mod drafts;
 mod history;
 mod ledger;
 mod movements;

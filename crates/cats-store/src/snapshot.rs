@@ -9,8 +9,8 @@ use cats_domain::ids::{CountryCode, OfficeRef};
 
 use crate::sql::{Backend, Db, Sql};
 use crate::{
-    accounts, controls, history, ledger, movements, parties, reference, registry, registry_read,
-    risk,
+    accounts, controls, drafts, history, ledger, movements, parties, reference, registry,
+    registry_read, risk,
 };
 
 /// Everything the store keeps.
@@ -53,6 +53,7 @@ pub(crate) async fn dump(db: &mut Db<'_>) -> Result<Snapshot, StoreError> {
         users,
         tokens,
         accounts: accounts::accounts(db).await?,
+        drafts: drafts::all_drafts(db).await?,
         guarantees: ledger::guarantees(db).await?,
         reservations: ledger::reservations(db, None).await?,
         movements,
@@ -101,6 +102,9 @@ pub(crate) async fn restore(db: &mut Db<'_>, s: &Snapshot) -> Result<(), StoreEr
     }
     for a in &s.accounts {
         accounts::save_account(db, a).await?;
+    }
+    for d in &s.drafts {
+        drafts::save_draft(db, d).await?;
     }
     for g in &s.guarantees {
         ledger::write_guarantee(db, g, true).await?;

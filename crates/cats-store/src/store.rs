@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use cats_app::auth::User;
 use cats_app::store::{
-    Account, Attachment, AuditEntry, Change, ClaimFilter, ContractFilter, HistoryEvent,
+    Account, Attachment, AuditEntry, Change, ClaimFilter, ContractFilter, Draft, HistoryEvent,
     MovementFilter, MovementRecord, Notification, Party, ProfileVersion, RateRecord,
     RegistrationFilter, RegistryChange, Reservation, Session, Snapshot, Store, StoreError,
     StoredAttachment, StoredControlAttachment, StoredMessage,
@@ -20,8 +20,8 @@ use cats_domain::registry::{Claim, Contract, Registration};
 
 use crate::sql::Pool;
 use crate::{
-    accounts, controls, history, ledger, movements, parties, reference, registry, registry_read,
-    risk, snapshot,
+    accounts, controls, drafts, history, ledger, movements, parties, reference, registry,
+    registry_read, risk, snapshot,
 };
 
 /// The store on SQLite or PostgreSQL. Open one with [`SqlStore::open_sqlite`] or
@@ -93,6 +93,18 @@ impl Store for SqlStore {
     }
     async fn end_sessions_of(&self, username: &str) -> Result<u64, StoreError> {
         accounts::end_sessions_of(&mut self.pool.db(), username).await
+    }
+    async fn save_draft(&self, draft: &Draft) -> Result<(), StoreError> {
+        drafts::save_draft(&mut self.pool.db(), draft).await
+    }
+    async fn drafts(&self, holder: &Eori) -> Result<Vec<Draft>, StoreError> {
+        drafts::drafts(&mut self.pool.db(), holder).await
+    }
+    async fn draft(&self, id: Uuid) -> Result<Option<Draft>, StoreError> {
+        drafts::draft(&mut self.pool.db(), id).await
+    }
+    async fn delete_draft(&self, id: Uuid) -> Result<bool, StoreError> {
+        drafts::delete_draft(&mut self.pool.db(), id).await
     }
     async fn add_token(
         &self,

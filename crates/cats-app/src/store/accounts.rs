@@ -54,3 +54,24 @@ pub struct Session {
     /// When it ends (UTC) unless ended before.
     pub expires_at: DateTime<Utc>,
 }
+
+/// A declaration the trader is still filling in on the Single Transit Document form: kept per
+/// company (holder of the transit procedure) until it is lodged and accepted, or deleted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Draft {
+    /// Its id.
+    pub id: uuid::Uuid,
+    /// The company whose draft it is (the holder of the transit procedure).
+    pub holder: cats_domain::ids::Eori,
+    /// The LRN typed so far (free text until lodged), for the list of drafts.
+    pub lrn: String,
+    /// The form's fields: each CC015C element's pointer (`/CC015C/TransitOperation/LRN`,
+    /// `/CC015C/Consignment/HouseConsignment[1]/grossMass`) and its text as typed.
+    pub fields: std::collections::BTreeMap<String, String>,
+    /// Who saved it last.
+    pub saved_by: String,
+    /// When it was first saved (UTC).
+    pub created_at: DateTime<Utc>,
+    /// When it was saved last (UTC).
+    pub updated_at: DateTime<Utc>,
+}

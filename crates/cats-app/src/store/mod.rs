@@ -22,7 +22,7 @@ mod registry;
 mod risk;
 mod snapshot;
 
-pub use accounts::{Account, Session};
+pub use accounts::{Account, Draft, Session};
 pub use registry::{
     claim_raised_text, Attachment, ClaimFilter, ContractFilter, GrnSerial, GuaranteeOp,
     HistoryEvent, Notification, RateRecord, RegistrationFilter, RegistryChange, ReserveBasis,
@@ -386,6 +386,17 @@ pub trait Store: Send + Sync {
     async fn end_session(&self, token_hash: &str) -> Result<(), StoreError>;
     /// End every session of `username` (sign-out everywhere, disabling, password reset).
     async fn end_sessions_of(&self, username: &str) -> Result<u64, StoreError>;
+
+    // ---- declaration drafts of the Single Transit Document form (issue 11) ----
+
+    /// Insert or replace a draft.
+    async fn save_draft(&self, draft: &Draft) -> Result<(), StoreError>;
+    /// The company's drafts, last saved first.
+    async fn drafts(&self, holder: &Eori) -> Result<Vec<Draft>, StoreError>;
+    /// The draft with this id.
+    async fn draft(&self, id: Uuid) -> Result<Option<Draft>, StoreError>;
+    /// Delete a draft (lodged and accepted, or thrown away); `false` when there was none.
+    async fn delete_draft(&self, id: Uuid) -> Result<bool, StoreError>;
 
     /// Insert or update a guarantee (its running total is kept by the ledger, not overwritten on update).
     async fn save_guarantee(&self, guarantee: &Guarantee) -> Result<(), StoreError>;

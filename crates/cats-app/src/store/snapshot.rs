@@ -50,6 +50,8 @@ pub struct Snapshot {
     pub tokens: Vec<StoredToken>,
     /// Sign-in accounts (password hashes, locks, languages); sessions are not copied.
     pub accounts: Vec<super::Account>,
+    /// Declaration drafts of the Single Transit Document form.
+    pub drafts: Vec<super::Draft>,
     /// Guarantees, with their running totals.
     pub guarantees: Vec<Guarantee>,
     /// Reservations on guarantees.

@@ -16,7 +16,7 @@ use cats_app::Actor;
 
 use crate::common::{corridor, start, TestNode};
 
-fn enabled() -> bool {
+pub(crate) fn enabled() -> bool {
     if std::env::var("CATS_E2E").as_deref() == Ok("1") {
         return true;
     }
@@ -25,7 +25,7 @@ fn enabled() -> bool {
 }
 
 /// chromedriver on a free port of 127.0.0.1, stopped when dropped.
-struct Driver {
+pub(crate) struct Driver {
     child: Child,
     url: String,
 }
@@ -44,7 +44,7 @@ fn free_port() -> u16 {
         .expect("a free port")
 }
 
-async fn driver() -> Driver {
+pub(crate) async fn driver() -> Driver {
     let port = free_port();
     let mut child = Command::new("chromedriver")
         .arg(format!("--port={port}"))
@@ -65,7 +65,7 @@ async fn driver() -> Driver {
     panic!("chromedriver did not start on port {port}");
 }
 
-async fn browser(driver: &Driver, lang: &str) -> Client {
+pub(crate) async fn browser(driver: &Driver, lang: &str) -> Client {
     // WebDriver is plain HTTP on 127.0.0.1, but the client is built with rustls
     let _ = rustls::crypto::ring::default_provider().install_default();
     let mut caps = serde_json::Map::new();
@@ -91,14 +91,14 @@ fn shots_dir() -> PathBuf {
     dir
 }
 
-async fn shot(client: &Client, name: &str) {
+pub(crate) async fn shot(client: &Client, name: &str) {
     let png = client.screenshot().await.expect("screenshot");
     std::fs::write(shots_dir().join(format!("{name}.png")), png).expect("screenshot written");
 }
 
 /// The axe-core script: `CATS_AXE_JS`, else `target/npm/node_modules/axe-core/axe.min.js`
 /// (`.ci/run` installs it there with npm).
-fn axe_source() -> String {
+pub(crate) fn axe_source() -> String {
     let path = std::env::var("CATS_AXE_JS")
         .map(PathBuf::from)
         .unwrap_or_else(|_| {
@@ -114,7 +114,7 @@ fn axe_source() -> String {
 }
 
 /// Run axe-core on the page shown; fails on any serious or critical violation.
-async fn accessible(client: &Client, axe: &str, page: &str) {
+pub(crate) async fn accessible(client: &Client, axe: &str, page: &str) {
     let script = format!(
         "{axe}\n;const done = arguments[arguments.length - 1];\
          axe.run(document, {{ resultTypes: ['violations'] }}).then(r => done(r.violations\
@@ -135,7 +135,7 @@ async fn accessible(client: &Client, axe: &str, page: &str) {
 }
 
 /// Go to `path`, wait for `found`, take the screenshot `name` and check the page with axe-core.
-async fn visit(
+pub(crate) async fn visit(
     client: &Client,
     node: &TestNode,
     path: &str,
@@ -152,7 +152,7 @@ async fn visit(
     accessible(client, axe, path).await;
 }
 
-async fn sign_in(node: &TestNode, client: &Client, user: &str, password: &str) {
+pub(crate) async fn sign_in(node: &TestNode, client: &Client, user: &str, password: &str) {
     client.goto(&format!("{}/", node.base)).await.unwrap();
     client
         .find(Locator::Id("username"))
@@ -182,11 +182,11 @@ async fn sign_in(node: &TestNode, client: &Client, user: &str, password: &str) {
         .expect("the home page");
 }
 
-fn url(node: &TestNode, path: &str) -> url::Url {
+pub(crate) fn url(node: &TestNode, path: &str) -> url::Url {
     format!("{}{path}", node.base).parse().expect("url")
 }
 
-async fn heading(client: &Client) -> String {
+pub(crate) async fn heading(client: &Client) -> String {
     client
         .find(Locator::Css("h1"))
         .await

@@ -4,6 +4,7 @@
 mod api;
 mod arrivals;
 mod browser;
+mod browser_flow;
 mod cli;
 mod common;
 mod concurrency;
@@ -15,6 +16,7 @@ mod messages_in;
 mod ncts;
 mod openapi;
 mod pages;
+mod pages_declare;
 mod pages_work;
 mod registers;
 mod registers_kit;

@@ -102,6 +102,7 @@ impl Visitor {
                 .is_some_and(|u| matches!(u.role, Role::Trader | Role::Officer)),
             admin: self.user().is_some_and(|u| u.role == Role::Admin),
             officer: self.user().is_some_and(|u| u.role == Role::Officer),
+            trader: self.user().is_some_and(|u| u.role == Role::Trader),
             contracts: self.user().is_some_and(|u| u.role != Role::Admin),
             company: self.user().is_some_and(|u| u.party.is_some()),
         }
@@ -150,6 +151,8 @@ pub struct Chrome {
     pub admin: bool,
     /// Whether the user is a customs officer: the menu shows the work queue.
     pub officer: bool,
+    /// Whether the user is a trader: the menu shows the Single Transit Document and its drafts.
+    pub trader: bool,
     /// Whether the user sees insurance contracts (everyone but the administrator).
     pub contracts: bool,
     /// Whether the user is of a company (traders, insurers): the menu shows its notifications.

@@ -14,10 +14,13 @@ mod admin_users;
 mod chrome;
 mod company;
 mod customs;
+mod declare;
 pub mod i18n;
 mod movements;
 mod queue;
 mod sign_in;
+pub mod std_form;
+mod std_view;
 
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -56,9 +59,17 @@ pub fn router(settings: PageSettings) -> Router<App> {
         .route("/ui/queue", get(queue::queue))
         .route("/ui/contracts", get(company::contracts))
         .route("/ui/notifications", get(company::notifications))
+        .route("/ui/declarations", get(declare::list).post(declare::submit))
+        .route("/ui/declarations/new", get(declare::new))
+        .route("/ui/declarations/{id}", get(declare::draft))
+        .route(
+            "/ui/movements/{id}/amend",
+            get(declare::amend_page).post(declare::amend_submit),
+        )
         .route("/ui/movements", get(movements::list))
         .route("/ui/movements/{id}", get(movements::show))
         .route("/ui/movements/{id}/customs", post(customs::customs))
+        .route("/ui/movements/{id}/cancel", post(declare::cancel))
         .route(
             "/ui/movements/{id}/messages/{message_id}",
             get(movements::message),

@@ -266,6 +266,11 @@ struct MovementPage {
     error: Option<String>,
     control_types: Vec<(&'static str, String)>,
     results: Vec<(&'static str, String)>,
+    /// For the holder's traders: amend (before a control is decided) and ask to cancel (before
+    /// release).
+    may_amend: bool,
+    may_cancel: bool,
+    id: Uuid,
 }
 
 /// The customs actions the movement page offers (those whose request names only the office).
@@ -330,6 +335,7 @@ pub async fn movement_page(
     let officer_country = (user.role == Role::Officer)
         .then_some(user.office_country)
         .flatten();
+    let trader = user.role == Role::Trader;
     let (record, messages) =
         match query::movement_messages(app, &cats_app::Actor::User(user), id).await {
             Ok(found) => found,
@@ -444,6 +450,9 @@ pub async fn movement_page(
             .into_iter()
             .map(|r| (r, t.get(&format!("result-{r}"))))
             .collect(),
+        may_amend: trader && super::declare::may_amend(m.state),
+        may_cancel: trader && m.state.is_before_release(),
+        id,
     };
     render(visitor, status, &page)
 }

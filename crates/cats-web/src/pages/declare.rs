@@ -1,0 +1,577 @@
+//! The trader's Single Transit Document pages: the form (new, a saved draft, or an amendment of
+//! a lodged movement), its drafts, and lodging through the same use cases as the API
+//! (`POST /movements/departures`, `…/amendment`), so that the page shows the same errors, rule
+//! ids and reasons, each beside its field.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use uuid::Uuid;
+
+use cats_app::auth::{Role, User};
+use cats_app::{act, amend, drafts, lodge, query, Actor, App, AppError};
+use cats_domain::movement::{Action, MovementState};
+use cats_ncts::Format;
+
+use super::chrome::{csrf_refused, error_page, render, to_sign_in, Chrome, Visitor};
+use super::movements::{app_error, movement_page};
+use super::std_form::{self, ROOT};
+use super::std_view::{self, FormError, FormView, Lists, Part};
+
+/// One saved draft in the list.
+pub struct DraftRow {
+    href: String,
+    lrn: String,
+    saved: String,
+    saved_by: String,
+}
+
+/// The drafts page.
+#[derive(Template)]
+#[template(path = "drafts.html")]
+struct DraftsPage {
+    chrome: Chrome,
+    rows: Vec<DraftRow>,
+}
+
+/// The form page.
+#[derive(Template)]
+#[template(path = "declare.html")]
+struct DeclarePage {
+    chrome: Chrome,
+    /// Where the form posts.
+    action: String,
+    /// The draft's id, when saved.
+    draft: String,
+    /// An amendment of a lodged movement (no drafts).
+    amending: bool,
+    form: FormView,
+    lists: Lists,
+    /// A notice (saved).
+    notice: Option<String>,
+    /// An error about the whole declaration, and the rejected movement's page when there is one.
+    problem: Option<String>,
+    rejected: Option<String>,
+}
+
+/// The signed-in trader of a company, if that is who is visiting.
+fn trader(visitor: &Visitor) -> Option<User> {
+    visitor
+        .user()
+        .filter(|u| u.role == Role::Trader && u.party.is_some())
+        .cloned()
+}
+
+/// The answer to anyone else: the sign-in page, or `403`.
+fn not_a_trader(visitor: &Visitor) -> Response {
+    if visitor.user().is_none() {
+        return to_sign_in();
+    }
+    error_page(visitor, StatusCode::FORBIDDEN, visitor.t.get("not-allowed"))
+}
+
+fn see_other(to: &str) -> Response {
+    (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_string())]).into_response()
+}
+
+/// `GET /ui/declarations`: the company's drafts, and a new declaration.
+pub async fn list(State(app): State<App>, visitor: Visitor) -> Response {
+    let Some(user) = trader(&visitor) else {
+        return not_a_trader(&visitor);
+    };
+    let zone = super::company::user_zone(&app, &user).await;
+    let list = match drafts::list(&app, &Actor::User(user)).await {
+        Ok(l) => l,
+        Err(e) => return app_error(&visitor, e),
+    };
+    let t = &visitor.t;
+    let rows = list
+        .into_iter()
+        .map(|d| DraftRow {
+            href: format!("/ui/declarations/{}", d.id),
+            lrn: if d.lrn.is_empty() {
+                "—".into()
+            } else {
+                d.lrn
+            },
+            saved: t.time(d.updated_at, zone),
+            saved_by: d.saved_by,
+        })
+        .collect();
+    let page = DraftsPage {
+        chrome: visitor.chrome(t.get("drafts-title")),
+        rows,
+    };
+    render(&visitor, StatusCode::OK, &page)
+}
+
+/// What a new declaration starts with: the usual codes, and the holder's own name and country.
+async fn defaults(app: &App, user: &User) -> BTreeMap<String, String> {
+    let mut fields: BTreeMap<String, String> = [
+        ("TransitOperation/declarationType", "T1"),
+        ("TransitOperation/additionalDeclarationType", "A"),
+        ("TransitOperation/security", "0"),
+        ("TransitOperation/reducedDatasetIndicator", "0"),
+        ("TransitOperation/bindingItinerary", "0"),
+        ("Guarantee[1]/guaranteeType", "1"),
+        ("Consignment/containerIndicator", "0"),
+        ("Consignment/LocationOfGoods/typeOfLocation", "A"),
+        ("Consignment/LocationOfGoods/qualifierOfIdentification", "V"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (format!("{ROOT}/{k}"), v.to_string()))
+    .collect();
+    if let Some(party) = match &user.party {
+        Some(p) => app.store().party(p).await.ok().flatten(),
+        None => None,
+    } {
+        let holder = format!("{ROOT}/HolderOfTheTransitProcedure");
+        fields.insert(format!("{holder}/name"), party.name);
+        fields.insert(
+            format!("{holder}/Address/country"),
+            party.country.to_string(),
+        );
+        fields.insert(
+            format!("{ROOT}/Consignment/countryOfDispatch"),
+            party.country.to_string(),
+        );
+    }
+    fields
+}
+
+struct Shown<'a> {
+    action: String,
+    draft: Option<Uuid>,
+    amending: bool,
+    fields: &'a BTreeMap<String, String>,
+    errors: &'a [FormError],
+    notice: Option<String>,
+    problem: Option<String>,
+    rejected: Option<String>,
+}
+
+fn form_page(app: &App, visitor: &Visitor, user: &User, status: StatusCode, s: Shown) -> Response {
+    let t = &visitor.t;
+    let holder = user
+        .party
+        .as_ref()
+        .map(|p| p.to_string())
+        .unwrap_or_default();
+    let title = if s.amending {
+        t.get("amend-title")
+    } else {
+        t.get("declare-title")
+    };
+    let page = DeclarePage {
+        chrome: visitor.chrome(title),
+        action: s.action,
+        draft: s.draft.map(|d| d.to_string()).unwrap_or_default(),
+        amending: s.amending,
+        form: std_view::form_view(t, s.fields, s.errors, &holder),
+        lists: std_view::lists(&app.catalog(), t),
+        notice: s.notice,
+        problem: s.problem,
+        rejected: s.rejected,
+    };
+    render(visitor, status, &page)
+}
+
+/// `GET /ui/declarations/new`: an empty Single Transit Document.
+pub async fn new(State(app): State<App>, visitor: Visitor) -> Response {
+    let Some(user) = trader(&visitor) else {
+        return not_a_trader(&visitor);
+    };
+    let fields = defaults(&app, &user).await;
+    let shown = Shown {
+        action: "/ui/declarations".into(),
+        draft: None,
+        amending: false,
+        fields: &fields,
+        errors: &[],
+        notice: None,
+        problem: None,
+        rejected: None,
+    };
+    form_page(&app, &visitor, &user, StatusCode::OK, shown)
+}
+
+/// `GET /ui/declarations/{id}`: a saved draft (`?saved` after saving it).
+pub async fn draft(
+    State(app): State<App>,
+    visitor: Visitor,
+    Path(id): Path<Uuid>,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
+) -> Response {
+    let Some(user) = trader(&visitor) else {
+        return not_a_trader(&visitor);
+    };
+    let draft = match drafts::get(&app, &Actor::User(user.clone()), id).await {
+        Ok(d) => d,
+        Err(e) => return app_error(&visitor, e),
+    };
+    let saved = query.is_some_and(|q| q.split('&').any(|p| p == "saved"));
+    let shown = Shown {
+        action: "/ui/declarations".into(),
+        draft: Some(id),
+        amending: false,
+        fields: &draft.fields,
+        errors: &[],
+        notice: saved.then(|| visitor.t.get("draft-saved")),
+        problem: None,
+        rejected: None,
+    };
+    form_page(&app, &visitor, &user, StatusCode::OK, shown)
+}
+
+/// What the form posts: the CSRF token, the draft's id, what to do, and the fields.
+struct Posted {
+    csrf: String,
+    draft: Option<Uuid>,
+    op: String,
+    fields: BTreeMap<String, String>,
+}
+
+fn posted(pairs: Vec<(String, String)>) -> Posted {
+    let mut p = Posted {
+        csrf: String::new(),
+        draft: None,
+        op: String::new(),
+        fields: BTreeMap::new(),
+    };
+    for (k, v) in pairs {
+        match k.as_str() {
+            "csrf" => p.csrf = v,
+            "draft" => p.draft = v.parse().ok(),
+            "op" => p.op = v,
+            _ if k.starts_with(ROOT) => {
+                p.fields.insert(k, v);
+            }
+            _ => {}
+        }
+    }
+    p
+}
+
+/// Apply an "add a row" (`add:GROUP|FIELD`) or "remove a row" (`remove:ROW`) button; whether
+/// `op` was one, and the id of the part to scroll to.
+fn apply_row_op(op: &str, fields: &mut BTreeMap<String, String>) -> Option<String> {
+    if let Some(spec) = op.strip_prefix("add:") {
+        let (group, first) = spec.split_once('|')?;
+        if !group.starts_with(ROOT) {
+            return None;
+        }
+        std_form::add_row(fields, group, first);
+        let n = std_form::rows(fields, group);
+        return Some(std_view::html_id(&format!("{group}[{n}]")));
+    }
+    let row = op.strip_prefix("remove:")?;
+    if !row.starts_with(ROOT) {
+        return None;
+    }
+    std_form::remove_row(fields, row);
+    let group = row.rsplit_once('[').map_or(row, |(g, _)| g);
+    Some(std_view::html_id(&format!("{group}[1]")))
+}
+
+/// The declaration of the form as the JSON body the API takes.
+fn body_of(fields: &BTreeMap<String, String>, user: &User) -> Vec<u8> {
+    let holder = user
+        .party
+        .as_ref()
+        .map(|p| p.to_string())
+        .unwrap_or_default();
+    let now = Utc::now();
+    let prepared = now.format("%Y-%m-%dT%H:%M:%S").to_string();
+    let message_id = format!("CATSUI{}", &Uuid::new_v4().simple().to_string()[..20]);
+    let mut fields = fields.clone();
+    for v in fields.values_mut() {
+        // `datetime-local` gives minutes; NCTS dates and times carry seconds.
+        if v.len() == 16 && v.as_bytes().get(10) == Some(&b'T') {
+            v.push_str(":00");
+        }
+    }
+    std_form::declaration(&fields, &holder, &prepared, &message_id)
+        .to_string()
+        .into_bytes()
+}
+
+/// The errors of a refused lodging, by pointer; or the page for an error that is not about the
+/// declaration.
+fn lodging_errors(e: AppError) -> Result<Vec<FormError>, AppError> {
+    match e {
+        AppError::Malformed { errors, .. } => Ok(errors
+            .into_iter()
+            .map(|b| FormError {
+                pointer: b.pointer,
+                message: b.reason,
+            })
+            .collect()),
+        other => Err(other),
+    }
+}
+
+fn failures(lodged: &lodge::Lodged) -> Vec<FormError> {
+    lodged
+        .failures
+        .iter()
+        .map(|f| FormError {
+            pointer: f.pointer.clone(),
+            message: format!("{}: {}", f.rule_id, f.reason),
+        })
+        .collect()
+}
+
+/// `POST /ui/declarations`: save the draft, add or remove a row, lodge, or throw the draft away.
+pub async fn submit(
+    State(app): State<App>,
+    visitor: Visitor,
+    axum::Form(pairs): axum::Form<Vec<(String, String)>>,
+) -> Response {
+    let Some(user) = trader(&visitor) else {
+        return not_a_trader(&visitor);
+    };
+    let mut p = posted(pairs);
+    if !visitor.csrf_ok(&p.csrf) {
+        return csrf_refused(&visitor);
+    }
+    let actor = Actor::User(user.clone());
+    let now = Utc::now();
+    if p.op == "delete" {
+        if let Some(id) = p.draft {
+            if let Err(e) = drafts::delete(&app, &actor, id).await {
+                return app_error(&visitor, e);
+            }
+        }
+        return see_other("/ui/declarations");
+    }
+    let anchor = apply_row_op(&p.op, &mut p.fields);
+    // Whatever else happens, what was typed is kept.
+    let draft = match drafts::save(&app, &actor, p.draft, p.fields.clone(), now).await {
+        Ok(d) => d,
+        Err(AppError::Invalid(why)) => {
+            let shown = Shown {
+                action: "/ui/declarations".into(),
+                draft: p.draft,
+                amending: false,
+                fields: &p.fields,
+                errors: &[],
+                notice: None,
+                problem: Some(why),
+                rejected: None,
+            };
+            return form_page(&app, &visitor, &user, StatusCode::BAD_REQUEST, shown);
+        }
+        Err(e) => return app_error(&visitor, e),
+    };
+    if let Some(anchor) = anchor {
+        return see_other(&format!("/ui/declarations/{}#{anchor}", draft.id));
+    }
+    if p.op != "lodge" {
+        return see_other(&format!("/ui/declarations/{}?saved", draft.id));
+    }
+    let body = body_of(&p.fields, &user);
+    let outcome = lodge::lodge(&app, &actor, &body, Format::Json, now).await;
+    let (errors, rejected) = match outcome {
+        Ok(lodged) if lodged.record.movement.state != MovementState::Rejected => {
+            if let Err(e) = drafts::delete(&app, &actor, draft.id).await {
+                tracing::warn!(error = %e, "a lodged declaration's draft was not deleted");
+            }
+            return see_other(&format!("/ui/movements/{}", lodged.record.id));
+        }
+        Ok(lodged) => (
+            failures(&lodged),
+            Some(format!("/ui/movements/{}", lodged.record.id)),
+        ),
+        Err(e) => match lodging_errors(e) {
+            Ok(errors) => (errors, None),
+            Err(e) => return app_error(&visitor, e),
+        },
+    };
+    let problem = if rejected.is_some() {
+        visitor.t.get("declare-rejected")
+    } else {
+        visitor.t.get("declare-malformed")
+    };
+    let shown = Shown {
+        action: "/ui/declarations".into(),
+        draft: Some(draft.id),
+        amending: false,
+        fields: &p.fields,
+        errors: &errors,
+        notice: None,
+        problem: Some(problem),
+        rejected,
+    };
+    form_page(
+        &app,
+        &visitor,
+        &user,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        shown,
+    )
+}
+
+/// Whether the holder may amend in `state`: accepted or guarantee not valid, before a control is
+/// decided (as [`amend::amend`] allows).
+pub fn may_amend(state: MovementState) -> bool {
+    matches!(
+        state,
+        MovementState::Accepted | MovementState::GuaranteeNotValid
+    )
+}
+
+/// The form of a movement's declaration for amendment, or the page saying why not.
+async fn amendable(
+    app: &App,
+    visitor: &Visitor,
+    user: &User,
+    id: Uuid,
+) -> Result<BTreeMap<String, String>, Box<Response>> {
+    let (record, _) = query::movement_messages(app, &Actor::User(user.clone()), id)
+        .await
+        .map_err(|e| Box::new(app_error(visitor, e)))?;
+    if !may_amend(record.movement.state) {
+        return Err(Box::new(error_page(
+            visitor,
+            StatusCode::CONFLICT,
+            visitor.t.get("amend-not-now"),
+        )));
+    }
+    Ok(std_form::fields_of(&record.declaration))
+}
+
+/// `GET /ui/movements/{id}/amend`: the lodged declaration in the form, to amend before release.
+pub async fn amend_page(
+    State(app): State<App>,
+    visitor: Visitor,
+    Path(id): Path<Uuid>,
+) -> Response {
+    let Some(user) = trader(&visitor) else {
+        return not_a_trader(&visitor);
+    };
+    let fields = match amendable(&app, &visitor, &user, id).await {
+        Ok(f) => f,
+        Err(r) => return *r,
+    };
+    let shown = Shown {
+        action: format!("/ui/movements/{id}/amend"),
+        draft: None,
+        amending: true,
+        fields: &fields,
+        errors: &[],
+        notice: None,
+        problem: None,
+        rejected: None,
+    };
+    form_page(&app, &visitor, &user, StatusCode::OK, shown)
+}
+
+/// `POST /ui/movements/{id}/amend`: add or remove a row (shown again), or lodge the amendment
+/// (CC013C analogue) through the API's use case; back to the movement, or the form with every
+/// error beside its field.
+pub async fn amend_submit(
+    State(app): State<App>,
+    visitor: Visitor,
+    Path(id): Path<Uuid>,
+    axum::Form(pairs): axum::Form<Vec<(String, String)>>,
+) -> Response {
+    let Some(user) = trader(&visitor) else {
+        return not_a_trader(&visitor);
+    };
+    let mut p = posted(pairs);
+    if !visitor.csrf_ok(&p.csrf) {
+        return csrf_refused(&visitor);
+    }
+    let mut shown = Shown {
+        action: format!("/ui/movements/{id}/amend"),
+        draft: None,
+        amending: true,
+        fields: &BTreeMap::new(),
+        errors: &[],
+        notice: None,
+        problem: None,
+        rejected: None,
+    };
+    if apply_row_op(&p.op, &mut p.fields).is_some() || p.op != "lodge" {
+        shown.fields = &p.fields;
+        return form_page(&app, &visitor, &user, StatusCode::OK, shown);
+    }
+    let actor = Actor::User(user.clone());
+    let body = body_of(&p.fields, &user);
+    let errors = match amend::amend(&app, &actor, id, &body, Format::Json, Utc::now()).await {
+        Ok(lodged) if lodged.failures.is_empty() => {
+            return see_other(&format!("/ui/movements/{id}"));
+        }
+        Ok(lodged) => failures(&lodged),
+        Err(AppError::Transition(_)) => {
+            return error_page(
+                &visitor,
+                StatusCode::CONFLICT,
+                visitor.t.get("amend-not-now"),
+            )
+        }
+        Err(e) => match lodging_errors(e) {
+            Ok(errors) => errors,
+            Err(e) => return app_error(&visitor, e),
+        },
+    };
+    shown.fields = &p.fields;
+    shown.errors = &errors;
+    shown.problem = Some(visitor.t.get("amend-refused"));
+    form_page(
+        &app,
+        &visitor,
+        &user,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        shown,
+    )
+}
+
+/// The cancellation request form of the movement page.
+#[derive(Debug, serde::Deserialize)]
+pub struct CancelForm {
+    csrf: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /ui/movements/{id}/cancel`: the holder asks the office of departure to cancel the
+/// declaration (CC014C analogue), through the API's use case; back to the movement page.
+pub async fn cancel(
+    State(app): State<App>,
+    visitor: Visitor,
+    Path(id): Path<Uuid>,
+    axum::Form(form): axum::Form<CancelForm>,
+) -> Response {
+    let Some(user) = trader(&visitor) else {
+        return not_a_trader(&visitor);
+    };
+    if !visitor.csrf_ok(&form.csrf) {
+        return csrf_refused(&visitor);
+    }
+    let reason = form.reason.trim().to_string();
+    if reason.is_empty() {
+        let why = visitor.t.get("cancel-empty");
+        return movement_page(&app, &visitor, id, StatusCode::BAD_REQUEST, Some(why)).await;
+    }
+    let request = serde_json::json!({ "reason": reason });
+    let action = Action::RequestCancellation { reason };
+    match act::act(&app, &Actor::User(user), id, action, &request, Utc::now()).await {
+        Ok(_) => see_other(&format!("/ui/movements/{id}")),
+        Err(AppError::Transition(e)) => {
+            movement_page(
+                &app,
+                &visitor,
+                id,
+                StatusCode::CONFLICT,
+                Some(e.to_string()),
+            )
+            .await
+        }
+        Err(e) => app_error(&visitor, e),
+    }
+}
