@@ -316,6 +316,11 @@ async fn act_once(
             seals.replaced.len()
         ));
     }
+    if let (Action::Release { .. }, Some(reason)) = (action, &movement.release_override) {
+        detail.push_str(&format!(
+            "; released without the control CATS selected (override): {reason}"
+        ));
+    }
     let new = MovementRecord {
         id: record.id,
         version: record.version + 1,

@@ -23,6 +23,10 @@ pub struct Confusion {
     pub not_selected_controlled: usize,
     /// Neither.
     pub not_selected_not_controlled: usize,
+    /// Movements released although CATS selected them at departure and no control was
+    /// recorded, with the officer's reason (`overrideReason` on release): overrides of the
+    /// selection, part of `selectedNotControlled`.
+    pub overridden: usize,
 }
 
 /// The "risk assessment and control efficiency" figures. A control "found something" when its
@@ -114,6 +118,9 @@ pub fn tally(
     let (mut selections, mut controls, mut findings) = (0, 0, 0);
     let (mut sel_controls, mut sel_findings) = (0, 0);
     for m in movements {
+        if m.release_override.is_some() {
+            confusion.overridden += 1;
+        }
         let mut cells: BTreeMap<OfficeRef, Cell> = BTreeMap::new();
         for s in &m.risk {
             let c = cells.entry(s.office.clone()).or_default();

@@ -167,7 +167,7 @@ fn movement_operations() -> Vec<(Operation, MethodRouter<App>)> {
         ),
         customs_op!("control-decision", customs::ControlDecisionRequest, customs::ControlDecisionRequest, "Decide a control at an office: at departure the holder gets a CC060C (with requestedDocuments, rule CATS032); after release the goods wait at that office for the result."),
         customs_op!("control-result", customs::ControlResultRequest, customs::ControlResultRequest, "Record a control's result (A1, A2, A3, B1) with its findings, seals checked and replaced, and remarks (rules CATS024-CATS031, docs/risk.md)."),
-        customs_op!("release", customs::Release, customs::OfficeRequest, "Release for transit at the office of departure (CC029C); the amount to be covered is reserved on the guarantee."),
+        customs_op!("release", customs::ReleaseRequest, customs::ReleaseRequest, "Release for transit at the office of departure (CC029C); the amount to be covered is reserved on the guarantee. A movement CATS selected for control and released without one needs `overrideReason` (409 without)."),
         customs_op!("exit", customs::Exit, customs::OfficeRequest, "The goods left a country at an office of exit for transit."),
         customs_op!("entry", customs::Entry, customs::OfficeRequest, "The goods entered a country at an office of transit (NCF)."),
         customs_op!("incident", customs::IncidentRequest, customs::IncidentRequest, "An incident en route (CC182C)."),

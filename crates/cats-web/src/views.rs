@@ -46,6 +46,7 @@ pub fn movement(record: &MovementRecord, viewer: Option<&User>) -> Value {
     });
     if viewer.is_none_or(|u| u.role == Role::Officer) {
         v["risk"] = json!(m.risk);
+        v["releaseOverride"] = json!(m.release_override);
     }
     v
 }

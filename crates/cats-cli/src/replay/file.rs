@@ -39,7 +39,8 @@ pub struct Event {
     /// Control type (control only).
     #[serde(default, rename = "type")]
     pub control_type: Option<String>,
-    /// Incident text.
+    /// Incident text; for a release, the reason for releasing without the control CATS
+    /// selected (the override).
     #[serde(default)]
     pub text: Option<String>,
     /// Findings of a control, as the API takes them.
@@ -132,7 +133,16 @@ impl Event {
                     report: self.report(result),
                 }
             }
-            "release" => Action::Release { office },
+            // A recorded release of a movement CATS selected, without a control, is an override:
+            // its reason is the event's text, or this.
+            "release" => Action::Release {
+                office,
+                override_reason: Some(
+                    self.text
+                        .clone()
+                        .unwrap_or_else(|| "released as recorded in the replayed data".into()),
+                ),
+            },
             "exit" => Action::Exit { office },
             "entry" => Action::Entry { office },
             "arrival" => Action::Arrival { office },

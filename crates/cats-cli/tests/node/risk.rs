@@ -324,3 +324,148 @@ async fn a_restricted_goods_change_applies_on_every_instance() {
     assert!(lodged.failures.is_empty(), "{:?}", lodged.failures);
     assert!(lodged.record.movement.risk[0].selected);
 }
+
+#[tokio::test]
+async fn releasing_against_the_selection_needs_a_reason_kept_in_history_audit_and_feedback() {
+    // every movement selected at random
+    let node = start_with(RiskPolicy {
+        default_rate: 1.0,
+        ..RiskPolicy::default()
+    })
+    .await;
+    let id = node.lodge_ok("silkway", &corridor("OVERRIDE-1")).await;
+    let (status, body) = node
+        .customs("officer.kz", &id, "release", json!({"office": "KZHOR001"}))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert!(body.to_string().contains("overrideReason"), "{body}");
+    let (status, body) = node
+        .customs(
+            "officer.kz",
+            &id,
+            "release",
+            json!({"office": "KZHOR001", "overrideReason": "   "}),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "a blank reason is no reason: {body}"
+    );
+    let reason = "perishable goods, seals verified at the gate";
+    let (status, m) = node
+        .customs(
+            "officer.kz",
+            &id,
+            "release",
+            json!({"office": "KZHOR001", "overrideReason": reason}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{m}");
+    assert_eq!(m["state"], "ReleasedForTransit");
+    // kept in the movement (officers), the history (the request as sent) and the audit log
+    let (_, seen) = node
+        .get("officer.kz", &format!("/movements/departures/{id}"))
+        .await;
+    assert_eq!(seen["releaseOverride"], reason, "{seen}");
+    let (_, messages) = node
+        .get(
+            "officer.kz",
+            &format!("/movements/departures/{id}/messages"),
+        )
+        .await;
+    let href = messages["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["messageType"] == "release")
+        .map(|m| m["_links"]["self"]["href"].as_str().unwrap().to_string())
+        .expect("the release in the history");
+    let (_, release) = node.get("officer.kz", &href).await;
+    assert!(release.to_string().contains(reason), "{release}");
+    let audit = node.app.store().audit_log(None, 100).await.unwrap();
+    assert!(
+        audit
+            .iter()
+            .any(|e| e.action == "release" && e.detail.contains(reason)),
+        "the override is audited"
+    );
+    // counted in the feedback figures
+    let (status, f) = node.get("officer.kz", "/risk/feedback").await;
+    assert_eq!(status, StatusCode::OK, "{f}");
+    assert_eq!(f["confusion"]["overridden"], 1, "{f}");
+}
+
+#[tokio::test]
+async fn the_movement_page_shows_officers_the_selection_and_asks_for_the_override_reason() {
+    use crate::pages::{browser, csrf_of, set_password, sign_in};
+    let node = start_with(RiskPolicy {
+        default_rate: 1.0,
+        ..RiskPolicy::default()
+    })
+    .await;
+    let id = node.lodge_ok("silkway", &corridor("OVERRIDE-2")).await;
+    set_password(&node, "officer.kz", "khorgos gate 7").await;
+    set_password(&node, "silkway", "silk road 2025").await;
+    let officer = browser();
+    sign_in(&node, &officer, "officer.kz", "khorgos gate 7").await;
+    let page = format!("{}/ui/movements/{id}", node.base);
+    let html = officer
+        .get(&page)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for expected in [
+        "Risk selection by CATS",
+        "selected for control",
+        "random",
+        r#"name="override_reason""#,
+    ] {
+        assert!(html.contains(expected), "{expected} missing");
+    }
+    let release = |reason: &'static str, csrf: String| {
+        officer
+            .post(format!("{page}/customs"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("action", "release"),
+                ("office", "KZHOR001"),
+                ("override_reason", reason),
+            ])
+            .send()
+    };
+    let res = release("", csrf_of(&html)).await.unwrap();
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let refused = res.text().await.unwrap();
+    assert!(refused.contains("overrideReason"), "{refused}");
+    let res = release("known carrier, seals intact", csrf_of(&refused))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let html = officer
+        .get(&page)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Released without the selected control"));
+    assert!(html.contains("known carrier, seals intact"));
+    // the holder never sees the selection nor the override
+    let trader = browser();
+    sign_in(&node, &trader, "silkway", "silk road 2025").await;
+    let html = trader
+        .get(&page)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("OVERRIDE-2"));
+    assert!(!html.contains("Risk selection by CATS") && !html.contains("known carrier"));
+}

@@ -41,10 +41,16 @@ pub enum Action {
         #[serde(default)]
         report: ControlReport,
     },
-    /// Release for transit at the office of departure (CC029C).
+    /// Release for transit at the office of departure (CC029C). A movement CATS selected for
+    /// control at departure and released without a control needs the officer's reason (the
+    /// override; [`TransitionError::OverrideReasonRequired`]).
     Release {
         /// Office of departure (customs office reference number, an8).
         office: OfficeRef,
+        /// Why the officer releases without the control CATS proposed (ignored when CATS did
+        /// not select the movement).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        override_reason: Option<String>,
     },
     /// The guarantee reservation at release failed (amount no longer available): CC055C.
     ReservationFailed {
@@ -139,7 +145,7 @@ impl Action {
         match self {
             Self::ControlDecision { office, .. }
             | Self::ControlResult { office, .. }
-            | Self::Release { office }
+            | Self::Release { office, .. }
             | Self::ReservationFailed { office, .. }
             | Self::Exit { office }
             | Self::Entry { office }
@@ -334,8 +340,21 @@ pub fn decide(
                 }
             }
         }
-        Action::Release { office } => {
+        Action::Release {
+            office,
+            override_reason,
+        } => {
             match state {
+                S::Accepted if m.selected_at_departure() => {
+                    let reason = override_reason
+                        .as_deref()
+                        .map(str::trim)
+                        .filter(|r| !r.is_empty())
+                        .ok_or_else(|| TransitionError::OverrideReasonRequired {
+                            office: m.office_of_departure.clone(),
+                        })?;
+                    m.release_override = Some(reason.to_string());
+                }
                 S::Accepted => {}
                 S::UnderControl if m.departure_control_satisfactory() => {}
                 S::UnderControl => {

@@ -74,6 +74,7 @@ fn accepted() -> Movement {
         incidents: vec![],
         risk: vec![],
         awaiting_presentation: false,
+        release_override: None,
     }
 }
 
@@ -88,6 +89,7 @@ fn ok(m: &Movement, a: Action) -> Movement {
 fn release() -> Action {
     Action::Release {
         office: "KZHOR001".parse().unwrap(),
+        override_reason: None,
     }
 }
 
@@ -137,6 +139,7 @@ fn release_only_by_office_of_departure() {
         &accepted(),
         Action::Release {
             office: "AZALA001".parse().unwrap(),
+            override_reason: None,
         },
     )
     .unwrap_err();
@@ -566,4 +569,42 @@ fn a_control_decided_after_release_holds_the_goods_until_its_result() {
     assert_eq!(m.pending_controls[0].control_type, ControlType::Scanning);
     let m = ok(&m, control("GEPTI001", ControlResultCode::A2));
     assert_eq!(ok(&m, release).state, MovementState::WrittenOff);
+}
+
+#[test]
+fn releasing_against_the_selection_needs_a_reason_and_keeps_it() {
+    let mut selected = accepted();
+    selected.risk.push(crate::risk::Selection {
+        office: "KZHOR001".parse().unwrap(),
+        selected: true,
+        control_type: None,
+        reasons: vec!["random draw".into()],
+        profiles: Vec::new(),
+        draw: 0.01,
+        rate: 0.05,
+        seed: 1,
+        aeo_factor: None,
+        score: 0,
+        recognised: None,
+    });
+    let e = run(&selected, release()).unwrap_err();
+    assert!(matches!(e, TransitionError::OverrideReasonRequired { .. }));
+    let blank = Action::Release {
+        office: "KZHOR001".parse().unwrap(),
+        override_reason: Some("  ".into()),
+    };
+    assert!(run(&selected, blank).is_err());
+    let with_reason = Action::Release {
+        office: "KZHOR001".parse().unwrap(),
+        override_reason: Some("seals intact, known carrier".into()),
+    };
+    let released = ok(&selected, with_reason);
+    assert_eq!(released.state, MovementState::ReleasedForTransit);
+    assert_eq!(
+        released.release_override.as_deref(),
+        Some("seals intact, known carrier")
+    );
+    // not selected: no reason needed, none kept
+    let plain = ok(&accepted(), release());
+    assert_eq!(plain.release_override, None);
 }

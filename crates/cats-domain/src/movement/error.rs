@@ -58,6 +58,13 @@ pub enum TransitionError {
         /// Action refused.
         action: &'static str,
     },
+    /// CATS selected the movement for control at the office of departure and no control was
+    /// recorded: releasing it anyway needs the officer's reason (`overrideReason`).
+    #[error("CATS selected this movement for control at {office}; decide a control, or give the reason for releasing without it (overrideReason)")]
+    OverrideReasonRequired {
+        /// Office of departure.
+        office: OfficeRef,
+    },
     /// A required text was empty.
     #[error("{field} must not be empty")]
     Empty {

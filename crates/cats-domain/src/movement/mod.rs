@@ -212,9 +212,22 @@ pub struct Movement {
     /// `docs/lifecycle.md`.
     #[serde(default)]
     pub awaiting_presentation: bool,
+    /// Why the officer released the movement although CATS had selected it for control at the
+    /// office of departure and no control was recorded (the override of the selection; kept for
+    /// the risk feedback figures).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release_override: Option<String>,
 }
 
 impl Movement {
+    /// Whether CATS's risk selection at the office of departure selected the movement for
+    /// control.
+    pub fn selected_at_departure(&self) -> bool {
+        self.risk
+            .iter()
+            .any(|s| s.selected && s.office == self.office_of_departure)
+    }
+
     /// Whether a satisfactory (A1/A2/A3) control result was recorded at departure.
     pub fn departure_control_satisfactory(&self) -> bool {
         self.controls

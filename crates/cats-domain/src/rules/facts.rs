@@ -332,6 +332,7 @@ impl DeclarationFacts {
             incidents: Vec::new(),
             risk: Vec::new(),
             awaiting_presentation: self.pre_lodged && mrn_allocated,
+            release_override: None,
         }
     }
 }

@@ -351,3 +351,17 @@ std-code-location-D = digər
 std-code-qualifier-V = gömrük orqanı
 std-code-qualifier-U = UN/LOCODE
 std-code-qualifier-Z = sərbəst formada ünvan
+
+# CATS risk seçimi (yalnız gömrük əməkdaşları üçün) və seçilmiş nəzarət olmadan buraxılış
+risk-title = CATS risklərin idarə edilməsi sisteminin seçimi
+risk-outcome = Nəticə
+risk-why = Əsaslar
+risk-figures = Bal; təsadüfi seçim / pay
+risk-selected = nəzarət üçün seçilib
+risk-selected-for = nəzarət üçün seçilib: { $control }
+risk-not-selected = seçilməyib
+risk-profiles = işə düşmüş risk profilləri: { $ids }
+risk-score = bal { $score }; { $draw }
+override-reason = CATS-in seçdiyi nəzarət olmadan buraxılışın səbəbi
+override-hint = CATS bu daşımanı yola salma gömrük orqanında nəzarət üçün seçib. Onu nəzarətsiz buraxmaq üçün səbəbi göstərin: səbəb tarixçədə və audit jurnalında saxlanılır və risk üzrə əks əlaqədə nəzərə alınır.
+movement-override = Seçilmiş nəzarət olmadan buraxılıb

@@ -363,3 +363,17 @@ std-code-location-D = other
 std-code-qualifier-V = customs office
 std-code-qualifier-U = UN/LOCODE
 std-code-qualifier-Z = free text address
+
+# CATS's risk selection on the movement page (officers only), and overriding it at release
+risk-title = Risk selection by CATS
+risk-outcome = Outcome
+risk-why = Why
+risk-figures = Score; random draw / rate
+risk-selected = selected for control
+risk-selected-for = selected for control: { $control }
+risk-not-selected = not selected
+risk-profiles = profiles fired: { $ids }
+risk-score = score { $score }; { $draw }
+override-reason = Reason for releasing without the control CATS selected
+override-hint = CATS selected this movement for control at departure. To release it without a control, give the reason; it is kept in the history and the audit log and counted in the risk feedback.
+movement-override = Released without the selected control

@@ -6,7 +6,7 @@
 //! |---|---|---|
 //! | `control-decision` | [`ControlDecisionRequest`] | `ControlDecision` (CC060C at departure; CATS032) |
 //! | `control-result` | [`ControlResultRequest`] | `ControlResult` (CATS024–CATS031, `docs/risk.md`) |
-//! | `release` | [`OfficeRequest`] | `Release` (CC029C) |
+//! | `release` | [`ReleaseRequest`] | `Release` (CC029C; `overrideReason` when CATS selected it) |
 //! | `exit` | [`OfficeRequest`] | `Exit` |
 //! | `entry` | [`OfficeRequest`] | `Entry` (NCF) |
 //! | `incident` | [`IncidentRequest`] | `Incident` (CC182C) |
@@ -116,6 +116,29 @@ pub struct OfficeRequest {
     pub office: OfficeRef,
 }
 
+/// Body of `release`: the office of departure, and why the officer releases without the control
+/// CATS selected the movement for, when it did (the override: kept in the history, the audit log
+/// and the risk feedback's `overridden`). Without a reason such a release is refused (`409`).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ReleaseRequest {
+    /// The office of departure.
+    pub office: OfficeRef,
+    /// Why no control, at most 512 characters.
+    #[serde(default)]
+    #[schema(max_length = 512)]
+    pub override_reason: Option<String>,
+}
+
+impl CustomsRequest for ReleaseRequest {
+    fn into_action(self) -> Action {
+        Action::Release {
+            office: self.office,
+            override_reason: self.override_reason.map(|r| r.chars().take(512).collect()),
+        }
+    }
+}
+
 /// Body of `incident`: an incident en route (CC182C).
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -173,7 +196,6 @@ macro_rules! office_actions {
 }
 
 office_actions! {
-    Release: "release" => Release;
     Exit: "exit" => Exit;
     Entry: "entry" => Entry;
     Arrival: "arrival" => Arrival;

@@ -29,6 +29,9 @@ pub struct ActionForm {
     result: String,
     #[serde(default)]
     remarks: String,
+    /// Why the officer releases without the control CATS selected the movement for.
+    #[serde(default)]
+    override_reason: String,
 }
 
 /// `POST /ui/movements/{id}/customs`: an officer's action that names only the office (release,
@@ -42,7 +45,7 @@ pub async fn customs(
 ) -> Response {
     use crate::handlers::customs::{
         Arrival, ControlDecisionRequest, ControlResultRequest, CustomsRequest, Entry as ExitEntry,
-        Exit, GoodsRelease, OfficeRequest, Release, ResolveDiscrepancies,
+        Exit, GoodsRelease, OfficeRequest, ReleaseRequest, ResolveDiscrepancies,
     };
     use cats_domain::movement::{ControlResultCode, ControlType};
     let Some(user) = visitor.user().cloned() else {
@@ -61,6 +64,7 @@ pub async fn customs(
     };
     let control_type = ControlType::parse(&form.control_type).unwrap_or_default();
     let remarks = Some(form.remarks.trim().to_string()).filter(|r| !r.is_empty());
+    let override_reason = Some(form.override_reason.trim().to_string()).filter(|r| !r.is_empty());
     let request = OfficeRequest {
         office: office.clone(),
     };
@@ -86,7 +90,11 @@ pub async fn customs(
             }
             .into_action()
         }
-        "release" => Release(request).into_action(),
+        "release" => ReleaseRequest {
+            office: request.office.clone(),
+            override_reason: override_reason.clone(),
+        }
+        .into_action(),
         "exit" => Exit(request).into_action(),
         "entry" => ExitEntry(request).into_action(),
         "arrival" => Arrival(request).into_action(),
@@ -100,6 +108,9 @@ pub async fn customs(
     let mut body = serde_json::json!({ "office": form.office });
     if form.action.starts_with("control-") {
         body["controlType"] = serde_json::json!(control_type.as_str());
+    }
+    if let (Some(reason), "release") = (&override_reason, form.action.as_str()) {
+        body["overrideReason"] = serde_json::json!(reason);
     }
     if form.action == "control-result" {
         body["result"] = serde_json::json!(form.result);

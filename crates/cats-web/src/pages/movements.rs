@@ -271,6 +271,18 @@ struct MovementPage {
     may_amend: bool,
     may_cancel: bool,
     id: Uuid,
+    /// For officers: CATS's risk selection at each office and why.
+    risk: Vec<RiskRow>,
+    /// For officers: releasing needs the reason for not doing the control CATS selected.
+    override_needed: bool,
+}
+
+/// CATS's risk selection at one office, as officers see it (never the holder).
+pub struct RiskRow {
+    office: String,
+    outcome: String,
+    why: String,
+    score: String,
 }
 
 /// The customs actions the movement page offers (those whose request names only the office).
@@ -380,6 +392,9 @@ pub async fn movement_page(
             local(t, &catalog, &m.office_of_departure, at),
         ));
     }
+    if let (Some(reason), Some(_)) = (&m.release_override, officer_country) {
+        facts.push(fact("movement-override", reason.clone()));
+    }
     if let Some(limit) = m.time_limit {
         facts.push(fact(
             "movement-time-limit",
@@ -453,8 +468,47 @@ pub async fn movement_page(
         may_amend: trader && super::declare::may_amend(m.state),
         may_cancel: trader && m.state.is_before_release(),
         id,
+        risk: if officer_country.is_some() {
+            risk_rows(t, &catalog, m)
+        } else {
+            Vec::new()
+        },
+        override_needed: officer_country.is_some()
+            && m.state == MovementState::Accepted
+            && m.selected_at_departure(),
     };
     render(visitor, status, &page)
+}
+
+/// CATS's risk selections of a movement, for officers.
+fn risk_rows(t: &Tr, catalog: &Catalog, m: &cats_domain::movement::Movement) -> Vec<RiskRow> {
+    m.risk
+        .iter()
+        .map(|s| RiskRow {
+            office: office_label(catalog, t, &s.office),
+            outcome: match (s.selected, s.control_type) {
+                (true, Some(c)) => t.arg(
+                    "risk-selected-for",
+                    "control",
+                    t.get(&format!("control-{}", c.as_str())),
+                ),
+                (true, None) => t.get("risk-selected"),
+                (false, _) => t.get("risk-not-selected"),
+            },
+            why: {
+                let mut why = s.reasons.clone();
+                if !s.profiles.is_empty() {
+                    why.push(t.arg("risk-profiles", "ids", s.profiles.join(", ")));
+                }
+                why.join("; ")
+            },
+            score: t.arg2(
+                "risk-score",
+                ("score", s.score),
+                ("draw", format!("{:.3} / {:.3}", s.draw, s.rate)),
+            ),
+        })
+        .collect()
 }
 
 /// The message page.
