@@ -294,6 +294,30 @@ async fn every_role_signs_in_and_sees_its_pages_in_english_and_russian() {
                 )
                 .await;
             }
+            if role != "admin" {
+                let found = Locator::Css("main h1");
+                visit(
+                    &client,
+                    &node,
+                    "/ui/registrations",
+                    found,
+                    &format!("{role}-registrations-{lang}"),
+                    &axe,
+                )
+                .await;
+            }
+            if role == "trader" {
+                let found = Locator::Css("main a.button");
+                visit(
+                    &client,
+                    &node,
+                    "/ui/declarations",
+                    found,
+                    &format!("trader-declarations-{lang}"),
+                    &axe,
+                )
+                .await;
+            }
             if role == "admin" {
                 let found = Locator::Css("form[action='/ui/admin/users']");
                 visit(

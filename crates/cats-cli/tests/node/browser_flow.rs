@@ -4,6 +4,7 @@
 //! timeline. Screenshots in English and Russian under `target/screenshots/`.
 
 use chrono::Utc;
+use fantoccini::elements::Element;
 use fantoccini::{Client, Locator};
 
 use cats_app::Actor;
@@ -14,18 +15,31 @@ use crate::pages_declare::corridor_fields;
 
 const PASSWORD: &str = "browser test 2026";
 
+/// Click `button` (a form's submit button) and wait until the next page has replaced this one.
+async fn submit(client: &Client, button: Element) {
+    let old = client.find(Locator::Css("html")).await.unwrap();
+    button.click().await.unwrap();
+    for _ in 0..200 {
+        // the old document's element goes stale once the next page is there
+        if old.tag_name().await.is_err() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    client
+        .wait()
+        .for_element(Locator::Css("main h1"))
+        .await
+        .unwrap();
+}
+
 /// Click the submit button whose value starts with `value` and wait for the next page.
 async fn press(client: &Client, value: &str) {
     let button = client
         .find(Locator::Css(&format!("button[value^=\"{value}\"]")))
         .await
         .unwrap_or_else(|e| panic!("button {value}: {e}"));
-    button.click().await.unwrap();
-    client
-        .wait()
-        .for_element(Locator::Css("main h1"))
-        .await
-        .unwrap();
+    submit(client, button).await;
 }
 
 /// Type `value` into the form field named `name` (choose it in a select); `false` when the form
@@ -133,7 +147,7 @@ async fn a_movement_lodged_decided_controlled_and_released_in_the_browser() {
         return;
     }
     let node = start().await;
-    for user in ["silkway", "officer.kz"] {
+    for user in ["silkway", "officer.kz", "steppe"] {
         cats_app::accounts::set_password(
             &node.app,
             &Actor::System("e2e".into()),
@@ -183,13 +197,11 @@ async fn a_movement_lodged_decided_controlled_and_released_in_the_browser() {
             .click()
             .await
             .unwrap();
-        officer
+        let button = officer
             .find(Locator::Css(&format!("{decide} button")))
             .await
-            .unwrap()
-            .click()
-            .await
             .unwrap();
+        submit(&officer, button).await;
         let record = "form:has(input[value='control-result'])";
         officer
             .find(Locator::Css(&format!("{record} option[value='A1']")))
@@ -198,13 +210,11 @@ async fn a_movement_lodged_decided_controlled_and_released_in_the_browser() {
             .click()
             .await
             .unwrap();
-        officer
+        let button = officer
             .find(Locator::Css(&format!("{record} button")))
             .await
-            .unwrap()
-            .click()
-            .await
             .unwrap();
+        submit(&officer, button).await;
         officer
             .find(Locator::Css("#action option[value='release']"))
             .await
@@ -212,13 +222,11 @@ async fn a_movement_lodged_decided_controlled_and_released_in_the_browser() {
             .click()
             .await
             .unwrap();
-        officer
+        let button = officer
             .find(Locator::Css("form:has(#action) button"))
             .await
-            .unwrap()
-            .click()
-            .await
             .unwrap();
+        submit(&officer, button).await;
         officer.find(Locator::Css("main h1")).await.unwrap();
         shot(&officer, &format!("officer-released-{lang}")).await;
         accessible(&officer, &axe, "movement released").await;
@@ -253,6 +261,57 @@ async fn a_movement_lodged_decided_controlled_and_released_in_the_browser() {
         }
         assert!(!heading(&trader).await.is_empty());
         shot(&trader, &format!("trader-released-{lang}")).await;
+        let mrn = summary
+            .lines()
+            .find_map(|l| {
+                l.split_whitespace()
+                    .find(|w| w.len() == 18 && w.starts_with("26KZ"))
+            })
+            .expect("the MRN in the summary")
+            .to_string();
         trader.close().await.unwrap();
+
+        // the insurer sees the running total rise: the MRN in the usage of Silk Way's contract
+        let insurer = browser(&driver, lang).await;
+        sign_in(&node, &insurer, "steppe", PASSWORD).await;
+        insurer
+            .goto(&format!("{}/ui/contracts", node.base))
+            .await
+            .unwrap();
+        shot(&insurer, &format!("insurer-contracts-list-{lang}")).await;
+        insurer
+            .find(Locator::XPath(
+                "//tr[td[contains(., '25KZ0000SRI000010')]]//a",
+            ))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let usage = insurer
+            .find(Locator::Css("main"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(usage.contains(&mrn), "{mrn} not in the usage: {usage}");
+        let meter = insurer
+            .find(Locator::Id("usage-meter"))
+            .await
+            .unwrap()
+            .attr("value")
+            .await
+            .unwrap();
+        assert_ne!(meter.as_deref(), Some("0"), "the running total rose");
+        shot(&insurer, &format!("insurer-contract-{lang}")).await;
+        accessible(&insurer, &axe, "contract").await;
+        insurer
+            .goto(&format!("{}/ui/contracts/new", node.base))
+            .await
+            .unwrap();
+        shot(&insurer, &format!("insurer-contract-new-{lang}")).await;
+        accessible(&insurer, &axe, "new contract").await;
+        insurer.close().await.unwrap();
     }
 }

@@ -17,6 +17,7 @@ mod ncts;
 mod openapi;
 mod pages;
 mod pages_declare;
+mod pages_registers;
 mod pages_work;
 mod registers;
 mod registers_kit;

@@ -31,6 +31,7 @@ pub async fn user_zone(app: &App, user: &User) -> Tz {
 
 /// One contract in the list.
 pub struct ContractRow {
+    href: String,
     policy: String,
     grn: String,
     holder: String,
@@ -45,6 +46,8 @@ pub struct ContractRow {
 #[template(path = "contracts.html")]
 struct ContractsPage {
     chrome: Chrome,
+    /// An insurer submits new contracts.
+    insurer: bool,
     rows: Vec<ContractRow>,
 }
 
@@ -57,6 +60,7 @@ pub async fn contracts(State(app): State<App>, visitor: Visitor) -> Response {
     if user.role == Role::Admin {
         return error_page(&visitor, StatusCode::FORBIDDEN, t.get("not-allowed"));
     }
+    let insurer = user.role == Role::Insurer;
     let list = match contracts::list(&app, &Actor::User(user), ContractFilter::default()).await {
         Ok(l) => l,
         Err(e) => return app_error(&visitor, e),
@@ -64,6 +68,7 @@ pub async fn contracts(State(app): State<App>, visitor: Visitor) -> Response {
     let rows = list
         .iter()
         .map(|c| ContractRow {
+            href: format!("/ui/contracts/{}", c.id),
             policy: c.policy_number.clone(),
             grn: c
                 .grn
@@ -78,6 +83,7 @@ pub async fn contracts(State(app): State<App>, visitor: Visitor) -> Response {
         })
         .collect();
     let page = ContractsPage {
+        insurer,
         chrome: visitor.chrome(t.get("contracts-title")),
         rows,
     };

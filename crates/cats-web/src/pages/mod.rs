@@ -13,11 +13,13 @@ mod account;
 mod admin_users;
 mod chrome;
 mod company;
+mod contract;
 mod customs;
 mod declare;
 pub mod i18n;
 mod movements;
 mod queue;
+mod registrations;
 mod sign_in;
 pub mod std_form;
 mod std_view;
@@ -58,6 +60,12 @@ pub fn router(settings: PageSettings) -> Router<App> {
         )
         .route("/ui/queue", get(queue::queue))
         .route("/ui/contracts", get(company::contracts))
+        .route(
+            "/ui/contracts/new",
+            get(contract::new).post(contract::submit),
+        )
+        .route("/ui/contracts/{id}", get(contract::show))
+        .route("/ui/contracts/{id}/actions", post(contract::act))
         .route("/ui/notifications", get(company::notifications))
         .route("/ui/declarations", get(declare::list).post(declare::submit))
         .route("/ui/declarations/new", get(declare::new))
@@ -65,6 +73,20 @@ pub fn router(settings: PageSettings) -> Router<App> {
         .route(
             "/ui/movements/{id}/amend",
             get(declare::amend_page).post(declare::amend_submit),
+        )
+        .route(
+            "/ui/registrations",
+            get(registrations::list).post(registrations::apply),
+        )
+        .route("/ui/registrations/{id}", get(registrations::show))
+        .route("/ui/registrations/{id}/actions", post(registrations::act))
+        .route(
+            "/ui/registrations/{id}/documents",
+            post(registrations::attach),
+        )
+        .route(
+            "/ui/registrations/{id}/documents/{document}",
+            get(registrations::download),
         )
         .route("/ui/movements", get(movements::list))
         .route("/ui/movements/{id}", get(movements::show))
