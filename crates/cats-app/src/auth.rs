@@ -8,6 +8,7 @@ use cats_domain::movement::Movement;
 use cats_domain::reference::Catalog;
 
 /// A user's role.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -41,6 +42,7 @@ impl Role {
 }
 
 /// A user of the node.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct User {
     /// Login name, e.g. `silkway`, `officer.kz`.

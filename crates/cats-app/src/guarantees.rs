@@ -16,6 +16,7 @@ use crate::error::AppError;
 use crate::history::audit;
 
 /// One use of a guarantee (a reservation), as CC037C `Usage` gives it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Usage {
@@ -32,6 +33,7 @@ pub struct Usage {
 }
 
 /// A guarantee's balance (CC037C content).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Balance {

@@ -16,6 +16,7 @@ use crate::error::AppError;
 use crate::history::audit;
 
 /// One entry as the administrator sends it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Entry {

@@ -374,6 +374,7 @@ pub async fn feedback(
 }
 
 /// The figures of [`feedback`].
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Feedback {

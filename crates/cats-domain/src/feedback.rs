@@ -12,6 +12,7 @@ use crate::movement::{Movement, Stage};
 
 /// Confusion matrix over (movement, office) pairs: every office where CATS ran selection or a
 /// control was recorded. "Positive" is CATS's selection; "actual" is a recorded control.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Confusion {
@@ -32,6 +33,7 @@ pub struct Confusion {
 /// The "risk assessment and control efficiency" figures. A control "found something" when its
 /// result is B1 (not satisfactory) or it records findings (an A2 with minor discrepancies):
 /// [`crate::movement::ControlRecord::found_something`].
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ControlEfficiency {
@@ -55,6 +57,7 @@ pub struct ControlEfficiency {
 }
 
 /// Hit rate of one profile.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ProfileHits {
@@ -71,6 +74,7 @@ pub struct ProfileHits {
 }
 
 /// Control rate of one office.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OfficeRate {

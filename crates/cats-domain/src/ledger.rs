@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 use crate::ids::{CountryCode, CurrencyCode, Eori, Grn, Money};
 
 /// Status of a comprehensive guarantee (insurance contract).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum GuaranteeStatus {
@@ -208,6 +209,7 @@ pub fn from_minor(minor: i64) -> Decimal {
 }
 
 /// What happened to a reservation; each is credited or claimed exactly once.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReservationStatus {

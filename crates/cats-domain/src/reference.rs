@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::ids::{CountryCode, CurrencyCode, OfficeRef};
 
 /// Role of a customs office, with the code of the EU customs office list (CS/RD2 role codes).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum OfficeRole {
@@ -62,6 +63,7 @@ impl OfficeRole {
 }
 
 /// A customs office (DOMAIN.md section 3).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Office {
     /// Customs office reference number, `[A-Z]{2}[A-Z0-9]{6}`.
@@ -118,6 +120,7 @@ impl Office {
 }
 
 /// A country (ISO 3166-1) with names in several languages.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Country {
     /// ISO 3166-1 alpha-2 code.
@@ -133,6 +136,7 @@ pub struct Country {
 }
 
 /// A currency (ISO 4217).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Currency {
     /// ISO 4217 alphabetic code, e.g. `USD`.
@@ -146,6 +150,7 @@ pub struct Currency {
 }
 
 /// An entry of the Harmonized System nomenclature: chapter (2 digits), heading (4) or subheading (6).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HsEntry {
     /// 2, 4 or 6 digits.
@@ -157,6 +162,7 @@ pub struct HsEntry {
 }
 
 /// What the CATS restricted goods list says of goods under an HS prefix.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Restriction {
@@ -169,6 +175,7 @@ pub enum Restriction {
 }
 
 /// One entry of the CATS restricted goods list.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RestrictedGoods {
     /// HS prefix: a chapter (2 digits), heading (4) or subheading (6).

@@ -6,6 +6,29 @@ use axum::Json;
 use cats_app::AppError;
 use serde_json::json;
 
+/// The body of every error answer (its schema in the OpenAPI document).
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorBody {
+    /// `BAD_REQUEST`, `SCHEMA_VALIDATION`, `RULE_VALIDATION`, `RULE_FAILED`, `UNAUTHORIZED`,
+    /// `FORBIDDEN`, `NOT_FOUND`, `CONFLICT`, `BUSY`, `NOT_ACCEPTABLE`, `UNSUPPORTED_MEDIA_TYPE`,
+    /// `PAYLOAD_TOO_LARGE`, `INTERNAL_SERVER_ERROR`.
+    pub code: String,
+    /// What went wrong, in words.
+    pub message: String,
+    /// Every problem: structural errors `{pointer, reason}` (`SCHEMA_VALIDATION`), or rule
+    /// failures `{ruleId, errorCode, pointer, reason}` (`RULE_VALIDATION`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub errors: Option<Vec<serde_json::Value>>,
+    /// NCTS functional error code of a refused action (CL180: 92 out of sequence, 12).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<u8>,
+    /// The rule refusing the request (`RULE_FAILED`), e.g. `CATS023`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule_id: Option<String>,
+}
+
 /// An API error: what went wrong, in JSON, with the right status.
 #[derive(Debug)]
 pub struct ApiError(pub StatusCode, pub serde_json::Value);

@@ -9,6 +9,7 @@ use utoipa::openapi::RefOr;
 use utoipa::ToSchema;
 
 use crate::handlers::{arrivals, controls, customs, departure_messages, departures, reference};
+use crate::views;
 
 /// HTTP method of an operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +55,21 @@ pub fn schema_of<T: ToSchema>() -> Schemas {
     (T::name().into_owned(), all)
 }
 
+/// What a successful answer's body is.
+#[derive(Debug, Clone, Copy)]
+pub enum Answer {
+    /// Not described (the OpenAPI test refuses it).
+    Unset,
+    /// A JSON object whose schema is derived from its view type ([`schema_of`]).
+    Json(fn() -> Schemas),
+    /// An NCTS message: XML or the HMRC JSON form, by `Accept`.
+    Ncts,
+    /// The bytes of a stored file, with its Content-Type.
+    File,
+    /// The OpenAPI document itself.
+    Document,
+}
+
 /// One documented operation.
 #[derive(Debug, Clone, Copy)]
 pub struct Operation {
@@ -73,6 +89,34 @@ pub struct Operation {
     pub body: Body,
     /// Answers: status and meaning.
     pub responses: &'static [(u16, &'static str)],
+    /// The body of the successful answers.
+    pub answer: Answer,
+}
+
+impl Operation {
+    /// Answers JSON described by view type `T`'s schema.
+    pub const fn json(mut self, schemas: fn() -> Schemas) -> Self {
+        self.answer = Answer::Json(schemas);
+        self
+    }
+
+    /// Answers an NCTS message (XML or JSON by `Accept`).
+    pub const fn ncts(mut self) -> Self {
+        self.answer = Answer::Ncts;
+        self
+    }
+
+    /// Answers a stored file's bytes.
+    pub const fn file(mut self) -> Self {
+        self.answer = Answer::File;
+        self
+    }
+
+    /// Answers the OpenAPI document.
+    pub const fn document(mut self) -> Self {
+        self.answer = Answer::Document;
+        self
+    }
 }
 
 const AUTH_ERRORS: [(u16, &str); 2] = [
@@ -82,7 +126,7 @@ const AUTH_ERRORS: [(u16, &str); 2] = [
 
 macro_rules! op {
     ($m:ident $path:literal, $tag:literal, $who:literal, $auth:expr, $body:expr, $summary:literal, [$(($code:literal, $what:literal)),* $(,)?]) => {
-        Operation { method: Method::$m, path: $path, tag: $tag, summary: $summary, who: $who, auth: $auth, body: $body, responses: &[$(($code, $what)),*] }
+        Operation { method: Method::$m, path: $path, tag: $tag, summary: $summary, who: $who, auth: $auth, body: $body, responses: &[$(($code, $what)),*], answer: $crate::routes::Answer::Unset }
     };
 }
 
@@ -98,6 +142,7 @@ macro_rules! customs_op {
                 who: "officer of the acting office's country",
                 auth: true,
                 body: Body::Schema(schema_of::<$schema>),
+                answer: Answer::Json(schema_of::<crate::views::MovementView>),
                 responses: &[
                     (200, "the movement"),
                     (400, "a field missing or wrong; a control record or decision breaking CATS024-CATS032 (code RULE_VALIDATION, every failure with ruleId, pointer, reason)"),
@@ -123,46 +168,46 @@ pub fn operations() -> Vec<(Operation, MethodRouter<App>)> {
 fn movement_operations() -> Vec<(Operation, MethodRouter<App>)> {
     vec![
         (
-            op!(Get "/health", "node", "anyone", false, Body::None, "Liveness of the node.", [(200, "ok")]),
+            op!(Get "/health", "node", "anyone", false, Body::None, "Liveness of the node.", [(200, "ok")]).json(schema_of::<reference::Health>),
             get(reference::health),
         ),
         (
-            op!(Get "/api/openapi.json", "node", "anyone", false, Body::None, "This OpenAPI document.", [(200, "the document")]),
+            op!(Get "/api/openapi.json", "node", "anyone", false, Body::None, "This OpenAPI document.", [(200, "the document")]).document(),
             get(openapi_handler),
         ),
         (
             op!(Post "/movements/departures", "departures", "trader (holder)", true, Body::Ncts("CC015C declaration (A standard, D pre-lodged)"), "Lodge a declaration.",
-            [(202, "accepted (state Accepted, GuaranteeNotValid) or rejected (state Rejected, CC056C); body: id, lrn, mrn, state, errors, _links"), (400, "not a well-formed CC015C: every error with pointer and reason"), (413, "body above 4 MiB"), (415, "not XML or JSON")]),
+            [(202, "accepted (state Accepted, GuaranteeNotValid) or rejected (state Rejected, CC056C); body: id, lrn, mrn, state, errors, _links"), (400, "not a well-formed CC015C: every error with pointer and reason"), (413, "body above 4 MiB"), (415, "not XML or JSON")]).json(schema_of::<views::LodgedView>),
             post(departures::lodge),
         ),
         (
             op!(Get "/movements/departures", "departures", "trader (own), officer (offices of its country)", true, Body::None, "List departures; filters lrn/localReferenceNumber, mrn/movementReferenceNumber, movementEORI, state, updatedSince; paging page, count.",
-            [(200, "totalCount, page, count, movements, _links"), (400, "unknown state")]),
+            [(200, "totalCount, page, count, movements, _links"), (400, "unknown state")]).json(schema_of::<views::MovementList>),
             get(departures::list),
         ),
         (
-            op!(Get "/movements/departures/{id}", "departures", "trader (own), officer", true, Body::None, "A departure: ids, state, offices, passages, controls, time limit, timestamps.", [(200, "the movement"), (404, "unknown or not visible")]),
+            op!(Get "/movements/departures/{id}", "departures", "trader (own), officer", true, Body::None, "A departure: ids, state, offices, passages, controls, time limit, timestamps.", [(200, "the movement"), (404, "unknown or not visible")]).json(schema_of::<views::MovementView>),
             get(departures::show),
         ),
         (
-            op!(Get "/movements/departures/{id}/messages", "departures", "trader (own), officer", true, Body::None, "The movement's history: every message in and out and every customs action.", [(200, "messages with id, messageType, direction, received, _links"), (404, "unknown or not visible")]),
+            op!(Get "/movements/departures/{id}/messages", "departures", "trader (own), officer", true, Body::None, "The movement's history: every message in and out and every customs action.", [(200, "messages with id, messageType, direction, received, _links"), (404, "unknown or not visible")]).json(schema_of::<views::MessageList>),
             get(departures::messages),
         ),
         (
             op!(Post "/movements/departures/{id}/messages", "departures", "trader (holder)", true, Body::Ncts("CC013C amendment, CC014C invalidation request or CC170C presentation notification"), "Send a message about a departure.",
-            [(202, "applied or rejected (CC004C, CC056C …)"), (400, "not well-formed, or a type this endpoint does not take"), (409, "out of sequence (errorCode 92)"), (404, "unknown or not visible")]),
+            [(202, "applied or rejected (CC004C, CC056C …)"), (400, "not well-formed, or a type this endpoint does not take"), (409, "out of sequence (errorCode 92)"), (404, "unknown or not visible")]).json(schema_of::<views::ReceivedView>),
             post(departure_messages::post),
         ),
         (
-            op!(Get "/movements/departures/{id}/messages/{messageId}", "departures", "trader (own), officer", true, Body::None, "One message, XML or JSON by Accept.", [(200, "the message"), (404, "unknown"), (406, "a customs action asked as XML")]),
+            op!(Get "/movements/departures/{id}/messages/{messageId}", "departures", "trader (own), officer", true, Body::None, "One message, XML or JSON by Accept.", [(200, "the message"), (404, "unknown"), (406, "a customs action asked as XML")]).ncts(),
             get(departures::message),
         ),
         (
-            op!(Post "/movements/departures/{id}/amendment", "departures", "trader (holder)", true, Body::Ncts("CC015C: the whole amended declaration"), "Amend before release.", [(202, "CC004C or CC056C"), (400, "not well-formed"), (409, "out of sequence")]),
+            op!(Post "/movements/departures/{id}/amendment", "departures", "trader (holder)", true, Body::Ncts("CC015C: the whole amended declaration"), "Amend before release.", [(202, "CC004C or CC056C"), (400, "not well-formed"), (409, "out of sequence")]).json(schema_of::<views::LodgedView>),
             post(departures::amend),
         ),
         (
-            op!(Post "/movements/departures/{id}/cancellation", "departures", "trader (holder)", true, Body::Json("{\"reason\": string}"), "Ask to cancel before release (CC014C analogue).", [(200, "the movement"), (409, "out of sequence")]),
+            op!(Post "/movements/departures/{id}/cancellation", "departures", "trader (holder)", true, Body::Schema(schema_of::<departures::CancellationRequest>), "Ask to cancel before release (CC014C analogue).", [(200, "the movement"), (409, "out of sequence")]).json(schema_of::<views::MovementView>),
             post(departures::cancellation),
         ),
         customs_op!("control-decision", customs::ControlDecisionRequest, customs::ControlDecisionRequest, "Decide a control at an office: at departure the holder gets a CC060C (with requestedDocuments, rule CATS032); after release the goods wait at that office for the result."),
@@ -182,86 +227,111 @@ fn movement_operations() -> Vec<(Operation, MethodRouter<App>)> {
             post(customs::unknown),
         ),
         (
-            op!(Get "/movements/departures/{id}/controls", "customs", "officer, trader (own: without officer and attachments)", true, Body::None, "The control records, numbered from 1: office, stage, result, controlType, at, findings, seals, remarks, officer, attachments.", [(200, "controls"), (404, "unknown or not visible")]),
+            op!(Get "/movements/departures/{id}/controls", "customs", "officer, trader (own: without officer and attachments)", true, Body::None, "The control records, numbered from 1: office, stage, result, controlType, at, findings, seals, remarks, officer, attachments.", [(200, "controls"), (404, "unknown or not visible")]).json(schema_of::<views::ControlList>),
             get(controls::list),
         ),
         (
             op!(Post "/movements/departures/{id}/controls/{number}/attachments", "customs", "officer of the country of the office that recorded the control", true, Body::Raw("a photo or document: application/pdf, image/png, image/jpeg, image/tiff or text/plain, at most 2 MiB; ?filename="),
             "Attach a photo or document to control record {number}; kept with its SHA-256, never changed, in the history and the audit log.",
-            [(201, "id, filename, contentType, size, sha256, uploadedAt, uploadedBy, download link"), (400, "type not accepted or content not of that type"), (404, "unknown movement or control record"), (409, "20 attachments already"), (413, "above 2 MiB")]),
+            [(201, "id, filename, contentType, size, sha256, uploadedAt, uploadedBy, download link"), (400, "type not accepted or content not of that type"), (404, "unknown movement or control record"), (409, "20 attachments already"), (413, "above 2 MiB")]).json(schema_of::<views::AttachmentView>),
             post(controls::upload),
         ),
         (
-            op!(Get "/movements/departures/{id}/controls/{number}/attachments/{attachmentId}", "customs", "officer who sees the movement", true, Body::None, "Download a control record's attachment (its Content-Type, Content-Disposition attachment, X-Content-SHA256).", [(200, "the bytes"), (404, "unknown or not visible")]),
+            op!(Get "/movements/departures/{id}/controls/{number}/attachments/{attachmentId}", "customs", "officer who sees the movement", true, Body::None, "Download a control record's attachment (its Content-Type, Content-Disposition attachment, X-Content-SHA256).", [(200, "the bytes"), (404, "unknown or not visible")]).file(),
             get(controls::download),
         ),
         (
-            op!(Get "/movements/departures/{id}/audit", "customs", "officer", true, Body::None, "Who did what to the movement.", [(200, "audit entries")]),
+            op!(Get "/movements/departures/{id}/audit", "customs", "officer", true, Body::None, "Who did what to the movement.", [(200, "audit entries")]).json(schema_of::<views::AuditList>),
             get(customs::audit),
         ),
         (
             op!(Post "/movements/arrivals", "arrivals", "trader (holder)", true, Body::Ncts("CC007C arrival notification"), "Notify arrival at the office of destination.",
-            [(202, "arrived (CC043C when simplified procedure)"), (400, "not well-formed"), (404, "unknown MRN (errorCode 90, CC057C)"), (409, "not en route (errorCode 92, CC057C)")]),
+            [(202, "arrived (CC043C when simplified procedure)"), (400, "not well-formed"), (404, "unknown MRN (errorCode 90, CC057C)"), (409, "not en route (errorCode 92, CC057C)")]).json(schema_of::<views::ReceivedView>),
             post(arrivals::notify),
         ),
         (
-            op!(Get "/movements/arrivals", "arrivals", "trader (own), officer", true, Body::None, "List arrivals; filters mrn/movementReferenceNumber, state, updatedSince; paging page, count.", [(200, "arrivals")]),
+            op!(Get "/movements/arrivals", "arrivals", "trader (own), officer", true, Body::None, "List arrivals; filters mrn/movementReferenceNumber, state, updatedSince; paging page, count.", [(200, "arrivals")]).json(schema_of::<views::ArrivalList>),
             get(arrivals::list),
         ),
         (
-            op!(Get "/movements/arrivals/{id}", "arrivals", "trader (own), officer", true, Body::None, "An arrival (the movement seen from destination).", [(200, "the arrival"), (404, "unknown or not visible")]),
+            op!(Get "/movements/arrivals/{id}", "arrivals", "trader (own), officer", true, Body::None, "An arrival (the movement seen from destination).", [(200, "the arrival"), (404, "unknown or not visible")]).json(schema_of::<views::ArrivalView>),
             get(arrivals::show),
         ),
         (
-            op!(Get "/movements/arrivals/{id}/messages", "arrivals", "trader (own), officer", true, Body::None, "The arrival's messages.", [(200, "messages")]),
+            op!(Get "/movements/arrivals/{id}/messages", "arrivals", "trader (own), officer", true, Body::None, "The arrival's messages.", [(200, "messages")]).json(schema_of::<views::ArrivalMessageList>),
             get(arrivals::messages),
         ),
         (
-            op!(Post "/movements/arrivals/{id}/messages", "arrivals", "trader (holder)", true, Body::Ncts("CC044C unloading remarks"), "Send unloading remarks (simplified procedure).", [(202, "goods released or discrepancies"), (400, "not well-formed"), (409, "out of sequence (CC057C)")]),
+            op!(Post "/movements/arrivals/{id}/messages", "arrivals", "trader (holder)", true, Body::Ncts("CC044C unloading remarks"), "Send unloading remarks (simplified procedure).", [(202, "goods released or discrepancies"), (400, "not well-formed"), (409, "out of sequence (CC057C)")]).json(schema_of::<views::ReceivedView>),
             post(arrivals::post_message),
         ),
         (
-            op!(Get "/movements/arrivals/{id}/messages/{messageId}", "arrivals", "trader (own), officer", true, Body::None, "One arrival message, XML or JSON by Accept.", [(200, "the message"), (404, "unknown")]),
+            op!(Get "/movements/arrivals/{id}/messages/{messageId}", "arrivals", "trader (own), officer", true, Body::None, "One arrival message, XML or JSON by Accept.", [(200, "the message"), (404, "unknown")]).ncts(),
             get(arrivals::message),
         ),
         (
-            op!(Get "/guarantees/{grn}", "guarantees", "holder, insurer, officer", true, Body::None, "A guarantee: reference amount, exposure, balance, usage.", [(200, "the guarantee"), (404, "unknown or not visible")]),
+            op!(Get "/guarantees/{grn}", "guarantees", "holder, insurer, officer", true, Body::None, "A guarantee: reference amount, exposure, balance, usage.", [(200, "the guarantee"), (404, "unknown or not visible")]).json(schema_of::<reference::GuaranteeView>),
             get(reference::guarantee),
         ),
         (
             op!(Get "/guarantees/{grn}/balance", "guarantees", "holder, insurer, officer (with X-Access-Code)", true, Body::None, "CC037C content: referenceAmount, currency, exposure, balance, usage {mrn, amount, lockDate, releaseDate}.",
-            [(200, "the balance"), (400, "no X-Access-Code header"), (403, "wrong access code"), (404, "unknown or not visible")]),
+            [(200, "the balance"), (400, "no X-Access-Code header"), (403, "wrong access code"), (404, "unknown or not visible")]).json(schema_of::<cats_app::guarantees::Balance>),
             get(reference::balance),
         ),
         (
-            op!(Post "/guarantees/queries", "guarantees", "holder, insurer, officer", true, Body::Ncts("CC034C query on guarantees"), "Query on guarantees, answered with a CC037C (XML or JSON by Accept).", [(200, "the CC037C"), (400, "not a CC034C"), (403, "wrong access code")]),
+            op!(Post "/guarantees/queries", "guarantees", "holder, insurer, officer", true, Body::Ncts("CC034C query on guarantees"), "Query on guarantees, answered with a CC037C (XML or JSON by Accept).", [(200, "the CC037C"), (400, "not a CC034C"), (403, "wrong access code")]).ncts(),
             post(reference::query),
         ),
         (
-            op!(Get "/reference/offices", "reference", "anyone", false, Body::None, "Customs offices; filters country, role (DEP, DES, TRA, EXT …).", [(200, "offices")]),
+            op!(Get "/reference/offices", "reference", "anyone", false, Body::None, "Customs offices; filters country, role (DEP, DES, TRA, EXT …).", [(200, "offices")]).json(schema_of::<reference::OfficeList>),
             get(reference::offices),
         ),
         (
-            op!(Get "/reference/offices/{code}", "reference", "anyone", false, Body::None, "One customs office.", [(200, "the office"), (404, "unknown")]),
+            op!(Get "/reference/offices/{code}", "reference", "anyone", false, Body::None, "One customs office.", [(200, "the office"), (404, "unknown")]).json(schema_of::<cats_domain::reference::Office>),
             get(reference::office),
         ),
         (
-            op!(Get "/reference/countries", "reference", "anyone", false, Body::None, "Countries (ISO 3166) with names and whether they take part in CATS.", [(200, "countries")]),
+            op!(Get "/reference/countries", "reference", "anyone", false, Body::None, "Countries (ISO 3166) with names and whether they take part in CATS.", [(200, "countries")]).json(schema_of::<reference::CountryList>),
             get(reference::countries),
         ),
         (
-            op!(Get "/reference/currencies", "reference", "anyone", false, Body::None, "Currencies (ISO 4217).", [(200, "currencies")]),
+            op!(Get "/reference/currencies", "reference", "anyone", false, Body::None, "Currencies (ISO 4217).", [(200, "currencies")]).json(schema_of::<reference::CurrencyList>),
             get(reference::currencies),
         ),
         (
-            op!(Get "/reference/hs", "reference", "anyone", false, Body::None, "HS chapters, or the headings and subheadings under ?prefix=.", [(200, "HS entries")]),
+            op!(Get "/reference/hs", "reference", "anyone", false, Body::None, "HS chapters, or the headings and subheadings under ?prefix=.", [(200, "HS entries")]).json(schema_of::<reference::HsList>),
             get(reference::hs),
         ),
         (
-            op!(Get "/reference/restricted-goods", "reference", "anyone", false, Body::None, "The CATS restricted goods list.", [(200, "the list")]),
+            op!(Get "/reference/restricted-goods", "reference", "anyone", false, Body::None, "The CATS restricted goods list.", [(200, "the list")]).json(schema_of::<reference::RestrictedList>),
             get(reference::restricted),
         ),
     ]
+}
+
+/// The `content` of a successful answer, with the schemas it needs added to `components`.
+fn answer_content(answer: Answer, components: &mut Map<String, Value>) -> Option<Value> {
+    match answer {
+        Answer::Unset => None,
+        Answer::Json(schemas) => {
+            let (name, all) = schemas();
+            for (n, schema) in all {
+                components.insert(n, serde_json::to_value(schema).unwrap_or(Value::Null));
+            }
+            Some(
+                json!({ "application/json": { "schema": { "$ref": format!("#/components/schemas/{name}") } } }),
+            )
+        }
+        Answer::Ncts => Some(json!({
+            "application/xml": { "schema": { "type": "string", "description": "NCTS P5 XML, namespace http://ncts.dgtaxud.ec" } },
+            "application/json": { "schema": { "type": "object", "description": "HMRC JSON shape, root key n1:CCnnnC (validated against the NCTS P5 XSDs)" } } })),
+        Answer::File => {
+            Some(json!({ "*/*": { "schema": { "type": "string", "format": "binary" } } }))
+        }
+        Answer::Document => Some(
+            json!({ "application/json": { "schema": { "type": "object", "description": "an OpenAPI 3.1 document" } } }),
+        ),
+    }
 }
 
 fn path_parameters(path: &str) -> Vec<Value> {
@@ -275,11 +345,22 @@ fn path_parameters(path: &str) -> Vec<Value> {
 pub fn openapi() -> Value {
     let mut paths: Map<String, Value> = Map::new();
     let mut components: Map<String, Value> = Map::new();
+    let (error_name, error_schemas) = schema_of::<crate::error::ErrorBody>();
+    for (n, schema) in error_schemas {
+        components.insert(n, serde_json::to_value(schema).unwrap_or(Value::Null));
+    }
+    let error_ref = json!({ "application/json": { "schema": { "$ref": format!("#/components/schemas/{error_name}") } } });
     for (op, _) in operations() {
         let mut responses = Map::new();
         let auth_errors: &[(u16, &str)] = if op.auth { &AUTH_ERRORS } else { &[] };
         for (code, what) in op.responses.iter().chain(auth_errors) {
-            responses.insert(code.to_string(), json!({ "description": what }));
+            let mut response = json!({ "description": what });
+            if *code >= 400 {
+                response["content"] = error_ref.clone();
+            } else if let Some(content) = answer_content(op.answer, &mut components) {
+                response["content"] = content;
+            }
+            responses.insert(code.to_string(), response);
         }
         let mut operation = json!({
             "tags": [op.tag],
@@ -300,7 +381,7 @@ pub fn openapi() -> Value {
                     "application/json": { "schema": { "type": "object", "description": "HMRC JSON shape, root key n1:CCnnnC" } } } });
             }
             Body::Json(what) => {
-                operation["requestBody"] = json!({ "required": true, "description": what, "content": { "application/json": { "schema": { "type": "object" } } } });
+                operation["requestBody"] = json!({ "required": true, "description": what, "content": { "application/json": { "schema": { "type": "object", "description": what } } } });
             }
             Body::Raw(what) => {
                 operation["requestBody"] = json!({ "required": true, "description": what, "content": { "*/*": { "schema": { "type": "string", "format": "binary" } } } });

@@ -27,6 +27,7 @@ use crate::store::{
 
 /// A contract as the insurer submits it (`POST /contracts`), as sent: [`submit`] checks every
 /// field and reports every problem at once.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Submission {

@@ -23,6 +23,7 @@ use crate::store::{
 };
 
 /// An application as the company sends it (`POST /registrations`).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Application {

@@ -15,6 +15,7 @@ use crate::history::audit;
 use crate::store::{Party, RegistryChange};
 
 /// A company named when creating its first user.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NewParty {
@@ -27,6 +28,7 @@ pub struct NewParty {
 }
 
 /// A user to create (`POST /admin/users`).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NewUser {

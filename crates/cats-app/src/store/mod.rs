@@ -202,6 +202,7 @@ pub struct StoredMessage {
 }
 
 /// One entry of the audit log: who did what, when, to which movement.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditEntry {
     /// When (UTC).

@@ -18,6 +18,7 @@ use super::{AuditEntry, Party};
 use crate::auth::User;
 
 /// A document attached to a registration, without its bytes.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Attachment {
@@ -49,6 +50,7 @@ pub struct StoredAttachment {
 }
 
 /// One step in the history of a registration, contract or claim.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HistoryEvent {
@@ -69,6 +71,7 @@ pub struct HistoryEvent {
 }
 
 /// A notification to a party (its trader or insurer users read it with `GET /notifications`).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Notification {

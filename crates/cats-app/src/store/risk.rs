@@ -7,6 +7,7 @@ use cats_domain::risk::RiskProfile;
 
 /// One version of a risk profile. Versions of a profile are numbered from 1; the highest is the
 /// current one. A retired profile's last version has `retired` set and no longer selects.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ProfileVersion {

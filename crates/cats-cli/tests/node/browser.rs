@@ -261,6 +261,16 @@ async fn every_role_signs_in_and_sees_its_pages_in_english_and_russian() {
                 accessible(&client, &axe, "movement").await;
             }
             if role == "officer" {
+                let found = Locator::Css("table.matrix");
+                visit(
+                    &client,
+                    &node,
+                    "/ui/risk",
+                    found,
+                    &format!("officer-risk-{lang}"),
+                    &axe,
+                )
+                .await;
                 let found = Locator::Id("decide");
                 visit(
                     &client,
@@ -319,6 +329,16 @@ async fn every_role_signs_in_and_sees_its_pages_in_english_and_russian() {
                 .await;
             }
             if role == "admin" {
+                let found = Locator::Css("form[action='/ui/admin/reference/rates']");
+                visit(
+                    &client,
+                    &node,
+                    "/ui/admin/reference",
+                    found,
+                    &format!("admin-reference-{lang}"),
+                    &axe,
+                )
+                .await;
                 let found = Locator::Css("form[action='/ui/admin/users']");
                 visit(
                     &client,

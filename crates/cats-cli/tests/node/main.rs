@@ -16,6 +16,7 @@ mod messages_in;
 mod ncts;
 mod openapi;
 mod pages;
+mod pages_customs;
 mod pages_declare;
 mod pages_registers;
 mod pages_work;

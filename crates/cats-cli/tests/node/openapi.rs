@@ -33,6 +33,45 @@ async fn openapi_matches_the_router() {
             op.path
         );
         assert!(item["summary"].is_string());
+        // every answer has a body described by a schema: the success answer by its view type
+        // (or as an NCTS message, a file, the document), every error by the error body
+        for (code, response) in item["responses"].as_object().unwrap() {
+            let content = &response["content"];
+            let schemas: Vec<&serde_json::Value> = content
+                .as_object()
+                .map(|c| c.values().map(|m| &m["schema"]).collect())
+                .unwrap_or_default();
+            assert!(
+                !schemas.is_empty(),
+                "{} {} answer {code} has no body schema",
+                op.method.as_str(),
+                op.path
+            );
+            for schema in schemas {
+                if let Some(reference) = schema["$ref"].as_str() {
+                    let name = reference.trim_start_matches("#/components/schemas/");
+                    assert!(
+                        doc["components"]["schemas"][name].is_object(),
+                        "{name} is not in the components"
+                    );
+                } else {
+                    assert!(schema["type"].is_string(), "{schema}");
+                }
+            }
+        }
+        if let Some(body) = item.get("requestBody") {
+            for (media, m) in body["content"].as_object().unwrap() {
+                let schema = &m["schema"];
+                assert!(
+                    schema["$ref"].is_string()
+                        || (schema["type"] == "string")
+                        || media.contains("json") && schema["description"].is_string(),
+                    "{} {} request {media}: a real schema, not a bare object: {schema}",
+                    op.method.as_str(),
+                    op.path
+                );
+            }
+        }
         // The route exists on the live server: an unauthenticated call gets 401 (or an answer of the
         // handler), never the router's own 404 (empty body) or 405.
         let url = format!(
@@ -152,4 +191,124 @@ async fn unknown_customs_action_names_the_actions() {
         body["message"].as_str().unwrap().contains("control-result"),
         "{body}"
     );
+}
+
+/// The answers of a live node validate against the schemas the document gives for them
+/// (JSON Schema 2020-12, as OpenAPI 3.1 uses), so the document describes what the API sends.
+#[tokio::test]
+async fn live_answers_match_their_schemas() {
+    let node = start().await;
+    let doc = cats_web::routes::openapi();
+    let id = node
+        .lodge_ok("silkway", &crate::common::corridor("SCHEMA-1"))
+        .await;
+    node.customs_ok("officer.kz", &id, "release", "KZHOR001")
+        .await;
+    let (_, contracts) = node.get("steppe", "/contracts").await;
+    let contract = contracts["contracts"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let checks: Vec<(&str, &str, String)> = vec![
+        ("anyone", "/health", "/health".into()),
+        (
+            "silkway",
+            "/movements/departures",
+            "/movements/departures".into(),
+        ),
+        (
+            "officer.kz",
+            "/movements/departures/{id}",
+            format!("/movements/departures/{id}"),
+        ),
+        (
+            "silkway",
+            "/movements/departures/{id}",
+            format!("/movements/departures/{id}"),
+        ),
+        (
+            "silkway",
+            "/movements/departures/{id}/messages",
+            format!("/movements/departures/{id}/messages"),
+        ),
+        (
+            "officer.kz",
+            "/movements/departures/{id}/controls",
+            format!("/movements/departures/{id}/controls"),
+        ),
+        (
+            "officer.kz",
+            "/movements/departures/{id}/audit",
+            format!("/movements/departures/{id}/audit"),
+        ),
+        (
+            "steppe",
+            "/guarantees/{grn}",
+            "/guarantees/25KZ0000SRI000010".into(),
+        ),
+        (
+            "anyone",
+            "/reference/offices",
+            "/reference/offices?country=KZ".into(),
+        ),
+        (
+            "anyone",
+            "/reference/offices/{code}",
+            "/reference/offices/KZHOR001".into(),
+        ),
+        (
+            "anyone",
+            "/reference/countries",
+            "/reference/countries".into(),
+        ),
+        (
+            "anyone",
+            "/reference/currencies",
+            "/reference/currencies".into(),
+        ),
+        ("anyone", "/reference/hs", "/reference/hs?prefix=85".into()),
+        (
+            "anyone",
+            "/reference/restricted-goods",
+            "/reference/restricted-goods".into(),
+        ),
+        ("steppe", "/contracts", "/contracts".into()),
+        (
+            "steppe",
+            "/contracts/{id}",
+            format!("/contracts/{contract}"),
+        ),
+        ("officer.kz", "/registrations", "/registrations".into()),
+        ("silkway", "/parties/{id}", "/parties/KZ840000123456".into()),
+        ("silkway", "/notifications", "/notifications".into()),
+        ("anyone", "/exchange-rates", "/exchange-rates".into()),
+        ("officer.kz", "/risk/profiles", "/risk/profiles".into()),
+        ("officer.kz", "/risk/feedback", "/risk/feedback".into()),
+        ("officer.kz", "/claims", "/claims".into()),
+    ];
+    for (user, path, url) in checks {
+        let (status, body) = if user == "anyone" {
+            node.send(node.client.get(format!("{}{url}", node.base)))
+                .await
+        } else {
+            node.get(user, &url).await
+        };
+        assert_eq!(status, StatusCode::OK, "{url}: {body}");
+        let schema =
+            &doc["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"];
+        assert!(schema.is_object(), "{path} has no answer schema");
+        let root = serde_json::json!({
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$ref": schema["$ref"],
+            "components": doc["components"],
+        });
+        let validator = jsonschema::draft202012::new(&root)
+            .unwrap_or_else(|e| panic!("{path}: the schema does not compile: {e}"));
+        let errors: Vec<String> = validator
+            .iter_errors(&body)
+            .map(|e| format!("{} at {}", e, e.instance_path))
+            .take(5)
+            .collect();
+        assert!(errors.is_empty(), "{url} as {user}: {errors:#?}\n{body}");
+    }
 }

@@ -153,6 +153,24 @@ async fn an_insurer_submits_a_contract_and_an_officer_approves_it() {
         html.contains("<dt>Guarantee reference number (GRN)</dt><dd>26KZ"),
         "a GRN allocated: {html}"
     );
+    // the holder sets the access code: the contract is in force
+    let holder = signed_in(&node, "silkway").await;
+    let (_, html) = text(&holder, page.clone()).await;
+    assert!(html.contains(r#"name="access_code""#) && !html.contains("current_access_code"));
+    let res = holder
+        .post(format!("{page}/access-code"))
+        .form(&[("csrf", csrf_of(&html).as_str()), ("access_code", "7A7B")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, html) = text(&holder, page.clone()).await;
+    assert!(html.contains("<dd>active</dd>"), "{html}");
+    assert!(
+        html.contains("current_access_code"),
+        "a change asks for the current code"
+    );
+    let (_, html) = text(&officer, page.clone()).await;
     // a refused step says why, on the page
     let res = officer
         .post(format!("{page}/actions"))
@@ -273,4 +291,73 @@ async fn a_company_applies_with_a_document_and_an_officer_approves_in_the_pages(
     let other = signed_in(&node, "caspian").await;
     let (_, list) = text(&other, format!("{}/ui/registrations", node.base)).await;
     assert!(!list.contains("Silk Way Logistics LLP"));
+}
+
+#[tokio::test]
+async fn the_administrator_keeps_rates_and_the_restricted_goods_list() {
+    let node = start().await;
+    let admin = signed_in(&node, "admin").await;
+    let page = format!("{}/ui/admin/reference", node.base);
+    let (status, html) = text(&admin, page.clone()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("KZHOR001") && html.contains("Asia/Almaty"),
+        "offices listed"
+    );
+    let res = admin
+        .post(format!("{page}/rates"))
+        .form(&[
+            ("csrf", csrf_of(&html).as_str()),
+            ("from", "eur"),
+            ("to", "USD"),
+            ("rate", "1,0825"),
+            ("valid_from", "2026-12-01"),
+            ("valid_to", "2026-12-31"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, rates) = node.get("admin", "/exchange-rates").await;
+    assert!(rates.to_string().contains("1.0825"), "{rates}");
+    let (_, html) = text(&admin, page.clone()).await;
+    let add = |prefix: &'static str, reason: &'static str, csrf: String| {
+        admin
+            .post(format!("{page}/restricted"))
+            .form(&[
+                ("csrf", csrf),
+                ("op", "add".into()),
+                ("hs_prefix", prefix.into()),
+                ("restriction", "always_controlled".into()),
+                ("reason", reason.into()),
+                ("source", "".into()),
+            ])
+            .send()
+    };
+    let res = add("93", "", csrf_of(&html)).await.unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST, "a reason is needed");
+    let res = add("930100", "military weapons", csrf_of(&html))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, list) = node.get("admin", "/reference/restricted-goods").await;
+    assert!(list.to_string().contains("930100"), "{list}");
+    let (_, html) = text(&admin, page.clone()).await;
+    let res = admin
+        .post(format!("{page}/restricted"))
+        .form(&[
+            ("csrf", csrf_of(&html).as_str()),
+            ("op", "remove"),
+            ("hs_prefix", "930100"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, list) = node.get("admin", "/reference/restricted-goods").await;
+    assert!(!list.to_string().contains("930100"), "{list}");
+    // nobody else
+    let officer = signed_in(&node, "officer.kz").await;
+    let (status, _) = text(&officer, page).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
 }

@@ -469,3 +469,102 @@ async fn the_movement_page_shows_officers_the_selection_and_asks_for_the_overrid
     assert!(html.contains("OVERRIDE-2"));
     assert!(!html.contains("Risk selection by CATS") && !html.contains("known carrier"));
 }
+
+#[tokio::test]
+async fn the_risk_page_shows_the_feedback_and_analysts_add_and_retire_profiles() {
+    use crate::pages::{browser, csrf_of, set_password, sign_in};
+    let node = start_with(RiskPolicy {
+        default_rate: 1.0,
+        ..RiskPolicy::default()
+    })
+    .await;
+    node.lodge_ok("silkway", &corridor("RISK-PAGE-1")).await;
+    set_password(&node, "officer.kz", "khorgos gate 7").await;
+    set_password(&node, "officer.az", "alat port 77").await;
+    let other = browser();
+    sign_in(&node, &other, "officer.az", "alat port 77").await;
+    let res = other
+        .get(format!("{}/ui/risk", node.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN, "not a risk analyst");
+    let analyst = browser();
+    sign_in(&node, &analyst, "officer.kz", "khorgos gate 7").await;
+    let page = format!("{}/ui/risk", node.base);
+    let html = analyst
+        .get(&page)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for expected in [
+        "Selection against controls",
+        "Control rate per office",
+        "KZHOR001",
+        r#"<meter min="0" max="100" value="100""#,
+        "Risk profiles",
+    ] {
+        assert!(html.contains(expected), "{expected} missing");
+    }
+    let post = |fields: Vec<(&'static str, &'static str)>, csrf: String| {
+        let mut all = vec![("csrf", csrf)];
+        all.extend(fields.into_iter().map(|(k, v)| (k, v.to_string())));
+        analyst
+            .post(format!("{}/ui/risk/profiles", node.base))
+            .form(&all)
+            .send()
+    };
+    // refused with every problem on the page
+    let res = post(
+        vec![
+            ("op", "create"),
+            ("id", "P-WEB"),
+            ("description", ""),
+            ("hs_prefixes", "85x"),
+        ],
+        csrf_of(&html),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("The action was refused") && html.contains("85X"),
+        "{html}"
+    );
+    let res = post(
+        vec![
+            ("op", "create"),
+            ("id", "P-WEB"),
+            ("description", "transformers from the east"),
+            ("hs_prefixes", "8504"),
+            ("countries_of_dispatch", "kz"),
+            ("control_type", "physical"),
+        ],
+        csrf_of(&html),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let html = analyst
+        .get(&page)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("transformers from the east") && html.contains("8504"));
+    let res = post(
+        vec![("op", "retire"), ("id", "P-WEB"), ("version", "1")],
+        csrf_of(&html),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, list) = node.get("officer.kz", "/risk/profiles/P-WEB").await;
+    assert_eq!(list["retired"], true, "{list}");
+}

@@ -4,7 +4,9 @@
 use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 use utoipa::openapi::RefOr;
 
-use super::{ContainerNumber, CountryCode, CurrencyCode, Eori, Grn, HsCode, Lrn, Mrn, OfficeRef};
+use super::{
+    ContainerNumber, CountryCode, CurrencyCode, Eori, Grn, HsCode, Lrn, Money, Mrn, OfficeRef,
+};
 
 macro_rules! string_schema {
     ($($ty:ident: $pattern:expr, $example:literal, $what:literal;)*) => {
@@ -44,3 +46,29 @@ string_schema! {
     ContainerNumber: Some("^[A-Z]{3}[UJZ][0-9]{7}$"), "MSCU1234566",
         "Container number (ISO 6346, with check digit).";
 }
+
+impl utoipa::PartialSchema for Money {
+    fn schema() -> RefOr<Schema> {
+        let amount = ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some("Decimal amount, 2 places at most"))
+            .examples(["25000.00"]);
+        let currency = ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some("^[A-Z]{3}$"))
+            .description(Some("ISO 4217 currency"))
+            .examples(["USD"]);
+        RefOr::T(Schema::Object(
+            ObjectBuilder::new()
+                .schema_type(Type::Object)
+                .description(Some("An amount of money in an ISO 4217 currency."))
+                .property("amount", amount)
+                .property("currency", currency)
+                .required("amount")
+                .required("currency")
+                .build(),
+        ))
+    }
+}
+
+impl utoipa::ToSchema for Money {}

@@ -73,6 +73,7 @@ impl TryFrom<GuaranteeUseWire> for GuaranteeUse {
 }
 
 /// Where an office's passage happened on the route.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PassageKind {
@@ -83,6 +84,7 @@ pub enum PassageKind {
 }
 
 /// A recorded passage at an office on the route.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Passage {
     /// Office reference number.
@@ -123,6 +125,7 @@ pub struct ControlRecord {
 /// is pending, the goods do not leave that office: no exit recorded there, no arrival at
 /// destination after an en-route decision, no goods release at destination (refused as
 /// [`TransitionError::ControlPending`], NCTS functional error 92).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PendingControl {
     /// Office that decided the control.
@@ -139,6 +142,7 @@ pub struct PendingControl {
 }
 
 /// Where on the route an office acts.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {

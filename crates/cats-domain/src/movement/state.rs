@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// State of a transit movement, as shown to users. See `docs/lifecycle.md` for every transition.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum MovementState {
     /// Received, being validated (never stored: lodging is one transaction).

@@ -14,6 +14,7 @@ use super::{required_text, StepError};
 use crate::ids::{Eori, Grn, Money, Mrn};
 
 /// Status of a claim.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ClaimStatus {
@@ -52,6 +53,7 @@ impl ClaimStatus {
 }
 
 /// A claim against a guarantee for one movement.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Claim {
     /// Id (UUID).

@@ -19,6 +19,7 @@ use crate::ledger::{Guarantee, GuaranteeStatus};
 use crate::reference::Catalog;
 
 /// An insurance contract (comprehensive guarantee) and its lifecycle.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Contract {
     /// Id (UUID), known from submission on; the GRN comes with approval.

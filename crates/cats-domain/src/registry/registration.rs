@@ -14,6 +14,7 @@ use super::{required_text, StepError};
 use crate::ids::{CountryCode, Eori};
 
 /// A register of CATS.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Register {
@@ -68,6 +69,7 @@ impl Register {
 }
 
 /// Status of a registration.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RegistrationStatus {
@@ -116,6 +118,7 @@ impl RegistrationStatus {
 }
 
 /// Whom customs contact about an application.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Contact {
     /// Person's name.
@@ -128,6 +131,7 @@ pub struct Contact {
 }
 
 /// A registration of a party in one register.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Registration {
     /// Id (UUID).

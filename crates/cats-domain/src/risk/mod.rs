@@ -19,6 +19,7 @@ use crate::reference::{Catalog, Restriction};
 ///
 /// Every criterion is optional: an empty list or an absent bound sets nothing. The first version's
 /// `hs_prefix` and `country` are still read (policy files written for issue 2 keep working).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct RiskProfile {
     /// Stable id, e.g. `P-0001`.
@@ -205,6 +206,7 @@ impl RiskFacts {
 }
 
 /// The result of selection at one office, kept in the movement's history.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Selection {
     /// Office where selection ran.
@@ -237,6 +239,7 @@ pub struct Selection {
 }
 
 /// A satisfactory control done upstream and recognised at a later office.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RecognisedControl {
     /// Office that did the control.

@@ -40,6 +40,7 @@ pub use facts::{facts, BadIdentifier, DeclarationFacts};
 pub use guarantee::{shortfalls, shortfalls_with};
 
 /// A failed business rule.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleFailure {
     /// Rule id, at most 7 characters (NCTS `errorReason` is an..7): `R0987`, `CATS012`.

@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use chrono::Utc;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use cats_app::registers::{rates, users};
 use cats_app::App;
@@ -22,6 +22,7 @@ use super::registrations::body;
 use crate::error::ApiError;
 use crate::principal::Principal;
 use crate::register_views as v;
+use crate::views;
 
 /// Query of `GET /notifications`.
 #[derive(Debug, Deserialize)]
@@ -48,23 +49,23 @@ pub async fn notifications(
         .notifications(&party, q.limit.unwrap_or(100).min(1000))
         .await
         .map_err(cats_app::AppError::from)?;
-    Ok(Json(json!({
-        "count": list.len(),
-        "notifications": list.iter().map(v::notification).collect::<Vec<_>>(),
+    Ok(Json(views::json(&v::NotificationList {
+        count: list.len(),
+        notifications: list,
     })))
 }
 
 /// `GET /exchange-rates`: every reference exchange rate (public reference data).
 pub async fn rates(State(app): State<App>) -> Result<Json<Value>, ApiError> {
     let list = rates::list(&app).await?;
-    Ok(Json(json!({
-        "count": list.len(),
-        "rates": list.iter().map(v::rate).collect::<Vec<_>>(),
+    Ok(Json(views::json(&v::RateList {
+        count: list.len(),
+        rates: list.iter().map(v::rate).collect(),
     })))
 }
 
 /// Body of `POST /exchange-rates`.
-#[derive(Debug, Deserialize)]
+#[derive(utoipa::ToSchema, Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RateBody {
     from: String,
@@ -94,7 +95,7 @@ pub async fn set_rate(
         rate: b.rate,
     };
     let r = rates::set(&app, &who.actor(), rate, Utc::now()).await?;
-    Ok((StatusCode::CREATED, Json(v::rate(&r))))
+    Ok((StatusCode::CREATED, Json(views::json(&v::rate(&r)))))
 }
 
 /// `POST /admin/users`: create a user (administrator). `201` with the user and its first API
@@ -108,12 +109,12 @@ pub async fn create_user(
     let (user, token) = users::create(&app, &who.actor(), n, Utc::now()).await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({ "user": user, "token": token })),
+        Json(views::json(&v::NewUserAnswer { user, token })),
     ))
 }
 
 /// Body of `POST /admin/restricted-goods`.
-#[derive(Debug, Deserialize)]
+#[derive(utoipa::ToSchema, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RestrictedBody {
     entries: Vec<cats_app::restricted::Entry>,
@@ -127,5 +128,8 @@ pub async fn set_restricted(
 ) -> Result<Json<Value>, ApiError> {
     let b: RestrictedBody = body(raw, "restricted goods list")?;
     let list = cats_app::restricted::set(&app, &who.actor(), b.entries, Utc::now()).await?;
-    Ok(Json(json!({ "count": list.len(), "entries": list })))
+    Ok(Json(views::json(&v::RestrictedSet {
+        count: list.len(),
+        entries: list,
+    })))
 }

@@ -56,28 +56,27 @@ fn arrival_path(id: Uuid) -> String {
 /// An arrival as the API shows it: `id`, `mrn`, `lrn`, `state`, `holder`,
 /// `officeOfDestinationDeclared`, `officeOfDestinationActual`, `arrived`, `controls` (at
 /// destination), `created`, `updated`, `_links` (`self`, `messages`, `departure`).
-pub fn arrival_view(r: &MovementRecord, viewer: Option<&User>) -> Value {
+pub fn arrival_view(r: &MovementRecord, viewer: Option<&User>) -> views::ArrivalView {
     let m = &r.movement;
     let path = arrival_path(r.id);
-    let controls = views::controls(r, viewer, |c| c.stage == Stage::Destination);
-    json!({
-        "id": r.id,
-        "mrn": m.mrn,
-        "lrn": m.lrn,
-        "state": m.state,
-        "holder": m.holder,
-        "officeOfDestinationDeclared": m.office_of_destination,
-        "officeOfDestinationActual": m.arrival_office,
-        "arrived": m.arrived_at,
-        "controls": controls,
-        "created": r.created_at,
-        "updated": r.updated_at,
-        "_links": {
-            "self": { "href": path },
-            "messages": { "href": format!("{path}/messages") },
-            "departure": { "href": format!("/movements/departures/{}", r.id) },
+    views::ArrivalView {
+        id: r.id,
+        mrn: m.mrn.clone(),
+        lrn: m.lrn.clone(),
+        state: m.state,
+        holder: m.holder.clone(),
+        office_of_destination_declared: m.office_of_destination.clone(),
+        office_of_destination_actual: m.arrival_office.clone(),
+        arrived: m.arrived_at,
+        controls: views::control_views(r, viewer, |c| c.stage == Stage::Destination),
+        created: r.created_at,
+        updated: r.updated_at,
+        links: views::ArrivalLinks {
+            this: views::Link::to(&path),
+            messages: views::Link::to(format!("{path}/messages")),
+            departure: views::Link::to(format!("/movements/departures/{}", r.id)),
         },
-    })
+    }
 }
 
 /// `POST /movements/arrivals`: a CC007C arrival notification (see the module documentation).
@@ -147,12 +146,17 @@ pub async fn list(
         Ok(filter) => arrivals::list_arrivals(&app, &who.actor(), filter).await?,
         Err(NoMatch) => (Vec::new(), 0),
     };
-    Ok(Json(json!({
-        "totalCount": total,
-        "page": page,
-        "count": count,
-        "arrivals": records.iter().map(|r| arrival_view(r, Some(&who.0))).collect::<Vec<_>>(),
-        "_links": { "self": { "href": format!("/movements/arrivals?page={page}&count={count}") } },
+    Ok(Json(views::json(&views::ArrivalList {
+        total_count: total,
+        page,
+        count,
+        arrivals: records
+            .iter()
+            .map(|r| arrival_view(r, Some(&who.0)))
+            .collect(),
+        links: views::SelfLink {
+            this: views::Link::to(format!("/movements/arrivals?page={page}&count={count}")),
+        },
     })))
 }
 
@@ -163,7 +167,7 @@ pub async fn show(
     Path(id): Path<Uuid>,
 ) -> Result<Json<Value>, ApiError> {
     let record = arrivals::arrival(&app, &who.actor(), id).await?;
-    Ok(Json(arrival_view(&record, Some(&who.0))))
+    Ok(Json(views::json(&arrival_view(&record, Some(&who.0)))))
 }
 
 /// `GET /movements/arrivals/{id}/messages`: the arrival's messages, oldest first.
@@ -174,24 +178,25 @@ pub async fn messages(
 ) -> Result<Json<Value>, ApiError> {
     let (_, messages) = arrivals::arrival_messages(&app, &who.actor(), id).await?;
     let path = arrival_path(id);
-    let list: Vec<Value> = messages
+    let list = messages
         .iter()
-        .map(|m| {
-            json!({
-                "id": m.id,
-                "messageType": m.message_type,
-                "direction": m.direction,
-                "received": m.received,
-                "_links": {
-                    "self": { "href": format!("{path}/messages/{}", m.id) },
-                    "arrival": { "href": path },
-                },
-            })
+        .map(|m| views::ArrivalMessageEntry {
+            id: m.id,
+            message_type: m.message_type.clone(),
+            direction: m.direction,
+            received: m.received,
+            links: views::ArrivalMessageLinks {
+                this: views::Link::to(format!("{path}/messages/{}", m.id)),
+                arrival: views::Link::to(&path),
+            },
         })
         .collect();
-    Ok(Json(json!({
-        "messages": list,
-        "_links": { "self": { "href": format!("{path}/messages") }, "arrival": { "href": path } },
+    Ok(Json(views::json(&views::ArrivalMessageList {
+        messages: list,
+        links: views::ArrivalMessageLinks {
+            this: views::Link::to(format!("{path}/messages")),
+            arrival: views::Link::to(&path),
+        },
     })))
 }
 

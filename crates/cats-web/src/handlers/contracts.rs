@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use chrono::Utc;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 use uuid::Uuid;
 
 use cats_app::registers::contracts::{self, ContractAction, Submission};
@@ -29,6 +29,7 @@ use super::{id_filter, NoMatch};
 use crate::error::ApiError;
 use crate::principal::Principal;
 use crate::register_views as v;
+use crate::views;
 
 fn unknown(what: &str, name: &str, known: &str) -> ApiError {
     ApiError::new(
@@ -47,7 +48,7 @@ pub async fn submit(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let s: Submission = body(raw, "contract")?;
     let c = contracts::submit(&app, &who.actor(), s, Utc::now()).await?;
-    Ok((StatusCode::CREATED, Json(v::contract(&c))))
+    Ok((StatusCode::CREATED, Json(views::json(&v::contract(&c)))))
 }
 
 /// Filters of `GET /contracts`.
@@ -80,9 +81,9 @@ pub async fn list(
         Ok(filter) => contracts::list(&app, &who.actor(), filter).await?,
         Err(NoMatch) => Vec::new(),
     };
-    Ok(Json(json!({
-        "count": list.len(),
-        "contracts": list.iter().map(v::contract).collect::<Vec<_>>(),
+    Ok(Json(views::json(&v::ContractList {
+        count: list.len(),
+        contracts: list.iter().map(v::contract).collect(),
     })))
 }
 
@@ -94,11 +95,11 @@ pub async fn show(
     Path(id): Path<Uuid>,
 ) -> Result<Json<Value>, ApiError> {
     let view = contracts::show(&app, &who.actor(), id).await?;
-    Ok(Json(v::contract_full(&view)))
+    Ok(Json(views::json(&v::contract_full(&view))))
 }
 
 /// Body of a step on a contract or a claim.
-#[derive(Debug, Default, Deserialize)]
+#[derive(utoipa::ToSchema, Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct StepBody {
     office: Option<String>,
@@ -143,11 +144,11 @@ pub async fn act(
         }
     };
     let c = contracts::act(&app, &who.actor(), id, step, Utc::now()).await?;
-    Ok(Json(v::contract(&c)))
+    Ok(Json(views::json(&v::contract(&c))))
 }
 
 /// Body of `POST /contracts/{id}/access-code`.
-#[derive(Debug, Deserialize)]
+#[derive(utoipa::ToSchema, Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AccessCodeBody {
     access_code: String,
@@ -172,9 +173,11 @@ pub async fn set_access_code(
         Utc::now(),
     )
     .await?;
-    Ok(Json(
-        json!({ "id": id, "status": status, "accessCodeSet": true }),
-    ))
+    Ok(Json(views::json(&v::AccessCodeAnswer {
+        id,
+        status,
+        access_code_set: true,
+    })))
 }
 
 /// Filters of `GET /claims`.
@@ -204,9 +207,9 @@ pub async fn claims_list(
         Ok(filter) => claims::list(&app, &who.actor(), filter).await?,
         Err(NoMatch) => Vec::new(),
     };
-    Ok(Json(json!({
-        "count": list.len(),
-        "claims": list.iter().map(v::claim).collect::<Vec<_>>(),
+    Ok(Json(views::json(&v::ClaimList {
+        count: list.len(),
+        claims: list.iter().map(v::claim).collect(),
     })))
 }
 
@@ -218,8 +221,8 @@ pub async fn claim(
 ) -> Result<Json<Value>, ApiError> {
     let (c, history) = claims::show(&app, &who.actor(), id).await?;
     let mut out = v::claim(&c);
-    out["history"] = v::history(&history);
-    Ok(Json(out))
+    out.history = Some(history);
+    Ok(Json(views::json(&out)))
 }
 
 /// `POST /claims/{id}/actions/{action}`: contest, pay (the insurer), waive (officers).
@@ -247,5 +250,5 @@ pub async fn claim_act(
         other => return Err(unknown("claim", other, "contest, pay or waive")),
     };
     let c = claims::answer(&app, &who.actor(), id, step, Utc::now()).await?;
-    Ok(Json(v::claim(&c)))
+    Ok(Json(views::json(&v::claim(&c))))
 }

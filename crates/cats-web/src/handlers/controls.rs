@@ -14,7 +14,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Json;
 use chrono::Utc;
-use serde_json::{json, Value};
+use serde_json::Value;
 use uuid::Uuid;
 
 use cats_app::{act, controls, App};
@@ -32,8 +32,8 @@ pub async fn list(
     Path(id): Path<Uuid>,
 ) -> Result<Json<Value>, ApiError> {
     let record = act::load_visible(&app, &who.actor(), id).await?;
-    Ok(Json(json!({
-        "controls": views::controls(&record, Some(&who.0), |_| true),
+    Ok(Json(views::json(&views::ControlList {
+        controls: views::control_views(&record, Some(&who.0), |_| true),
     })))
 }
 

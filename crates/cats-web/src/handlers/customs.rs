@@ -25,7 +25,7 @@ use axum::Json;
 use chrono::Utc;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -282,5 +282,5 @@ pub async fn audit(
         .audit_log(Some(id), q.limit.unwrap_or(200).min(1000))
         .await
         .map_err(cats_app::AppError::from)?;
-    Ok(Json(json!({ "audit": entries })))
+    Ok(Json(views::json(&views::AuditList { audit: entries })))
 }

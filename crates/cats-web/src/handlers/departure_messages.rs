@@ -26,7 +26,6 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::Utc;
-use serde_json::{json, Value};
 use uuid::Uuid;
 
 use cats_app::messages_in::{self, Received};
@@ -35,6 +34,7 @@ use cats_ncts::Format;
 
 use crate::error::ApiError;
 use crate::principal::Principal;
+use crate::views;
 
 /// The format of the body from `Content-Type`; `415` unless XML or JSON.
 pub(crate) fn body_format(headers: &HeaderMap) -> Result<Format, ApiError> {
@@ -60,42 +60,46 @@ pub(crate) fn body_format(headers: &HeaderMap) -> Result<Format, ApiError> {
 /// `messageType` of the message in, `mrn`, `state`, `errors` (functional errors of the
 /// rejection, if any), `messages` (every message stored: `id`, `messageType`, link), `_links`
 /// (`self`: the message in; `rel`: the resource; `messages`; `departure`).
-pub(crate) fn received_view(r: &Received, path: &str, rel: &str) -> Value {
-    let messages: Vec<Value> = r
+pub(crate) fn received_view(r: &Received, path: &str, rel: &str) -> views::ReceivedView {
+    let messages = r
         .messages
         .iter()
-        .map(|(id, t)| {
-            json!({
-                "id": id,
-                "messageType": t,
-                "_links": { "self": { "href": format!("{path}/messages/{id}") } },
-            })
+        .map(|(id, t)| views::StoredEntry {
+            id: *id,
+            message_type: t.clone(),
+            links: views::SelfLink {
+                this: views::Link::to(format!("{path}/messages/{id}")),
+            },
         })
         .collect();
-    let mut links = serde_json::Map::new();
-    links.insert(
-        "self".into(),
-        json!({ "href": format!("{path}/messages/{}", r.message_id()) }),
-    );
-    links.insert(rel.into(), json!({ "href": path }));
-    links.insert(
-        "messages".into(),
-        json!({ "href": format!("{path}/messages") }),
-    );
-    links.insert(
-        "departure".into(),
-        json!({ "href": format!("/movements/departures/{}", r.record.id) }),
-    );
-    json!({
-        "id": r.record.id,
-        "messageId": r.message_id(),
-        "messageType": r.message_type,
-        "mrn": r.record.movement.mrn,
-        "state": r.record.movement.state,
-        "errors": r.failures,
-        "messages": messages,
-        "_links": links,
-    })
+    let links = [
+        (
+            "self".to_string(),
+            format!("{path}/messages/{}", r.message_id()),
+        ),
+        (rel.to_string(), path.to_string()),
+        ("messages".to_string(), format!("{path}/messages")),
+        (
+            "departure".to_string(),
+            format!("/movements/departures/{}", r.record.id),
+        ),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k, views::Link::to(v)))
+    .collect();
+    views::ReceivedView {
+        id: r.record.id,
+        message_id: r.message_id(),
+        message_type: r.message_type.clone(),
+        mrn: r.record.movement.mrn.clone(),
+        state: r.record.movement.state,
+        errors: r.failures.clone(),
+        messages,
+        links,
+        code: None,
+        message: None,
+        error_code: None,
+    }
 }
 
 /// `202` with [`received_view`], or `409` with it and the refusal when out of sequence.
@@ -104,9 +108,9 @@ pub(crate) fn received_answer(r: &Received, path: &str, rel: &str) -> Response {
     match &r.refused {
         None => (StatusCode::ACCEPTED, Json(body)).into_response(),
         Some(e) => {
-            body["code"] = json!("CONFLICT");
-            body["message"] = json!(e.to_string());
-            body["errorCode"] = json!(e.error_code());
+            body.code = Some("CONFLICT".into());
+            body.message = Some(e.to_string());
+            body.error_code = Some(e.error_code());
             (StatusCode::CONFLICT, Json(body)).into_response()
         }
     }

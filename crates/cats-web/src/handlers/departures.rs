@@ -39,19 +39,19 @@ fn body_format(headers: &HeaderMap) -> Result<Format, ApiError> {
     }
 }
 
-fn lodged_view(lodged: &lodge::Lodged) -> Value {
+fn lodged_view(lodged: &lodge::Lodged) -> views::LodgedView {
     let path = views::movement_path(&lodged.record);
-    json!({
-        "id": lodged.record.id,
-        "lrn": lodged.record.movement.lrn,
-        "mrn": lodged.record.movement.mrn,
-        "state": lodged.record.movement.state,
-        "errors": lodged.failures,
-        "_links": {
-            "self": { "href": path },
-            "messages": { "href": format!("{path}/messages") },
+    views::LodgedView {
+        id: lodged.record.id,
+        lrn: lodged.record.movement.lrn.clone(),
+        mrn: lodged.record.movement.mrn.clone(),
+        state: lodged.record.movement.state,
+        errors: lodged.failures.clone(),
+        links: views::MovementLinks {
+            this: views::Link::to(&path),
+            messages: views::Link::to(format!("{path}/messages")),
         },
-    })
+    }
 }
 
 /// `POST /movements/departures`: lodge a CC015C. `202` with the movement's id, state and links
@@ -82,7 +82,7 @@ pub async fn amend(
 }
 
 /// Body of a cancellation request.
-#[derive(Debug, Deserialize)]
+#[derive(utoipa::ToSchema, Debug, Deserialize)]
 pub struct CancellationRequest {
     /// Why the holder asks to cancel.
     pub reason: String,
@@ -161,16 +161,17 @@ pub async fn list(
         Ok(filter) => query::list_movements(&app, &who.actor(), filter).await?,
         Err(NoMatch) => (Vec::new(), 0),
     };
-    let items: Vec<Value> = records
-        .iter()
-        .map(|r| views::movement(r, Some(&who.0)))
-        .collect();
-    Ok(Json(json!({
-        "totalCount": total,
-        "page": page,
-        "count": count,
-        "movements": items,
-        "_links": { "self": { "href": format!("/movements/departures?page={page}&count={count}") } },
+    Ok(Json(views::json(&views::MovementList {
+        total_count: total,
+        page,
+        count,
+        movements: records
+            .iter()
+            .map(|r| views::movement_view(r, Some(&who.0)))
+            .collect(),
+        links: views::SelfLink {
+            this: views::Link::to(format!("/movements/departures?page={page}&count={count}")),
+        },
     })))
 }
 
@@ -191,13 +192,16 @@ pub async fn messages(
     Path(id): Path<Uuid>,
 ) -> Result<Json<Value>, ApiError> {
     let (record, messages) = query::movement_messages(&app, &who.actor(), id).await?;
-    let list: Vec<Value> = messages
-        .iter()
-        .map(|m| views::message_entry(&record, m))
-        .collect();
-    Ok(Json(json!({
-        "messages": list,
-        "_links": { "self": { "href": format!("{}/messages", views::movement_path(&record)) }, "departure": { "href": views::movement_path(&record) } },
+    let path = views::movement_path(&record);
+    Ok(Json(views::json(&views::MessageList {
+        messages: messages
+            .iter()
+            .map(|m| views::message_entry(&record, m))
+            .collect(),
+        links: views::MessageLinks {
+            this: views::Link::to(format!("{path}/messages")),
+            departure: views::Link::to(path),
+        },
     })))
 }
 

@@ -4,7 +4,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::json;
 
 use cats_app::{query, App};
 use cats_domain::ids::Grn;
@@ -13,9 +13,119 @@ use cats_domain::ledger::from_minor;
 use crate::error::ApiError;
 use crate::principal::Principal;
 
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use cats_domain::ids::{CountryCode, CurrencyCode, Eori, Mrn};
+use cats_domain::ledger::{GuaranteeStatus, ReservationStatus};
+use cats_domain::reference::{Country, Currency, HsEntry, Office, RestrictedGoods};
+
 /// `GET /health`.
-pub async fn health() -> Json<Value> {
-    Json(json!({ "status": "ok" }))
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    /// `ok`.
+    pub status: String,
+}
+
+/// `GET /reference/offices`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OfficeList {
+    /// How many.
+    pub count: usize,
+    /// The offices, by reference number.
+    pub offices: Vec<Office>,
+}
+
+/// `GET /reference/countries`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CountryList {
+    /// How many.
+    pub count: usize,
+    /// The countries, by code.
+    pub countries: Vec<Country>,
+}
+
+/// `GET /reference/currencies`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CurrencyList {
+    /// How many.
+    pub count: usize,
+    /// The currencies, by code.
+    pub currencies: Vec<Currency>,
+}
+
+/// `GET /reference/hs`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HsList {
+    /// How many.
+    pub count: usize,
+    /// Chapters, headings or subheadings, by code.
+    pub hs: Vec<HsEntry>,
+}
+
+/// `GET /reference/restricted-goods`.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RestrictedList {
+    /// The CATS restricted goods list.
+    pub restricted_goods: Vec<RestrictedGoods>,
+}
+
+/// One use of a guarantee by a movement.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct GuaranteeUsage {
+    /// The movement's MRN.
+    pub mrn: Option<Mrn>,
+    /// Amount reserved, in the guarantee's currency.
+    pub amount: Decimal,
+    /// Reserved, credited at write-off, or claimed.
+    pub status: ReservationStatus,
+    /// When reserved (UTC).
+    pub lock_date: DateTime<Utc>,
+    /// When released (UTC).
+    pub release_date: Option<DateTime<Utc>>,
+}
+
+/// `GET /guarantees/{grn}`.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct GuaranteeView {
+    /// GRN.
+    pub grn: Grn,
+    /// Holder covered.
+    pub holder: Eori,
+    /// Insurer giving it.
+    pub insurer: Eori,
+    /// Status.
+    pub status: GuaranteeStatus,
+    /// First day of validity.
+    pub valid_from: NaiveDate,
+    /// Last day of validity.
+    pub valid_to: NaiveDate,
+    /// Countries where it is valid.
+    pub countries: Vec<CountryCode>,
+    /// Reference amount.
+    pub reference_amount: Decimal,
+    /// Its ISO 4217 currency.
+    pub currency: CurrencyCode,
+    /// Running total (open reservations and claims).
+    pub exposure: Decimal,
+    /// Available amount.
+    pub balance: Decimal,
+    /// When the last liability ends (UTC).
+    pub liability_end: Option<DateTime<Utc>>,
+    /// Usage per MRN.
+    pub usage: Vec<GuaranteeUsage>,
+}
+
+/// `GET /health`.
+pub async fn health() -> Json<Health> {
+    Json(Health {
+        status: "ok".into(),
+    })
 }
 
 /// Query of `GET /reference/offices`.
@@ -26,7 +136,7 @@ pub struct OfficeQuery {
 }
 
 /// `GET /reference/offices?country=KZ&role=DEP`: customs offices, sorted by reference number.
-pub async fn offices(State(app): State<App>, Query(q): Query<OfficeQuery>) -> Json<Value> {
+pub async fn offices(State(app): State<App>, Query(q): Query<OfficeQuery>) -> Json<OfficeList> {
     let catalog = app.catalog();
     let mut list: Vec<_> = catalog
         .offices
@@ -39,17 +149,20 @@ pub async fn offices(State(app): State<App>, Query(q): Query<OfficeQuery>) -> Js
         })
         .collect();
     list.sort_by(|a, b| a.reference.cmp(&b.reference));
-    Json(json!({ "count": list.len(), "offices": list }))
+    Json(OfficeList {
+        count: list.len(),
+        offices: list.into_iter().cloned().collect(),
+    })
 }
 
 /// `GET /reference/offices/{code}`.
 pub async fn office(
     State(app): State<App>,
     Path(code): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Office>, ApiError> {
     app.catalog()
         .office(&code)
-        .map(|o| Json(json!(o)))
+        .map(|o| Json(o.clone()))
         .ok_or_else(|| {
             ApiError::new(
                 StatusCode::NOT_FOUND,
@@ -60,19 +173,25 @@ pub async fn office(
 }
 
 /// `GET /reference/countries`.
-pub async fn countries(State(app): State<App>) -> Json<Value> {
+pub async fn countries(State(app): State<App>) -> Json<CountryList> {
     let catalog = app.catalog();
     let mut list: Vec<_> = catalog.countries.values().collect();
     list.sort_by_key(|a| a.code);
-    Json(json!({ "count": list.len(), "countries": list }))
+    Json(CountryList {
+        count: list.len(),
+        countries: list.into_iter().cloned().collect(),
+    })
 }
 
 /// `GET /reference/currencies`.
-pub async fn currencies(State(app): State<App>) -> Json<Value> {
+pub async fn currencies(State(app): State<App>) -> Json<CurrencyList> {
     let catalog = app.catalog();
     let mut list: Vec<_> = catalog.currencies.values().collect();
     list.sort_by_key(|a| a.code);
-    Json(json!({ "count": list.len(), "currencies": list }))
+    Json(CurrencyList {
+        count: list.len(),
+        currencies: list.into_iter().cloned().collect(),
+    })
 }
 
 /// Query of `GET /reference/hs`.
@@ -83,7 +202,7 @@ pub struct HsQuery {
 
 /// `GET /reference/hs?prefix=8703`: HS chapters, headings and subheadings under a prefix
 /// (chapters only when no prefix is given).
-pub async fn hs(State(app): State<App>, Query(q): Query<HsQuery>) -> Json<Value> {
+pub async fn hs(State(app): State<App>, Query(q): Query<HsQuery>) -> Json<HsList> {
     let catalog = app.catalog();
     let mut list: Vec<_> = catalog
         .hs
@@ -94,13 +213,18 @@ pub async fn hs(State(app): State<App>, Query(q): Query<HsQuery>) -> Json<Value>
         })
         .collect();
     list.sort_by(|a, b| a.code.cmp(&b.code));
-    Json(json!({ "count": list.len(), "hs": list }))
+    Json(HsList {
+        count: list.len(),
+        hs: list.into_iter().cloned().collect(),
+    })
 }
 
 /// `GET /reference/restricted-goods`: the CATS restricted goods list.
-pub async fn restricted(State(app): State<App>) -> Json<Value> {
+pub async fn restricted(State(app): State<App>) -> Json<RestrictedList> {
     let catalog = app.catalog();
-    Json(json!({ "restrictedGoods": catalog.restricted }))
+    Json(RestrictedList {
+        restricted_goods: catalog.restricted.clone(),
+    })
 }
 
 /// `GET /guarantees/{grn}`: a guarantee, its balance and its usage per MRN (holder, insurer,
@@ -109,37 +233,34 @@ pub async fn guarantee(
     State(app): State<App>,
     who: Principal,
     Path(grn): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<GuaranteeView>, ApiError> {
     let grn =
         Grn::parse(&grn).map_err(|_| cats_app::AppError::NotFound(format!("guarantee {grn}")))?;
     let (g, reservations) = query::guarantee(&app, &who.actor(), &grn).await?;
-    let usage: Vec<Value> = reservations
-        .iter()
-        .map(|r| {
-            json!({
-                "mrn": r.mrn,
-                "amount": from_minor(r.amount_minor),
-                "status": r.status,
-                "lockDate": r.reserved_at,
-                "releaseDate": r.closed_at,
+    Ok(Json(GuaranteeView {
+        grn: g.grn.clone(),
+        holder: g.holder.clone(),
+        insurer: g.insurer.clone(),
+        status: g.status,
+        valid_from: g.valid_from,
+        valid_to: g.valid_to,
+        countries: g.countries.clone(),
+        reference_amount: g.reference_amount.amount(),
+        currency: g.currency(),
+        exposure: from_minor(g.running_total_minor),
+        balance: from_minor(g.available_minor()),
+        liability_end: g.liability_end,
+        usage: reservations
+            .iter()
+            .map(|r| GuaranteeUsage {
+                mrn: r.mrn.clone(),
+                amount: from_minor(r.amount_minor),
+                status: r.status,
+                lock_date: r.reserved_at,
+                release_date: r.closed_at,
             })
-        })
-        .collect();
-    Ok(Json(json!({
-        "grn": g.grn,
-        "holder": g.holder,
-        "insurer": g.insurer,
-        "status": g.status,
-        "validFrom": g.valid_from,
-        "validTo": g.valid_to,
-        "countries": g.countries,
-        "referenceAmount": g.reference_amount.amount(),
-        "currency": g.currency(),
-        "exposure": from_minor(g.running_total_minor),
-        "balance": from_minor(g.available_minor()),
-        "liabilityEnd": g.liability_end,
-        "usage": usage,
-    })))
+            .collect(),
+    }))
 }
 
 /// `GET /guarantees/{grn}/balance` with the access code in `X-Access-Code`: the CC037C content
@@ -151,7 +272,7 @@ pub async fn balance(
     who: Principal,
     Path(grn): Path<String>,
     headers: axum::http::HeaderMap,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<cats_app::guarantees::Balance>, ApiError> {
     let code = headers
         .get("x-access-code")
         .and_then(|v| v.to_str().ok())
@@ -165,7 +286,7 @@ pub async fn balance(
     let grn = Grn::parse(&grn).map_err(|_| cats_app::guarantees::not_a_guarantee(&grn))?;
     let b =
         cats_app::guarantees::balance(&app, &who.actor(), &grn, code, chrono::Utc::now()).await?;
-    Ok(Json(json!(b)))
+    Ok(Json(b))
 }
 
 /// `POST /guarantees/queries`: a CC034C query on guarantees (XML or JSON); the answer is the

@@ -15,7 +15,7 @@ use axum::response::Response;
 use axum::Json;
 use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 use uuid::Uuid;
 
 use cats_app::registers::documents;
@@ -29,6 +29,7 @@ use super::{id_filter, NoMatch};
 use crate::error::ApiError;
 use crate::principal::Principal;
 use crate::register_views as v;
+use crate::views;
 
 pub(crate) fn bad(message: impl Into<String>) -> ApiError {
     ApiError::new(StatusCode::BAD_REQUEST, "BAD_REQUEST", message)
@@ -50,7 +51,7 @@ pub async fn apply(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let a: Application = body(raw, "application")?;
     let r = registrations::apply(&app, &who.actor(), a, Utc::now()).await?;
-    Ok((StatusCode::CREATED, Json(v::registration(&r))))
+    Ok((StatusCode::CREATED, Json(views::json(&v::registration(&r)))))
 }
 
 /// Filters of `GET /registrations`.
@@ -90,9 +91,9 @@ pub async fn list(
         Ok(filter) => registrations::list(&app, &who.actor(), filter).await?,
         Err(NoMatch) => Vec::new(),
     };
-    Ok(Json(json!({
-        "count": list.len(),
-        "registrations": list.iter().map(v::registration).collect::<Vec<_>>(),
+    Ok(Json(views::json(&v::RegistrationList {
+        count: list.len(),
+        registrations: list.iter().map(v::registration).collect(),
     })))
 }
 
@@ -104,13 +105,13 @@ pub async fn show(
 ) -> Result<Json<Value>, ApiError> {
     let (r, docs, history) = registrations::show(&app, &who.actor(), id).await?;
     let mut out = v::registration(&r);
-    out["documents"] = json!(docs.iter().map(v::document).collect::<Vec<_>>());
-    out["history"] = v::history(&history);
-    Ok(Json(out))
+    out.documents = Some(docs.iter().map(v::document).collect());
+    out.history = Some(history);
+    Ok(Json(views::json(&out)))
 }
 
 /// Body of a customs step on a registration.
-#[derive(Debug, Default, Deserialize)]
+#[derive(utoipa::ToSchema, Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct StepBody {
     valid_from: Option<NaiveDate>,
@@ -155,7 +156,7 @@ pub async fn act(
         }
     };
     let r = registrations::decide(&app, &who.actor(), id, step, Utc::now()).await?;
-    Ok(Json(v::registration(&r)))
+    Ok(Json(views::json(&v::registration(&r))))
 }
 
 /// `POST /registrations/{id}/documents?filename=…`: attach the body (its Content-Type: PDF,
@@ -180,7 +181,7 @@ pub async fn upload(
         Utc::now(),
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(v::document(&a))))
+    Ok((StatusCode::CREATED, Json(views::json(&v::document(&a)))))
 }
 
 /// `GET /registrations/{id}/documents/{documentId}`: the document's bytes, with its
@@ -208,5 +209,5 @@ pub async fn party(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let (p, regs) = registrations::party(&app, &who.actor(), &id).await?;
-    Ok(Json(v::party(&p, &regs)))
+    Ok(Json(views::json(&v::party(&p, &regs))))
 }

@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use chrono::Utc;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use cats_app::risk_profiles;
 use cats_app::store::ProfileVersion;
@@ -20,26 +20,19 @@ use cats_app::App;
 use super::registrations::body;
 use crate::error::ApiError;
 use crate::principal::Principal;
+use crate::register_views as v;
+use crate::views;
 
-/// A profile version as shown.
 fn view(v: &ProfileVersion) -> Value {
-    json!({
-        "id": v.profile.id,
-        "version": v.version,
-        "retired": v.retired,
-        "changedBy": v.changed_by,
-        "changedAt": v.changed_at,
-        "profile": v.profile,
-        "_links": {"self": {"href": format!("/risk/profiles/{}", v.profile.id)}},
-    })
+    views::json(&v::profile(v))
 }
 
 /// `GET /risk/profiles`.
 pub async fn list(State(app): State<App>, who: Principal) -> Result<Json<Value>, ApiError> {
     let list = risk_profiles::list(&app, &who.actor()).await?;
-    Ok(Json(json!({
-        "count": list.len(),
-        "profiles": list.iter().map(view).collect::<Vec<_>>(),
+    Ok(Json(views::json(&v::ProfileList {
+        count: list.len(),
+        profiles: list.iter().map(v::profile).collect(),
     })))
 }
 
@@ -61,13 +54,14 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let versions = risk_profiles::versions(&app, &who.actor(), &id).await?;
-    let mut current = view(versions.last().expect("not empty"));
-    current["versions"] = json!(versions.iter().map(view).collect::<Vec<_>>());
-    Ok(Json(current))
+    Ok(Json(views::json(&v::ProfileHistory {
+        current: v::profile(versions.last().expect("not empty")),
+        versions: versions.iter().map(v::profile).collect(),
+    })))
 }
 
 /// Body of `POST /risk/profiles/{id}/versions`.
-#[derive(Debug, Deserialize)]
+#[derive(utoipa::ToSchema, Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NewVersion {
     #[serde(default)]
@@ -96,7 +90,7 @@ pub async fn update(
 }
 
 /// Body of `POST /risk/profiles/{id}/retirement`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(utoipa::ToSchema, Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Retirement {
     #[serde(default)]
@@ -133,5 +127,5 @@ pub async fn feedback(
     axum::extract::Query(q): axum::extract::Query<FeedbackQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let f = risk_profiles::feedback(&app, &who.actor(), q.updated_since).await?;
-    Ok(Json(json!(f)))
+    Ok(Json(views::json(&f)))
 }

@@ -103,6 +103,7 @@ impl Visitor {
             admin: self.user().is_some_and(|u| u.role == Role::Admin),
             officer: self.user().is_some_and(|u| u.role == Role::Officer),
             trader: self.user().is_some_and(|u| u.role == Role::Trader),
+            analyst: self.user().is_some_and(|u| u.is_risk_analyst()),
             contracts: self.user().is_some_and(|u| u.role != Role::Admin),
             company: self.user().is_some_and(|u| u.party.is_some()),
         }
@@ -153,6 +154,8 @@ pub struct Chrome {
     pub officer: bool,
     /// Whether the user is a trader: the menu shows the Single Transit Document and its drafts.
     pub trader: bool,
+    /// Whether the user is a risk analyst: the menu shows the risk page.
+    pub analyst: bool,
     /// Whether the user sees insurance contracts (everyone but the administrator).
     pub contracts: bool,
     /// Whether the user is of a company (traders, insurers): the menu shows its notifications.

@@ -81,7 +81,16 @@ struct ContractPage {
     steps: Vec<(&'static str, String)>,
     /// Offices of the officer's country that may approve (the guarantee office rule).
     offices: Vec<(String, String)>,
+    /// The holder sets the access code (approved: the first, which puts the contract in force;
+    /// active: a new one, with the current).
+    access_code: Option<AccessCodeForm>,
     error: Option<String>,
+}
+
+/// What the holder's access code form asks.
+pub struct AccessCodeForm {
+    /// A code is set already: the current one is asked for.
+    change: bool,
 }
 
 fn money_of(t: &Tr, minor: i64, like: &Money) -> String {
@@ -264,6 +273,11 @@ async fn page(
         history,
         steps: steps_for(t, &user, c.status),
         offices,
+        access_code: match (user.is_of(&c.holder), c.status) {
+            (true, GuaranteeStatus::Approved) => Some(AccessCodeForm { change: false }),
+            (true, GuaranteeStatus::Active) => Some(AccessCodeForm { change: true }),
+            _ => None,
+        },
         error,
     };
     render(visitor, status, &page)
@@ -379,6 +393,50 @@ pub async fn act(
     match done {
         Ok(()) => back(id),
         Err(e) => match refusal(t, &e) {
+            Some((status, why)) => page(&app, &visitor, id, status, Some(why)).await,
+            None => app_error(&visitor, e),
+        },
+    }
+}
+
+/// The holder's access code form.
+#[derive(Debug, Deserialize)]
+pub struct AccessCodeSubmission {
+    csrf: String,
+    access_code: String,
+    #[serde(default)]
+    current_access_code: String,
+}
+
+/// `POST /ui/contracts/{id}/access-code`: the holder sets the access code (the first puts an
+/// approved contract in force; a change needs the current one), as `POST
+/// /contracts/{id}/access-code`. The code is kept hashed and never shown.
+pub async fn access_code(
+    State(app): State<App>,
+    visitor: Visitor,
+    Path(id): Path<Uuid>,
+    axum::Form(form): axum::Form<AccessCodeSubmission>,
+) -> Response {
+    let Some(user) = visitor.user().cloned() else {
+        return to_sign_in();
+    };
+    if !visitor.csrf_ok(&form.csrf) {
+        return csrf_refused(&visitor);
+    }
+    let current = Some(form.current_access_code.trim()).filter(|c| !c.is_empty());
+    let actor = Actor::User(user);
+    let done = cats_app::registers::access_code::set(
+        &app,
+        &actor,
+        id,
+        form.access_code.trim(),
+        current,
+        Utc::now(),
+    )
+    .await;
+    match done {
+        Ok(_) => back(id),
+        Err(e) => match refusal(&visitor.t, &e) {
             Some((status, why)) => page(&app, &visitor, id, status, Some(why)).await,
             None => app_error(&visitor, e),
         },

@@ -1,134 +1,241 @@
-//! The officer's customs actions from the movement page: the office-only actions (release,
-//! exit, entry, arrival, goods release, resolved discrepancies), the control decision and the
-//! control record, through the same typed requests and use case as the API.
+//! The officer's customs actions from the movement page, through the same typed requests and use
+//! case as `POST /movements/departures/{id}/customs/{action}`: the actions that name only the
+//! office (release, with the override reason when CATS selected the movement; exit, entry,
+//! arrival, goods release, resolved discrepancies, recovery), the control decision with the
+//! documents asked for, the control record with its findings and seals, incidents and the
+//! decision on the holder's cancellation request; and the photos and documents of a control
+//! record.
 
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::response::Response;
+use std::collections::HashMap;
+
+use axum::extract::{Multipart, Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
 use chrono::Utc;
-use serde::Deserialize;
+use serde_json::{json, Value};
 use uuid::Uuid;
 
 use cats_app::auth::Role;
-use cats_app::{App, AppError};
+use cats_app::{controls, Actor, App, AppError};
 use cats_domain::ids::OfficeRef;
+use cats_domain::movement::{
+    Action, ControlResultCode, ControlType, Finding, FindingKind, RequestedDocument, SealCondition,
+    SealObservation, SealReplacement, SealsCheck,
+};
 
-use super::chrome::{error_page, to_sign_in, Visitor};
+use super::chrome::{csrf_refused, error_page, to_sign_in, Visitor};
 use super::movements::{app_error, movement_page};
 
-/// The customs action forms of the movement page: the office-only actions, the control
-/// decision (with its control type) and the control record (result, control type, remarks).
-#[derive(Debug, Deserialize)]
-pub struct ActionForm {
-    csrf: String,
-    action: String,
-    office: String,
-    #[serde(default)]
-    control_type: String,
-    #[serde(default)]
-    result: String,
-    #[serde(default)]
-    remarks: String,
-    /// Why the officer releases without the control CATS selected the movement for.
-    #[serde(default)]
-    override_reason: String,
+/// The posted form: every value of every field, in order (the findings, seals and documents
+/// rows repeat their field names).
+struct Posted(HashMap<String, Vec<String>>);
+
+impl Posted {
+    fn new(pairs: Vec<(String, String)>) -> Self {
+        let mut map: HashMap<String, Vec<String>> = HashMap::new();
+        for (k, v) in pairs {
+            map.entry(k).or_default().push(v);
+        }
+        Self(map)
+    }
+
+    /// The first value of `name`, trimmed ("" when absent).
+    fn one(&self, name: &str) -> String {
+        self.0
+            .get(name)
+            .and_then(|v| v.first())
+            .map(|v| v.trim().to_string())
+            .unwrap_or_default()
+    }
+
+    /// The `i`th value of the repeated field `name`, trimmed.
+    fn nth(&self, name: &str, i: usize) -> String {
+        self.0
+            .get(name)
+            .and_then(|v| v.get(i))
+            .map(|v| v.trim().to_string())
+            .unwrap_or_default()
+    }
+
+    /// How many rows the repeated field `name` has.
+    fn rows(&self, name: &str) -> usize {
+        self.0.get(name).map_or(0, Vec::len)
+    }
+
+    fn optional(&self, name: &str) -> Option<String> {
+        Some(self.one(name)).filter(|v| !v.is_empty())
+    }
 }
 
-/// `POST /ui/movements/{id}/customs`: an officer's action that names only the office (release,
-/// exit, entry, arrival, goods release, resolving discrepancies), through the same use case as
-/// the API; back to the movement page (`303`), or the page with the reason (`409`, `400`).
+fn parse_code<T: serde::de::DeserializeOwned>(code: &str) -> Option<T> {
+    serde_json::from_value(json!(code)).ok()
+}
+
+/// The findings rows that were filled in. Errors: the row number of a finding without a known
+/// kind.
+fn findings(p: &Posted) -> Result<Vec<Finding>, usize> {
+    let mut out = Vec::new();
+    for i in 0..p.rows("finding_description") {
+        let description = p.nth("finding_description", i);
+        if description.is_empty() {
+            continue;
+        }
+        let kind: FindingKind = parse_code(&p.nth("finding_kind", i)).ok_or(i + 1)?;
+        let some = |v: String| Some(v).filter(|v| !v.is_empty());
+        out.push(Finding {
+            kind,
+            goods_item: p.nth("finding_item", i).parse().ok(),
+            description,
+            declared: some(p.nth("finding_declared", i)),
+            found: some(p.nth("finding_found", i)),
+        });
+    }
+    Ok(out)
+}
+
+/// The seals rows that were filled in: each seal checked with its condition, and a new seal
+/// where one was affixed instead.
+fn seals(p: &Posted) -> Option<SealsCheck> {
+    let mut check = SealsCheck::default();
+    for i in 0..p.rows("seal_id") {
+        let identifier = p.nth("seal_id", i);
+        if identifier.is_empty() {
+            continue;
+        }
+        let condition = parse_code(&p.nth("seal_condition", i)).unwrap_or(SealCondition::Intact);
+        check.checked.push(SealObservation {
+            identifier: identifier.clone(),
+            condition,
+        });
+        let new_identifier = p.nth("seal_new", i);
+        if !new_identifier.is_empty() {
+            check.replaced.push(SealReplacement {
+                identifier,
+                new_identifier,
+            });
+        }
+    }
+    (!check.checked.is_empty()).then_some(check)
+}
+
+/// The documents asked for with a control decision.
+fn requested_documents(p: &Posted) -> Vec<RequestedDocument> {
+    (0..p.rows("document_type"))
+        .filter_map(|i| {
+            let document_type = p.nth("document_type", i);
+            (!document_type.is_empty()).then(|| RequestedDocument {
+                document_type: document_type.to_uppercase(),
+                description: Some(p.nth("document_description", i)).filter(|d| !d.is_empty()),
+            })
+        })
+        .collect()
+}
+
+/// The domain action of the form, and the request as the API would have received it (kept in
+/// the history). Errors: the message key of what is missing or unknown.
+fn action_of(p: &Posted, office: OfficeRef) -> Result<(Action, Value), &'static str> {
+    let control_type = ControlType::parse(&p.one("control_type")).unwrap_or_default();
+    let mut body = json!({ "office": office });
+    let action = match p.one("action").as_str() {
+        "control-decision" => {
+            let requested_documents = requested_documents(p);
+            body["controlType"] = json!(control_type.as_str());
+            body["requestedDocuments"] = json!(requested_documents);
+            Action::ControlDecision {
+                office,
+                control_type,
+                requested_documents,
+            }
+        }
+        "control-result" => {
+            let result = ControlResultCode::parse(&p.one("result")).ok_or("action-unknown")?;
+            let findings = findings(p).map_err(|_| "finding-kind-missing")?;
+            let seals = seals(p);
+            let remarks = p.optional("remarks");
+            body["controlType"] = json!(control_type.as_str());
+            body["result"] = json!(result.as_str());
+            body["findings"] = json!(findings);
+            body["seals"] = json!(seals);
+            body["remarks"] = json!(remarks);
+            Action::ControlResult {
+                office,
+                result,
+                control_type,
+                report: cats_domain::movement::ControlReport {
+                    findings,
+                    seals,
+                    remarks,
+                },
+            }
+        }
+        "release" => {
+            let override_reason = p.optional("override_reason");
+            if let Some(reason) = &override_reason {
+                body["overrideReason"] = json!(reason);
+            }
+            Action::Release {
+                office,
+                override_reason: override_reason.map(|r| r.chars().take(512).collect()),
+            }
+        }
+        "incident" => {
+            let text = p.one("text");
+            body["text"] = json!(text);
+            Action::Incident { office, text }
+        }
+        "cancellation-decision" => {
+            let accept = match p.one("accept").as_str() {
+                "yes" => true,
+                "no" => false,
+                _ => return Err("action-unknown"),
+            };
+            body["accept"] = json!(accept);
+            Action::CancellationDecision { office, accept }
+        }
+        "exit" => Action::Exit { office },
+        "entry" => Action::Entry { office },
+        "arrival" => Action::Arrival { office },
+        "goods-release" => Action::GoodsRelease { office },
+        "resolve-discrepancies" => Action::ResolveDiscrepancies { office },
+        "recovery" => Action::OpenRecovery { office },
+        _ => return Err("action-unknown"),
+    };
+    Ok((action, body))
+}
+
+/// `POST /ui/movements/{id}/customs`: an officer's action; back to the movement page (`303`), or
+/// the page with the reason (`409` refused in the state or at the office, `400` with the rule
+/// ids of a control record or decision that breaks CATS024–CATS032).
 pub async fn customs(
     State(app): State<App>,
     visitor: Visitor,
     Path(id): Path<Uuid>,
-    axum::Form(form): axum::Form<ActionForm>,
+    axum::Form(pairs): axum::Form<Vec<(String, String)>>,
 ) -> Response {
-    use crate::handlers::customs::{
-        Arrival, ControlDecisionRequest, ControlResultRequest, CustomsRequest, Entry as ExitEntry,
-        Exit, GoodsRelease, OfficeRequest, ReleaseRequest, ResolveDiscrepancies,
-    };
-    use cats_domain::movement::{ControlResultCode, ControlType};
     let Some(user) = visitor.user().cloned() else {
         return to_sign_in();
     };
-    if !visitor.csrf_ok(&form.csrf) {
-        return super::chrome::csrf_refused(&visitor);
+    let p = Posted::new(pairs);
+    if !visitor.csrf_ok(&p.one("csrf")) {
+        return csrf_refused(&visitor);
     }
     let t = &visitor.t;
     if user.role != Role::Officer {
         return error_page(&visitor, StatusCode::FORBIDDEN, t.get("not-allowed"));
     }
-    let Ok(office) = form.office.parse::<OfficeRef>() else {
+    let Ok(office) = p.one("office").parse::<OfficeRef>() else {
         let why = t.get("action-no-office");
         return movement_page(&app, &visitor, id, StatusCode::BAD_REQUEST, Some(why)).await;
     };
-    let control_type = ControlType::parse(&form.control_type).unwrap_or_default();
-    let remarks = Some(form.remarks.trim().to_string()).filter(|r| !r.is_empty());
-    let override_reason = Some(form.override_reason.trim().to_string()).filter(|r| !r.is_empty());
-    let request = OfficeRequest {
-        office: office.clone(),
-    };
-    let action = match form.action.as_str() {
-        "control-decision" => ControlDecisionRequest {
-            office,
-            control_type,
-            requested_documents: Vec::new(),
-        }
-        .into_action(),
-        "control-result" => {
-            let Some(result) = ControlResultCode::parse(&form.result) else {
-                let why = t.get("action-unknown");
-                return movement_page(&app, &visitor, id, StatusCode::BAD_REQUEST, Some(why)).await;
-            };
-            ControlResultRequest {
-                office,
-                result,
-                control_type,
-                findings: Vec::new(),
-                seals: None,
-                remarks: remarks.clone(),
-            }
-            .into_action()
-        }
-        "release" => ReleaseRequest {
-            office: request.office.clone(),
-            override_reason: override_reason.clone(),
-        }
-        .into_action(),
-        "exit" => Exit(request).into_action(),
-        "entry" => ExitEntry(request).into_action(),
-        "arrival" => Arrival(request).into_action(),
-        "goods-release" => GoodsRelease(request).into_action(),
-        "resolve-discrepancies" => ResolveDiscrepancies(request).into_action(),
-        _ => {
-            let why = t.get("action-unknown");
+    let (action, body) = match action_of(&p, office) {
+        Ok(found) => found,
+        Err(key) => {
+            let why = t.get(key);
             return movement_page(&app, &visitor, id, StatusCode::BAD_REQUEST, Some(why)).await;
         }
     };
-    let mut body = serde_json::json!({ "office": form.office });
-    if form.action.starts_with("control-") {
-        body["controlType"] = serde_json::json!(control_type.as_str());
-    }
-    if let (Some(reason), "release") = (&override_reason, form.action.as_str()) {
-        body["overrideReason"] = serde_json::json!(reason);
-    }
-    if form.action == "control-result" {
-        body["result"] = serde_json::json!(form.result);
-        body["remarks"] = serde_json::json!(remarks);
-    }
-    match cats_app::act::act(
-        &app,
-        &cats_app::Actor::User(user),
-        id,
-        action,
-        &body,
-        Utc::now(),
-    )
-    .await
-    {
-        Ok(_) => axum::response::IntoResponse::into_response(axum::response::Redirect::to(
-            &format!("/ui/movements/{id}"),
-        )),
+    match cats_app::act::act(&app, &Actor::User(user), id, action, &body, Utc::now()).await {
+        Ok(_) => back(id),
         Err(AppError::Transition(e)) => {
             let why = t.arg("action-refused", "why", e.to_string());
             movement_page(&app, &visitor, id, StatusCode::CONFLICT, Some(why)).await
@@ -142,6 +249,85 @@ pub async fn customs(
             let why = t.arg("action-refused", "why", list);
             movement_page(&app, &visitor, id, StatusCode::BAD_REQUEST, Some(why)).await
         }
+        Err(e) => app_error(&visitor, e),
+    }
+}
+
+fn back(id: Uuid) -> Response {
+    (
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, format!("/ui/movements/{id}"))],
+    )
+        .into_response()
+}
+
+/// `POST /ui/movements/{id}/controls/{number}/attachments` (multipart: `csrf`, then `file`): a
+/// photo or document of control record `number`, kept with its SHA-256 (as the API's upload).
+pub async fn attach(
+    State(app): State<App>,
+    visitor: Visitor,
+    Path((id, number)): Path<(Uuid, u32)>,
+    mut parts: Multipart,
+) -> Response {
+    let Some(user) = visitor.user().cloned() else {
+        return to_sign_in();
+    };
+    let t = &visitor.t;
+    let mut csrf = String::new();
+    let mut file: Option<(String, String, Vec<u8>)> = None;
+    while let Ok(Some(field)) = parts.next_field().await {
+        match field.name() {
+            Some("csrf") => csrf = field.text().await.unwrap_or_default(),
+            Some("file") => {
+                let name = field.file_name().unwrap_or("attachment").to_string();
+                let kind = field
+                    .content_type()
+                    .unwrap_or("application/octet-stream")
+                    .to_string();
+                let Ok(bytes) = field.bytes().await else {
+                    let why = t.get("registration-document-too-big");
+                    let status = StatusCode::PAYLOAD_TOO_LARGE;
+                    return movement_page(&app, &visitor, id, status, Some(why)).await;
+                };
+                file = Some((name, kind, bytes.to_vec()));
+            }
+            _ => {}
+        }
+    }
+    if !visitor.csrf_ok(&csrf) {
+        return csrf_refused(&visitor);
+    }
+    let Some((name, kind, bytes)) = file.filter(|(_, _, b)| !b.is_empty()) else {
+        let why = t.get("registration-document-missing");
+        return movement_page(&app, &visitor, id, StatusCode::BAD_REQUEST, Some(why)).await;
+    };
+    let actor = Actor::User(user);
+    match controls::attach(&app, &actor, id, number, &name, &kind, bytes, Utc::now()).await {
+        Ok(_) => back(id),
+        Err(AppError::Invalid(why) | AppError::Refused(why)) => {
+            let why = t.arg("action-refused", "why", why);
+            movement_page(&app, &visitor, id, StatusCode::BAD_REQUEST, Some(why)).await
+        }
+        Err(e) => app_error(&visitor, e),
+    }
+}
+
+/// `GET /ui/movements/{id}/controls/{number}/attachments/{attachmentId}`: its bytes.
+pub async fn download(
+    State(app): State<App>,
+    visitor: Visitor,
+    Path((id, number, attachment)): Path<(Uuid, u32, Uuid)>,
+) -> Response {
+    let Some(user) = visitor.user().cloned() else {
+        return to_sign_in();
+    };
+    match controls::download(&app, &Actor::User(user), id, number, attachment).await {
+        Ok(a) => crate::handlers::file_response(
+            &a.meta.content_type,
+            &a.meta.filename,
+            &a.meta.sha256,
+            a.data,
+        ),
         Err(e) => app_error(&visitor, e),
     }
 }

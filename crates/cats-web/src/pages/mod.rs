@@ -10,16 +10,19 @@
 //! Content-Security-Policy that allows no inline script and no framing, and `nosniff`.
 
 mod account;
+mod admin_reference;
 mod admin_users;
 mod chrome;
 mod company;
 mod contract;
+mod controls;
 mod customs;
 mod declare;
 pub mod i18n;
 mod movements;
 mod queue;
 mod registrations;
+mod risk;
 mod sign_in;
 pub mod std_form;
 mod std_view;
@@ -59,6 +62,8 @@ pub fn router(settings: PageSettings) -> Router<App> {
             get(account::password_page).post(account::password_submit),
         )
         .route("/ui/queue", get(queue::queue))
+        .route("/ui/risk", get(risk::show))
+        .route("/ui/risk/profiles", post(risk::profiles))
         .route("/ui/contracts", get(company::contracts))
         .route(
             "/ui/contracts/new",
@@ -66,6 +71,10 @@ pub fn router(settings: PageSettings) -> Router<App> {
         )
         .route("/ui/contracts/{id}", get(contract::show))
         .route("/ui/contracts/{id}/actions", post(contract::act))
+        .route(
+            "/ui/contracts/{id}/access-code",
+            post(contract::access_code),
+        )
         .route("/ui/notifications", get(company::notifications))
         .route("/ui/declarations", get(declare::list).post(declare::submit))
         .route("/ui/declarations/new", get(declare::new))
@@ -93,6 +102,14 @@ pub fn router(settings: PageSettings) -> Router<App> {
         .route("/ui/movements/{id}/customs", post(customs::customs))
         .route("/ui/movements/{id}/cancel", post(declare::cancel))
         .route(
+            "/ui/movements/{id}/controls/{number}/attachments",
+            post(customs::attach),
+        )
+        .route(
+            "/ui/movements/{id}/controls/{number}/attachments/{attachment}",
+            get(customs::download),
+        )
+        .route(
             "/ui/movements/{id}/messages/{message_id}",
             get(movements::message),
         )
@@ -103,6 +120,12 @@ pub fn router(settings: PageSettings) -> Router<App> {
         .route(
             "/ui/admin/users/{username}/{action}",
             post(admin_users::act),
+        )
+        .route("/ui/admin/reference", get(admin_reference::show))
+        .route("/ui/admin/reference/rates", post(admin_reference::set_rate))
+        .route(
+            "/ui/admin/reference/restricted",
+            post(admin_reference::restricted),
         )
         .route("/ui/assets/cats.css", get(stylesheet))
         .route("/ui/{*rest}", get(not_found))

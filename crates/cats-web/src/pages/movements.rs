@@ -275,6 +275,12 @@ struct MovementPage {
     risk: Vec<RiskRow>,
     /// For officers: releasing needs the reason for not doing the control CATS selected.
     override_needed: bool,
+    /// The control records.
+    controls: Vec<super::controls::ControlRow>,
+    /// Finding kinds for the control record form.
+    finding_kinds: Vec<(&'static str, String)>,
+    /// For officers of the office of departure's country: the holder asked to cancel.
+    cancellation_pending: bool,
 }
 
 /// CATS's risk selection at one office, as officers see it (never the holder).
@@ -286,13 +292,14 @@ pub struct RiskRow {
 }
 
 /// The customs actions the movement page offers (those whose request names only the office).
-pub const PAGE_ACTIONS: [&str; 6] = [
+pub const PAGE_ACTIONS: [&str; 7] = [
     "release",
     "exit",
     "entry",
     "arrival",
     "goods-release",
     "resolve-discrepancies",
+    "recovery",
 ];
 
 /// The office a message or action is about: the one named in a customs action's body, the office
@@ -349,7 +356,7 @@ pub async fn movement_page(
         .flatten();
     let trader = user.role == Role::Trader;
     let (record, messages) =
-        match query::movement_messages(app, &cats_app::Actor::User(user), id).await {
+        match query::movement_messages(app, &cats_app::Actor::User(user.clone()), id).await {
             Ok(found) => found,
             Err(e) => return app_error(visitor, e),
         };
@@ -461,7 +468,7 @@ pub async fn movement_page(
             .into_iter()
             .map(|c| (c, t.get(&format!("control-{c}"))))
             .collect(),
-        results: ["A1", "A2", "B1"]
+        results: ["A1", "A2", "A3", "B1"]
             .into_iter()
             .map(|r| (r, t.get(&format!("result-{r}"))))
             .collect(),
@@ -476,6 +483,10 @@ pub async fn movement_page(
         override_needed: officer_country.is_some()
             && m.state == MovementState::Accepted
             && m.selected_at_departure(),
+        controls: super::controls::control_rows(t, &catalog, &record, &user),
+        finding_kinds: super::controls::finding_kinds(t),
+        cancellation_pending: m.cancellation_requested
+            && officer_country == Some(m.office_of_departure.country()),
     };
     render(visitor, status, &page)
 }
