@@ -16,6 +16,7 @@
 
 #![warn(missing_docs)]
 
+mod contract_views;
 mod error;
 pub mod handlers;
 pub mod pages;

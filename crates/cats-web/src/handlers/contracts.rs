@@ -26,9 +26,9 @@ use cats_domain::registry::{ClaimStatus, ClaimStep};
 
 use super::registrations::{bad, body};
 use super::{id_filter, NoMatch};
+use crate::contract_views as v;
 use crate::error::ApiError;
 use crate::principal::Principal;
-use crate::register_views as v;
 use crate::views;
 
 fn unknown(what: &str, name: &str, known: &str) -> ApiError {

@@ -15,6 +15,7 @@ mod admin_users;
 mod chrome;
 mod company;
 mod contract;
+mod contract_new;
 mod controls;
 mod customs;
 mod declare;
@@ -25,6 +26,7 @@ mod registrations;
 mod risk;
 mod sign_in;
 pub mod std_form;
+mod std_layout;
 mod std_view;
 
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
@@ -67,7 +69,7 @@ pub fn router(settings: PageSettings) -> Router<App> {
         .route("/ui/contracts", get(company::contracts))
         .route(
             "/ui/contracts/new",
-            get(contract::new).post(contract::submit),
+            get(contract_new::new).post(contract_new::submit),
         )
         .route("/ui/contracts/{id}", get(contract::show))
         .route("/ui/contracts/{id}/actions", post(contract::act))

@@ -48,44 +48,44 @@ pub fn operations() -> Vec<(Operation, MethodRouter<App>)> {
         (
             op!(Post "/contracts", "contracts", "insurer (active authorised insurer)", true, Body::Schema(schema_of::<cats_app::registers::contracts::Submission>),
             "Submit an insurance contract (comprehensive guarantee). Notifies the insurer and the holder.",
-            [(201, "the contract, status submitted"), (400, "invalid fields: every error"), (422, "ruleId CATS023: the insurer is not an active authorised insurer")]).json(schema_of::<crate::register_views::ContractSummary>),
+            [(201, "the contract, status submitted"), (400, "invalid fields: every error"), (422, "ruleId CATS023: the insurer is not an active authorised insurer")]).json(schema_of::<crate::contract_views::ContractSummary>),
             post(contracts::submit),
         ),
         (
-            op!(Get "/contracts", "contracts", "insurer (own), trader (covering it), officer", true, Body::None, "Contracts; filters status, holder, insurer.", [(200, "count, contracts"), (400, "unknown status")]).json(schema_of::<crate::register_views::ContractList>),
+            op!(Get "/contracts", "contracts", "insurer (own), trader (covering it), officer", true, Body::None, "Contracts; filters status, holder, insurer.", [(200, "count, contracts"), (400, "unknown status")]).json(schema_of::<crate::contract_views::ContractList>),
             get(contracts::list),
         ),
         (
             op!(Get "/contracts/{id}", "contracts", "the insurer, the holder, officer", true, Body::None,
             "A contract: GRN, status, runningTotal, available, exposure (reservations, openClaims), openLiabilities, liabilityEnd, usage per MRN (amount, lockDate, releaseDate, declared amount, rate, AEO share), claims, history.",
-            [(200, "the contract"), (404, "unknown or not visible")]).json(schema_of::<crate::register_views::ContractDetail>),
+            [(200, "the contract"), (404, "unknown or not visible")]).json(schema_of::<crate::contract_views::ContractDetail>),
             get(contracts::show),
         ),
         (
             op!(Post "/contracts/{id}/actions/{action}", "contracts", "officer (approve at a guarantee office of its country; reject; suspend, reinstate, revoke: officers of the GRN's country); the insurer (cancel)", true,
             Body::Schema(schema_of::<contracts::StepBody>),
             "A step on a contract: approve (GRN allocated), reject, suspend, reinstate, revoke, cancel. Notifies the insurer and the holder.",
-            [(200, "the contract"), (400, "missing field"), (404, "unknown action or contract"), (409, "not allowed in its status, or cancel with open liabilities"), (422, "ruleId CATS023: the insurer is no longer authorised")]).json(schema_of::<crate::register_views::ContractSummary>),
+            [(200, "the contract"), (400, "missing field"), (404, "unknown action or contract"), (409, "not allowed in its status, or cancel with open liabilities"), (422, "ruleId CATS023: the insurer is no longer authorised")]).json(schema_of::<crate::contract_views::ContractSummary>),
             post(contracts::act),
         ),
         (
             op!(Post "/contracts/{id}/access-code", "contracts", "the holder", true, Body::Schema(schema_of::<contracts::AccessCodeBody>),
             "Set the access code of an approved contract (it becomes active) or change it (CC026C analogue); kept hashed.",
-            [(200, "id, status, accessCodeSet"), (400, "not 4 alphanumerics"), (403, "not the holder, or wrong current code"), (409, "not approved or ended")]).json(schema_of::<crate::register_views::AccessCodeAnswer>),
+            [(200, "id, status, accessCodeSet"), (400, "not 4 alphanumerics"), (403, "not the holder, or wrong current code"), (409, "not approved or ended")]).json(schema_of::<crate::contract_views::AccessCodeAnswer>),
             post(contracts::set_access_code),
         ),
         (
-            op!(Get "/claims", "contracts", "insurer (own guarantees), trader (own movements), officer", true, Body::None, "Claims raised at recovery; filters status (raised, contested, paid, waived), grn.", [(200, "count, claims")]).json(schema_of::<crate::register_views::ClaimList>),
+            op!(Get "/claims", "contracts", "insurer (own guarantees), trader (own movements), officer", true, Body::None, "Claims raised at recovery; filters status (raised, contested, paid, waived), grn.", [(200, "count, claims")]).json(schema_of::<crate::contract_views::ClaimList>),
             get(contracts::claims_list),
         ),
         (
-            op!(Get "/claims/{id}", "contracts", "the insurer, the holder, officer", true, Body::None, "A claim: amount, currency, MRN, status, answer, history.", [(200, "the claim"), (404, "unknown or not visible")]).json(schema_of::<crate::register_views::ClaimView>),
+            op!(Get "/claims/{id}", "contracts", "the insurer, the holder, officer", true, Body::None, "A claim: amount, currency, MRN, status, answer, history.", [(200, "the claim"), (404, "unknown or not visible")]).json(schema_of::<crate::contract_views::ClaimView>),
             get(contracts::claim),
         ),
         (
             op!(Post "/claims/{id}/actions/{action}", "contracts", "the insurer (contest, pay), officer (waive)", true, Body::Schema(schema_of::<contracts::StepBody>),
             "Answer a claim; paying or waiving closes the liability (the amount leaves the running total).",
-            [(200, "the claim"), (400, "missing field"), (404, "unknown action or claim"), (409, "claim closed")]).json(schema_of::<crate::register_views::ClaimView>),
+            [(200, "the claim"), (400, "missing field"), (404, "unknown action or claim"), (409, "claim closed")]).json(schema_of::<crate::contract_views::ClaimView>),
             post(contracts::claim_act),
         ),
         (
