@@ -229,6 +229,14 @@ async fn a_movement_lodged_decided_controlled_and_released_in_the_browser() {
         submit(&officer, button).await;
         officer.find(Locator::Css("main h1")).await.unwrap();
         shot(&officer, &format!("officer-released-{lang}")).await;
+        officer
+            .execute(
+                "document.getElementById('control-1').scrollIntoView()",
+                vec![],
+            )
+            .await
+            .unwrap();
+        shot(&officer, &format!("officer-control-record-{lang}")).await;
         accessible(&officer, &axe, "movement released").await;
         officer.close().await.unwrap();
 

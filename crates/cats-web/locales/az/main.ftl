@@ -561,3 +561,21 @@ offices-title = Gömrük orqanları
 offices-import-hint = Gömrük orqanları, HS kodları və UN/LOCODE-lar rəsmi siyahılardan götürülür; yeni nəşri serverdə bu əmrlə idxal edin:
 offices-roles = Funksiyalar
 offices-zone = Saat qurşağı
+col-actions = Əməliyyatlar
+
+# Daşımanın tarixçəsində gömrük hərəkətləri
+history-control-decision = nəzarət barədə qərar verildi
+history-control-result = nəzarətin nəticələri qeyd edildi
+history-release = tranzit üçün buraxıldı
+history-reservation-failed = təminatın rezerv edilməsi alınmadı
+history-exit = çıxış qeydə alındı
+history-entry = giriş qeydə alındı
+history-incident = hadisə qeydə alındı
+history-arrival = gəliş qeydə alındı
+history-goods-release = mallar buraxıldı
+history-resolve-discrepancies = uyğunsuzluqlar həll edildi
+history-cancellation-request = bəyannamənin ləğvi istənildi
+history-cancellation-decision = ləğv barədə qərar verildi
+history-time-limit-expired = çatdırılma müddəti bitdi
+history-recovery = tutulma başladı
+history-presentation-notification = mallar təqdim edildi

@@ -573,3 +573,21 @@ offices-title = Customs offices
 offices-import-hint = Offices, HS codes and UN/LOCODEs come from the official lists; import a new edition on the server with:
 offices-roles = Roles
 offices-zone = Time zone
+col-actions = Actions
+
+# Customs actions as the history names them
+history-control-decision = control decided
+history-control-result = control result recorded
+history-release = released for transit
+history-reservation-failed = guarantee reservation failed
+history-exit = exit recorded
+history-entry = entry recorded
+history-incident = incident recorded
+history-arrival = arrival recorded
+history-goods-release = goods released
+history-resolve-discrepancies = discrepancies resolved
+history-cancellation-request = cancellation requested
+history-cancellation-decision = cancellation decided
+history-time-limit-expired = time limit for arrival passed
+history-recovery = recovery opened
+history-presentation-notification = goods presented

@@ -561,3 +561,21 @@ offices-title = საბაჟო ორგანოები
 offices-import-hint = საბაჟო ორგანოები, HS კოდები და UN/LOCODE-ები ოფიციალური სიებიდან მოდის; ახალი გამოცემა სერვერზე შემოიტანეთ ბრძანებით:
 offices-roles = ფუნქციები
 offices-zone = სასაათო სარტყელი
+col-actions = მოქმედებები
+
+# საბაჟოს მოქმედებები გადაზიდვის ისტორიაში
+history-control-decision = მიღებულია გადაწყვეტილება კონტროლზე
+history-control-result = კონტროლის შედეგები შეტანილია
+history-release = გაშვებულია ტრანზიტისთვის
+history-reservation-failed = გარანტიის დარეზერვება ვერ მოხერხდა
+history-exit = გასვლა რეგისტრირებულია
+history-entry = შესვლა რეგისტრირებულია
+history-incident = ინციდენტი რეგისტრირებულია
+history-arrival = მისვლა რეგისტრირებულია
+history-goods-release = საქონელი გაშვებულია
+history-resolve-discrepancies = შეუსაბამობები მოგვარებულია
+history-cancellation-request = მოთხოვნილია დეკლარაციის გაუქმება
+history-cancellation-decision = მიღებულია გადაწყვეტილება გაუქმებაზე
+history-time-limit-expired = მიწოდების ვადა ამოიწურა
+history-recovery = დაწყებულია ამოღება
+history-presentation-notification = საქონელი წარდგენილია

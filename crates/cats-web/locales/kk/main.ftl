@@ -561,3 +561,21 @@ offices-title = Кеден органдары
 offices-import-hint = Кеден органдары, HS кодтары және UN/LOCODE ресми тізбелерден алынады; жаңа басылымды серверде мына командамен импорттаңыз:
 offices-roles = Функциялары
 offices-zone = Уақыт белдеуі
+col-actions = Әрекеттер
+
+# Тасымал тарихындағы кеден әрекеттері
+history-control-decision = бақылау туралы шешім қабылданды
+history-control-result = бақылау нәтижелері енгізілді
+history-release = транзитке шығарылды
+history-reservation-failed = қамтамасыз етуді резервтеу мүмкін болмады
+history-exit = кету тіркелді
+history-entry = транзиттік органға келу тіркелді
+history-incident = инцидент тіркелді
+history-arrival = межелі органға келу тіркелді
+history-goods-release = тауарлар шығарылды
+history-resolve-discrepancies = сәйкессіздіктер реттелді
+history-cancellation-request = декларацияны кері қайтарып алу сұралды
+history-cancellation-decision = кері қайтарып алу туралы шешім қабылданды
+history-time-limit-expired = жеткізу мерзімі өтті
+history-recovery = өндіріп алу басталды
+history-presentation-notification = тауарлар көрсетілді

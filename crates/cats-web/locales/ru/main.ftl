@@ -561,3 +561,21 @@ offices-title = Таможенные органы
 offices-import-hint = Таможенные органы, коды HS и UN/LOCODE берутся из официальных перечней; новую редакцию импортируйте на сервере командой:
 offices-roles = Функции
 offices-zone = Часовой пояс
+col-actions = Действия
+
+# Действия таможни в истории перевозки
+history-control-decision = принято решение о контроле
+history-control-result = внесены результаты контроля
+history-release = выпуск для транзита
+history-reservation-failed = не удалось зарезервировать обеспечение
+history-exit = убытие зарегистрировано
+history-entry = прибытие в транзитный орган зарегистрировано
+history-incident = зарегистрирован инцидент
+history-arrival = прибытие в орган назначения зарегистрировано
+history-goods-release = товары выпущены
+history-resolve-discrepancies = расхождения урегулированы
+history-cancellation-request = запрошен отзыв декларации
+history-cancellation-decision = принято решение об отзыве
+history-time-limit-expired = истёк срок доставки
+history-recovery = начато взыскание
+history-presentation-notification = товары предъявлены

@@ -79,6 +79,21 @@ impl Tr {
         }
     }
 
+    /// A share (0.0 to 1.0) as a percentage with one decimal, written for this language
+    /// (`12.5 %`; `12,5 %`).
+    pub fn percent(&self, share: f64) -> String {
+        format!("{}\u{a0}%", self.number(share * 100.0, 1))
+    }
+
+    /// A number with `places` decimals, with the language's decimal separator (`1.25`; `1,25`).
+    pub fn number(&self, x: f64, places: usize) -> String {
+        let text = format!("{x:.places$}");
+        match self.lang {
+            "en" => text,
+            _ => text.replace('.', ","),
+        }
+    }
+
     /// An amount with its ISO 4217 currency, digits grouped as the language does
     /// (`1,000,000.00 USD`; `1 000 000,00 USD` with no-break spaces).
     pub fn money(&self, amount: &cats_domain::ids::Money) -> String {

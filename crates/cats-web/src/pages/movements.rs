@@ -416,7 +416,7 @@ pub async fn movement_page(
                 seq: msg.seq,
                 when: local(t, &catalog, &office, msg.received),
                 office: label(&office),
-                what: msg.message_type.clone(),
+                what: history_name(t, msg),
                 direction: t.get(match msg.direction {
                     Direction::Inbound => "direction-inbound",
                     Direction::Outbound => "direction-outbound",
@@ -489,6 +489,37 @@ pub async fn movement_page(
             && officer_country == Some(m.office_of_departure.country()),
     };
     render(visitor, status, &page)
+}
+
+/// What an entry of the history is: an NCTS message's type (`CC029C`), or a customs action in
+/// the language's words with its name (`release`).
+fn history_name(t: &Tr, msg: &StoredMessage) -> String {
+    const ACTIONS: [&str; 15] = [
+        "control_decision",
+        "control_result",
+        "release",
+        "reservation_failed",
+        "exit",
+        "entry",
+        "incident",
+        "arrival",
+        "goods_release",
+        "resolve_discrepancies",
+        "cancellation_request",
+        "cancellation_decision",
+        "time_limit_expired",
+        "recovery",
+        "presentation_notification",
+    ];
+    let name = msg.message_type.as_str();
+    if msg.direction == Direction::Customs && ACTIONS.contains(&name) {
+        format!(
+            "{} ({name})",
+            t.get(&format!("history-{}", name.replace('_', "-")))
+        )
+    } else {
+        name.to_string()
+    }
 }
 
 /// CATS's risk selections of a movement, for officers.

@@ -67,10 +67,6 @@ struct RiskPage {
     error: Option<String>,
 }
 
-fn percent(x: f64) -> String {
-    format!("{:.1} %", x * 100.0)
-}
-
 async fn page(app: &App, visitor: &Visitor, status: StatusCode, error: Option<String>) -> Response {
     let Some(user) = visitor.user().cloned() else {
         return to_sign_in();
@@ -98,13 +94,13 @@ async fn page(app: &App, visitor: &Visitor, status: StatusCode, error: Option<St
     };
     let figures = vec![
         figure("risk-assessments", e.assessments.to_string()),
-        figure("risk-control-rate", percent(e.control_rate)),
-        figure("risk-hit-rate", percent(e.hit_rate)),
-        figure("risk-selected-hit-rate", percent(e.selected_hit_rate)),
-        figure("risk-findings-caught", percent(e.findings_caught)),
-        figure("risk-precision", percent(e.precision)),
-        figure("risk-recall", percent(e.recall)),
-        figure("risk-efficiency", format!("{:.2}", e.control_efficiency)),
+        figure("risk-control-rate", t.percent(e.control_rate)),
+        figure("risk-hit-rate", t.percent(e.hit_rate)),
+        figure("risk-selected-hit-rate", t.percent(e.selected_hit_rate)),
+        figure("risk-findings-caught", t.percent(e.findings_caught)),
+        figure("risk-precision", t.percent(e.precision)),
+        figure("risk-recall", t.percent(e.recall)),
+        figure("risk-efficiency", t.number(e.control_efficiency, 2)),
     ];
     let offices = feedback
         .office_control_rates
@@ -124,7 +120,7 @@ async fn page(app: &App, visitor: &Visitor, status: StatusCode, error: Option<St
             fired: h.fired,
             controls: h.controls,
             findings: h.findings,
-            rate: percent(h.hit_rate),
+            rate: t.percent(h.hit_rate),
         })
         .collect();
     let profiles = list
