@@ -97,6 +97,22 @@ async fn copy_sqlite_to_postgres_and_back() {
     cats_cli::replay::replay(&source.app, &lines, || {})
         .await
         .unwrap();
+    // a saved declaration draft is carried too
+    let trader = source.app.store().user("silkway").await.unwrap().unwrap();
+    let mut fields = std::collections::BTreeMap::new();
+    fields.insert(
+        "/CC015C/TransitOperation/LRN".to_string(),
+        "COPY-DRAFT".to_string(),
+    );
+    cats_app::drafts::save(
+        &source.app,
+        &cats_app::Actor::User(trader),
+        None,
+        fields,
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
     let sqlite_url = format!("sqlite://{}", dir.path().join("cats.db").display());
     let name = format!("cats_test_{}", uuid::Uuid::new_v4().simple());
     cats_store::SqlStore::create_database(&admin, &name)
@@ -125,6 +141,7 @@ async fn copy_sqlite_to_postgres_and_back() {
         pg.dump().await.unwrap(),
     );
     assert_eq!(x, y, "SQLite → PostgreSQL keeps every movement and message");
+    assert_eq!(y.drafts.len(), 1, "the draft is copied");
     // And back, into a new SQLite file.
     let back = tempfile::tempdir().unwrap();
     let back_url = format!("sqlite://{}", back.path().join("cats.db").display());

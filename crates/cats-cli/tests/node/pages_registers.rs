@@ -125,6 +125,12 @@ async fn an_insurer_submits_a_contract_and_an_officer_approves_it() {
     assert!(html.contains("submitted"));
 
     let officer = signed_in(&node, "officer.kz").await;
+    let (_, queue) = text(&officer, format!("{}/ui/queue", node.base)).await;
+    let waiting = queue.split(r#"id="approvals""#).nth(1).unwrap_or_default();
+    assert!(
+        waiting.contains("STEPPE-2026-7"),
+        "the officer's queue lists it: {queue}"
+    );
     let (_, html) = text(&officer, page.clone()).await;
     assert!(html.contains(r#"<option value="approve">"#), "{html}");
     let office = html

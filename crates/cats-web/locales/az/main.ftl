@@ -579,3 +579,5 @@ history-cancellation-decision = ləğv barədə qərar verildi
 history-time-limit-expired = çatdırılma müddəti bitdi
 history-recovery = tutulma başladı
 history-presentation-notification = mallar təqdim edildi
+queue-approvals = Qərar gözləyən müraciətlər və müqavilələr
+queue-since = Təqdim edilib

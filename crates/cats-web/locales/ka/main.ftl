@@ -579,3 +579,5 @@ history-cancellation-decision = მიღებულია გადაწყ�
 history-time-limit-expired = მიწოდების ვადა ამოიწურა
 history-recovery = დაწყებულია ამოღება
 history-presentation-notification = საქონელი წარდგენილია
+queue-approvals = გადაწყვეტილების მოლოდინში მყოფი განაცხადები და ხელშეკრულებები
+queue-since = წარდგენილია

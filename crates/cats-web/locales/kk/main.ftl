@@ -579,3 +579,5 @@ history-cancellation-decision = кері қайтарып алу туралы ш
 history-time-limit-expired = жеткізу мерзімі өтті
 history-recovery = өндіріп алу басталды
 history-presentation-notification = тауарлар көрсетілді
+queue-approvals = Шешім күтіп тұрған өтініштер мен шарттар
+queue-since = Берілген күні

@@ -579,3 +579,5 @@ history-cancellation-decision = принято решение об отзыве
 history-time-limit-expired = истёк срок доставки
 history-recovery = начато взыскание
 history-presentation-notification = товары предъявлены
+queue-approvals = Заявления и договоры, ожидающие решения
+queue-since = Подано

@@ -170,12 +170,9 @@ fn back() -> Response {
 }
 
 async fn refused(app: &App, visitor: &Visitor, e: AppError) -> Response {
-    match e {
-        AppError::Invalid(why) | AppError::Refused(why) => {
-            let why = visitor.t.arg("action-refused", "why", why);
-            page(app, visitor, StatusCode::BAD_REQUEST, Some(why)).await
-        }
-        e => app_error(visitor, e),
+    match super::forms::refusal(&visitor.t, &e) {
+        Some((status, why)) => page(app, visitor, status, Some(why)).await,
+        None => app_error(visitor, e),
     }
 }
 

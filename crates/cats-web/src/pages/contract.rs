@@ -17,13 +17,14 @@ use uuid::Uuid;
 use cats_app::auth::{Role, User};
 use cats_app::registers::claims;
 use cats_app::registers::contracts::{self, ContractAction, ContractView};
-use cats_app::{Actor, App, AppError};
+use cats_app::{Actor, App};
 use cats_domain::ids::{Money, OfficeRef};
 use cats_domain::ledger::{GuaranteeStatus, ReservationStatus};
 use cats_domain::reference::OfficeRole;
 use cats_domain::registry::ClaimStep;
 
 use super::chrome::{csrf_refused, error_page, render, to_sign_in, Chrome, Visitor};
+use super::forms::refusal;
 use super::i18n::Tr;
 use super::movements::{app_error, office_label};
 
@@ -310,27 +311,6 @@ pub(super) fn back(id: Uuid) -> Response {
         [(header::LOCATION, format!("/ui/contracts/{id}"))],
     )
         .into_response()
-}
-
-/// What a refused step says on the page (the rule id where there is one).
-fn refusal(t: &Tr, e: &AppError) -> Option<(StatusCode, String)> {
-    let why = match e {
-        AppError::Invalid(why) | AppError::Refused(why) => why.clone(),
-        AppError::Rule { rule_id, message } => format!("{rule_id}: {message}"),
-        AppError::Malformed { errors, .. } => errors
-            .iter()
-            .map(|b| format!("{} {}", b.pointer, b.reason))
-            .collect::<Vec<_>>()
-            .join("; "),
-        AppError::Transition(e) => e.to_string(),
-        _ => return None,
-    };
-    let status = match e {
-        AppError::Refused(_) | AppError::Transition(_) => StatusCode::CONFLICT,
-        AppError::Rule { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-        _ => StatusCode::BAD_REQUEST,
-    };
-    Some((status, t.arg("action-refused", "why", why)))
 }
 
 /// `POST /ui/contracts/{id}/actions`: a step on the contract (`action` approve with `office`;

@@ -24,6 +24,7 @@ use cats_domain::movement::{
 };
 
 use super::chrome::{csrf_refused, error_page, to_sign_in, Visitor};
+use super::forms::{read_upload, refusal};
 use super::movements::{app_error, movement_page};
 
 /// The posted form: every value of every field, in order (the findings, seals and documents
@@ -243,7 +244,7 @@ pub async fn customs(
         Err(AppError::Rules { failures, .. }) => {
             let list = failures
                 .iter()
-                .map(|f| format!("{} {}", f.rule_id, f.reason))
+                .map(|f| t.rule(&f.rule_id, &f.reason))
                 .collect::<Vec<_>>()
                 .join("; ");
             let why = t.arg("action-refused", "why", list);
@@ -267,48 +268,31 @@ pub async fn attach(
     State(app): State<App>,
     visitor: Visitor,
     Path((id, number)): Path<(Uuid, u32)>,
-    mut parts: Multipart,
+    parts: Multipart,
 ) -> Response {
     let Some(user) = visitor.user().cloned() else {
         return to_sign_in();
     };
     let t = &visitor.t;
-    let mut csrf = String::new();
-    let mut file: Option<(String, String, Vec<u8>)> = None;
-    while let Ok(Some(field)) = parts.next_field().await {
-        match field.name() {
-            Some("csrf") => csrf = field.text().await.unwrap_or_default(),
-            Some("file") => {
-                let name = field.file_name().unwrap_or("attachment").to_string();
-                let kind = field
-                    .content_type()
-                    .unwrap_or("application/octet-stream")
-                    .to_string();
-                let Ok(bytes) = field.bytes().await else {
-                    let why = t.get("registration-document-too-big");
-                    let status = StatusCode::PAYLOAD_TOO_LARGE;
-                    return movement_page(&app, &visitor, id, status, Some(why)).await;
-                };
-                file = Some((name, kind, bytes.to_vec()));
-            }
-            _ => {}
-        }
-    }
-    if !visitor.csrf_ok(&csrf) {
+    let Ok(upload) = read_upload(parts, "file").await else {
+        let why = t.get("registration-document-too-big");
+        let status = StatusCode::PAYLOAD_TOO_LARGE;
+        return movement_page(&app, &visitor, id, status, Some(why)).await;
+    };
+    if !visitor.csrf_ok(&upload.csrf) {
         return csrf_refused(&visitor);
     }
-    let Some((name, kind, bytes)) = file.filter(|(_, _, b)| !b.is_empty()) else {
+    let Some((name, kind, bytes)) = upload.file else {
         let why = t.get("registration-document-missing");
         return movement_page(&app, &visitor, id, StatusCode::BAD_REQUEST, Some(why)).await;
     };
     let actor = Actor::User(user);
     match controls::attach(&app, &actor, id, number, &name, &kind, bytes, Utc::now()).await {
         Ok(_) => back(id),
-        Err(AppError::Invalid(why) | AppError::Refused(why)) => {
-            let why = t.arg("action-refused", "why", why);
-            movement_page(&app, &visitor, id, StatusCode::BAD_REQUEST, Some(why)).await
-        }
-        Err(e) => app_error(&visitor, e),
+        Err(e) => match refusal(t, &e) {
+            Some((status, why)) => movement_page(&app, &visitor, id, status, Some(why)).await,
+            None => app_error(&visitor, e),
+        },
     }
 }
 

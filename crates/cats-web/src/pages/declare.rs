@@ -314,13 +314,15 @@ fn lodging_errors(e: AppError) -> Result<Vec<FormError>, AppError> {
     }
 }
 
-fn failures(lodged: &lodge::Lodged) -> Vec<FormError> {
+/// The business-rule failures of a rejection, each as its rule id, the rule in the visitor's
+/// language (other than English) and the reason the rule gave.
+fn failures(t: &super::i18n::Tr, lodged: &lodge::Lodged) -> Vec<FormError> {
     lodged
         .failures
         .iter()
         .map(|f| FormError {
             pointer: f.pointer.clone(),
-            message: format!("{}: {}", f.rule_id, f.reason),
+            message: t.rule(&f.rule_id, &f.reason),
         })
         .collect()
 }
@@ -383,7 +385,7 @@ pub async fn submit(
             return see_other(&format!("/ui/movements/{}", lodged.record.id));
         }
         Ok(lodged) => (
-            failures(&lodged),
+            failures(&visitor.t, &lodged),
             Some(format!("/ui/movements/{}", lodged.record.id)),
         ),
         Err(e) => match lodging_errors(e) {
@@ -506,7 +508,7 @@ pub async fn amend_submit(
         Ok(lodged) if lodged.failures.is_empty() => {
             return see_other(&format!("/ui/movements/{id}"));
         }
-        Ok(lodged) => failures(&lodged),
+        Ok(lodged) => failures(&visitor.t, &lodged),
         Err(AppError::Transition(_)) => {
             return error_page(
                 &visitor,

@@ -51,6 +51,24 @@ impl Tr {
         LOCALES.lookup(&self.id, key)
     }
 
+    /// The message `key`, if this language (or English) has it.
+    pub fn try_get(&self, key: &str) -> Option<String> {
+        let id: &LanguageIdentifier = &self.id;
+        LOCALES.try_lookup(id, key)
+    }
+
+    /// A business rule's failure: its id, the rule in this language (other than English, where
+    /// the locale has it: `rule-ID`) and the reason the rule gave (`R0005: … (…)`).
+    pub fn rule(&self, rule_id: &str, reason: &str) -> String {
+        let rule = (self.lang != "en")
+            .then(|| self.try_get(&format!("rule-{rule_id}")))
+            .flatten();
+        match rule {
+            Some(rule) => format!("{rule_id}: {rule} ({reason})"),
+            None => format!("{rule_id}: {reason}"),
+        }
+    }
+
     /// The message `key` with one argument.
     pub fn arg(&self, key: &str, name: &'static str, value: impl ToString) -> String {
         let mut args: HashMap<Cow<'static, str>, FluentValue> = HashMap::new();

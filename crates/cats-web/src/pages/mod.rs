@@ -19,6 +19,7 @@ mod contract_new;
 mod controls;
 mod customs;
 mod declare;
+mod forms;
 pub mod i18n;
 mod movements;
 mod queue;

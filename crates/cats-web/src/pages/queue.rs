@@ -33,6 +33,8 @@ struct QueuePage {
     chrome: Chrome,
     sections: Vec<Section>,
     empty: String,
+    /// Applications and contracts waiting for a decision: link, what, who, since.
+    approvals: Vec<(String, String, String, String)>,
 }
 
 /// Which section a movement belongs to for an officer of `country`, if any.
@@ -86,6 +88,10 @@ pub async fn queue(State(app): State<App>, visitor: Visitor) -> Response {
         count: QUEUE_LIMIT,
         ..Default::default()
     };
+    let approvals = match approvals(&app, &user, country, t).await {
+        Ok(a) => a,
+        Err(e) => return app_error(&visitor, e),
+    };
     let (records, _) = match query::list_movements(&app, &Actor::User(user), filter).await {
         Ok(found) => found,
         Err(e) => return app_error(&visitor, e),
@@ -116,6 +122,61 @@ pub async fn queue(State(app): State<App>, visitor: Visitor) -> Response {
         chrome: visitor.chrome(t.get("queue-title")),
         sections,
         empty: t.get("queue-empty"),
+        approvals,
     };
     render(&visitor, StatusCode::OK, &page)
+}
+
+/// The registrations of `country` and the insurance contracts waiting for an officer's decision.
+async fn approvals(
+    app: &App,
+    user: &cats_app::auth::User,
+    country: CountryCode,
+    t: &super::i18n::Tr,
+) -> Result<Vec<(String, String, String, String)>, cats_app::AppError> {
+    use cats_app::registers::{contracts, registrations};
+    use cats_app::store::{ContractFilter, RegistrationFilter};
+    use cats_domain::ledger::GuaranteeStatus;
+    use cats_domain::registry::RegistrationStatus;
+    let actor = Actor::User(user.clone());
+    let zone = super::company::user_zone(app, user).await;
+    let regs = registrations::list(
+        app,
+        &actor,
+        RegistrationFilter {
+            status: Some(RegistrationStatus::Submitted),
+            country: Some(country),
+            ..Default::default()
+        },
+    )
+    .await?;
+    let submitted = contracts::list(
+        app,
+        &actor,
+        ContractFilter {
+            status: Some(GuaranteeStatus::Submitted),
+            ..Default::default()
+        },
+    )
+    .await?;
+    let mut out: Vec<(String, String, String, String)> = regs
+        .iter()
+        .map(|r| {
+            (
+                format!("/ui/registrations/{}", r.id),
+                t.get(&format!("register-{}", r.register.as_str())),
+                format!("{} ({})", r.name, r.party),
+                t.time(r.submitted_at, zone),
+            )
+        })
+        .collect();
+    out.extend(submitted.iter().map(|c| {
+        (
+            format!("/ui/contracts/{}", c.id),
+            t.arg("contract-title", "policy", &c.policy_number),
+            format!("{} → {}", c.insurer, c.holder),
+            t.time(c.submitted_at, zone),
+        )
+    }));
+    Ok(out)
 }

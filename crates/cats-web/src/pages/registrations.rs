@@ -15,10 +15,11 @@ use uuid::Uuid;
 use cats_app::auth::{Role, User};
 use cats_app::registers::{documents, registrations};
 use cats_app::store::RegistrationFilter;
-use cats_app::{Actor, App, AppError};
+use cats_app::{Actor, App};
 use cats_domain::registry::{Contact, Register, RegistrationStep};
 
 use super::chrome::{csrf_refused, error_page, render, to_sign_in, Chrome, Visitor};
+use super::forms::{read_upload, refusal};
 use super::i18n::Tr;
 use super::movements::app_error;
 
@@ -164,21 +165,6 @@ fn see_other(to: String) -> Response {
     (StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response()
 }
 
-/// What a refused request says on the page.
-fn refused(t: &Tr, e: &AppError) -> Option<String> {
-    let why = match e {
-        AppError::Invalid(why) | AppError::Refused(why) | AppError::Forbidden(why) => why.clone(),
-        AppError::Rule { rule_id, message } => format!("{rule_id}: {message}"),
-        AppError::Malformed { errors, .. } => errors
-            .iter()
-            .map(|b| format!("{} {}", b.pointer.trim_start_matches('/'), b.reason))
-            .collect::<Vec<_>>()
-            .join("; "),
-        _ => return None,
-    };
-    Some(t.arg("action-refused", "why", why))
-}
-
 /// `POST /ui/registrations`: apply to a register for the visitor's company.
 pub async fn apply(
     State(app): State<App>,
@@ -214,8 +200,8 @@ pub async fn apply(
     };
     match registrations::apply(&app, &Actor::User(user.clone()), application, Utc::now()).await {
         Ok(r) => see_other(format!("/ui/registrations/{}", r.id)),
-        Err(e) => match refused(&visitor.t, &e) {
-            Some(why) => list_page(&app, &visitor, &user, StatusCode::BAD_REQUEST, Some(why)).await,
+        Err(e) => match refusal(&visitor.t, &e) {
+            Some((status, why)) => list_page(&app, &visitor, &user, status, Some(why)).await,
             None => app_error(&visitor, e),
         },
     }
@@ -362,8 +348,8 @@ pub async fn act(
     };
     match registrations::decide(&app, &Actor::User(user), id, step, Utc::now()).await {
         Ok(_) => see_other(format!("/ui/registrations/{id}")),
-        Err(e) => match refused(t, &e) {
-            Some(why) => show_page(&app, &visitor, id, StatusCode::CONFLICT, Some(why)).await,
+        Err(e) => match refusal(t, &e) {
+            Some((status, why)) => show_page(&app, &visitor, id, status, Some(why)).await,
             None => app_error(&visitor, e),
         },
     }
@@ -375,54 +361,29 @@ pub async fn attach(
     State(app): State<App>,
     visitor: Visitor,
     Path(id): Path<Uuid>,
-    mut parts: Multipart,
+    parts: Multipart,
 ) -> Response {
     let user = match sees(&visitor) {
         Ok(u) => u,
         Err(r) => return *r,
     };
     let t = &visitor.t;
-    let mut csrf = String::new();
-    let mut file: Option<(String, String, Vec<u8>)> = None;
-    while let Ok(Some(field)) = parts.next_field().await {
-        match field.name() {
-            Some("csrf") => csrf = field.text().await.unwrap_or_default(),
-            Some("document") => {
-                let name = field.file_name().unwrap_or("document").to_string();
-                let kind = field
-                    .content_type()
-                    .unwrap_or("application/octet-stream")
-                    .to_string();
-                match field.bytes().await {
-                    Ok(bytes) => file = Some((name, kind, bytes.to_vec())),
-                    Err(_) => {
-                        let why = t.get("registration-document-too-big");
-                        return show_page(
-                            &app,
-                            &visitor,
-                            id,
-                            StatusCode::PAYLOAD_TOO_LARGE,
-                            Some(why),
-                        )
-                        .await;
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    if !visitor.csrf_ok(&csrf) {
+    let Ok(upload) = read_upload(parts, "document").await else {
+        let why = t.get("registration-document-too-big");
+        return show_page(&app, &visitor, id, StatusCode::PAYLOAD_TOO_LARGE, Some(why)).await;
+    };
+    if !visitor.csrf_ok(&upload.csrf) {
         return csrf_refused(&visitor);
     }
-    let Some((name, kind, bytes)) = file.filter(|(_, _, b)| !b.is_empty()) else {
+    let Some((name, kind, bytes)) = upload.file else {
         let why = t.get("registration-document-missing");
         return show_page(&app, &visitor, id, StatusCode::BAD_REQUEST, Some(why)).await;
     };
     let actor = Actor::User(user);
     match documents::attach(&app, &actor, id, &name, &kind, bytes, Utc::now()).await {
         Ok(_) => see_other(format!("/ui/registrations/{id}")),
-        Err(e) => match refused(t, &e) {
-            Some(why) => show_page(&app, &visitor, id, StatusCode::BAD_REQUEST, Some(why)).await,
+        Err(e) => match refusal(t, &e) {
+            Some((status, why)) => show_page(&app, &visitor, id, status, Some(why)).await,
             None => app_error(&visitor, e),
         },
     }

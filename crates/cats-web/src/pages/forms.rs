@@ -1,0 +1,67 @@
+//! What several pages' forms share: a refused request in the visitor's words, and a file sent
+//! with a form (multipart: the CSRF token, then the file).
+
+use axum::extract::Multipart;
+use axum::http::StatusCode;
+
+use cats_app::AppError;
+
+use super::i18n::Tr;
+
+/// What a refused request says on the page, and its status: `400` invalid (every problem of a
+/// malformed request with its field), `403` not allowed, `409` refused in the state or out of
+/// sequence, `422` a rule (with its id). `None` for an error that is not the visitor's (the
+/// error page answers those).
+pub fn refusal(t: &Tr, e: &AppError) -> Option<(StatusCode, String)> {
+    let why = match e {
+        AppError::Invalid(why) | AppError::Refused(why) | AppError::Forbidden(why) => why.clone(),
+        AppError::Rule { rule_id, message } => t.rule(rule_id, message),
+        AppError::Malformed { errors, .. } => errors
+            .iter()
+            .map(|b| format!("{} {}", b.pointer.trim_start_matches('/'), b.reason))
+            .collect::<Vec<_>>()
+            .join("; "),
+        AppError::Transition(e) => e.to_string(),
+        _ => return None,
+    };
+    let status = match e {
+        AppError::Refused(_) | AppError::Transition(_) => StatusCode::CONFLICT,
+        AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+        AppError::Rule { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+        _ => StatusCode::BAD_REQUEST,
+    };
+    Some((status, t.arg("action-refused", "why", why)))
+}
+
+/// A file sent with a form.
+#[derive(Debug, Default)]
+pub struct Upload {
+    /// The form's CSRF token.
+    pub csrf: String,
+    /// The file: its name, its Content-Type and its bytes (`None` when none was chosen).
+    pub file: Option<(String, String, Vec<u8>)>,
+}
+
+/// Read a multipart form: `csrf`, and the file in field `field`. Errors: the file is larger
+/// than the node takes (the request body limit).
+pub async fn read_upload(mut parts: Multipart, field: &str) -> Result<Upload, ()> {
+    let mut upload = Upload::default();
+    while let Ok(Some(part)) = parts.next_field().await {
+        match part.name() {
+            Some("csrf") => upload.csrf = part.text().await.unwrap_or_default(),
+            Some(name) if name == field => {
+                let filename = part.file_name().unwrap_or(field).to_string();
+                let kind = part
+                    .content_type()
+                    .unwrap_or("application/octet-stream")
+                    .to_string();
+                let bytes = part.bytes().await.map_err(|_| ())?;
+                if !bytes.is_empty() {
+                    upload.file = Some((filename, kind, bytes.to_vec()));
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(upload)
+}
