@@ -56,6 +56,10 @@ pub struct User {
     /// Risk-analyst permission (officers only): maintains the risk profiles (issue 6).
     #[serde(default)]
     pub risk_analyst: bool,
+    /// The offices of its country an officer acts at (customs office reference numbers, an8);
+    /// empty: every office of the country.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub offices: Vec<OfficeRef>,
 }
 
 impl User {
@@ -77,12 +81,14 @@ impl User {
         self.role == Role::Officer && self.risk_analyst
     }
 
-    /// Whether an officer may act at `office` (an office of its country known to the node).
+    /// Whether an officer may act at `office`: an office of its country known to the node, and
+    /// one of its offices when its scope names some.
     pub fn acts_at(&self, office: &OfficeRef, catalog: &Catalog) -> bool {
         self.role == Role::Officer
             && catalog
                 .office(office)
                 .is_some_and(|o| Some(o.country) == self.office_country)
+            && (self.offices.is_empty() || self.offices.contains(office))
     }
 
     /// Whether the user is a trader or insurer of company `party`.

@@ -194,6 +194,7 @@ pub async fn seed_demo(store: &dyn Store, demo: &DemoData) -> anyhow::Result<()>
                     .transpose()
                     .with_context(|| format!("demo user {}: country", u.username))?,
                 risk_analyst: u.risk_analyst,
+                offices: Vec::new(),
             })
             .await?;
     }

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 
 use cats_app::auth::{Role, User};
 use cats_app::store::{Party, StoreError, StoredToken};
-use cats_domain::ids::{CountryCode, Eori};
+use cats_domain::ids::{CountryCode, Eori, OfficeRef};
 
 use crate::sql::{Db, Row, Sql};
 
@@ -15,6 +15,7 @@ pub(crate) fn user_from_row(r: &Row) -> Result<User, StoreError> {
         party: r.opt_ident("party", Eori::parse)?,
         office_country: r.opt_ident("office_country", CountryCode::parse)?,
         risk_analyst: r.flag("risk_analyst")?,
+        offices: r.ident_list("offices", OfficeRef::parse)?,
     })
 }
 
@@ -52,16 +53,24 @@ pub(crate) async fn save_party(db: &mut Db<'_>, p: &Party) -> Result<(), StoreEr
 /// Insert or update a user.
 pub(crate) async fn save_user(db: &mut Db<'_>, u: &User) -> Result<(), StoreError> {
     Sql::new(
-        "INSERT INTO users (username, role, party, office_country, risk_analyst)
-         VALUES ($1, $2, $3, $4, $5)
+        "INSERT INTO users (username, role, party, office_country, risk_analyst, offices)
+         VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (username) DO UPDATE SET role = EXCLUDED.role, party = EXCLUDED.party,
-           office_country = EXCLUDED.office_country, risk_analyst = EXCLUDED.risk_analyst",
+           office_country = EXCLUDED.office_country, risk_analyst = EXCLUDED.risk_analyst,
+           offices = EXCLUDED.offices",
     )
     .bind(&u.username)
     .bind(u.role.as_str())
     .bind(&u.party)
     .bind(u.office_country.as_ref())
     .bind(u.risk_analyst)
+    .bind(
+        u.offices
+            .iter()
+            .map(|o| o.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
     .execute(db)
     .await?;
     Ok(())

@@ -240,6 +240,7 @@ fn trader(username: &str, party: &str) -> User {
         party: Some(party.parse().unwrap()),
         office_country: None,
         risk_analyst: false,
+        offices: Vec::new(),
     }
 }
 
@@ -339,6 +340,7 @@ async fn populate(store: &Arc<dyn Store>) {
             party: None,
             office_country: Some("KZ".parse().unwrap()),
             risk_analyst: true,
+            offices: Vec::new(),
         })
         .await
         .unwrap();

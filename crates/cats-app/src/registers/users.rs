@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use cats_domain::ids::{CountryCode, Eori};
+use cats_domain::ids::{CountryCode, Eori, OfficeRef};
 
 use super::user_with;
 use crate::app::{Actor, App};
@@ -45,6 +45,10 @@ pub struct NewUser {
     /// Risk-analyst permission, for an officer: maintains the risk profiles.
     #[serde(default)]
     pub risk_analyst: bool,
+    /// The offices of its country an officer acts at; empty or absent: every office of the
+    /// country.
+    #[serde(default)]
+    pub offices: Vec<String>,
 }
 
 /// Create a user (and its company when new) and issue its first API token, returned once.
@@ -80,6 +84,7 @@ pub async fn create(
         party: None,
         office_country: None,
         risk_analyst: false,
+        offices: Vec::new(),
     };
     if n.risk_analyst && n.role != Role::Officer {
         return Err(AppError::Invalid(
@@ -126,7 +131,21 @@ pub async fn create(
             user.party = Some(id);
         }
         (Role::Officer, None, Some(c)) if catalog.is_participating(&c) => {
-            user.office_country = Some(CountryCode::parse(&c).expect("a CATS country"));
+            let country = CountryCode::parse(&c).expect("a CATS country");
+            user.office_country = Some(country);
+            for o in &n.offices {
+                let office = OfficeRef::parse(o)
+                    .ok()
+                    .filter(|o| catalog.office(o).is_some_and(|x| x.country == country))
+                    .ok_or_else(|| {
+                        AppError::Invalid(format!(
+                            "offices: {o} is not a customs office of {country} known to CATS"
+                        ))
+                    })?;
+                if !user.offices.contains(&office) {
+                    user.offices.push(office);
+                }
+            }
         }
         (Role::Admin, None, None) => {}
         (role, _, _) => {

@@ -277,6 +277,19 @@ async fn a_movement_lodged_decided_controlled_and_released_in_the_browser() {
             })
             .expect("the MRN in the summary")
             .to_string();
+        // on a tablet (820 × 1180): the same pages, their sections stacked
+        trader.set_window_size(820, 1180).await.unwrap();
+        trader
+            .goto(&format!("{}{movement}", node.base))
+            .await
+            .unwrap();
+        shot(&trader, &format!("trader-movement-tablet-{lang}")).await;
+        trader
+            .goto(&format!("{}/ui/declarations/new", node.base))
+            .await
+            .unwrap();
+        shot(&trader, &format!("trader-declare-tablet-{lang}")).await;
+        accessible(&trader, &axe, "declare on a tablet").await;
         trader.close().await.unwrap();
 
         // the insurer sees the running total rise: the MRN in the usage of Silk Way's contract

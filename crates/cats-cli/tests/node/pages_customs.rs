@@ -223,3 +223,71 @@ async fn an_officer_decides_the_holders_request_to_cancel() {
     let shown = html(&trader, &page).await;
     assert!(shown.contains("Invalidated"), "{shown}");
 }
+
+#[tokio::test]
+async fn an_officer_scoped_to_some_offices_acts_only_there() {
+    let node = start().await;
+    // an office not of the country, or unknown, is refused with the reason
+    for bad in ["AZALA001", "KZXXX999"] {
+        let (status, body) = node
+            .send(
+                node.client
+                    .post(format!("{}/admin/users", node.base))
+                    .bearer_auth(node.token("admin"))
+                    .json(&serde_json::json!({
+                        "username": "exit.aktau", "role": "officer",
+                        "officeCountry": "KZ", "offices": [bad],
+                    })),
+            )
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {body}");
+    }
+    let (status, body) = node
+        .send(
+            node.client
+                .post(format!("{}/admin/users", node.base))
+                .bearer_auth(node.token("admin"))
+                .json(&serde_json::json!({
+                    "username": "exit.aktau", "role": "officer",
+                    "officeCountry": "KZ", "offices": ["KZAAU001"],
+                })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["user"]["offices"], serde_json::json!(["KZAAU001"]));
+    let token = body["token"].as_str().unwrap().to_string();
+    let id = node.lodge_ok("silkway", &corridor("SCOPE-1")).await;
+    // not at the office of departure: refused
+    let (status, _) = node
+        .send(
+            node.client
+                .post(format!(
+                    "{}/movements/departures/{id}/customs/release",
+                    node.base
+                ))
+                .bearer_auth(&token)
+                .json(&serde_json::json!({"office": "KZHOR001"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    node.customs_ok("officer.kz", &id, "release", "KZHOR001")
+        .await;
+    // at its own office: the exit
+    let (status, body) = node
+        .send(
+            node.client
+                .post(format!(
+                    "{}/movements/departures/{id}/customs/exit",
+                    node.base
+                ))
+                .bearer_auth(&token)
+                .json(&serde_json::json!({"office": "KZAAU001"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // the page names its offices and offers only them
+    let officer = signed_in(&node, "exit.aktau").await;
+    let page = html(&officer, &format!("{}/ui/movements/{id}", node.base)).await;
+    assert!(page.contains("Offices KZAAU001"), "{page}");
+    assert!(!page.contains(r#"<option value="KZHOR001">"#));
+}

@@ -81,7 +81,15 @@ async fn page(
                 role: role_name(t, u),
                 scope: match (&u.party, u.office_country) {
                     (Some(p), _) => p.to_string(),
-                    (None, Some(c)) => c.to_string(),
+                    (None, Some(c)) if u.offices.is_empty() => c.to_string(),
+                    (None, Some(c)) => format!(
+                        "{c}: {}",
+                        u.offices
+                            .iter()
+                            .map(|o| o.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
                     _ => String::new(),
                 },
                 status,
@@ -130,6 +138,9 @@ pub struct NewUserForm {
     office_country: String,
     #[serde(default)]
     risk_analyst: Option<String>,
+    /// An officer's offices, separated by spaces or commas; empty: every office of its country.
+    #[serde(default)]
+    offices: String,
 }
 
 /// `POST /ui/admin/users`: create a user with a first password, shown once on the page.
@@ -167,6 +178,15 @@ pub async fn create(
         }),
         office_country: (role == Role::Officer).then(|| f.office_country.trim().to_string()),
         risk_analyst: role == Role::Officer && f.risk_analyst.is_some(),
+        offices: if role == Role::Officer {
+            f.offices
+                .split([' ', ','])
+                .map(|o| o.trim().to_uppercase())
+                .filter(|o| !o.is_empty())
+                .collect()
+        } else {
+            Vec::new()
+        },
     };
     let now = Utc::now();
     let created = match new_users::create(&app, &actor, new, now).await {

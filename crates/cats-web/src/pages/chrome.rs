@@ -78,6 +78,15 @@ impl Visitor {
             username: u.username.clone(),
             role: role_name(&self.t, u),
             scope: match (u.role, &u.party, u.office_country) {
+                (Role::Officer, _, Some(_)) if !u.offices.is_empty() => self.t.arg(
+                    "offices-list",
+                    "offices",
+                    u.offices
+                        .iter()
+                        .map(|o| o.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
                 (Role::Officer, _, Some(country)) => self.t.arg(
                     "offices-of",
                     "country",

@@ -95,6 +95,8 @@ pub struct NoticeRow {
     when: String,
     subject: String,
     text: String,
+    /// The page of the record concerned.
+    href: Option<String>,
 }
 
 /// The notifications page.
@@ -123,8 +125,13 @@ pub async fn notifications(State(app): State<App>, visitor: Visitor) -> Response
         .iter()
         .map(|n| NoticeRow {
             when: t.time(n.at, zone),
-            subject: n.subject.clone(),
+            subject: t.get(&format!("notification-{}", n.subject)),
             text: n.text.clone(),
+            href: match n.subject.as_str() {
+                "registration" => Some(format!("/ui/registrations/{}", n.subject_id)),
+                "contract" => Some(format!("/ui/contracts/{}", n.subject_id)),
+                _ => None,
+            },
         })
         .collect();
     let page = NotificationsPage {

@@ -301,16 +301,29 @@ fn body_of(fields: &BTreeMap<String, String>, user: &User) -> Vec<u8> {
 
 /// The errors of a refused lodging, by pointer; or the page for an error that is not about the
 /// declaration.
-fn lodging_errors(e: AppError) -> Result<Vec<FormError>, AppError> {
+fn lodging_errors(t: &super::i18n::Tr, e: AppError) -> Result<Vec<FormError>, AppError> {
     match e {
         AppError::Malformed { errors, .. } => Ok(errors
             .into_iter()
             .map(|b| FormError {
+                message: structural(t, &b.reason),
                 pointer: b.pointer,
-                message: b.reason,
             })
             .collect()),
         other => Err(other),
+    }
+}
+
+/// A structural error in the visitor's language: a missing element is "required"; any other
+/// says the value is not valid, with the validator's exact reason (names and facets of the NCTS
+/// XSD) in English after it.
+fn structural(t: &super::i18n::Tr, reason: &str) -> String {
+    if reason.ends_with("is required but missing") {
+        t.get("form-required")
+    } else if t.lang() == "en" {
+        reason.to_string()
+    } else {
+        t.arg("form-invalid", "why", reason)
     }
 }
 
@@ -388,7 +401,7 @@ pub async fn submit(
             failures(&visitor.t, &lodged),
             Some(format!("/ui/movements/{}", lodged.record.id)),
         ),
-        Err(e) => match lodging_errors(e) {
+        Err(e) => match lodging_errors(&visitor.t, e) {
             Ok(errors) => (errors, None),
             Err(e) => return app_error(&visitor, e),
         },
@@ -516,7 +529,7 @@ pub async fn amend_submit(
                 visitor.t.get("amend-not-now"),
             )
         }
-        Err(e) => match lodging_errors(e) {
+        Err(e) => match lodging_errors(&visitor.t, e) {
             Ok(errors) => errors,
             Err(e) => return app_error(&visitor, e),
         },

@@ -441,7 +441,7 @@ pub async fn movement_page(
             .chain(&m.offices_of_exit)
             .chain(&m.offices_of_transit)
             .chain(std::iter::once(&m.office_of_destination));
-        for o in route.filter(|o| o.country() == country) {
+        for o in route.filter(|o| o.country() == country && user.acts_at(o, &catalog)) {
             if !offices.iter().any(|(code, _)| code == o.as_str()) {
                 offices.push((o.to_string(), label(o)));
             }

@@ -37,14 +37,14 @@ struct QueuePage {
     approvals: Vec<(String, String, String, String)>,
 }
 
-/// Which section a movement belongs to for an officer of `country`, if any.
+/// Which section a movement belongs to for an officer acting at the offices `ours` accepts, if
+/// any.
 fn section_of(
     r: &MovementRecord,
-    country: CountryCode,
+    ours: &dyn Fn(&cats_domain::ids::OfficeRef) -> bool,
     now: chrono::DateTime<Utc>,
 ) -> Option<&'static str> {
     let m = &r.movement;
-    let ours = |o: &cats_domain::ids::OfficeRef| o.country() == country;
     let at_departure = ours(&m.office_of_departure);
     if !m.pending_controls.is_empty() && m.pending_controls.iter().any(|p| ours(&p.office))
         || (m.state == MovementState::UnderControl && at_departure)
@@ -92,11 +92,13 @@ pub async fn queue(State(app): State<App>, visitor: Visitor) -> Response {
         Ok(a) => a,
         Err(e) => return app_error(&visitor, e),
     };
+    let scope = user.clone();
     let (records, _) = match query::list_movements(&app, &Actor::User(user), filter).await {
         Ok(found) => found,
         Err(e) => return app_error(&visitor, e),
     };
     let catalog = app.catalog();
+    let ours = |o: &cats_domain::ids::OfficeRef| scope.acts_at(o, &catalog);
     let now = Utc::now();
     let ids = [
         "decide",
@@ -113,7 +115,7 @@ pub async fn queue(State(app): State<App>, visitor: Visitor) -> Response {
             title: t.get(&format!("queue-{id}")),
             rows: records
                 .iter()
-                .filter(|r| section_of(r, country, now) == Some(id))
+                .filter(|r| section_of(r, &ours, now) == Some(id))
                 .map(|r| row(r, &catalog, t))
                 .collect(),
         })
