@@ -391,3 +391,45 @@ async fn every_role_signs_in_and_sees_its_pages_in_english_and_russian() {
     }
     client.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn every_demo_user_signs_in_with_its_password() {
+    if !enabled() {
+        return;
+    }
+    let node = start().await;
+    let demo = cats_reference::demo_data().expect("demo data");
+    let driver = driver().await;
+    let client = browser(&driver, "en").await;
+    for u in &demo.users {
+        let password = format!("{} demo 2026", u.username);
+        cats_app::accounts::set_password(
+            &node.app,
+            &Actor::System("e2e".into()),
+            &u.username,
+            &password,
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+        sign_in(&node, &client, &u.username, &password).await;
+        assert_eq!(heading(&client).await, "Home", "{}", u.username);
+        let who = client
+            .find(Locator::Css("header .who"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(who.contains(&u.username), "{who}");
+        client
+            .find(Locator::Css("header form[action='/ui/sign-out'] button"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        client.wait().for_url(&url(&node, "/")).await.unwrap();
+    }
+    client.close().await.unwrap();
+}

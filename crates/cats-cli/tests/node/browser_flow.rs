@@ -189,6 +189,23 @@ async fn a_movement_lodged_decided_controlled_and_released_in_the_browser() {
             .goto(&format!("{}{movement}", node.base))
             .await
             .unwrap();
+        // the declaration read back, opened
+        officer
+            .find(Locator::Css("details.declaration summary"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        officer
+            .execute(
+                "document.querySelector('details.declaration').scrollIntoView()",
+                vec![],
+            )
+            .await
+            .unwrap();
+        shot(&officer, &format!("officer-declaration-{lang}")).await;
+        accessible(&officer, &axe, "movement with the declaration open").await;
         let decide = "form:has(input[value='control-decision'])";
         officer
             .find(Locator::Css(&format!("{decide} option[value='physical']")))

@@ -234,6 +234,18 @@ async fn errors_are_shown_beside_their_fields_and_a_complete_declaration_is_lodg
         "{html}"
     );
     assert!(html.contains("Amend the declaration"));
+    // the declaration read back, group by group, offices with their names
+    for expected in [
+        "Declaration (CC015C)",
+        "Consignment › House consignment 1 › Goods item 2",
+        "Wooden office furniture (desks and cabinets)",
+        "CSQU3054383",
+        "KZ-SEAL-000451",
+        "AZALA001 Alat, Baku International Sea Trade Port",
+        "1 – comprehensive guarantee",
+    ] {
+        assert!(html.contains(expected), "{expected} missing");
+    }
     let (status, _) = page(&node, &silkway, &format!("/ui/declarations/{draft}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "the lodged draft is deleted");
 

@@ -676,3 +676,4 @@ rule-R3061 = 30600 kodlu əlavə məlumat mal səviyyəsində istifadə edilmir 
 users-offices = Gömrük orqanları (ölkə daxilində)
 users-offices-hint = Gömrük orqanlarının kodları boşluqla, məsələn KZHOR001 KZAAU001; boş — ölkənin bütün gömrük orqanları.
 offices-list = Gömrük orqanları { $offices }
+movement-declaration = Tranzit bəyannaməsi (CC015C)

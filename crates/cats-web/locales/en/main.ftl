@@ -688,3 +688,4 @@ form-invalid = The value is not valid: { $why }
 users-offices = Offices (within the country)
 users-offices-hint = Customs office reference numbers separated by spaces, e.g. KZHOR001 KZAAU001; empty: every office of the country.
 offices-list = Offices { $offices }
+movement-declaration = Declaration (CC015C)

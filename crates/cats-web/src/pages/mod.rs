@@ -28,6 +28,7 @@ mod risk;
 mod sign_in;
 pub mod std_form;
 mod std_layout;
+mod std_read;
 mod std_view;
 
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};

@@ -281,6 +281,8 @@ struct MovementPage {
     finding_kinds: Vec<(&'static str, String)>,
     /// For officers of the office of departure's country: the holder asked to cancel.
     cancellation_pending: bool,
+    /// The declaration as lodged (last amended), group by group.
+    declaration: Vec<super::std_read::Block>,
 }
 
 /// CATS's risk selection at one office, as officers see it (never the holder).
@@ -487,6 +489,11 @@ pub async fn movement_page(
         finding_kinds: super::controls::finding_kinds(t),
         cancellation_pending: m.cancellation_requested
             && officer_country == Some(m.office_of_departure.country()),
+        declaration: super::std_read::blocks(
+            t,
+            &catalog,
+            &super::std_form::fields_of(&record.declaration),
+        ),
     };
     render(visitor, status, &page)
 }
