@@ -128,16 +128,21 @@ pub(crate) async fn user_by_token(db: &mut Db<'_>, hash: &str) -> Result<Option<
     .transpose()
 }
 
-/// Every party, user and token, in key order (for dumps).
-pub(crate) async fn everyone(
-    db: &mut Db<'_>,
-) -> Result<(Vec<Party>, Vec<User>, Vec<StoredToken>), StoreError> {
-    let parties = Sql::new("SELECT * FROM parties ORDER BY identification_number")
+/// Every party, by identification number.
+pub(crate) async fn parties(db: &mut Db<'_>) -> Result<Vec<Party>, StoreError> {
+    Sql::new("SELECT * FROM parties ORDER BY identification_number")
         .fetch_all(db)
         .await?
         .iter()
         .map(party_from_row)
-        .collect::<Result<_, _>>()?;
+        .collect()
+}
+
+/// Every party, user and token, in key order (for dumps).
+pub(crate) async fn everyone(
+    db: &mut Db<'_>,
+) -> Result<(Vec<Party>, Vec<User>, Vec<StoredToken>), StoreError> {
+    let parties = parties(db).await?;
     let users = Sql::new("SELECT * FROM users ORDER BY username")
         .fetch_all(db)
         .await?

@@ -54,6 +54,9 @@ impl Store for SqlStore {
     async fn party(&self, id: &Eori) -> Result<Option<Party>, StoreError> {
         parties::party(&mut self.pool.db(), id).await
     }
+    async fn parties(&self) -> Result<Vec<Party>, StoreError> {
+        parties::parties(&mut self.pool.db()).await
+    }
     async fn save_user(&self, user: &User) -> Result<(), StoreError> {
         let _lock = self.pool.write_lock().await;
         parties::save_user(&mut self.pool.db(), user).await

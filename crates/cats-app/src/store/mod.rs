@@ -345,6 +345,8 @@ pub trait Store: Send + Sync {
     async fn save_party(&self, party: &Party) -> Result<(), StoreError>;
     /// The party with this identification number.
     async fn party(&self, identification_number: &Eori) -> Result<Option<Party>, StoreError>;
+    /// Every party, by identification number.
+    async fn parties(&self) -> Result<Vec<Party>, StoreError>;
     /// Insert or update a user.
     async fn save_user(&self, user: &User) -> Result<(), StoreError>;
     /// The user with this name.

@@ -677,3 +677,7 @@ users-offices = Gömrük orqanları (ölkə daxilində)
 users-offices-hint = Gömrük orqanlarının kodları boşluqla, məsələn KZHOR001 KZAAU001; boş — ölkənin bütün gömrük orqanları.
 offices-list = Gömrük orqanları { $offices }
 movement-declaration = Tranzit bəyannaməsi (CC015C)
+parties-title = Təşkilatlar
+parties-intro = CATS-ə məlum olan xarici iqtisadi fəaliyyət iştirakçıları və sığortaçılar; təşkilat reyestrə daxil edilməsi qüvvədə olduqda fəaliyyət göstərə bilər. Yeni təşkilat ilk istifadəçisi ilə birlikdə «İstifadəçilər» səhifəsində əlavə edilir.
+parties-kind = Növ
+parties-active = Fəaliyyət göstərə bilər

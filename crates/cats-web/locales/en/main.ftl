@@ -689,3 +689,7 @@ users-offices = Offices (within the country)
 users-offices-hint = Customs office reference numbers separated by spaces, e.g. KZHOR001 KZAAU001; empty: every office of the country.
 offices-list = Offices { $offices }
 movement-declaration = Declaration (CC015C)
+parties-title = Companies
+parties-intro = Traders and insurers known to CATS; a company acts once a register entry of it is in force. Add one with its first user on the Users page.
+parties-kind = Kind
+parties-active = May act

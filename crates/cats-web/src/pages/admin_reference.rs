@@ -36,6 +36,8 @@ struct ReferencePage {
     offices: Vec<(String, String, String, String, String)>,
     /// Code, name, takes part in CATS, CAREC member.
     countries: Vec<(String, String, bool, bool)>,
+    /// Companies: EORI/TIN, name, kind, country, registration status, may act.
+    parties: Vec<(String, String, String, String, String, bool)>,
     currencies: Vec<(String, String)>,
     error: Option<String>,
 }
@@ -70,6 +72,26 @@ async fn page(app: &App, visitor: &Visitor, status: StatusCode, error: Option<St
             )
         })
         .collect();
+    let parties = match app.store().parties().await {
+        Ok(list) => list
+            .into_iter()
+            .map(|p| {
+                (
+                    p.identification_number.to_string(),
+                    p.name,
+                    t.get(&format!("role-{}", p.kind)),
+                    p.country.to_string(),
+                    if p.status.is_empty() {
+                        "—".into()
+                    } else {
+                        p.status
+                    },
+                    p.active,
+                )
+            })
+            .collect(),
+        Err(e) => return app_error(visitor, e.into()),
+    };
     let catalog = app.catalog();
     let restricted = catalog
         .restricted
@@ -135,6 +157,7 @@ async fn page(app: &App, visitor: &Visitor, status: StatusCode, error: Option<St
         .collect(),
         offices,
         countries,
+        parties,
         currencies: lists.currencies,
         error,
     };
