@@ -15,13 +15,12 @@ use crate::pages_declare::corridor_fields;
 
 const PASSWORD: &str = "browser test 2026";
 
-/// Click `button` (a form's submit button) and wait until the next page has replaced this one.
+/// Click `button` (a form's submit button) and wait until what it sent has come back: the next
+/// page, or the form swapped in place by htmx; either way the button clicked goes stale.
 async fn submit(client: &Client, button: Element) {
-    let old = client.find(Locator::Css("html")).await.unwrap();
     button.click().await.unwrap();
-    for _ in 0..200 {
-        // the old document's element goes stale once the next page is there
-        if old.tag_name().await.is_err() {
+    for _ in 0..400 {
+        if button.tag_name().await.is_err() {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(25)).await;
@@ -87,6 +86,12 @@ async fn lodge_through_the_form(node: &TestNode, client: &Client, lang: &str, lr
         .await
         .unwrap();
     shot(client, &format!("trader-declare-goods-{lang}")).await;
+    // rows are added in place (htmx): the page is not loaded again, and the address becomes the
+    // draft's
+    client
+        .execute("window.catsMarker = 'still here'; return 1", vec![])
+        .await
+        .unwrap();
     // the rows the corridor declaration has beyond the first of each
     for add in [
         "add:/CC015C/CustomsOfficeOfTransitDeclared|",
@@ -98,6 +103,20 @@ async fn lodge_through_the_form(node: &TestNode, client: &Client, lang: &str, lr
     ] {
         press(client, add).await;
     }
+    let marker = client
+        .execute("return window.catsMarker || null", vec![])
+        .await
+        .unwrap();
+    assert_eq!(
+        marker,
+        serde_json::json!("still here"),
+        "a row added reloaded the page"
+    );
+    let path = client.current_url().await.unwrap().path().to_string();
+    assert!(
+        path.starts_with("/ui/declarations/") && !path.ends_with("/new"),
+        "{path}"
+    );
     let mut fields = corridor_fields(lrn);
     let gross = "/CC015C/Consignment/grossMass";
     fields.insert(gross.into(), "heavy".into());

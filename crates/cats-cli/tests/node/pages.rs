@@ -106,7 +106,20 @@ async fn the_sign_in_page_has_its_fields_and_the_security_headers() {
     let html = res.text().await.unwrap();
     assert!(html.contains(r#"name="username""#) && html.contains(r#"name="password""#));
     assert!(html.contains(r#"<label for="username">"#) && html.contains(r#"<html lang="en">"#));
-    assert!(!html.contains("<script"), "no script on the page");
+    // no inline script: the one script is htmx, from this node
+    assert_eq!(
+        html.matches("<script").count(),
+        html.matches(r#"<script src="/ui/assets/htmx.min.js" defer></script>"#)
+            .count(),
+        "no inline script on the page"
+    );
+    let js = reqwest::get(format!("{}/ui/assets/htmx.min.js", node.base))
+        .await
+        .unwrap();
+    assert_eq!(
+        js.headers()["content-type"],
+        "text/javascript; charset=utf-8"
+    );
     let css = reqwest::get(format!("{}/ui/assets/cats.css", node.base))
         .await
         .unwrap();

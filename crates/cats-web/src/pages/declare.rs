@@ -13,12 +13,12 @@ use chrono::Utc;
 use uuid::Uuid;
 
 use cats_app::auth::{Role, User};
-use cats_app::{act, amend, drafts, lodge, query, Actor, App, AppError};
-use cats_domain::movement::{Action, MovementState};
+use cats_app::{drafts, lodge, Actor, App, AppError};
+use cats_domain::movement::MovementState;
 use cats_ncts::Format;
 
 use super::chrome::{csrf_refused, error_page, render, to_sign_in, Chrome, Visitor};
-use super::movements::{app_error, movement_page};
+use super::movements::app_error;
 use super::std_form::{self, ROOT};
 use super::std_view::{self, FormError, FormView, Lists, Part};
 
@@ -59,7 +59,7 @@ struct DeclarePage {
 }
 
 /// The signed-in trader of a company, if that is who is visiting.
-fn trader(visitor: &Visitor) -> Option<User> {
+pub(super) fn trader(visitor: &Visitor) -> Option<User> {
     visitor
         .user()
         .filter(|u| u.role == Role::Trader && u.party.is_some())
@@ -67,14 +67,14 @@ fn trader(visitor: &Visitor) -> Option<User> {
 }
 
 /// The answer to anyone else: the sign-in page, or `403`.
-fn not_a_trader(visitor: &Visitor) -> Response {
+pub(super) fn not_a_trader(visitor: &Visitor) -> Response {
     if visitor.user().is_none() {
         return to_sign_in();
     }
     error_page(visitor, StatusCode::FORBIDDEN, visitor.t.get("not-allowed"))
 }
 
-fn see_other(to: &str) -> Response {
+pub(super) fn see_other(to: &str) -> Response {
     (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_string())]).into_response()
 }
 
@@ -143,18 +143,24 @@ async fn defaults(app: &App, user: &User) -> BTreeMap<String, String> {
     fields
 }
 
-struct Shown<'a> {
-    action: String,
-    draft: Option<Uuid>,
-    amending: bool,
-    fields: &'a BTreeMap<String, String>,
-    errors: &'a [FormError],
-    notice: Option<String>,
-    problem: Option<String>,
-    rejected: Option<String>,
+pub(super) struct Shown<'a> {
+    pub(super) action: String,
+    pub(super) draft: Option<Uuid>,
+    pub(super) amending: bool,
+    pub(super) fields: &'a BTreeMap<String, String>,
+    pub(super) errors: &'a [FormError],
+    pub(super) notice: Option<String>,
+    pub(super) problem: Option<String>,
+    pub(super) rejected: Option<String>,
 }
 
-fn form_page(app: &App, visitor: &Visitor, user: &User, status: StatusCode, s: Shown) -> Response {
+pub(super) fn form_page(
+    app: &App,
+    visitor: &Visitor,
+    user: &User,
+    status: StatusCode,
+    s: Shown,
+) -> Response {
     let t = &visitor.t;
     let holder = user
         .party
@@ -199,12 +205,15 @@ pub async fn new(State(app): State<App>, visitor: Visitor) -> Response {
     form_page(&app, &visitor, &user, StatusCode::OK, shown)
 }
 
-/// `GET /ui/declarations/{id}`: a saved draft (`?saved` after saving it).
+/// `GET /ui/declarations/{id}`: a saved draft (`?saved` after saving it). Asked by htmx (a row
+/// added or removed in place), the answer also tells the browser the draft's address
+/// (`HX-Push-Url`).
 pub async fn draft(
     State(app): State<App>,
     visitor: Visitor,
     Path(id): Path<Uuid>,
     axum::extract::RawQuery(query): axum::extract::RawQuery,
+    headers: axum::http::HeaderMap,
 ) -> Response {
     let Some(user) = trader(&visitor) else {
         return not_a_trader(&visitor);
@@ -224,18 +233,24 @@ pub async fn draft(
         problem: None,
         rejected: None,
     };
-    form_page(&app, &visitor, &user, StatusCode::OK, shown)
+    let mut page = form_page(&app, &visitor, &user, StatusCode::OK, shown);
+    if headers.contains_key("hx-request") {
+        if let Ok(url) = header::HeaderValue::from_str(&format!("/ui/declarations/{id}")) {
+            page.headers_mut().insert("hx-push-url", url);
+        }
+    }
+    page
 }
 
 /// What the form posts: the CSRF token, the draft's id, what to do, and the fields.
-struct Posted {
-    csrf: String,
-    draft: Option<Uuid>,
-    op: String,
-    fields: BTreeMap<String, String>,
+pub(super) struct Posted {
+    pub(super) csrf: String,
+    pub(super) draft: Option<Uuid>,
+    pub(super) op: String,
+    pub(super) fields: BTreeMap<String, String>,
 }
 
-fn posted(pairs: Vec<(String, String)>) -> Posted {
+pub(super) fn posted(pairs: Vec<(String, String)>) -> Posted {
     let mut p = Posted {
         csrf: String::new(),
         draft: None,
@@ -258,7 +273,7 @@ fn posted(pairs: Vec<(String, String)>) -> Posted {
 
 /// Apply an "add a row" (`add:GROUP|FIELD`) or "remove a row" (`remove:ROW`) button; whether
 /// `op` was one, and the id of the part to scroll to.
-fn apply_row_op(op: &str, fields: &mut BTreeMap<String, String>) -> Option<String> {
+pub(super) fn apply_row_op(op: &str, fields: &mut BTreeMap<String, String>) -> Option<String> {
     if let Some(spec) = op.strip_prefix("add:") {
         let (group, first) = spec.split_once('|')?;
         if !group.starts_with(ROOT) {
@@ -278,7 +293,7 @@ fn apply_row_op(op: &str, fields: &mut BTreeMap<String, String>) -> Option<Strin
 }
 
 /// The declaration of the form as the JSON body the API takes.
-fn body_of(fields: &BTreeMap<String, String>, user: &User) -> Vec<u8> {
+pub(super) fn body_of(fields: &BTreeMap<String, String>, user: &User) -> Vec<u8> {
     let holder = user
         .party
         .as_ref()
@@ -301,7 +316,7 @@ fn body_of(fields: &BTreeMap<String, String>, user: &User) -> Vec<u8> {
 
 /// The errors of a refused lodging, by pointer; or the page for an error that is not about the
 /// declaration.
-fn lodging_errors(t: &super::i18n::Tr, e: AppError) -> Result<Vec<FormError>, AppError> {
+pub(super) fn lodging_errors(t: &super::i18n::Tr, e: AppError) -> Result<Vec<FormError>, AppError> {
     match e {
         AppError::Malformed { errors, .. } => Ok(errors
             .into_iter()
@@ -329,7 +344,7 @@ fn structural(t: &super::i18n::Tr, reason: &str) -> String {
 
 /// The business-rule failures of a rejection, each as its rule id, the rule in the visitor's
 /// language (other than English) and the reason the rule gave.
-fn failures(t: &super::i18n::Tr, lodged: &lodge::Lodged) -> Vec<FormError> {
+pub(super) fn failures(t: &super::i18n::Tr, lodged: &lodge::Lodged) -> Vec<FormError> {
     lodged
         .failures
         .iter()
@@ -428,165 +443,4 @@ pub async fn submit(
         StatusCode::UNPROCESSABLE_ENTITY,
         shown,
     )
-}
-
-/// Whether the holder may amend in `state`: accepted or guarantee not valid, before a control is
-/// decided (as [`amend::amend`] allows).
-pub fn may_amend(state: MovementState) -> bool {
-    matches!(
-        state,
-        MovementState::Accepted | MovementState::GuaranteeNotValid
-    )
-}
-
-/// The form of a movement's declaration for amendment, or the page saying why not.
-async fn amendable(
-    app: &App,
-    visitor: &Visitor,
-    user: &User,
-    id: Uuid,
-) -> Result<BTreeMap<String, String>, Box<Response>> {
-    let (record, _) = query::movement_messages(app, &Actor::User(user.clone()), id)
-        .await
-        .map_err(|e| Box::new(app_error(visitor, e)))?;
-    if !may_amend(record.movement.state) {
-        return Err(Box::new(error_page(
-            visitor,
-            StatusCode::CONFLICT,
-            visitor.t.get("amend-not-now"),
-        )));
-    }
-    Ok(std_form::fields_of(&record.declaration))
-}
-
-/// `GET /ui/movements/{id}/amend`: the lodged declaration in the form, to amend before release.
-pub async fn amend_page(
-    State(app): State<App>,
-    visitor: Visitor,
-    Path(id): Path<Uuid>,
-) -> Response {
-    let Some(user) = trader(&visitor) else {
-        return not_a_trader(&visitor);
-    };
-    let fields = match amendable(&app, &visitor, &user, id).await {
-        Ok(f) => f,
-        Err(r) => return *r,
-    };
-    let shown = Shown {
-        action: format!("/ui/movements/{id}/amend"),
-        draft: None,
-        amending: true,
-        fields: &fields,
-        errors: &[],
-        notice: None,
-        problem: None,
-        rejected: None,
-    };
-    form_page(&app, &visitor, &user, StatusCode::OK, shown)
-}
-
-/// `POST /ui/movements/{id}/amend`: add or remove a row (shown again), or lodge the amendment
-/// (CC013C analogue) through the API's use case; back to the movement, or the form with every
-/// error beside its field.
-pub async fn amend_submit(
-    State(app): State<App>,
-    visitor: Visitor,
-    Path(id): Path<Uuid>,
-    axum::Form(pairs): axum::Form<Vec<(String, String)>>,
-) -> Response {
-    let Some(user) = trader(&visitor) else {
-        return not_a_trader(&visitor);
-    };
-    let mut p = posted(pairs);
-    if !visitor.csrf_ok(&p.csrf) {
-        return csrf_refused(&visitor);
-    }
-    let mut shown = Shown {
-        action: format!("/ui/movements/{id}/amend"),
-        draft: None,
-        amending: true,
-        fields: &BTreeMap::new(),
-        errors: &[],
-        notice: None,
-        problem: None,
-        rejected: None,
-    };
-    if apply_row_op(&p.op, &mut p.fields).is_some() || p.op != "lodge" {
-        shown.fields = &p.fields;
-        return form_page(&app, &visitor, &user, StatusCode::OK, shown);
-    }
-    let actor = Actor::User(user.clone());
-    let body = body_of(&p.fields, &user);
-    let errors = match amend::amend(&app, &actor, id, &body, Format::Json, Utc::now()).await {
-        Ok(lodged) if lodged.failures.is_empty() => {
-            return see_other(&format!("/ui/movements/{id}"));
-        }
-        Ok(lodged) => failures(&visitor.t, &lodged),
-        Err(AppError::Transition(_)) => {
-            return error_page(
-                &visitor,
-                StatusCode::CONFLICT,
-                visitor.t.get("amend-not-now"),
-            )
-        }
-        Err(e) => match lodging_errors(&visitor.t, e) {
-            Ok(errors) => errors,
-            Err(e) => return app_error(&visitor, e),
-        },
-    };
-    shown.fields = &p.fields;
-    shown.errors = &errors;
-    shown.problem = Some(visitor.t.get("amend-refused"));
-    form_page(
-        &app,
-        &visitor,
-        &user,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        shown,
-    )
-}
-
-/// The cancellation request form of the movement page.
-#[derive(Debug, serde::Deserialize)]
-pub struct CancelForm {
-    csrf: String,
-    #[serde(default)]
-    reason: String,
-}
-
-/// `POST /ui/movements/{id}/cancel`: the holder asks the office of departure to cancel the
-/// declaration (CC014C analogue), through the API's use case; back to the movement page.
-pub async fn cancel(
-    State(app): State<App>,
-    visitor: Visitor,
-    Path(id): Path<Uuid>,
-    axum::Form(form): axum::Form<CancelForm>,
-) -> Response {
-    let Some(user) = trader(&visitor) else {
-        return not_a_trader(&visitor);
-    };
-    if !visitor.csrf_ok(&form.csrf) {
-        return csrf_refused(&visitor);
-    }
-    let reason = form.reason.trim().to_string();
-    if reason.is_empty() {
-        let why = visitor.t.get("cancel-empty");
-        return movement_page(&app, &visitor, id, StatusCode::BAD_REQUEST, Some(why)).await;
-    }
-    let request = serde_json::json!({ "reason": reason });
-    let action = Action::RequestCancellation { reason };
-    match act::act(&app, &Actor::User(user), id, action, &request, Utc::now()).await {
-        Ok(_) => see_other(&format!("/ui/movements/{id}")),
-        Err(AppError::Transition(e)) => {
-            movement_page(
-                &app,
-                &visitor,
-                id,
-                StatusCode::CONFLICT,
-                Some(e.to_string()),
-            )
-            .await
-        }
-        Err(e) => app_error(&visitor, e),
-    }
 }

@@ -1,6 +1,7 @@
 //! The web pages for people (issue 11): server-rendered HTML (askama templates in
-//! `crates/cats-web/templates/`, checked at compile time), one stylesheet embedded in the binary,
-//! no script. `/` is the sign-in page, or the user's home once signed in; pages live under
+//! `crates/cats-web/templates/`, checked at compile time), one stylesheet and htmx embedded in the
+//! binary. Every page works without script; htmx only makes some forms update in place (the
+//! Single Transit Document's rows). `/` is the sign-in page, or the user's home once signed in; pages live under
 //! `/ui/…`; the API paths stay as they are.
 //!
 //! Sessions are server-side ([`cats_app::accounts`]): the `cats_session` cookie (HttpOnly,
@@ -20,6 +21,7 @@ mod controls;
 mod customs;
 mod declare;
 mod forms;
+mod holder;
 pub mod i18n;
 mod movements;
 mod queue;
@@ -85,7 +87,7 @@ pub fn router(settings: PageSettings) -> Router<App> {
         .route("/ui/declarations/{id}", get(declare::draft))
         .route(
             "/ui/movements/{id}/amend",
-            get(declare::amend_page).post(declare::amend_submit),
+            get(holder::amend_page).post(holder::amend_submit),
         )
         .route(
             "/ui/registrations",
@@ -104,7 +106,7 @@ pub fn router(settings: PageSettings) -> Router<App> {
         .route("/ui/movements", get(movements::list))
         .route("/ui/movements/{id}", get(movements::show))
         .route("/ui/movements/{id}/customs", post(customs::customs))
-        .route("/ui/movements/{id}/cancel", post(declare::cancel))
+        .route("/ui/movements/{id}/cancel", post(holder::cancel))
         .route(
             "/ui/movements/{id}/controls/{number}/attachments",
             post(customs::attach),
@@ -132,6 +134,7 @@ pub fn router(settings: PageSettings) -> Router<App> {
             post(admin_reference::restricted),
         )
         .route("/ui/assets/cats.css", get(stylesheet))
+        .route("/ui/assets/htmx.min.js", get(htmx))
         .route("/ui/{*rest}", get(not_found))
         .layer(axum::Extension(settings))
         .layer(SetResponseHeaderLayer::overriding(
@@ -159,6 +162,19 @@ async fn stylesheet() -> Response {
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         include_str!("../../assets/cats.css"),
+    )
+        .into_response()
+}
+
+/// htmx 2.0.11 (npm `htmx.org`, 0BSD licence), embedded: the pages' only script, for partial
+/// updates that the pages also do without it (see ADR 0010).
+async fn htmx() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        include_str!("../../assets/htmx.min.js"),
     )
         .into_response()
 }

@@ -272,7 +272,7 @@ struct MovementPage {
     may_cancel: bool,
     id: Uuid,
     /// For officers: CATS's risk selection at each office and why.
-    risk: Vec<RiskRow>,
+    risk: Vec<super::risk::RiskRow>,
     /// For officers: releasing needs the reason for not doing the control CATS selected.
     override_needed: bool,
     /// The control records.
@@ -283,14 +283,6 @@ struct MovementPage {
     cancellation_pending: bool,
     /// The declaration as lodged (last amended), group by group.
     declaration: Vec<super::std_read::Block>,
-}
-
-/// CATS's risk selection at one office, as officers see it (never the holder).
-pub struct RiskRow {
-    office: String,
-    outcome: String,
-    why: String,
-    score: String,
 }
 
 /// The customs actions the movement page offers (those whose request names only the office).
@@ -474,11 +466,11 @@ pub async fn movement_page(
             .into_iter()
             .map(|r| (r, t.get(&format!("result-{r}"))))
             .collect(),
-        may_amend: trader && super::declare::may_amend(m.state),
+        may_amend: trader && super::holder::may_amend(m.state),
         may_cancel: trader && m.state.is_before_release(),
         id,
         risk: if officer_country.is_some() {
-            risk_rows(t, &catalog, m)
+            super::risk::risk_rows(t, &catalog, m)
         } else {
             Vec::new()
         },
@@ -527,37 +519,6 @@ fn history_name(t: &Tr, msg: &StoredMessage) -> String {
     } else {
         name.to_string()
     }
-}
-
-/// CATS's risk selections of a movement, for officers.
-fn risk_rows(t: &Tr, catalog: &Catalog, m: &cats_domain::movement::Movement) -> Vec<RiskRow> {
-    m.risk
-        .iter()
-        .map(|s| RiskRow {
-            office: office_label(catalog, t, &s.office),
-            outcome: match (s.selected, s.control_type) {
-                (true, Some(c)) => t.arg(
-                    "risk-selected-for",
-                    "control",
-                    t.get(&format!("control-{}", c.as_str())),
-                ),
-                (true, None) => t.get("risk-selected"),
-                (false, _) => t.get("risk-not-selected"),
-            },
-            why: {
-                let mut why = s.reasons.clone();
-                if !s.profiles.is_empty() {
-                    why.push(t.arg("risk-profiles", "ids", s.profiles.join(", ")));
-                }
-                why.join("; ")
-            },
-            score: t.arg2(
-                "risk-score",
-                ("score", s.score),
-                ("draw", format!("{:.3} / {:.3}", s.draw, s.rate)),
-            ),
-        })
-        .collect()
 }
 
 /// The message page.

@@ -17,6 +17,7 @@ use cats_app::{risk_profiles, Actor, App, AppError};
 use super::chrome::{csrf_refused, error_page, render, to_sign_in, Chrome, Visitor};
 use super::i18n::Tr;
 use super::movements::{app_error, office_label};
+use cats_domain::reference::Catalog;
 
 /// A figure and its label.
 pub struct Figure {
@@ -265,4 +266,47 @@ pub async fn profiles(
         }
         Err(e) => app_error(&visitor, e),
     }
+}
+
+/// CATS's risk selection at one office, as officers see it (never the holder).
+pub struct RiskRow {
+    /// The office, labelled.
+    pub office: String,
+    /// Selected (for which control) or not.
+    pub outcome: String,
+    /// The reasons and the profiles that fired.
+    pub why: String,
+    /// Score, and the random draw against the office's rate.
+    pub score: String,
+}
+
+/// CATS's risk selections of a movement, for officers.
+pub fn risk_rows(t: &Tr, catalog: &Catalog, m: &cats_domain::movement::Movement) -> Vec<RiskRow> {
+    m.risk
+        .iter()
+        .map(|s| RiskRow {
+            office: office_label(catalog, t, &s.office),
+            outcome: match (s.selected, s.control_type) {
+                (true, Some(c)) => t.arg(
+                    "risk-selected-for",
+                    "control",
+                    t.get(&format!("control-{}", c.as_str())),
+                ),
+                (true, None) => t.get("risk-selected"),
+                (false, _) => t.get("risk-not-selected"),
+            },
+            why: {
+                let mut why = s.reasons.clone();
+                if !s.profiles.is_empty() {
+                    why.push(t.arg("risk-profiles", "ids", s.profiles.join(", ")));
+                }
+                why.join("; ")
+            },
+            score: t.arg2(
+                "risk-score",
+                ("score", s.score),
+                ("draw", format!("{:.3} / {:.3}", s.draw, s.rate)),
+            ),
+        })
+        .collect()
 }
