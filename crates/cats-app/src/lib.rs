@@ -34,6 +34,7 @@ pub mod registers;
 pub mod restricted;
 pub mod retry;
 pub mod risk_profiles;
+pub mod route_countries;
 pub mod standing;
 pub mod store;
 pub mod tokens;

@@ -362,6 +362,35 @@ async fn the_administrator_keeps_rates_and_the_restricted_goods_list() {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let (_, list) = node.get("admin", "/reference/restricted-goods").await;
     assert!(!list.to_string().contains("930100"), "{list}");
+    // Azerbaijan no longer takes part: a route through it is rejected (CATS005); back again
+    let set_country = |yes: &'static str, csrf: String| {
+        admin
+            .post(format!("{page}/countries"))
+            .form(&[
+                ("csrf", csrf),
+                ("country", "AZ".into()),
+                ("participating", yes.into()),
+            ])
+            .send()
+    };
+    let (_, html) = text(&admin, page.clone()).await;
+    let res = set_country("no", csrf_of(&html)).await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (status, body) = node
+        .post_message(
+            "silkway",
+            "/movements/departures",
+            &crate::common::corridor("ROUTE-1"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    assert_eq!(body["state"], "Rejected", "{body}");
+    assert!(body.to_string().contains("CATS005"), "{body}");
+    let (_, html) = text(&admin, page.clone()).await;
+    let res = set_country("yes", csrf_of(&html)).await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    node.lodge_ok("silkway", &crate::common::corridor("ROUTE-2"))
+        .await;
     // nobody else
     let officer = signed_in(&node, "officer.kz").await;
     let (status, _) = text(&officer, page).await;

@@ -681,3 +681,5 @@ parties-title = Təşkilatlar
 parties-intro = CATS-ə məlum olan xarici iqtisadi fəaliyyət iştirakçıları və sığortaçılar; təşkilat reyestrə daxil edilməsi qüvvədə olduqda fəaliyyət göstərə bilər. Yeni təşkilat ilk istifadəçisi ilə birlikdə «İstifadəçilər» səhifəsində əlavə edilir.
 parties-kind = Növ
 parties-active = Fəaliyyət göstərə bilər
+countries-join = { $country }: CATS-ə daxil et
+countries-leave = { $country }: CATS-dən çıxar

@@ -693,3 +693,5 @@ parties-title = Companies
 parties-intro = Traders and insurers known to CATS; a company acts once a register entry of it is in force. Add one with its first user on the Users page.
 parties-kind = Kind
 parties-active = May act
+countries-join = { $country } takes part
+countries-leave = { $country } no longer takes part

@@ -248,6 +248,46 @@ pub async fn set_rate(
     }
 }
 
+/// The route country form: a country, and whether it takes part in CATS (`yes`/`no`).
+#[derive(Debug, Deserialize)]
+pub struct CountryForm {
+    csrf: String,
+    country: String,
+    participating: String,
+}
+
+/// `POST /ui/admin/reference/countries`: a country takes part in CATS, or no longer does.
+pub async fn set_country(
+    State(app): State<App>,
+    visitor: Visitor,
+    axum::Form(form): axum::Form<CountryForm>,
+) -> Response {
+    if let Some(r) = admin(&visitor) {
+        return r;
+    }
+    if !visitor.csrf_ok(&form.csrf) {
+        return csrf_refused(&visitor);
+    }
+    let Ok(country) = cats_domain::ids::CountryCode::parse(&form.country) else {
+        let why = visitor.t.get("action-unknown");
+        return page(&app, &visitor, StatusCode::BAD_REQUEST, Some(why)).await;
+    };
+    let actor = Actor::User(visitor.user().cloned().expect("an administrator"));
+    let participating = form.participating == "yes";
+    match cats_app::route_countries::set_participating(
+        &app,
+        &actor,
+        country,
+        participating,
+        Utc::now(),
+    )
+    .await
+    {
+        Ok(()) => back(),
+        Err(e) => refused(&app, &visitor, e).await,
+    }
+}
+
 /// The restricted goods forms: add an entry, or remove the entry of `hs_prefix`.
 #[derive(Debug, Deserialize)]
 pub struct RestrictedForm {

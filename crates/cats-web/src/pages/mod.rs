@@ -130,6 +130,10 @@ pub fn router(settings: PageSettings) -> Router<App> {
         .route("/ui/admin/reference", get(admin_reference::show))
         .route("/ui/admin/reference/rates", post(admin_reference::set_rate))
         .route(
+            "/ui/admin/reference/countries",
+            post(admin_reference::set_country),
+        )
+        .route(
             "/ui/admin/reference/restricted",
             post(admin_reference::restricted),
         )
