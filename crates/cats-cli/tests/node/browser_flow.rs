@@ -133,7 +133,7 @@ async fn lodge_through_the_form(node: &TestNode, client: &Client, lang: &str, lr
         .find(Locator::Css(".field.has-error .field-error"))
         .await
         .expect("an error beside a field");
-    assert!(error.text().await.unwrap().contains("grossMass"));
+    assert!(error.text().await.unwrap().contains("heavy"));
     let invalid = client
         .find(Locator::Css("[aria-invalid=true]"))
         .await

@@ -329,17 +329,35 @@ pub(super) fn lodging_errors(t: &super::i18n::Tr, e: AppError) -> Result<Vec<For
     }
 }
 
-/// A structural error in the visitor's language: a missing element is "required"; any other
-/// says the value is not valid, with the validator's exact reason (names and facets of the NCTS
-/// XSD) in English after it.
+/// A structural error in the visitor's language: a missing element is "required"; a value
+/// against the XSD's facets says what it must be (the facets in the visitor's words) and what
+/// was typed; any other keeps the validator's reason after "not valid". In English, the
+/// validator's own words (they name the element).
 fn structural(t: &super::i18n::Tr, reason: &str) -> String {
     if reason.ends_with("is required but missing") {
-        t.get("form-required")
-    } else if t.lang() == "en" {
-        reason.to_string()
-    } else {
-        t.arg("form-invalid", "why", reason)
+        return t.get("form-required");
     }
+    if t.lang() == "en" {
+        return reason.to_string();
+    }
+    // "NAME must be DESCRIPTION; got VALUE": the description in the visitor's language
+    let facets = reason
+        .split_once(" must be ")
+        .and_then(|(_, rest)| rest.rsplit_once("; got "))
+        .and_then(|(what, got)| Some((t.try_get(&xsd_key(what))?, got)));
+    match facets {
+        Some((what, got)) => t.arg2("form-must-be", ("what", what), ("got", got)),
+        None => t.arg("form-invalid", "why", reason),
+    }
+}
+
+/// The message key of an XSD facet description (`xsd-` and the FNV-1a 32-bit hash of its
+/// text): every simple type's description of the NCTS schema tables has one in each locale.
+pub fn xsd_key(description: &str) -> String {
+    let hash = description.bytes().fold(0x811c_9dc5_u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    });
+    format!("xsd-{hash:08x}")
 }
 
 /// The business-rule failures of a rejection, each as its rule id, the rule in the visitor's
@@ -443,4 +461,49 @@ pub async fn submit(
         StatusCode::UNPROCESSABLE_ENTITY,
         shown,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cats_ncts::schema::ComplexType;
+
+    fn descriptions(ty: &ComplexType, out: &mut std::collections::BTreeSet<&'static str>) {
+        for e in ty.children {
+            match (e.simple(), e.complex()) {
+                (Some(st), _) => {
+                    out.insert(st.description);
+                }
+                (None, Some(ct)) => descriptions(ct, out),
+                _ => {}
+            }
+        }
+    }
+
+    #[test]
+    fn every_facet_description_of_the_cc015c_has_its_words() {
+        let mut all = std::collections::BTreeSet::new();
+        descriptions(cats_ncts::MessageType::CC015C.root(), &mut all);
+        let t = super::super::i18n::Tr::new("ru");
+        for d in all {
+            assert!(
+                t.try_get(&xsd_key(d)).is_some(),
+                "no {} for {d:?}",
+                xsd_key(d)
+            );
+        }
+        let shown = structural(
+            &t,
+            "grossMass must be a positive decimal with at most 16 digits, 6 after the point; got \"heavy\"",
+        );
+        assert!(
+            shown.contains("\"heavy\"") && !shown.contains("positive decimal"),
+            "{shown}"
+        );
+        let en = super::super::i18n::Tr::new("en");
+        assert_eq!(
+            structural(&en, "LRN is required but missing"),
+            "This field is required."
+        );
+    }
 }
