@@ -354,6 +354,7 @@ async fn raise_claim(
                 subject: "claim".into(),
                 subject_id: claim.id,
                 text: text.clone(),
+                status: "raised".into(),
             },
         )
         .await?;

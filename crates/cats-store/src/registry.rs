@@ -231,8 +231,8 @@ pub(crate) async fn insert_notification(
     n: &Notification,
 ) -> Result<(), StoreError> {
     Sql::new(
-        "INSERT INTO notifications (id, party, at, subject, subject_id, text)
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO notifications (id, party, at, subject, subject_id, text, status)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(n.id)
     .bind(&n.party)
@@ -240,6 +240,7 @@ pub(crate) async fn insert_notification(
     .bind(&n.subject)
     .bind(n.subject_id)
     .bind(&n.text)
+    .bind(&n.status)
     .execute(db)
     .await?;
     Ok(())

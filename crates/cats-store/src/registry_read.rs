@@ -128,6 +128,7 @@ fn notification_from_row(r: &Row) -> Result<Notification, StoreError> {
         subject: r.text("subject")?,
         subject_id: r.id("subject_id")?,
         text: r.text("text")?,
+        status: r.text("status")?,
     })
 }
 

@@ -136,6 +136,7 @@ async fn commit_change(
             &[&next.insurer, &next.holder],
             "contract",
             next.id,
+            "access_code",
             &text,
             now,
         ),

@@ -139,7 +139,14 @@ async fn answer_once(
             &detail,
             now,
         )],
-        notifications: notify(&[&c.insurer, &c.holder], "claim", id, &text, now),
+        notifications: notify(
+            &[&c.insurer, &c.holder],
+            "claim",
+            id,
+            next.status.as_str(),
+            &text,
+            now,
+        ),
         audit: vec![audit(
             actor,
             &format!("claim.{}", step.name()),

@@ -163,7 +163,14 @@ pub async fn submit(
             &text,
             now,
         )],
-        notifications: notify(&[&c.insurer, &c.holder], "contract", c.id, &text, now),
+        notifications: notify(
+            &[&c.insurer, &c.holder],
+            "contract",
+            c.id,
+            c.status.as_str(),
+            &text,
+            now,
+        ),
         audit: vec![audit(actor, "contract.submit", None, now, text)],
         ..RegistryChange::default()
     };
@@ -461,6 +468,7 @@ pub(crate) async fn commit_step(
             &[&next.insurer, &next.holder],
             "contract",
             next.id,
+            next.status.as_str(),
             &text,
             now,
         ),

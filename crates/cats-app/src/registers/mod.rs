@@ -50,11 +50,13 @@ pub(crate) fn event(
     }
 }
 
-/// The same notification to each of `parties` (once each).
+/// The same notification to each of `parties` (once each): the record (`subject`, `id`), its
+/// `status` after the event, and `text` saying what happened.
 pub(crate) fn notify(
     parties: &[&Eori],
     subject: &str,
     id: Uuid,
+    status: &str,
     text: &str,
     at: DateTime<Utc>,
 ) -> Vec<Notification> {
@@ -73,6 +75,7 @@ pub(crate) fn notify(
             subject: subject.to_string(),
             subject_id: id,
             text: text.to_string(),
+            status: status.to_string(),
         })
         .collect()
 }

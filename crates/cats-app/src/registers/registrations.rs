@@ -326,7 +326,14 @@ async fn decide_once(
             &detail,
             now,
         )],
-        notifications: notify(&[&r.party], "registration", id, &text, now),
+        notifications: notify(
+            &[&r.party],
+            "registration",
+            id,
+            next.status.as_str(),
+            &text,
+            now,
+        ),
         audit: vec![audit(
             actor,
             &format!("registration.{}", step.name()),

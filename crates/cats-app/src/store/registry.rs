@@ -85,8 +85,12 @@ pub struct Notification {
     pub subject: String,
     /// Id of the record concerned.
     pub subject_id: Uuid,
-    /// What happened, in words.
+    /// What happened, in words (English).
     pub text: String,
+    /// The record's status after it (`submitted`, `approved`, `paid`, `access_code` …), for
+    /// the pages to word it in the reader's language; empty for notifications kept before.
+    #[serde(default)]
+    pub status: String,
 }
 
 /// A reference exchange rate as stored: who set it and when.

@@ -293,6 +293,19 @@ async fn a_company_applies_with_a_document_and_an_officer_approves_in_the_pages(
         html.contains("approved") && html.contains("2029-12-31"),
         "{html}"
     );
+    // the company is told, in its language, with a link to the registration
+    let res = trader
+        .get(format!("{}/ui/notifications", node.base))
+        .header("Accept-Language", "ru")
+        .send()
+        .await
+        .unwrap();
+    let notices = res.text().await.unwrap();
+    assert!(
+        notices.contains("Включение в реестр: одобрено"),
+        "{notices}"
+    );
+    assert!(notices.contains(r#"href="/ui/registrations/"#), "{notices}");
     // another company does not see it
     let other = signed_in(&node, "caspian").await;
     let (_, list) = text(&other, format!("{}/ui/registrations", node.base)).await;

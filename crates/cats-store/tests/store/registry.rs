@@ -67,6 +67,7 @@ fn note(party: &str, text: &str, at: DateTime<Utc>) -> Notification {
         subject: "registration".into(),
         subject_id: Uuid::nil(),
         text: text.into(),
+        status: "approved".into(),
     }
 }
 

@@ -759,3 +759,22 @@ xsd-8769c433 = tam olaraq 6 simvoldan ibarət mətn
 xsd-d46d3441 = tam olaraq 8 simvoldan ibarət mətn
 xsd-21de4d15 = tam olaraq 8 simvoldan ibarət mətn, gömrük orqanının kodu: 2 böyük hərf və 6 böyük hərf və ya rəqəm
 xsd-226672f8 = tam olaraq 9 simvoldan ibarət mətn
+
+# What a notification tells, by the record and its status after the event
+notice-contract-submitted = təqdim edilib
+notice-contract-approved = təsdiq edilib; prosedur sahibi giriş kodunu təyin edir
+notice-contract-active = qüvvədədir
+notice-contract-suspended = dayandırılıb
+notice-contract-revoked = geri çağırılıb
+notice-contract-expired = müddəti bitib
+notice-contract-rejected = rədd edilib
+notice-contract-access_code = prosedur sahibi giriş kodunu dəyişib
+notice-claim-raised = təminat üzrə irəli sürülüb
+notice-claim-contested = sığortaçı etiraz edib
+notice-claim-paid = sığortaçı ödəyib
+notice-claim-waived = gömrük geri götürüb
+notice-registration-submitted = təqdim edilib
+notice-registration-approved = təsdiq edilib
+notice-registration-rejected = rədd edilib
+notice-registration-suspended = dayandırılıb
+notice-registration-revoked = geri çağırılıb

@@ -771,3 +771,22 @@ xsd-8769c433 = text of exactly 6 characters
 xsd-d46d3441 = text of exactly 8 characters
 xsd-21de4d15 = text of exactly 8 characters, a customs office reference: 2 capital letters and 6 capital letters or digits
 xsd-226672f8 = text of exactly 9 characters
+
+# What a notification tells, by the record and its status after the event
+notice-contract-submitted = submitted
+notice-contract-approved = approved; the holder sets the access code
+notice-contract-active = in force
+notice-contract-suspended = suspended
+notice-contract-revoked = revoked
+notice-contract-expired = expired
+notice-contract-rejected = rejected
+notice-contract-access_code = the holder changed the access code
+notice-claim-raised = raised on the guarantee
+notice-claim-contested = contested by the insurer
+notice-claim-paid = paid by the insurer
+notice-claim-waived = waived by customs
+notice-registration-submitted = submitted
+notice-registration-approved = approved
+notice-registration-rejected = rejected
+notice-registration-suspended = suspended
+notice-registration-revoked = revoked

@@ -759,3 +759,22 @@ xsd-8769c433 = ტექსტი, ზუსტად 6 სიმბოლო
 xsd-d46d3441 = ტექსტი, ზუსტად 8 სიმბოლო
 xsd-21de4d15 = ტექსტი, ზუსტად 8 სიმბოლო, საბაჟო ორგანოს კოდი: 2 დიდი ასო და 6 დიდი ასო ან ციფრი
 xsd-226672f8 = ტექსტი, ზუსტად 9 სიმბოლო
+
+# What a notification tells, by the record and its status after the event
+notice-contract-submitted = წარდგენილია
+notice-contract-approved = დამტკიცებულია; მფლობელი აყენებს წვდომის კოდს
+notice-contract-active = ძალაშია
+notice-contract-suspended = შეჩერებულია
+notice-contract-revoked = გაუქმებულია
+notice-contract-expired = ვადა ამოიწურა
+notice-contract-rejected = უარყოფილია
+notice-contract-access_code = მფლობელმა შეცვალა წვდომის კოდი
+notice-claim-raised = წაყენებულია გარანტიაზე
+notice-claim-contested = მზღვეველმა გაასაჩივრა
+notice-claim-paid = მზღვეველმა გადაიხადა
+notice-claim-waived = საბაჟომ მოხსნა
+notice-registration-submitted = წარდგენილია
+notice-registration-approved = დამტკიცებულია
+notice-registration-rejected = უარყოფილია
+notice-registration-suspended = შეჩერებულია
+notice-registration-revoked = გაუქმებულია

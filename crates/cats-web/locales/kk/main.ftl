@@ -759,3 +759,22 @@ xsd-8769c433 = дәл 6 таңбалы мәтін
 xsd-d46d3441 = дәл 8 таңбалы мәтін
 xsd-21de4d15 = дәл 8 таңбалы мәтін, кеден органының коды: 2 бас әріп және 6 бас әріп немесе цифр
 xsd-226672f8 = дәл 9 таңбалы мәтін
+
+# What a notification tells, by the record and its status after the event
+notice-contract-submitted = берілді
+notice-contract-approved = мақұлданды; декларант қол жеткізу кодын орнатады
+notice-contract-active = күшінде
+notice-contract-suspended = тоқтатыла тұрды
+notice-contract-revoked = кері қайтарылды
+notice-contract-expired = мерзімі өтті
+notice-contract-rejected = қабылданбады
+notice-contract-access_code = декларант қол жеткізу кодын өзгертті
+notice-claim-raised = қамтамасыз ету бойынша қойылды
+notice-claim-contested = сақтандырушы дау айтты
+notice-claim-paid = сақтандырушы төледі
+notice-claim-waived = кеден алып тастады
+notice-registration-submitted = берілді
+notice-registration-approved = мақұлданды
+notice-registration-rejected = қабылданбады
+notice-registration-suspended = тоқтатыла тұрды
+notice-registration-revoked = кері қайтарылды

@@ -759,3 +759,22 @@ xsd-8769c433 = текст ровно из 6 символов
 xsd-d46d3441 = текст ровно из 8 символов
 xsd-21de4d15 = текст ровно из 8 символов, код таможенного органа: 2 заглавные буквы и 6 заглавных букв или цифр
 xsd-226672f8 = текст ровно из 9 символов
+
+# What a notification tells, by the record and its status after the event
+notice-contract-submitted = подан
+notice-contract-approved = одобрен; декларант устанавливает код доступа
+notice-contract-active = действует
+notice-contract-suspended = приостановлен
+notice-contract-revoked = отозван
+notice-contract-expired = срок действия истёк
+notice-contract-rejected = отклонён
+notice-contract-access_code = декларант изменил код доступа
+notice-claim-raised = предъявлено по обеспечению
+notice-claim-contested = оспорено страховщиком
+notice-claim-paid = оплачено страховщиком
+notice-claim-waived = снято таможней
+notice-registration-submitted = подано
+notice-registration-approved = одобрено
+notice-registration-rejected = отклонено
+notice-registration-suspended = приостановлено
+notice-registration-revoked = отозвано

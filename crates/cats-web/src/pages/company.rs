@@ -125,7 +125,13 @@ pub async fn notifications(State(app): State<App>, visitor: Visitor) -> Response
         .iter()
         .map(|n| NoticeRow {
             when: t.time(n.at, zone),
-            subject: t.get(&format!("notification-{}", n.subject)),
+            subject: {
+                let subject = t.get(&format!("notification-{}", n.subject));
+                match t.try_get(&format!("notice-{}-{}", n.subject, n.status)) {
+                    Some(what) => format!("{subject}: {what}"),
+                    None => subject,
+                }
+            },
             text: n.text.clone(),
             href: match n.subject.as_str() {
                 "registration" => Some(format!("/ui/registrations/{}", n.subject_id)),
