@@ -42,7 +42,9 @@ pub use col::import_customs_office_list;
 pub use demo::{DemoData, DemoGuarantee, DemoParty, DemoUser, PartyKind, UserRole};
 pub use error::ReferenceError;
 pub use hs::{import_hs_csv, HS_SOURCE};
-pub use merge::{merge_hs, merge_locations, merge_offices, MergeCounts};
+pub use merge::{
+    import_into, merge_hs, merge_locations, merge_offices, ImportCounts, MergeCounts, OfficialList,
+};
 pub use shipped::{demo_data, shipped_catalog, shipped_file, SHIPPED_FILES};
 pub use timezone::time_zone_for_country;
 pub use unlocode::import_unlocode_csv;

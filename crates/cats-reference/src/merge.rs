@@ -60,3 +60,58 @@ fn merge<K: std::hash::Hash + Eq, T>(
     }
     counts
 }
+
+/// Which official list a file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OfficialList {
+    /// The EU customs office list (CS/RD2 XML export in a zip).
+    CustomsOffices,
+    /// The HS nomenclature CSV (`section,hscode,description,parent,level`).
+    Hs,
+    /// One country's UN/LOCODE CSV.
+    UnLocode,
+}
+
+/// What an import did: entries read from the file, and the merge's counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImportCounts {
+    /// Entries read.
+    pub read: usize,
+    /// Added and kept.
+    pub merged: MergeCounts,
+}
+
+/// Read the official list `kind` from the file at `path` and merge it into `catalog` (entries
+/// already there win, as with `cats reference import`). Errors: the file is not that list.
+pub fn import_into(
+    catalog: &mut Catalog,
+    kind: OfficialList,
+    path: &std::path::Path,
+) -> Result<ImportCounts, crate::ReferenceError> {
+    Ok(match kind {
+        OfficialList::CustomsOffices => {
+            let offices = crate::import_customs_office_list(path)?;
+            let read = offices.len();
+            ImportCounts {
+                read,
+                merged: merge_offices(catalog, offices),
+            }
+        }
+        OfficialList::Hs => {
+            let entries = crate::import_hs_csv(path)?;
+            let read = entries.len();
+            ImportCounts {
+                read,
+                merged: merge_hs(catalog, entries),
+            }
+        }
+        OfficialList::UnLocode => {
+            let locations = crate::import_unlocode_csv(path)?;
+            let read = locations.len();
+            ImportCounts {
+                read,
+                merged: merge_locations(catalog, locations),
+            }
+        }
+    })
+}

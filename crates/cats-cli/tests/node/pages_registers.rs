@@ -409,3 +409,52 @@ async fn the_administrator_keeps_rates_and_the_restricted_goods_list() {
     let (status, _) = text(&officer, page).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_administrator_imports_an_official_list_from_the_page() {
+    let node = start().await;
+    let admin = signed_in(&node, "admin").await;
+    let page = format!("{}/ui/admin/reference", node.base);
+    let upload = |kind: &str, csv: &str, csrf: &str| {
+        let boundary = "cats-import-boundary";
+        let body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\n{kind}\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"hs.csv\"\r\n\
+             Content-Type: text/csv\r\n\r\n{csv}\r\n--{boundary}--\r\n"
+        );
+        admin
+            .post(format!("{page}/import"))
+            .header(
+                "Content-Type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body)
+            .send()
+    };
+    let (_, html) = text(&admin, page.clone()).await;
+    // not the list it says: refused with the importer's reason, nothing changed
+    let res = upload("hs", "code,name\n99,x\n", &csrf_of(&html))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(res.text().await.unwrap().contains("The action was refused"));
+    let csv =
+        "section,hscode,description,parent,level\nXXI,9798,A heading made for this test,97,4\n";
+    let res = upload("hs", csv, &csrf_of(&html)).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let shown = res.text().await.unwrap();
+    assert!(
+        shown.contains(r#"id="reference-notice""#)
+            && shown.contains("1 read")
+            && shown.contains("1 / 0"),
+        "{shown}"
+    );
+    let (_, list) = node
+        .send(
+            node.client
+                .get(format!("{}/reference/hs?prefix=97", node.base)),
+        )
+        .await;
+    assert!(list.to_string().contains("9798"), "{list}");
+}

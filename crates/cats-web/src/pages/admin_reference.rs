@@ -40,6 +40,8 @@ struct ReferencePage {
     parties: Vec<(String, String, String, String, String, bool)>,
     currencies: Vec<(String, String)>,
     error: Option<String>,
+    /// What an import did.
+    notice: Option<String>,
 }
 
 fn restriction_key(r: Restriction) -> &'static str {
@@ -55,6 +57,16 @@ fn restriction_name(t: &Tr, r: Restriction) -> String {
 }
 
 async fn page(app: &App, visitor: &Visitor, status: StatusCode, error: Option<String>) -> Response {
+    page_with(app, visitor, status, error, None).await
+}
+
+async fn page_with(
+    app: &App,
+    visitor: &Visitor,
+    status: StatusCode,
+    error: Option<String>,
+    notice: Option<String>,
+) -> Response {
     let t = &visitor.t;
     let list = match rates::list(app).await {
         Ok(l) => l,
@@ -160,6 +172,7 @@ async fn page(app: &App, visitor: &Visitor, status: StatusCode, error: Option<St
         parties,
         currencies: lists.currencies,
         error,
+        notice,
     };
     render(visitor, status, &page)
 }
@@ -347,4 +360,95 @@ pub async fn restricted(
         Ok(_) => back(),
         Err(e) => refused(&app, &visitor, e).await,
     }
+}
+
+/// Largest official list file the page takes, in bytes (32 MiB).
+pub const MAX_IMPORT_BYTES: usize = 32 * 1024 * 1024;
+
+/// `POST /ui/admin/reference/import` (multipart: `csrf`, `kind` = `offices`, `hs` or `unlocode`,
+/// `file`): import an official list into the reference data, as `cats reference import` does
+/// (entries already there win); what it read, added and kept is shown, and audited.
+pub async fn import(
+    State(app): State<App>,
+    visitor: Visitor,
+    mut parts: axum::extract::Multipart,
+) -> Response {
+    use cats_reference::OfficialList;
+    if let Some(r) = admin(&visitor) {
+        return r;
+    }
+    let t = &visitor.t;
+    let (mut csrf, mut kind, mut file) = (String::new(), String::new(), None);
+    while let Ok(Some(part)) = parts.next_field().await {
+        match part.name() {
+            Some("csrf") => csrf = part.text().await.unwrap_or_default(),
+            Some("kind") => kind = part.text().await.unwrap_or_default(),
+            Some("file") => match part.bytes().await {
+                Ok(b) if !b.is_empty() => file = Some(b),
+                Ok(_) => {}
+                Err(_) => {
+                    let why = t.get("import-too-big");
+                    return page(&app, &visitor, StatusCode::PAYLOAD_TOO_LARGE, Some(why)).await;
+                }
+            },
+            _ => {}
+        }
+    }
+    if !visitor.csrf_ok(&csrf) {
+        return csrf_refused(&visitor);
+    }
+    let list = match kind.as_str() {
+        "offices" => OfficialList::CustomsOffices,
+        "hs" => OfficialList::Hs,
+        "unlocode" => OfficialList::UnLocode,
+        _ => {
+            let why = t.get("action-unknown");
+            return page(&app, &visitor, StatusCode::BAD_REQUEST, Some(why)).await;
+        }
+    };
+    let Some(bytes) = file else {
+        let why = t.get("registration-document-missing");
+        return page(&app, &visitor, StatusCode::BAD_REQUEST, Some(why)).await;
+    };
+    // The importers read files: the upload goes to a temporary file, removed when done.
+    let mut catalog = (*app.catalog()).clone();
+    let done = tokio::task::spawn_blocking(move || {
+        let mut tmp = tempfile::NamedTempFile::new().map_err(|e| e.to_string())?;
+        std::io::Write::write_all(&mut tmp, &bytes).map_err(|e| e.to_string())?;
+        cats_reference::import_into(&mut catalog, list, tmp.path())
+            .map(|counts| (catalog, counts))
+            .map_err(|e| e.to_string())
+    })
+    .await
+    .unwrap_or_else(|e| Err(e.to_string()));
+    let (catalog, counts) = match done {
+        Ok(found) => found,
+        Err(why) => {
+            let why = t.arg("action-refused", "why", why);
+            return page(&app, &visitor, StatusCode::BAD_REQUEST, Some(why)).await;
+        }
+    };
+    let saved = async {
+        app.store().save_catalog(&catalog).await?;
+        let actor = Actor::User(visitor.user().cloned().expect("an administrator"));
+        let detail = format!(
+            "imported {kind}: {} read, {} added, {} kept",
+            counts.read, counts.merged.added, counts.merged.kept_existing
+        );
+        let entry = cats_app::history::audit(&actor, "reference.import", None, Utc::now(), detail);
+        app.store().audit(&[entry]).await?;
+        app.reload_catalog().await
+    };
+    if let Err(e) = saved.await {
+        return app_error(&visitor, e.into());
+    }
+    let notice = t.arg2(
+        "import-done",
+        ("read", counts.read),
+        (
+            "added",
+            format!("{} / {}", counts.merged.added, counts.merged.kept_existing),
+        ),
+    );
+    page_with(&app, &visitor, StatusCode::OK, None, Some(notice)).await
 }

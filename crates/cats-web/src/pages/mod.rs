@@ -134,6 +134,12 @@ pub fn router(settings: PageSettings) -> Router<App> {
             post(admin_reference::set_country),
         )
         .route(
+            "/ui/admin/reference/import",
+            post(admin_reference::import).layer(axum::extract::DefaultBodyLimit::max(
+                admin_reference::MAX_IMPORT_BYTES,
+            )),
+        )
+        .route(
             "/ui/admin/reference/restricted",
             post(admin_reference::restricted),
         )
