@@ -786,3 +786,14 @@ import-file = Fayl
 import-submit = Yüklə
 import-done = Yükləndi: { $read } oxundu; əlavə edildi / saxlanıldı (artıq var idi): { $added }.
 import-too-big = Fayl çox böyükdür: ən çox 32 MiB.
+
+# Why a step was refused in the movement's state or at the office
+refused-out-of-sequence = bu addım ({ $action }) daşıma «{ $state }» statusunda olarkən yolverilməzdir (ardıcıllıqdan kənar mesaj, kod 92)
+refused-unknown-office = { $office } gömrük orqanı arayışda yoxdur
+refused-office-role = { $office } gömrük orqanının bu addım ({ $action }) üçün lazım olan { $role } funksiyası yoxdur
+refused-wrong-office = bu addımı ({ $action }) { $office } deyil, { $expected } gömrük orqanı yerinə yetirir
+refused-already-passed = { $office } gömrük orqanı bu keçidi artıq qeydə alıb
+refused-control-pending = { $office } gömrük orqanında nəzarət barədə qərar verilib: əvvəlcə onun nəticələrini qeyd edin
+refused-override = CATS bu daşımanı { $office } gömrük orqanında nəzarət üçün seçib: nəzarət barədə qərar verin və ya onsuz buraxılışın səbəbini göstərin
+refused-empty = { $field } sahəsini doldurun
+refused-awaiting-presentation = bəyannamə əvvəlcədən təqdim edilib: bu addım malların təqdim edilməsi barədə bildirişi (CC170C) gözləyir

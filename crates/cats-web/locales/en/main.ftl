@@ -798,3 +798,14 @@ import-file = File
 import-submit = Import
 import-done = Imported: { $read } read; added / kept (already there): { $added }.
 import-too-big = The file is too large: at most 32 MiB.
+
+# Why a step was refused in the movement's state or at the office
+refused-out-of-sequence = this step ({ $action }) is not allowed while the movement is “{ $state }” (message out of sequence, code 92)
+refused-unknown-office = office { $office } is not a known customs office
+refused-office-role = office { $office } does not hold the role { $role } that this step ({ $action }) needs
+refused-wrong-office = this step ({ $action }) is done by office { $expected }, not { $office }
+refused-already-passed = office { $office } already recorded this passage
+refused-control-pending = a control was decided at { $office }: record its result first
+refused-override = CATS selected this movement for control at { $office }: decide a control, or give the reason for releasing without it
+refused-empty = fill in { $field }
+refused-awaiting-presentation = the declaration is pre-lodged: this step waits for the presentation notification (CC170C)

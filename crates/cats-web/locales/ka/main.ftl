@@ -786,3 +786,14 @@ import-file = ფაილი
 import-submit = ჩატვირთვა
 import-done = ჩატვირთულია: წაკითხულია { $read }; დამატებულია / დატოვებულია (უკვე იყო): { $added }.
 import-too-big = ფაილი ძალიან დიდია: არაუმეტეს 32 MiB.
+
+# Why a step was refused in the movement's state or at the office
+refused-out-of-sequence = ეს ნაბიჯი ({ $action }) დაუშვებელია, სანამ გადაზიდვა სტატუსშია „{ $state }“ (შეტყობინება თანმიმდევრობის გარეშე, კოდი 92)
+refused-unknown-office = საბაჟო ორგანო { $office } ცნობარში არ არის
+refused-office-role = საბაჟო ორგანოს { $office } არ აქვს ამ ნაბიჯისთვის ({ $action }) საჭირო ფუნქცია { $role }
+refused-wrong-office = ამ ნაბიჯს ({ $action }) ასრულებს საბაჟო ორგანო { $expected }, და არა { $office }
+refused-already-passed = საბაჟო ორგანომ { $office } ეს გავლა უკვე დაარეგისტრირა
+refused-control-pending = საბაჟო ორგანოში { $office } მიღებულია გადაწყვეტილება კონტროლზე: ჯერ შეიტანეთ მისი შედეგები
+refused-override = CATS-მა ეს გადაზიდვა საბაჟო ორგანოში { $office } კონტროლისთვის შეარჩია: მიიღეთ გადაწყვეტილება კონტროლზე ან მიუთითეთ მის გარეშე გაშვების მიზეზი
+refused-empty = შეავსეთ ველი { $field }
+refused-awaiting-presentation = დეკლარაცია წინასწარაა წარდგენილი: ეს ნაბიჯი ელოდება საქონლის წარდგენის შეტყობინებას (CC170C)

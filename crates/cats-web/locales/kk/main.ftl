@@ -786,3 +786,14 @@ import-file = Файл
 import-submit = Жүктеу
 import-done = Жүктелді: { $read } оқылды; қосылды / қалдырылды (бұрыннан бар): { $added }.
 import-too-big = Файл тым үлкен: ең көбі 32 MiB.
+
+# Why a step was refused in the movement's state or at the office
+refused-out-of-sequence = бұл қадам ({ $action }) тасымал «{ $state }» мәртебесінде тұрғанда рұқсат етілмейді (хабарлама реттен тыс, код 92)
+refused-unknown-office = { $office } кеден органы анықтамалықта жоқ
+refused-office-role = { $office } кеден органында бұл қадамға ({ $action }) қажет { $role } функциясы жоқ
+refused-wrong-office = бұл қадамды ({ $action }) { $office } емес, { $expected } кеден органы орындайды
+refused-already-passed = { $office } кеден органы бұл өтуді тіркеп қойған
+refused-control-pending = { $office } кеден органында бақылау туралы шешім қабылданған: алдымен оның нәтижелерін енгізіңіз
+refused-override = CATS бұл тасымалды { $office } кеден органында бақылауға іріктеді: бақылау туралы шешім қабылдаңыз немесе онсыз шығару себебін көрсетіңіз
+refused-empty = { $field } өрісін толтырыңыз
+refused-awaiting-presentation = декларация алдын ала берілген: бұл қадам тауарларды көрсету туралы хабарламаны (CC170C) күтеді

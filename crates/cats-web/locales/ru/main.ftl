@@ -786,3 +786,14 @@ import-file = Файл
 import-submit = Загрузить
 import-done = Загружено: прочитано { $read }; добавлено / оставлено (уже были): { $added }.
 import-too-big = Файл слишком большой: не более 32 MiB.
+
+# Why a step was refused in the movement's state or at the office
+refused-out-of-sequence = этот шаг ({ $action }) недопустим, пока перевозка в статусе «{ $state }» (сообщение вне последовательности, код 92)
+refused-unknown-office = таможенного органа { $office } нет в справочнике
+refused-office-role = у таможенного органа { $office } нет функции { $role }, нужной для этого шага ({ $action })
+refused-wrong-office = этот шаг ({ $action }) выполняет таможенный орган { $expected }, а не { $office }
+refused-already-passed = таможенный орган { $office } уже зарегистрировал это пересечение
+refused-control-pending = в таможенном органе { $office } принято решение о контроле: сначала внесите его результаты
+refused-override = CATS выбрала эту перевозку для контроля в таможенном органе { $office }: примите решение о контроле или укажите причину выпуска без него
+refused-empty = заполните поле { $field }
+refused-awaiting-presentation = декларация подана предварительно: этот шаг ждёт уведомления о предъявлении товаров (CC170C)

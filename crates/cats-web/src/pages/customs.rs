@@ -238,7 +238,7 @@ pub async fn customs(
     match cats_app::act::act(&app, &Actor::User(user), id, action, &body, Utc::now()).await {
         Ok(_) => back(id),
         Err(AppError::Transition(e)) => {
-            let why = t.arg("action-refused", "why", e.to_string());
+            let why = t.arg("action-refused", "why", super::forms::transition(t, &e));
             movement_page(&app, &visitor, id, StatusCode::CONFLICT, Some(why)).await
         }
         Err(AppError::Rules { failures, .. }) => {

@@ -21,7 +21,7 @@ pub fn refusal(t: &Tr, e: &AppError) -> Option<(StatusCode, String)> {
             .map(|b| format!("{} {}", b.pointer.trim_start_matches('/'), b.reason))
             .collect::<Vec<_>>()
             .join("; "),
-        AppError::Transition(e) => e.to_string(),
+        AppError::Transition(e) => transition(t, e),
         _ => return None,
     };
     let status = match e {
@@ -64,4 +64,49 @@ pub async fn read_upload(mut parts: Multipart, field: &str) -> Result<Upload, ()
         }
     }
     Ok(upload)
+}
+
+/// Why the movement's state or the office refused a step, in the visitor's language.
+pub fn transition(t: &Tr, e: &cats_domain::movement::TransitionError) -> String {
+    use cats_domain::movement::TransitionError as E;
+    let o = |o: &dyn std::fmt::Display| o.to_string();
+    match e {
+        E::OutOfSequence { action, state } => t.args(
+            "refused-out-of-sequence",
+            &[
+                ("action", action.to_string()),
+                ("state", t.get(&format!("state-{}", state.as_str()))),
+            ],
+        ),
+        E::UnknownOffice { office } => t.arg("refused-unknown-office", "office", o(office)),
+        E::OfficeLacksRole {
+            office,
+            role,
+            action,
+        } => t.args(
+            "refused-office-role",
+            &[
+                ("office", o(office)),
+                ("role", role.to_string()),
+                ("action", action.to_string()),
+            ],
+        ),
+        E::WrongOffice {
+            action,
+            office,
+            expected,
+        } => t.args(
+            "refused-wrong-office",
+            &[
+                ("action", action.to_string()),
+                ("office", o(office)),
+                ("expected", o(expected)),
+            ],
+        ),
+        E::AlreadyPassed { office, .. } => t.arg("refused-already-passed", "office", o(office)),
+        E::ControlPending { office, .. } => t.arg("refused-control-pending", "office", o(office)),
+        E::OverrideReasonRequired { office } => t.arg("refused-override", "office", o(office)),
+        E::Empty { field } => t.arg("refused-empty", "field", field.to_string()),
+        E::AwaitingPresentation { .. } => t.get("refused-awaiting-presentation"),
+    }
 }

@@ -176,7 +176,7 @@ pub async fn cancel(
                 &visitor,
                 id,
                 StatusCode::CONFLICT,
-                Some(e.to_string()),
+                Some(super::forms::transition(&visitor.t, &e)),
             )
             .await
         }

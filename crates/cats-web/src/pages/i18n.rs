@@ -76,6 +76,15 @@ impl Tr {
         LOCALES.lookup_with_args(&self.id, key, &args)
     }
 
+    /// The message `key` with any number of arguments.
+    pub fn args(&self, key: &str, values: &[(&'static str, String)]) -> String {
+        let args: HashMap<Cow<'static, str>, FluentValue> = values
+            .iter()
+            .map(|(n, v)| (Cow::Borrowed(*n), FluentValue::from(v.clone())))
+            .collect();
+        LOCALES.lookup_with_args(&self.id, key, &args)
+    }
+
     /// The message `key` with two arguments.
     pub fn arg2(
         &self,
