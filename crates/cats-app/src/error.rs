@@ -26,6 +26,15 @@ pub enum AppError {
         /// Every problem found.
         errors: Vec<BodyError>,
     },
+    /// The message is addressed to a national transit authority this node does not serve
+    /// (`messageRecipient` `NTA.xx`): it must go to the node of that country (HTTP 422).
+    #[error("messageRecipient {recipient} is not served by this node; it serves {}", served.join(", "))]
+    NotServed {
+        /// The recipient as addressed.
+        recipient: String,
+        /// The recipients this node serves (`NTA.KZ` …).
+        served: Vec<String>,
+    },
     /// The request is invalid for another reason (HTTP 400).
     #[error("{0}")]
     Invalid(String),

@@ -84,9 +84,9 @@ pub fn typed_facts(declaration: &Cc015c, message_type: &str) -> Result<Declarati
 }
 
 /// A message addressed to a national transit authority this node does not serve is refused at the
-/// door (HTTP 400), before anything is stored: `messageRecipient` must be `NTA.` and a country
-/// taking part in CATS. (A recipient of another CATS country than the office of departure's is
-/// business rule CATS006.)
+/// door, before anything is stored: `messageRecipient` must be `NTA.` and a country taking part in
+/// CATS ([`AppError::NotServed`], naming the recipients served). (A recipient of another CATS
+/// country than the office of departure's is business rule CATS006.)
 fn refuse_foreign_recipient(app: &App, recipient: &str) -> Result<(), AppError> {
     let catalog = app.catalog();
     let served = recipient
@@ -102,15 +102,9 @@ fn refuse_foreign_recipient(app: &App, recipient: &str) -> Result<(), AppError> 
         .map(|c| format!("NTA.{}", c.code))
         .collect();
     countries.sort();
-    Err(AppError::Malformed {
-        message_type: "CC015C".into(),
-        errors: vec![BodyError {
-            pointer: "/CC015C/messageRecipient".into(),
-            reason: format!(
-                "messageRecipient {recipient} is not served by this node; it serves {}",
-                countries.join(", ")
-            ),
-        }],
+    Err(AppError::NotServed {
+        recipient: recipient.to_string(),
+        served: countries,
     })
 }
 
@@ -118,7 +112,8 @@ fn refuse_foreign_recipient(app: &App, recipient: &str) -> Result<(), AppError> 
 /// `Rejected` (CC056C), `Accepted` (CC928C, CC028C) or `GuaranteeNotValid` (CC055C).
 ///
 /// Errors: [`AppError::Malformed`] for a body that is not a well-formed CC015C (nothing stored);
-/// [`AppError::Forbidden`] when a user other than the holder's trader lodges.
+/// [`AppError::NotServed`] for a recipient this node does not serve; [`AppError::Forbidden`] when
+/// a user other than the holder's trader lodges.
 pub async fn lodge(
     app: &App,
     actor: &Actor,

@@ -10,7 +10,8 @@ use serde_json::json;
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ErrorBody {
-    /// `BAD_REQUEST`, `SCHEMA_VALIDATION`, `RULE_VALIDATION`, `RULE_FAILED`, `UNAUTHORIZED`,
+    /// `BAD_REQUEST`, `SCHEMA_VALIDATION`, `RULE_VALIDATION`, `RULE_FAILED`,
+    /// `RECIPIENT_NOT_SERVED`, `UNAUTHORIZED`,
     /// `FORBIDDEN`, `NOT_FOUND`, `CONFLICT`, `BUSY`, `NOT_ACCEPTABLE`, `UNSUPPORTED_MEDIA_TYPE`,
     /// `PAYLOAD_TOO_LARGE`, `INTERNAL_SERVER_ERROR`.
     pub code: String,
@@ -27,6 +28,12 @@ pub struct ErrorBody {
     /// The rule refusing the request (`RULE_FAILED`), e.g. `CATS023`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<String>,
+    /// The recipient a message was addressed to (`RECIPIENT_NOT_SERVED`), e.g. `NTA.GB`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recipient: Option<String>,
+    /// The recipients this node serves (`RECIPIENT_NOT_SERVED`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub served: Option<Vec<String>>,
 }
 
 /// An API error: what went wrong, in JSON, with the right status.
@@ -50,6 +57,10 @@ impl From<AppError> for ApiError {
             } => Self(
                 StatusCode::BAD_REQUEST,
                 json!({ "code": "SCHEMA_VALIDATION", "message": format!("the body is not a well-formed {message_type}"), "errors": errors }),
+            ),
+            AppError::NotServed { recipient, served } => Self(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                json!({ "code": "RECIPIENT_NOT_SERVED", "message": message, "recipient": recipient, "served": served }),
             ),
             AppError::Invalid(_) => Self::new(StatusCode::BAD_REQUEST, "BAD_REQUEST", message),
             AppError::Forbidden(_) => Self::new(StatusCode::FORBIDDEN, "FORBIDDEN", message),

@@ -177,7 +177,7 @@ fn movement_operations() -> Vec<(Operation, MethodRouter<App>)> {
         ),
         (
             op!(Post "/movements/departures", "departures", "trader (holder)", true, Body::Ncts("CC015C declaration (A standard, D pre-lodged)"), "Lodge a declaration.",
-            [(202, "accepted (state Accepted, GuaranteeNotValid) or rejected (state Rejected, CC056C); body: id, lrn, mrn, state, errors, _links"), (400, "not a well-formed CC015C: every error with pointer and reason"), (413, "body above 4 MiB"), (415, "not XML or JSON")]).json(schema_of::<views::LodgedView>),
+            [(202, "accepted (state Accepted, GuaranteeNotValid) or rejected (state Rejected, CC056C); body: id, lrn, mrn, state, errors, _links"), (400, "not a well-formed CC015C: every error with pointer and reason"), (413, "body above 4 MiB"), (415, "not XML or JSON"), (422, "messageRecipient is not a national transit authority this node serves (code RECIPIENT_NOT_SERVED, with recipient and served)")]).json(schema_of::<views::LodgedView>),
             post(departures::lodge),
         ),
         (

@@ -203,15 +203,18 @@ async fn hostile_and_oversized_bodies_are_refused() {
     let res = post(foreign.into_bytes()).await.unwrap();
     assert_eq!(
         res.status(),
-        StatusCode::BAD_REQUEST,
-        "a recipient this node does not serve"
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a recipient this node does not serve: its own error, not a schema error"
     );
     let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["code"], "RECIPIENT_NOT_SERVED", "{body}");
+    assert_eq!(body["recipient"], "NTA.GB");
     assert!(
-        body["errors"][0]["reason"]
-            .as_str()
+        body["served"]
+            .as_array()
             .unwrap()
-            .contains("NTA.KZ"),
+            .iter()
+            .any(|s| s == "NTA.KZ"),
         "{body}"
     );
     let wrong_ns = corridor("NS").replace("http://ncts.dgtaxud.ec", "http://example.com");

@@ -194,6 +194,20 @@ async fn errors_are_shown_beside_their_fields_and_a_complete_declaration_is_lodg
         .await;
     assert_eq!(list["totalCount"], 0, "nothing lodged: {list}");
 
+    // an office of departure in a country this node does not serve: beside that field, nothing
+    // lodged
+    let mut fields = corridor_fields("FORM-0");
+    let departure = "/CC015C/CustomsOfficeOfDeparture/referenceNumber";
+    fields.insert(departure.into(), "FRPAR001".into());
+    let (status, _, html) =
+        post_form(&node, &silkway, "/ui/declarations", "lodge", "", &fields).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    beside(&html, departure, "does not serve NTA.FR");
+    let (_, list) = node
+        .get("silkway", "/movements/departures?lrn=FORM-0")
+        .await;
+    assert_eq!(list["totalCount"], 0, "nothing lodged: {list}");
+
     // a business rule: an office of transit that does not exist; rejected with the rule id
     let mut fields = corridor_fields("FORM-2");
     let transit = "/CC015C/CustomsOfficeOfTransitDeclared[1]/referenceNumber";

@@ -797,3 +797,4 @@ refused-control-pending = { $office } gömrük orqanında nəzarət barədə qə
 refused-override = CATS bu daşımanı { $office } gömrük orqanında nəzarət üçün seçib: nəzarət barədə qərar verin və ya onsuz buraxılışın səbəbini göstərin
 refused-empty = { $field } sahəsini doldurun
 refused-awaiting-presentation = bəyannamə əvvəlcədən təqdim edilib: bu addım malların təqdim edilməsi barədə bildirişi (CC170C) gözləyir
+form-not-served = Bu qovşaq { $recipient } (bu yola salma gömrük orqanının ölkəsi) üçün xidmət göstərmir; o, { $served } üçün xidmət göstərir.

@@ -809,3 +809,4 @@ refused-control-pending = a control was decided at { $office }: record its resul
 refused-override = CATS selected this movement for control at { $office }: decide a control, or give the reason for releasing without it
 refused-empty = fill in { $field }
 refused-awaiting-presentation = the declaration is pre-lodged: this step waits for the presentation notification (CC170C)
+form-not-served = This node does not serve { $recipient } (the country of this office of departure); it serves { $served }.

@@ -325,6 +325,15 @@ pub(super) fn lodging_errors(t: &super::i18n::Tr, e: AppError) -> Result<Vec<For
                 pointer: b.pointer,
             })
             .collect()),
+        // the recipient is the country of the office of departure: the trader chose that office
+        AppError::NotServed { recipient, served } => Ok(vec![FormError {
+            pointer: "/CC015C/CustomsOfficeOfDeparture/referenceNumber".into(),
+            message: t.arg2(
+                "form-not-served",
+                ("recipient", recipient),
+                ("served", served.join(", ")),
+            ),
+        }]),
         other => Err(other),
     }
 }
