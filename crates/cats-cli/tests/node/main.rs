@@ -19,6 +19,7 @@ mod pages;
 mod pages_customs;
 mod pages_declare;
 mod pages_registers;
+mod pages_scope;
 mod pages_work;
 mod registers;
 mod registers_kit;
