@@ -26,6 +26,10 @@ use cats_domain::movement::{
 use super::chrome::{csrf_refused, error_page, to_sign_in, Visitor};
 use super::forms::{read_upload, refusal};
 use super::movements::{app_error, movement_page};
+use crate::handlers::customs::{
+    CancellationDecisionRequest, ControlDecisionRequest, ControlResultRequest, CustomsRequest,
+    IncidentRequest, ReleaseRequest,
+};
 
 /// The posted form: every value of every field, in order (the findings, seals and documents
 /// rows repeat their field names).
@@ -137,16 +141,18 @@ fn requested_documents(p: &Posted) -> Vec<RequestedDocument> {
 fn action_of(p: &Posted, office: OfficeRef) -> Result<(Action, Value), &'static str> {
     let control_type = ControlType::parse(&p.one("control_type")).unwrap_or_default();
     let mut body = json!({ "office": office });
+    // the API's typed requests make the domain action, so the page and the API map alike
     let action = match p.one("action").as_str() {
         "control-decision" => {
             let requested_documents = requested_documents(p);
             body["controlType"] = json!(control_type.as_str());
             body["requestedDocuments"] = json!(requested_documents);
-            Action::ControlDecision {
+            ControlDecisionRequest {
                 office,
                 control_type,
                 requested_documents,
             }
+            .into_action()
         }
         "control-result" => {
             let result = ControlResultCode::parse(&p.one("result")).ok_or("action-unknown")?;
@@ -158,31 +164,31 @@ fn action_of(p: &Posted, office: OfficeRef) -> Result<(Action, Value), &'static 
             body["findings"] = json!(findings);
             body["seals"] = json!(seals);
             body["remarks"] = json!(remarks);
-            Action::ControlResult {
+            ControlResultRequest {
                 office,
                 result,
                 control_type,
-                report: cats_domain::movement::ControlReport {
-                    findings,
-                    seals,
-                    remarks,
-                },
+                findings,
+                seals,
+                remarks,
             }
+            .into_action()
         }
         "release" => {
             let override_reason = p.optional("override_reason");
             if let Some(reason) = &override_reason {
                 body["overrideReason"] = json!(reason);
             }
-            Action::Release {
+            ReleaseRequest {
                 office,
-                override_reason: override_reason.map(|r| r.chars().take(512).collect()),
+                override_reason,
             }
+            .into_action()
         }
         "incident" => {
             let text = p.one("text");
             body["text"] = json!(text);
-            Action::Incident { office, text }
+            IncidentRequest { office, text }.into_action()
         }
         "cancellation-decision" => {
             let accept = match p.one("accept").as_str() {
@@ -191,7 +197,7 @@ fn action_of(p: &Posted, office: OfficeRef) -> Result<(Action, Value), &'static 
                 _ => return Err("action-unknown"),
             };
             body["accept"] = json!(accept);
-            Action::CancellationDecision { office, accept }
+            CancellationDecisionRequest { office, accept }.into_action()
         }
         "exit" => Action::Exit { office },
         "entry" => Action::Entry { office },
