@@ -21,8 +21,9 @@ use crate::auth::Role;
 use crate::coverage;
 use crate::error::AppError;
 use crate::history::{audit, customs, outbound, Extra};
+use crate::ice::Host;
 use crate::standing::aeo_benefits_apply;
-use crate::store::{Change, LedgerOp, MovementRecord, StoreError};
+use crate::store::{Change, IceIn, LedgerOp, MovementRecord, StoreError};
 
 /// Load a movement the actor may see. Errors: [`AppError::NotFound`] when it does not exist or
 /// is not visible to the actor (a trader never learns of another trader's movements).
@@ -82,6 +83,22 @@ fn authorize(
     }
 }
 
+/// In an ICE network, an office hosted by a peer node acts at that node, not here.
+fn refuse_peer_office(app: &App, action: &Action) -> Result<(), AppError> {
+    let (Some(topology), Some(office)) = (app.topology(), action.office()) else {
+        return Ok(());
+    };
+    match topology.host_of(office) {
+        Host::Here => Ok(()),
+        Host::Peer(node) => Err(AppError::Forbidden(format!(
+            "office {office} is hosted by ICE node {node}: its officers act there"
+        ))),
+        Host::Unknown => Err(AppError::Forbidden(format!(
+            "office {office} is hosted by no node of this ICE network"
+        ))),
+    }
+}
+
 /// Do `action` on movement `id` at time `now` (UTC). `request` is the JSON the actor sent (kept in
 /// the history as a customs action or the holder's request).
 ///
@@ -101,7 +118,8 @@ pub async fn act(
     crate::retry::on_conflict(|| async move {
         let record = load_visible(app, actor, id).await?;
         authorize(app, actor, &record, action)?;
-        match act_once(app, actor, record, action, request, now).await {
+        refuse_peer_office(app, action)?;
+        match act_once(app, actor, record, action, request, now, None).await {
             Err(AppError::Store(
                 e @ (StoreError::Insufficient { .. } | StoreError::NotUsable { .. }),
             )) => {
@@ -113,7 +131,7 @@ pub async fn act(
                         .clone(),
                     reason: reservation_refusal(e),
                 };
-                act_once(app, actor, record, &failed, request, now).await
+                act_once(app, actor, record, &failed, request, now, None).await
             }
             Err(AppError::Transition(e)) => {
                 let entry = audit(actor, action.name(), Some(id), now, format!("refused: {e}"));
@@ -146,13 +164,28 @@ fn reservation_refusal(e: StoreError) -> String {
     }
 }
 
-async fn act_once(
+/// An action a peer node sends (ICE): done by an officer at an office the peer hosts, applied
+/// here on the movement this node owns.
+pub(crate) struct FromPeer<'a> {
+    /// The inbox entry, committed with the change.
+    pub inbound: IceIn,
+    /// The officer at the peer.
+    pub officer: &'a str,
+    /// The peer's risk selection at that office, kept instead of running one here.
+    pub selection: Option<&'a risk::Selection>,
+}
+
+/// Decide `action` on `record` and commit it. `peer` is set when the action comes from a peer
+/// node (ICE); otherwise an officer's action on a copy is forwarded to the node of departure, and
+/// a release sends the anticipated records to the peers on the route.
+pub(crate) async fn act_once(
     app: &App,
     actor: &Actor,
     record: MovementRecord,
     action: &Action,
     request: &Value,
     now: DateTime<Utc>,
+    peer: Option<FromPeer<'_>>,
 ) -> Result<MovementRecord, AppError> {
     if matches!(
         action,
@@ -190,16 +223,20 @@ async fn act_once(
         }
     }
     let mut movement = decision.movement;
+    let officer = peer.as_ref().map_or(actor.name(), |p| p.officer);
     if let Action::ControlResult { .. } = action {
         if let Some(c) = movement.controls.last_mut() {
-            c.officer = Some(actor.name().to_string());
+            c.officer = Some(officer.to_string());
         }
     }
     let office = action.office();
     // The acting office's local day (validity of guarantees, rates and registrations).
     let day = office.map_or(now.date_naive(), |o| catalog.local_day(o, now));
-    // CATS's own risk selection where goods are presented: exit, entry, arrival.
-    if let (
+    // CATS's own risk selection where goods are presented: exit, entry, arrival (the peer's,
+    // when the office is a peer's).
+    if let Some(p) = &peer {
+        movement.risk.extend(p.selection.cloned());
+    } else if let (
         Action::Exit { office } | Action::Entry { office } | Action::Arrival { office },
         Some(mrn),
     ) = (action, movement.mrn.clone())
@@ -237,7 +274,10 @@ async fn act_once(
             }
             if let Value::Object(map) = &mut body {
                 map.insert("action".into(), Value::String(action.name().into()));
-                map.insert("officer".into(), Value::String(actor.name().into()));
+                map.insert("officer".into(), Value::String(officer.into()));
+                if let Some(p) = &peer {
+                    map.insert("via".into(), Value::String(p.inbound.peer.to_string()));
+                }
                 if let Some(Value::Object(record)) = plan.as_ref().map(|p| p.record(&movement)) {
                     map.extend(record);
                 }
@@ -280,6 +320,8 @@ async fn act_once(
                     Some(&extra),
                 ));
             }
+            // A copy of a peer's movement: the guarantee is the node of departure's business.
+            _ if movement.home.is_some() => {}
             Effect::Reserve => ledger.extend(plan.iter().flat_map(|p| p.ops.clone())),
             Effect::Credit => ledger.push(LedgerOp::Credit),
             Effect::Claim => ledger.push(LedgerOp::Claim),
@@ -321,6 +363,9 @@ async fn act_once(
             "; released without the control CATS selected (override): {reason}"
         ));
     }
+    if let Some(p) = &peer {
+        detail.push_str(&format!("; by {officer} at node {}", p.inbound.peer));
+    }
     let new = MovementRecord {
         id: record.id,
         version: record.version + 1,
@@ -329,6 +374,21 @@ async fn act_once(
         created_at: record.created_at,
         updated_at: now,
     };
+    let mut ice_out = Vec::new();
+    if let (Some(topology), None) = (app.topology(), &peer) {
+        if let Action::Release { .. } = action {
+            ice_out.extend(crate::ice::route::anticipated_records(topology, &new, now)?);
+        }
+        let selection = match action {
+            Action::Exit { .. } | Action::Entry { .. } | Action::Arrival { .. } => {
+                new.movement.risk.last()
+            }
+            _ => None,
+        };
+        ice_out.extend(crate::ice::route::forward(
+            &new, action, officer, selection, request, now,
+        )?);
+    }
     app.store()
         .commit(Change {
             record: new.clone(),
@@ -337,6 +397,8 @@ async fn act_once(
             ledger,
             audit: vec![audit(actor, action.name(), Some(record.id), now, detail)],
             attachments: vec![],
+            ice_out,
+            ice_in: peer.map(|p| p.inbound),
         })
         .await?;
     Ok(new)

@@ -298,6 +298,8 @@ pub async fn amend_with(
             ledger: vec![],
             audit: vec![audit(actor, "amend", Some(id), now, detail)],
             attachments: vec![],
+            ice_out: vec![],
+            ice_in: None,
         };
         app.store().commit(change).await?;
         Ok(Amended {
@@ -389,6 +391,8 @@ pub(crate) async fn commit_rejection(
             ledger: vec![],
             audit: vec![audit(actor, action, Some(record.id), now, detail)],
             attachments: vec![],
+            ice_out: vec![],
+            ice_in: None,
         })
         .await?;
     Ok((new, ids))

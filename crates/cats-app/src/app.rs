@@ -43,6 +43,7 @@ pub struct App {
     risk: Arc<RiskPolicy>,
     instance: Arc<str>,
     sign_in: crate::accounts::SignInPolicy,
+    topology: Option<Arc<crate::ice::Topology>>,
 }
 
 impl App {
@@ -56,6 +57,7 @@ impl App {
             risk: Arc::new(risk),
             instance: instance.into(),
             sign_in: Default::default(),
+            topology: None,
         })
     }
 
@@ -64,6 +66,18 @@ impl App {
     pub fn with_sign_in_policy(mut self, policy: crate::accounts::SignInPolicy) -> Self {
         self.sign_in = policy;
         self
+    }
+
+    /// The same application as a node of an ICE network: it hosts the offices of
+    /// `topology.hosted`, and its peers the others (`None`: stand-alone, every office here).
+    pub fn with_topology(mut self, topology: Option<crate::ice::Topology>) -> Self {
+        self.topology = topology.map(Arc::new);
+        self
+    }
+
+    /// The ICE network this node is part of, if any.
+    pub fn topology(&self) -> Option<&crate::ice::Topology> {
+        self.topology.as_deref()
     }
 
     /// How signing in to the web pages is limited.

@@ -131,6 +131,8 @@ pub async fn attach(
                 meta: meta.clone(),
                 data: bytes.clone(),
             }],
+            ice_out: vec![],
+            ice_in: None,
         };
         app.store().commit(change).await?;
         Ok(meta)

@@ -11,6 +11,7 @@
 //! * [`registers`]: registrations, insurance contracts, claims, exchange rates, users (issue 5);
 //!   [`standing`] and [`coverage`]: what they mean for the rules and for release.
 //! * [`risk_profiles`]: risk profiles maintained by risk analysts, versioned (issue 6).
+//! * [`ice`]: the exchange with peer national nodes (issue 12).
 
 #![warn(missing_docs)]
 
@@ -26,6 +27,7 @@ pub mod drafts;
 pub mod error;
 pub mod guarantees;
 pub mod history;
+pub mod ice;
 pub mod lodge;
 pub mod messages;
 pub mod messages_in;

@@ -89,16 +89,21 @@ pub fn typed_facts(declaration: &Cc015c, message_type: &str) -> Result<Declarati
 /// country than the office of departure's is business rule CATS006.)
 fn refuse_foreign_recipient(app: &App, recipient: &str) -> Result<(), AppError> {
     let catalog = app.catalog();
+    // In an ICE network, the countries this node hosts; stand-alone, every participating one.
+    let hosts = |code: &str| match app.topology() {
+        Some(t) => t.hosted.iter().any(|c| c.as_str() == code),
+        None => true,
+    };
     let served = recipient
         .strip_prefix("NTA.")
-        .is_some_and(|c| catalog.is_participating(c));
+        .is_some_and(|c| catalog.is_participating(c) && hosts(c));
     if served {
         return Ok(());
     }
     let mut countries: Vec<String> = catalog
         .countries
         .values()
-        .filter(|c| c.participating)
+        .filter(|c| c.participating && hosts(c.code.as_str()))
         .map(|c| format!("NTA.{}", c.code))
         .collect();
     countries.sort();
@@ -283,6 +288,8 @@ async fn lodge_once(
         ledger: vec![],
         audit: vec![audit(actor, "lodge", Some(id), now, audit_detail)],
         attachments: vec![],
+        ice_out: vec![],
+        ice_in: None,
     };
     app.store().commit(change).await?;
     Ok(Lodged { record, failures })

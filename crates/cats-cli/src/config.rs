@@ -46,6 +46,10 @@ pub struct ConfigFile {
     /// Database settings.
     #[serde(default)]
     pub database: DatabaseSection,
+    /// ICE: this node in a network of national nodes (`cats_ice::network`); absent: stand-alone,
+    /// every office hosted here.
+    #[serde(default)]
+    pub ice: Option<cats_ice::IceSection>,
 }
 
 /// Where a node keeps its data, resolved from flags, variables and the file.
@@ -57,6 +61,8 @@ pub struct Location {
     pub database: Database,
     /// Pool and connection settings.
     pub settings: DbSettings,
+    /// The `[ice]` table and the directory its paths are relative to.
+    pub ice: Option<(cats_ice::IceSection, PathBuf)>,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -120,11 +126,27 @@ impl Location {
         }
         let url = database_url.map(str::to_string).or(parsed.database.url);
         let database = Database::from_url(url.as_deref(), data_dir)?;
+        let base = file
+            .as_deref()
+            .and_then(Path::parent)
+            .map_or_else(|| data_dir.to_path_buf(), Path::to_path_buf);
         Ok(Self {
             data_dir: data_dir.to_path_buf(),
             database,
             settings,
+            ice: parsed.ice.map(|section| (section, base)),
         })
+    }
+
+    /// The ICE network of the `[ice]` table, if there is one. Errors: the table is wrong or the
+    /// node's key cannot be read.
+    pub fn network(&self) -> anyhow::Result<Option<cats_ice::Network>> {
+        self.ice
+            .as_ref()
+            .map(|(section, base)| {
+                cats_ice::Network::from_section(section, base).context("[ice] in the configuration")
+            })
+            .transpose()
     }
 
     /// SQLite in `data_dir` with default settings.
@@ -133,6 +155,7 @@ impl Location {
             data_dir: data_dir.to_path_buf(),
             database: Database::Sqlite(data_dir.join(cats_store::SQLITE_FILE)),
             settings: DbSettings::default(),
+            ice: None,
         }
     }
 }

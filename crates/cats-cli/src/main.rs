@@ -84,6 +84,11 @@ enum Command {
     Replay(replay::ReplayArgs),
     /// Load generator over HTTP: throughput of lodging and of the full lifecycle on a fresh node.
     Bench(bench::BenchArgs),
+    /// ICE between national nodes: keys and delivery status.
+    Ice {
+        #[command(subcommand)]
+        command: IceCommand,
+    },
     /// Moving and keeping data.
     Db {
         #[command(subcommand)]
@@ -109,6 +114,28 @@ enum DbCommand {
         to: PathBuf,
         #[command(flatten)]
         data: DataDir,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum IceCommand {
+    /// Make this node's Ed25519 key pair and a self-signed certificate (for a test network) in
+    /// DIR, and print the configuration lines for it and its peers.
+    Keygen {
+        /// Directory for node.key, node.pub and node.crt.
+        #[arg(long)]
+        dir: PathBuf,
+        /// This node's id (e.g. KZ).
+        #[arg(long)]
+        node: String,
+    },
+    /// Peers, and what the outbox and inbox hold per peer (pending, delivered, retries, lag).
+    Status {
+        #[command(flatten)]
+        data: DataDir,
+        /// JSON instead of a table.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -170,6 +197,18 @@ async fn main() -> anyhow::Result<()> {
         } => import::run(args).await,
         Command::Replay(args) => replay::run(args).await,
         Command::Bench(args) => bench::run(args).await,
+        Command::Ice {
+            command: IceCommand::Keygen { dir, node },
+        } => {
+            print!("{}", cats_cli::ice::keygen(&dir, &node)?);
+            Ok(())
+        }
+        Command::Ice {
+            command: IceCommand::Status { data, json },
+        } => {
+            print!("{}", cats_cli::ice::status(&data.location()?, json).await?);
+            Ok(())
+        }
         Command::Db {
             command: DbCommand::Copy { from, to },
         } => {
@@ -249,7 +288,31 @@ async fn serve(data: DataDir, listen: SocketAddr, check_secs: u64) -> anyhow::Re
         secure_cookies: std::env::var("CATS_SECURE_COOKIES").is_ok_and(|v| v == "1" || v == "true"),
     };
     let app = node.app.with_sign_in_policy(sign_in_policy()?);
-    cats_web::serve_with(app, listener, settings).await?;
+    let (_stop, stopped) = tokio::sync::watch::channel(false);
+    let (app, ice) = match location.network()? {
+        Some(network) => {
+            eprintln!(
+                "ICE node {} hosting {}; {} peer(s)",
+                network.topology.node,
+                network
+                    .topology
+                    .hosted
+                    .iter()
+                    .map(|c| c.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                network.peers.len()
+            );
+            let (app, router) = cats_cli::ice::start(app, network, stopped);
+            (app, Some(router))
+        }
+        None => (app, None),
+    };
+    let mut router = cats_web::router_with(app, settings);
+    if let Some(ice) = ice {
+        router = router.merge(ice);
+    }
+    axum::serve(listener, router).await?;
     Ok(())
 }
 

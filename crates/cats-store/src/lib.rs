@@ -17,6 +17,7 @@ mod accounts;
 mod controls;
 mod drafts;
 mod history;
+mod ice;
 mod ledger;
 mod movements;
 mod parties;

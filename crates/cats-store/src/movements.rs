@@ -71,7 +71,7 @@ pub(crate) async fn insert_movement(
     .bind(&m.office_of_departure)
     .bind(&m.office_of_destination)
     .bind(d.offices)
-    .bind(m.time_limit)
+    .bind(m.time_limit.filter(|_| m.home.is_none()))
     .bind(rec.created_at)
     .bind(rec.updated_at)
     .bind(d.projection)
@@ -101,7 +101,7 @@ async fn update_movement(
     .bind(m.state.is_live())
     .bind(&m.office_of_destination)
     .bind(d.offices)
-    .bind(m.time_limit)
+    .bind(m.time_limit.filter(|_| m.home.is_none()))
     .bind(rec.updated_at)
     .bind(d.projection)
     .bind(d.declaration)
@@ -163,6 +163,10 @@ pub(crate) async fn commit(db: &mut Db<'_>, change: &Change) -> Result<(), Store
     }
     for a in &change.audit {
         insert_audit(db, a).await?;
+    }
+    crate::ice::enqueue(db, &change.ice_out).await?;
+    if let Some(inbound) = &change.ice_in {
+        crate::ice::insert_inbound(db, inbound).await?;
     }
     Ok(())
 }

@@ -30,7 +30,9 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 use uuid::Uuid;
 
 use cats_app::store::StoreError;
-use cats_domain::ids::{CountryCode, CurrencyCode, Eori, Grn, IdError, Lrn, Mrn, OfficeRef};
+use cats_domain::ids::{
+    CountryCode, CurrencyCode, Eori, Grn, IdError, Lrn, Mrn, NodeId, OfficeRef,
+};
 
 /// Which database a store talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -241,7 +243,16 @@ macro_rules! arg_from_identifier {
     };
 }
 
-arg_from_identifier!(Eori, Grn, Lrn, Mrn, OfficeRef, CountryCode, CurrencyCode);
+arg_from_identifier!(
+    Eori,
+    Grn,
+    Lrn,
+    Mrn,
+    NodeId,
+    OfficeRef,
+    CountryCode,
+    CurrencyCode
+);
 
 impl<'q> From<CountryCode> for Arg<'q> {
     fn from(v: CountryCode) -> Self {

@@ -8,19 +8,20 @@ use uuid::Uuid;
 use cats_app::auth::User;
 use cats_app::store::{
     Account, Attachment, AuditEntry, Change, ClaimFilter, ContractFilter, Draft, HistoryEvent,
-    MovementFilter, MovementRecord, Notification, Party, ProfileVersion, RateRecord,
-    RegistrationFilter, RegistryChange, Reservation, Session, Snapshot, Store, StoreError,
-    StoredAttachment, StoredControlAttachment, StoredMessage,
+    IceIn, MovementFilter, MovementRecord, Notification, OutboxEntry, OutboxStatus, Party,
+    PeerQueue, ProfileVersion, RateRecord, RegistrationFilter, RegistryChange, Reservation,
+    Session, Settlement, Snapshot, Store, StoreError, StoredAttachment, StoredControlAttachment,
+    StoredMessage,
 };
 use cats_domain::coverage::ExchangeRate;
-use cats_domain::ids::{CountryCode, CurrencyCode, Eori, Grn, Lrn, Mrn, OfficeRef};
+use cats_domain::ids::{CountryCode, CurrencyCode, Eori, Grn, Lrn, Mrn, NodeId, OfficeRef};
 use cats_domain::ledger::Guarantee;
 use cats_domain::reference::{Catalog, RestrictedGoods};
 use cats_domain::registry::{Claim, Contract, Registration};
 
 use crate::sql::Pool;
 use crate::{
-    accounts, controls, drafts, history, ledger, movements, parties, reference, registry,
+    accounts, controls, drafts, history, ice, ledger, movements, parties, reference, registry,
     registry_read, risk, snapshot,
 };
 
@@ -188,6 +189,52 @@ impl Store for SqlStore {
         let mut tx = self.pool.begin().await?;
         movements::commit(&mut tx.db(), &change).await?;
         tx.commit().await
+    }
+    async fn ice_inbound(&self, message_id: Uuid) -> Result<Option<IceIn>, StoreError> {
+        ice::inbound(&mut self.pool.db(), message_id).await
+    }
+    async fn ice_record_inbound(&self, inbound: &IceIn) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        ice::insert_inbound(&mut tx.db(), inbound).await?;
+        tx.commit().await
+    }
+    async fn ice_last_sequence(&self, peer: &NodeId, correlation: &str) -> Result<i64, StoreError> {
+        ice::last_sequence(&mut self.pool.db(), peer, correlation).await
+    }
+    async fn ice_claim_due(
+        &self,
+        now: DateTime<Utc>,
+        claimant: &str,
+        lease: chrono::Duration,
+        limit: u32,
+    ) -> Result<Vec<OutboxEntry>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let due = ice::claim_due(&mut tx.db(), now, claimant, lease, limit).await?;
+        tx.commit().await?;
+        Ok(due)
+    }
+    async fn ice_settle(
+        &self,
+        message_id: Uuid,
+        settlement: &Settlement,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        ice::settle(&mut tx.db(), message_id, settlement).await?;
+        tx.commit().await
+    }
+    async fn ice_outbox(
+        &self,
+        peer: Option<&NodeId>,
+        status: Option<OutboxStatus>,
+        limit: u32,
+    ) -> Result<Vec<OutboxEntry>, StoreError> {
+        ice::outbox(&mut self.pool.db(), peer, status, limit.max(1)).await
+    }
+    async fn ice_inbox(&self, limit: u32) -> Result<Vec<IceIn>, StoreError> {
+        ice::inbox(&mut self.pool.db(), limit.max(1)).await
+    }
+    async fn ice_queues(&self, _now: DateTime<Utc>) -> Result<Vec<PeerQueue>, StoreError> {
+        ice::queues(&mut self.pool.db()).await
     }
     async fn audit(&self, entries: &[AuditEntry]) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;

@@ -169,6 +169,8 @@ fn change(record: &MovementRecord, expected_version: Option<i64>) -> Change {
         ledger: Vec::new(),
         audit: Vec::new(),
         attachments: vec![],
+        ice_out: vec![],
+        ice_in: None,
     }
 }
 

@@ -138,6 +138,10 @@ pub struct MovementView {
     /// Why the officer released it without the control CATS selected (customs officers only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub release_override: Option<String>,
+    /// In an ICE network: the node of departure, when this node keeps a copy of a peer's
+    /// movement (received with an anticipated record); absent on the node of departure.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub home: Option<cats_domain::ids::NodeId>,
     /// Links.
     #[serde(rename = "_links")]
     pub links: MovementLinks,
@@ -199,6 +203,7 @@ pub fn movement_view(record: &MovementRecord, viewer: Option<&User>) -> Movement
         } else {
             None
         },
+        home: m.home.clone(),
         links: MovementLinks {
             this: Link::to(&path),
             messages: Link::to(format!("{path}/messages")),

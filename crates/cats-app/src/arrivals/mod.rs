@@ -222,6 +222,8 @@ pub async fn notify_arrival(
             ledger: applied.ledger,
             audit: vec![audit(actor, "arrival", Some(id), now, detail)],
             attachments: vec![],
+            ice_out: vec![],
+            ice_in: None,
         };
         app.store().commit(change).await?;
         let r = Received::new(new, "CC007C", stored, Vec::new(), None);

@@ -214,6 +214,8 @@ pub async fn unloading_remarks(
             ledger: applied.ledger,
             audit: vec![audit(actor, "unloading_remarks", Some(id), now, detail)],
             attachments: vec![],
+            ice_out: vec![],
+            ice_in: None,
         };
         app.store().commit(change).await?;
         done(new, stored, Vec::new(), None)

@@ -109,6 +109,8 @@ pub(super) async fn request(
             ledger: applied.ledger,
             audit: vec![audit(actor, action.name(), Some(id), now, detail)],
             attachments: vec![],
+            ice_out: vec![],
+            ice_in: None,
         };
         app.store().commit(change).await?;
         Ok(Received::new(new, "CC014C", stored, Vec::new(), None))

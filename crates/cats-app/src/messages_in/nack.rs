@@ -107,6 +107,8 @@ pub(super) async fn keep(
                 format!("{nack}: {} error(s)", failures.len()),
             )],
             attachments: vec![],
+            ice_out: vec![],
+            ice_in: None,
         };
         app.store().commit(change).await?;
         Ok(())

@@ -189,6 +189,8 @@ pub(super) async fn notify(
             ledger: applied.ledger,
             audit: vec![audit(actor, action.name(), Some(id), now, detail)],
             attachments: vec![],
+            ice_out: vec![],
+            ice_in: None,
         };
         app.store().commit(change).await?;
         done(new, stored, Vec::new(), None)

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use cats_domain::coverage::ExchangeRate;
-use cats_domain::ids::{CountryCode, CurrencyCode, Eori, Grn, Lrn, Mrn, OfficeRef};
+use cats_domain::ids::{CountryCode, CurrencyCode, Eori, Grn, Lrn, Mrn, NodeId, OfficeRef};
 use cats_domain::ledger::{Guarantee, ReservationStatus, Unusable};
 use cats_domain::movement::{ControlAttachment, Movement, MovementState};
 use cats_domain::reference::Catalog;
@@ -18,11 +18,13 @@ use cats_domain::registry::{Claim, Contract, Registration};
 use crate::auth::User;
 
 mod accounts;
+mod ice;
 mod registry;
 mod risk;
 mod snapshot;
 
 pub use accounts::{Account, Draft, Session};
+pub use ice::{IceIn, IceOut, OutboxEntry, OutboxStatus, PeerQueue, Settlement};
 pub use registry::{
     claim_raised_text, Attachment, ClaimFilter, ContractFilter, GrnSerial, GuaranteeOp,
     HistoryEvent, Notification, RateRecord, RegistrationFilter, RegistryChange, ReserveBasis,
@@ -279,6 +281,11 @@ pub struct Change {
     /// Photos and documents attached to control records of the movement (their metadata is in
     /// the projection's `controls[n].attachments`).
     pub attachments: Vec<StoredControlAttachment>,
+    /// Messages to peer nodes (ICE outbox), delivered after the commit.
+    pub ice_out: Vec<IceOut>,
+    /// The ICE message this change applies (inbox), kept with its receipt; a second change for
+    /// the same message id fails with [`StoreError::Conflict`].
+    pub ice_in: Option<IceIn>,
 }
 
 /// A photo or document of a control record, with its bytes.
@@ -444,6 +451,40 @@ pub trait Store: Send + Sync {
     async fn commit(&self, change: Change) -> Result<(), StoreError>;
     /// Append audit entries outside a movement change (tokens, imports).
     async fn audit(&self, entries: &[AuditEntry]) -> Result<(), StoreError>;
+    // ---- ICE: the outbox to peer nodes and the inbox from them (issue 12) ----
+
+    /// The inbox entry of a message already received, if any.
+    async fn ice_inbound(&self, message_id: Uuid) -> Result<Option<IceIn>, StoreError>;
+    /// Keep a received message that changes nothing (answered with a NACK). Errors:
+    /// [`StoreError::Conflict`] when the message id is already in the inbox.
+    async fn ice_record_inbound(&self, inbound: &IceIn) -> Result<(), StoreError>;
+    /// The highest sequence number received from `peer` for `correlation` (0 when none).
+    async fn ice_last_sequence(&self, peer: &NodeId, correlation: &str) -> Result<i64, StoreError>;
+    /// Claim up to `limit` outbox messages due at `now` for `claimant` until `now + lease`: only
+    /// the first pending message of each peer and correlation (the rest wait for it), and none
+    /// that another instance holds (`FOR UPDATE SKIP LOCKED` on PostgreSQL).
+    async fn ice_claim_due(
+        &self,
+        now: DateTime<Utc>,
+        claimant: &str,
+        lease: chrono::Duration,
+        limit: u32,
+    ) -> Result<Vec<OutboxEntry>, StoreError>;
+    /// Record how a delivery attempt ended (and release the claim).
+    async fn ice_settle(&self, message_id: Uuid, settlement: &Settlement)
+        -> Result<(), StoreError>;
+    /// Outbox messages, newest first, optionally to one peer and in one status.
+    async fn ice_outbox(
+        &self,
+        peer: Option<&NodeId>,
+        status: Option<OutboxStatus>,
+        limit: u32,
+    ) -> Result<Vec<OutboxEntry>, StoreError>;
+    /// Inbox messages, newest first.
+    async fn ice_inbox(&self, limit: u32) -> Result<Vec<IceIn>, StoreError>;
+    /// Delivery figures per peer (every peer with a message either way).
+    async fn ice_queues(&self, now: DateTime<Utc>) -> Result<Vec<PeerQueue>, StoreError>;
+
     /// Everything the store keeps (for `cats db copy`).
     async fn dump(&self) -> Result<Snapshot, StoreError>;
     /// Load a snapshot into this store, which must hold no movements, parties or users yet.

@@ -10,6 +10,8 @@ mod common;
 mod concurrency;
 mod controls;
 mod copy;
+mod ice;
+mod ice_kit;
 mod instances;
 mod lifecycle;
 mod messages_in;

@@ -29,6 +29,8 @@ pub enum IdKind {
     CountryCode,
     /// ISO 4217 alphabetic currency code.
     CurrencyCode,
+    /// ICE node identifier.
+    NodeId,
 }
 
 impl fmt::Display for IdKind {
@@ -46,6 +48,7 @@ impl fmt::Display for IdKind {
             Self::ContainerNumber => "Container number",
             Self::CountryCode => "Country code",
             Self::CurrencyCode => "Currency code",
+            Self::NodeId => "ICE node id",
         })
     }
 }

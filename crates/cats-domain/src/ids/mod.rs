@@ -19,6 +19,7 @@ mod hs;
 mod lrn;
 mod money;
 mod mrn;
+mod node;
 mod office;
 mod procedure;
 #[cfg(feature = "openapi")]
@@ -37,6 +38,7 @@ pub use hs::HsCode;
 pub use lrn::Lrn;
 pub use money::Money;
 pub use mrn::Mrn;
+pub use node::NodeId;
 pub use office::OfficeRef;
 pub use procedure::ProcedureLetter;
 

@@ -5,7 +5,8 @@ use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 use utoipa::openapi::RefOr;
 
 use super::{
-    ContainerNumber, CountryCode, CurrencyCode, Eori, Grn, HsCode, Lrn, Money, Mrn, OfficeRef,
+    ContainerNumber, CountryCode, CurrencyCode, Eori, Grn, HsCode, Lrn, Money, Mrn, NodeId,
+    OfficeRef,
 };
 
 macro_rules! string_schema {
@@ -33,6 +34,7 @@ string_schema! {
     OfficeRef: Some("^[A-Z]{2}[A-Z0-9]{6}$"), "KZHOR001",
         "Customs office reference number (an8): ISO 3166 country + 6 alphanumerics.";
     CountryCode: Some("^[A-Z]{2}$"), "KZ", "ISO 3166-1 alpha-2 country code.";
+    NodeId: Some("^[A-Z0-9+_-]{1,32}$"), "KZ", "ICE node id.";
     CurrencyCode: Some("^[A-Z]{3}$"), "USD", "ISO 4217 alphabetic currency code.";
     Eori: Some("^[A-Z]{2}[A-Z0-9]{1,15}$"), "KZ840000123456",
         "EORI number or national taxpayer identification number (TIN).";

@@ -75,6 +75,7 @@ fn accepted() -> Movement {
         risk: vec![],
         awaiting_presentation: false,
         release_override: None,
+        home: None,
     }
 }
 

@@ -221,6 +221,12 @@ pub struct Movement {
     /// the risk feedback figures).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub release_override: Option<String>,
+    /// The ICE node that owns the movement (hosts its office of departure) when this node keeps
+    /// a copy received with an anticipated record (AAR, ATR, exit record: `docs/ice/`); `None` on
+    /// the node of departure. Officers' actions on a copy travel to that node, which alone
+    /// reserves, credits and claims on the guarantee and runs the time-limit check.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub home: Option<crate::ids::NodeId>,
 }
 
 impl Movement {

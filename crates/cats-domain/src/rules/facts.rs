@@ -333,6 +333,7 @@ impl DeclarationFacts {
             risk: Vec::new(),
             awaiting_presentation: self.pre_lodged && mrn_allocated,
             release_override: None,
+            home: None,
         }
     }
 }

@@ -1,0 +1,428 @@
+//! What a message from a peer node does here. The transport (`cats-ice`) has verified who sent
+//! it, its signature and its freshness; this decides, commits the change with the inbox entry in
+//! one transaction, and gives the receipt to answer with (kept with the entry, so that a
+//! duplicate is answered with the original receipt).
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use cats_domain::ids::NodeId;
+
+use super::messages::{AnticipatedRecord, IceType, OfficeAction};
+use super::{Host, Topology};
+use crate::act::{act_once, FromPeer};
+use crate::app::{Actor, App};
+use crate::error::AppError;
+use crate::history::{audit, inbound};
+use crate::store::{Change, IceIn, MovementRecord, StoreError};
+
+/// A message received from a peer, its envelope verified by the transport.
+#[derive(Debug, Clone)]
+pub struct Inbound {
+    /// Message id (UUID) given by the sender.
+    pub message_id: Uuid,
+    /// The sending node (verified by its signature).
+    pub sender: NodeId,
+    /// Message type code (`CD050C` …).
+    pub message_type: String,
+    /// Correlation: the MRN.
+    pub correlation: String,
+    /// The sender's number for this message among those with the same correlation (1, 2, …).
+    pub sequence: i64,
+    /// The content.
+    pub content: Value,
+    /// The envelope exactly as received (its SHA-256 is the receipt's digest).
+    pub body: String,
+    /// When received (UTC).
+    pub received_at: DateTime<Utc>,
+}
+
+/// How a received message was answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Applied (or a NACK kept in the inbox); answer with this receipt (JSON).
+    Answered(String),
+    /// Seen before: answer with the original receipt (JSON).
+    Duplicate(String),
+    /// An earlier message of the same correlation has not arrived yet: nothing is kept; the
+    /// sender delivers that one first and retries this one.
+    NotYet {
+        /// The sequence number expected next.
+        expected: i64,
+    },
+}
+
+/// A functional error (NCTS CD906C codes): 12 a value is wrong (an office the sender or this node
+/// does not host), 14 a rule is broken, 90 unknown MRN, 92 out of sequence, 93 invalid MRN.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+struct Nack {
+    code: u16,
+    reason: String,
+}
+
+fn nack(code: u16, reason: impl Into<String>) -> Nack {
+    Nack {
+        code,
+        reason: reason.into(),
+    }
+}
+
+/// The receipt (JSON): what was received, its digest, and the outcome. `refusal` is the NACK's
+/// message type (`CD906C` functional error, `CD917C` content failing its schema) and errors.
+fn receipt(node: &NodeId, msg: &Inbound, refusal: Option<(&str, &[Nack])>) -> String {
+    let digest = hex::encode(Sha256::digest(msg.body.as_bytes()));
+    let mut r = json!({
+        "messageId": msg.message_id,
+        "messageType": msg.message_type,
+        "sender": msg.sender,
+        "receiver": node,
+        "digest": format!("sha256:{digest}"),
+        "receivedAt": msg.received_at,
+        "status": if refusal.is_some() { "refused" } else { "accepted" },
+    });
+    if let Some((kind, errors)) = refusal {
+        r["refusal"] = json!({ "messageType": kind, "functionalErrors": errors });
+    }
+    r.to_string()
+}
+
+fn entry(msg: &Inbound, outcome: &str, receipt: String) -> IceIn {
+    IceIn {
+        message_id: msg.message_id,
+        peer: msg.sender.clone(),
+        message_type: msg.message_type.clone(),
+        correlation: msg.correlation.clone(),
+        sequence: msg.sequence,
+        body: msg.body.clone(),
+        received_at: msg.received_at,
+        outcome: outcome.to_string(),
+        receipt,
+    }
+}
+
+/// Apply a message from a peer. Errors only when the store fails; every refusal is a receipt
+/// (CD906C with its code, CD917C for content failing its schema), kept in the inbox.
+pub async fn receive(app: &App, msg: Inbound) -> Result<Outcome, AppError> {
+    let Some(topology) = app.topology() else {
+        return Err(AppError::Forbidden(
+            "this node is not part of an ICE network".into(),
+        ));
+    };
+    crate::retry::on_conflict(|| receive_once(app, topology, &msg)).await
+}
+
+async fn receive_once(app: &App, topology: &Topology, msg: &Inbound) -> Result<Outcome, AppError> {
+    let store = app.store();
+    if let Some(seen) = store.ice_inbound(msg.message_id).await? {
+        return Ok(Outcome::Duplicate(seen.receipt));
+    }
+    let last = store
+        .ice_last_sequence(&msg.sender, &msg.correlation)
+        .await?;
+    if msg.sequence > last + 1 {
+        return Ok(Outcome::NotYet { expected: last + 1 });
+    }
+    let refused = |kind: &str, errors: Vec<Nack>| {
+        let outcome = format!(
+            "{kind}{}",
+            errors
+                .first()
+                .map(|e| format!(" {}", e.code))
+                .unwrap_or_default()
+        );
+        entry(
+            msg,
+            &outcome,
+            receipt(&topology.node, msg, Some((kind, &errors))),
+        )
+    };
+    if msg.sequence <= last {
+        let e = refused(
+            "CD906C",
+            vec![nack(
+                92,
+                format!(
+                    "sequence {} already used; {} expected",
+                    msg.sequence,
+                    last + 1
+                ),
+            )],
+        );
+        return keep(app, e).await;
+    }
+    let Some(kind) = IceType::parse(&msg.message_type) else {
+        let e = refused(
+            "CD917C",
+            vec![nack(
+                12,
+                format!("unknown message type {}", msg.message_type),
+            )],
+        );
+        return keep(app, e).await;
+    };
+    let applied = if kind.is_record() {
+        match serde_json::from_value::<AnticipatedRecord>(msg.content.clone()) {
+            Ok(content) => record(app, topology, msg, kind, content).await?,
+            Err(e) => Err(("CD917C", nack(12, format!("content of {kind}: {e}")))),
+        }
+    } else {
+        match serde_json::from_value::<OfficeAction>(msg.content.clone()) {
+            Ok(content) => action(app, topology, msg, content).await?,
+            Err(e) => Err(("CD917C", nack(12, format!("content of {kind}: {e}")))),
+        }
+    };
+    match applied {
+        Ok(receipt) => Ok(Outcome::Answered(receipt)),
+        Err((kind, error)) => keep(app, refused(kind, vec![error])).await,
+    }
+}
+
+/// Refuse a message whose envelope or content fails its published schema (CD917C), keeping it
+/// in the inbox (a duplicate gets the original receipt). `problems` are `pointer: reason`.
+pub async fn refuse_content(
+    app: &App,
+    msg: Inbound,
+    problems: Vec<String>,
+) -> Result<Outcome, AppError> {
+    let Some(topology) = app.topology() else {
+        return Err(AppError::Forbidden(
+            "this node is not part of an ICE network".into(),
+        ));
+    };
+    crate::retry::on_conflict(|| async {
+        if let Some(seen) = app.store().ice_inbound(msg.message_id).await? {
+            return Ok(Outcome::Duplicate(seen.receipt));
+        }
+        let last = app
+            .store()
+            .ice_last_sequence(&msg.sender, &msg.correlation)
+            .await?;
+        if msg.sequence > last + 1 {
+            return Ok(Outcome::NotYet { expected: last + 1 });
+        }
+        let errors: Vec<Nack> = problems.iter().map(|p| nack(12, p.clone())).collect();
+        let receipt = receipt(&topology.node, &msg, Some(("CD917C", &errors)));
+        keep(app, entry(&msg, "CD917C 12", receipt)).await
+    })
+    .await
+}
+
+/// Keep a refused message in the inbox and answer with its receipt.
+async fn keep(app: &App, entry: IceIn) -> Result<Outcome, AppError> {
+    match app.store().ice_record_inbound(&entry).await {
+        Ok(()) => Ok(Outcome::Answered(entry.receipt)),
+        Err(StoreError::Conflict) => Err(AppError::Store(StoreError::Conflict)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+type Applied = Result<String, (&'static str, Nack)>;
+
+/// CD001C, CD050C, CD160C: keep a copy of the movement (or add the record to the copy kept).
+async fn record(
+    app: &App,
+    topology: &Topology,
+    msg: &Inbound,
+    kind: IceType,
+    content: AnticipatedRecord,
+) -> Result<Applied, AppError> {
+    if content.mrn.as_str() != msg.correlation {
+        return Ok(Err((
+            "CD906C",
+            nack(93, "the MRN is not the envelope's correlation"),
+        )));
+    }
+    if topology.host_of(&content.office) != Host::Here {
+        return Ok(Err((
+            "CD906C",
+            nack(
+                12,
+                format!(
+                    "office {} is not hosted by node {}",
+                    content.office, topology.node
+                ),
+            ),
+        )));
+    }
+    if !topology.peer_hosts(&msg.sender, &content.movement.office_of_departure) {
+        return Ok(Err((
+            "CD906C",
+            nack(
+                12,
+                format!(
+                    "the office of departure {} is not hosted by node {}",
+                    content.movement.office_of_departure, msg.sender
+                ),
+            ),
+        )));
+    }
+    let actor = Actor::System(format!("ice:{}", msg.sender));
+    let now = msg.received_at;
+    let receipt = receipt(&topology.node, msg, None);
+    let history = inbound(
+        kind.code(),
+        "application/json",
+        &msg.content.to_string(),
+        now,
+    );
+    let detail = format!(
+        "{} ({}) from node {} for office {}",
+        kind.code(),
+        kind.name(),
+        msg.sender,
+        content.office
+    );
+    let existing = app.store().movement(content.movement_id).await?;
+    let (record, expected_version) = match existing {
+        Some(copy) if copy.movement.home.as_ref() == Some(&msg.sender) => {
+            let next = MovementRecord {
+                version: copy.version + 1,
+                updated_at: now,
+                ..copy.clone()
+            };
+            (next, Some(copy.version))
+        }
+        Some(_) => {
+            return Ok(Err((
+                "CD906C",
+                nack(
+                    12,
+                    format!(
+                        "movement {} is not a copy of node {}'s",
+                        content.movement_id, msg.sender
+                    ),
+                ),
+            )))
+        }
+        None => {
+            let mut movement = content.movement;
+            movement.home = Some(msg.sender.clone());
+            let copy = MovementRecord {
+                id: content.movement_id,
+                version: 1,
+                movement,
+                declaration: content.declaration,
+                created_at: content.lodged_at,
+                updated_at: now,
+            };
+            (copy, None)
+        }
+    };
+    app.store()
+        .commit(Change {
+            record,
+            expected_version,
+            messages: vec![history],
+            ledger: vec![],
+            audit: vec![audit(
+                &actor,
+                "ice.receive",
+                Some(content.movement_id),
+                now,
+                detail,
+            )],
+            attachments: vec![],
+            ice_out: vec![],
+            ice_in: Some(entry(msg, "applied", receipt.clone())),
+        })
+        .await?;
+    Ok(Ok(receipt))
+}
+
+/// CD118C, CD168C, CD006C, CD018C, CD180C, CA001C, CA002C: apply an officer's action at a
+/// peer's office to the movement this node owns.
+async fn action(
+    app: &App,
+    topology: &Topology,
+    msg: &Inbound,
+    content: OfficeAction,
+) -> Result<Applied, AppError> {
+    if content.mrn.as_str() != msg.correlation {
+        return Ok(Err((
+            "CD906C",
+            nack(93, "the MRN is not the envelope's correlation"),
+        )));
+    }
+    if IceType::of_action(&content.action).map(IceType::code) != Some(msg.message_type.as_str()) {
+        return Ok(Err((
+            "CD917C",
+            nack(
+                12,
+                format!(
+                    "{} does not carry a {} action",
+                    msg.message_type,
+                    content.action.name()
+                ),
+            ),
+        )));
+    }
+    let owned = app
+        .store()
+        .movement(content.movement_id)
+        .await?
+        .filter(|r| r.movement.home.is_none() && r.movement.mrn.as_ref() == Some(&content.mrn));
+    let Some(record) = owned else {
+        return Ok(Err((
+            "CD906C",
+            nack(
+                90,
+                format!(
+                    "MRN {} is not a movement departed from node {}",
+                    content.mrn, topology.node
+                ),
+            ),
+        )));
+    };
+    match content.action.office() {
+        Some(office) if topology.peer_hosts(&msg.sender, office) => {}
+        office => {
+            return Ok(Err((
+                "CD906C",
+                nack(
+                    12,
+                    format!(
+                        "office {} is not hosted by node {}",
+                        office.map_or("-", |o| o.as_str()),
+                        msg.sender
+                    ),
+                ),
+            )))
+        }
+    }
+    let receipt = receipt(&topology.node, msg, None);
+    let actor = Actor::System(format!("ice:{}", msg.sender));
+    let peer = FromPeer {
+        inbound: entry(msg, "applied", receipt.clone()),
+        officer: &content.officer,
+        selection: content.selection.as_ref(),
+    };
+    match act_once(
+        app,
+        &actor,
+        record,
+        &content.action,
+        &content.request,
+        content.at,
+        Some(peer),
+    )
+    .await
+    {
+        Ok(_) => Ok(Ok(receipt)),
+        Err(AppError::Transition(e)) => Ok(Err(("CD906C", nack(92, e.to_string())))),
+        Err(AppError::Rules { failures, .. }) => Ok(Err((
+            "CD906C",
+            nack(
+                14,
+                failures
+                    .iter()
+                    .map(|f| format!("{}: {}", f.rule_id, f.reason))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
+        ))),
+        Err(e) => Err(e),
+    }
+}

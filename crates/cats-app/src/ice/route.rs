@@ -1,0 +1,101 @@
+//! What a change sends to peer nodes: anticipated records at release, and officers' actions on a
+//! copy back to the node of departure. The messages go into the change's outbox
+//! ([`crate::store::Change::ice_out`]), committed with it.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use cats_domain::movement::{Action, MovementState};
+use cats_domain::risk::Selection;
+
+use super::messages::{AnticipatedRecord, IceType, OfficeAction};
+use super::{Host, Topology};
+use crate::error::AppError;
+use crate::store::{IceOut, MovementRecord, StoreError};
+use cats_domain::ids::{Mrn, NodeId};
+
+fn out(
+    peer: &NodeId,
+    kind: IceType,
+    mrn: &Mrn,
+    payload: &impl serde::Serialize,
+    trace_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<IceOut, AppError> {
+    Ok(IceOut {
+        message_id: Uuid::new_v4(),
+        peer: peer.clone(),
+        message_type: kind.code().into(),
+        correlation: mrn.to_string(),
+        trace_id,
+        payload: serde_json::to_string(payload)
+            .map_err(|e| StoreError::corrupt(format!("ICE {kind} content: {e}")))?,
+        created_at: now,
+    })
+}
+
+/// The anticipated records a release sends: CD001C to the peer hosting the office of
+/// destination, CD050C to each peer hosting an office of transit, CD160C to each peer hosting
+/// an office of exit (one per office). Nothing when `record` (after the release) is not
+/// released for transit, is a copy, or every office is hosted here.
+pub fn anticipated_records(
+    topology: &Topology,
+    record: &MovementRecord,
+    now: DateTime<Utc>,
+) -> Result<Vec<IceOut>, AppError> {
+    let m = &record.movement;
+    if m.state != MovementState::ReleasedForTransit || m.home.is_some() {
+        return Ok(vec![]);
+    }
+    let Some(mrn) = m.mrn.clone() else {
+        return Ok(vec![]);
+    };
+    let trace_id = Uuid::new_v4();
+    let offices = std::iter::once((IceType::Cd001c, &m.office_of_destination))
+        .chain(m.offices_of_transit.iter().map(|o| (IceType::Cd050c, o)))
+        .chain(m.offices_of_exit.iter().map(|o| (IceType::Cd160c, o)));
+    let mut sent = Vec::new();
+    for (kind, office) in offices {
+        if let Host::Peer(peer) = topology.host_of(office) {
+            let content = AnticipatedRecord {
+                mrn: mrn.clone(),
+                movement_id: record.id,
+                office: office.clone(),
+                movement: m.clone(),
+                declaration: record.declaration.clone(),
+                lodged_at: record.created_at,
+            };
+            sent.push(out(peer, kind, &mrn, &content, trace_id, now)?);
+        }
+    }
+    Ok(sent)
+}
+
+/// The message carrying an officer's `action` on a copy (`record`, after it) back to the node
+/// of departure; `None` when `record` is not a copy or the action is not one a copy sends.
+pub fn forward(
+    record: &MovementRecord,
+    action: &Action,
+    officer: &str,
+    selection: Option<&Selection>,
+    request: &serde_json::Value,
+    now: DateTime<Utc>,
+) -> Result<Option<IceOut>, AppError> {
+    let (Some(home), Some(kind), Some(mrn)) = (
+        record.movement.home.as_ref(),
+        IceType::of_action(action),
+        record.movement.mrn.clone(),
+    ) else {
+        return Ok(None);
+    };
+    let content = OfficeAction {
+        mrn: mrn.clone(),
+        movement_id: record.id,
+        at: now,
+        officer: officer.to_string(),
+        action: action.clone(),
+        selection: selection.cloned(),
+        request: request.clone(),
+    };
+    out(home, kind, &mrn, &content, Uuid::new_v4(), now).map(Some)
+}

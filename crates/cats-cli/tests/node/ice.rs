@@ -1,0 +1,406 @@
+//! ICE between national nodes (issue 12): three `cats serve` processes (KZ, AZ, GE) carry a
+//! movement from Aktau to Tbilisi; the records and notifications travel over ICE, signed; a node
+//! killed midway loses nothing; tampered, replayed and expired messages are refused.
+
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::ice_kit::{aktau_tbilisi, IceNetwork};
+
+const CORRIDOR: &[(&str, &[&str])] = &[("KZ", &["KZ"]), ("AZ", &["AZ"]), ("GE", &["GE"])];
+
+fn offices(m: &Value) -> Vec<String> {
+    m["passages"]
+        .as_array()
+        .map(|p| {
+            p.iter()
+                .map(|x| x["office"].as_str().unwrap_or_default().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Lodge at Aktau and release: the movement id.
+async fn released(net: &IceNetwork, lrn: &str) -> String {
+    let (status, body) = net.lodge("KZ", "silkway", &aktau_tbilisi(lrn)).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    assert_eq!(body["state"], "Accepted", "{body}");
+    let id = body["id"].as_str().unwrap().to_string();
+    let (status, body) = net
+        .customs("KZ", "officer.kz", &id, "release", "KZAAU001")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["state"], "ReleasedForTransit", "{body}");
+    id
+}
+
+/// Every step after release from step `from` (0: entry at Alat), each at the node hosting its
+/// office, each seen back at Aktau.
+async fn carry_to_tbilisi(net: &IceNetwork, id: &str, from: usize) {
+    for (node, officer, action, office, passages) in [
+        ("AZ", "officer.az", "entry", "AZALA001", 1),
+        ("AZ", "officer.az", "exit", "AZQAZ001", 2),
+        ("GE", "officer.ge", "entry", "GERBR001", 3),
+    ]
+    .into_iter()
+    .skip(from)
+    {
+        let (status, body) = net.customs(node, officer, id, action, office).await;
+        assert_eq!(status, StatusCode::OK, "{action} at {office}: {body}");
+        let m = net
+            .wait_movement(
+                "KZ",
+                "officer.kz",
+                id,
+                20,
+                &format!("{action} at {office}"),
+                |m| offices(m).len() == passages,
+            )
+            .await;
+        assert_eq!(offices(&m).last().map(String::as_str), Some(office), "{m}");
+    }
+    let (status, body) = net
+        .customs("GE", "officer.ge", id, "arrival", "GETBS001")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    net.wait_movement("KZ", "officer.kz", id, 20, "arrival at Tbilisi", |m| {
+        m["state"] == "Arrived"
+    })
+    .await;
+    let (status, body) = net
+        .customs("GE", "officer.ge", id, "goods-release", "GETBS001")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    net.wait_movement("KZ", "officer.kz", id, 20, "write-off at Aktau", |m| {
+        m["state"] == "WrittenOff"
+    })
+    .await;
+}
+
+async fn assert_written_off_and_credited(net: &IceNetwork, id: &str) {
+    let (_, m) = net
+        .get("KZ", "officer.kz", &format!("/movements/departures/{id}"))
+        .await;
+    assert_eq!(m["state"], "WrittenOff", "{m}");
+    assert_eq!(
+        offices(&m),
+        ["AZALA001", "AZQAZ001", "GERBR001"],
+        "each passage applied once: {m}"
+    );
+    assert!(
+        m.get("home").is_none(),
+        "the node of departure owns it: {m}"
+    );
+    let (_, g) = net
+        .get("KZ", "silkway", "/guarantees/25KZ0000SRI000010")
+        .await;
+    assert_eq!(g["exposure"], "0.00", "credited at write-off: {g}");
+    // The copies know where the movement belongs; no guarantee moved there.
+    for node in ["AZ", "GE"] {
+        let officer = if node == "AZ" {
+            "officer.az"
+        } else {
+            "officer.ge"
+        };
+        let (_, copy) = net
+            .get(node, officer, &format!("/movements/departures/{id}"))
+            .await;
+        assert_eq!(copy["home"], "KZ", "{copy}");
+        let (_, g) = net
+            .get(node, "silkway", "/guarantees/25KZ0000SRI000010")
+            .await;
+        assert_eq!(g["exposure"], "0.00", "no reservation on a copy: {g}");
+    }
+    // Every outbox delivered, nothing refused.
+    for node in ["KZ", "AZ", "GE"] {
+        let status = net.status(node);
+        for q in status["queues"].as_array().unwrap() {
+            assert_eq!(q["pending"], 0, "{node}: {status}");
+            assert_eq!(q["refused"], 0, "{node}: {status}");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_movement_from_aktau_to_tbilisi_over_three_nodes() {
+    let net = IceNetwork::start(CORRIDOR).await;
+    let id = released(&net, "ICE-AKT-TBS-1").await;
+    // The anticipated records reach the peers: ATR at Alat (and the exit record at Qazax) in
+    // Azerbaijan, ATR at Red Bridge and AAR at Tbilisi in Georgia.
+    let az = net
+        .wait_movement("AZ", "officer.az", &id, 20, "ATR at Alat", |m| {
+            m["state"] == "ReleasedForTransit"
+        })
+        .await;
+    assert_eq!(az["home"], "KZ", "{az}");
+    net.wait_movement("GE", "officer.ge", &id, 20, "AAR at Tbilisi", |m| {
+        m["state"] == "ReleasedForTransit"
+    })
+    .await;
+    let mut types = Vec::new();
+    for _ in 0..100 {
+        let (_, list) = net
+            .get(
+                "AZ",
+                "officer.az",
+                &format!("/movements/departures/{id}/messages"),
+            )
+            .await;
+        types = list["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|m| m["messageType"].as_str().map(str::to_string))
+            .collect::<Vec<_>>();
+        if types.len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(types, ["CD050C", "CD160C"], "ATR then the exit record");
+    // Officers at Aktau cannot act for an office hosted in Azerbaijan.
+    let (status, _) = net
+        .customs("KZ", "officer.kz", &id, "entry", "AZALA001")
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    carry_to_tbilisi(&net, &id, 0).await;
+    assert_written_off_and_credited(&net, &id).await;
+    let kz = net.status("KZ");
+    let sent: i64 = kz["queues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["delivered"].as_i64().unwrap())
+        .sum();
+    let received: i64 = kz["queues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["received"].as_i64().unwrap())
+        .sum();
+    assert_eq!(
+        (sent, received),
+        (4, 5),
+        "AAR, 2 ATR, exit record out; 5 notifications in: {kz}"
+    );
+}
+
+/// Wait until node `name`'s outbox to `peer` satisfies `ok`.
+async fn wait_queue(
+    net: &IceNetwork,
+    name: &str,
+    peer: &str,
+    what: &str,
+    ok: impl Fn(&Value) -> bool,
+) {
+    let mut last = Value::Null;
+    for _ in 0..100 {
+        last = net.status(name);
+        if let Some(q) = last["queues"]
+            .as_array()
+            .and_then(|qs| qs.iter().find(|q| q["peer"] == peer))
+        {
+            if ok(q) {
+                return;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("{what}: {last}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_node_killed_midway_loses_nothing_and_applies_nothing_twice() {
+    let mut net = IceNetwork::start(CORRIDOR).await;
+    // Azerbaijan's node is down at release: its ATR and exit record wait at Aktau, retried.
+    net.kill("AZ");
+    let id = released(&net, "ICE-KILL-1").await;
+    net.wait_movement("GE", "officer.ge", &id, 20, "AAR at Tbilisi", |m| {
+        m["state"] == "ReleasedForTransit"
+    })
+    .await;
+    wait_queue(
+        &net,
+        "KZ",
+        "AZ",
+        "records for AZ retried while it is down",
+        |q| q["pending"] == 2 && q["retried"].as_i64().unwrap_or(0) >= 1,
+    )
+    .await;
+    net.restart("AZ").await;
+    net.wait_movement(
+        "AZ",
+        "officer.az",
+        &id,
+        20,
+        "ATR at Alat after restart",
+        |m| m["state"] == "ReleasedForTransit",
+    )
+    .await;
+    // Entry at Alat, then the node is killed at once (its CD118C may still be in its outbox),
+    // and started again: the notification reaches Aktau once.
+    let (status, body) = net
+        .customs("AZ", "officer.az", &id, "entry", "AZALA001")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    net.kill("AZ");
+    net.restart("AZ").await;
+    net.wait_movement(
+        "KZ",
+        "officer.kz",
+        &id,
+        20,
+        "entry at Alat after the crash",
+        |m| offices(m).len() == 1,
+    )
+    .await;
+    carry_to_tbilisi(&net, &id, 1).await;
+    assert_written_off_and_credited(&net, &id).await;
+    let kz = net.status("KZ");
+    let az = kz["queues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["peer"] == "AZ")
+        .unwrap()
+        .clone();
+    assert_eq!(az["delivered"], 2, "{kz}");
+    assert_eq!(az["received"], 2, "entry and exit, each once: {kz}");
+}
+
+/// Post an envelope to node `to` signed with `key` at `t`.
+async fn post_signed(
+    net: &IceNetwork,
+    to: &str,
+    body: &[u8],
+    signature: String,
+) -> (StatusCode, String) {
+    let res = net
+        .client
+        .post(format!("{}/ice/v1/messages", net.node(to).base()))
+        .header("Content-Type", "application/json")
+        .header("ICE-Signature", signature)
+        .body(body.to_vec())
+        .send()
+        .await
+        .unwrap();
+    (res.status(), res.text().await.unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn tampered_replayed_expired_and_unknown_messages_change_nothing() {
+    use cats_ice::envelope::{sign, Envelope};
+    let net = IceNetwork::start(CORRIDOR).await;
+    let id = released(&net, "ICE-HOSTILE-1").await;
+    for (node, officer) in [("AZ", "officer.az"), ("GE", "officer.ge")] {
+        net.wait_movement(node, officer, &id, 20, "anticipated records", |m| {
+            m["state"] == "ReleasedForTransit"
+        })
+        .await;
+    }
+    carry_to_tbilisi(&net, &id, 0).await;
+    let (_, before) = net
+        .get("KZ", "officer.kz", &format!("/movements/departures/{id}"))
+        .await;
+
+    // Georgia's delivered destination control results, as Georgia would send them again.
+    let ge = net
+        .node("GE")
+        .db
+        .open(cats_domain::risk::RiskPolicy::default())
+        .await;
+    let delivered = ge
+        .app
+        .store()
+        .ice_outbox(None, Some(cats_app::store::OutboxStatus::Delivered), 100)
+        .await
+        .unwrap();
+    let cd018 = delivered
+        .iter()
+        .find(|e| e.message.message_type == "CD018C")
+        .unwrap();
+    let sender = cats_domain::ids::NodeId::parse("GE").unwrap();
+    let envelope = Envelope::of(cd018, &sender).unwrap();
+    let body = serde_json::to_vec(&envelope).unwrap();
+    let key = cats_ice::keys::load(&net.node("GE").dir().join("ice/node.key")).unwrap();
+    let now = chrono::Utc::now().timestamp();
+
+    // Replayed: answered as a duplicate with the original receipt, applied once.
+    let (status, receipt) = post_signed(&net, "KZ", &body, sign(&key, now, &body)).await;
+    assert_eq!(status, StatusCode::OK, "{receipt}");
+    assert_eq!(
+        Some(&receipt),
+        cd018.receipt.as_ref(),
+        "the original receipt"
+    );
+
+    // Tampered after signing.
+    let mut tampered = envelope.clone();
+    tampered.content["officer"] = "someone.else".into();
+    let tampered_body = serde_json::to_vec(&tampered).unwrap();
+    let (status, text) = post_signed(&net, "KZ", &tampered_body, sign(&key, now, &body)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{text}");
+    assert!(text.contains("BAD_SIGNATURE"), "{text}");
+
+    // Signed by a key that is not Georgia's.
+    let forged = ed25519_dalek::SigningKey::from_bytes(&[9; 32]);
+    let (status, text) = post_signed(&net, "KZ", &body, sign(&forged, now, &body)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{text}");
+
+    // Expired: signed ten minutes ago (the window is five).
+    let (status, text) = post_signed(&net, "KZ", &body, sign(&key, now - 600, &body)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{text}");
+    assert!(text.contains("EXPIRED"), "{text}");
+
+    // From a node that is not a peer.
+    let mut stranger = envelope.clone();
+    stranger.sender = cats_domain::ids::NodeId::parse("XX").unwrap();
+    let stranger_body = serde_json::to_vec(&stranger).unwrap();
+    let (status, text) =
+        post_signed(&net, "KZ", &stranger_body, sign(&key, now, &stranger_body)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{text}");
+    assert!(text.contains("UNKNOWN_PEER"), "{text}");
+
+    // A new message about a movement Kazakhstan does not know: CD906C code 90, kept.
+    let mut unknown = envelope.clone();
+    unknown.message_id = uuid::Uuid::new_v4();
+    unknown.sequence += 1;
+    unknown.content["movementId"] = uuid::Uuid::new_v4().to_string().into();
+    let unknown_body = serde_json::to_vec(&unknown).unwrap();
+    let (status, text) =
+        post_signed(&net, "KZ", &unknown_body, sign(&key, now, &unknown_body)).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let receipt: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(receipt["status"], "refused", "{receipt}");
+    assert_eq!(receipt["refusal"]["messageType"], "CD906C", "{receipt}");
+    assert_eq!(
+        receipt["refusal"]["functionalErrors"][0]["code"], 90,
+        "{receipt}"
+    );
+    assert!(cats_ice::schema::check_receipt(&receipt).is_empty());
+
+    // Content failing its schema: CD917C.
+    let mut broken = unknown.clone();
+    broken.message_id = uuid::Uuid::new_v4();
+    broken.sequence += 1;
+    broken.content.as_object_mut().unwrap().remove("officer");
+    let broken_body = serde_json::to_vec(&broken).unwrap();
+    let (status, text) = post_signed(&net, "KZ", &broken_body, sign(&key, now, &broken_body)).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let receipt: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(receipt["refusal"]["messageType"], "CD917C", "{receipt}");
+
+    // Out of order: a gap in the sequence is not kept; the sender is told to send the missing one.
+    let mut early = broken.clone();
+    early.message_id = uuid::Uuid::new_v4();
+    early.sequence += 2;
+    let early_body = serde_json::to_vec(&early).unwrap();
+    let (status, text) = post_signed(&net, "KZ", &early_body, sign(&key, now, &early_body)).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{text}");
+    assert!(text.contains("NOT_YET"), "{text}");
+
+    let (_, after) = net
+        .get("KZ", "officer.kz", &format!("/movements/departures/{id}"))
+        .await;
+    assert_eq!(before, after, "nothing changed");
+}

@@ -1,0 +1,174 @@
+//! The delivery worker: takes due messages from the outbox, signs and posts each to its peer,
+//! checks the signed receipt, and records the outcome; a failed attempt is retried with
+//! exponential backoff under the same message id. Several instances on one PostgreSQL database
+//! share the outbox (each message is claimed by one).
+
+use std::sync::Arc;
+
+use chrono::Utc;
+use sha2::{Digest, Sha256};
+
+use cats_app::store::{OutboxEntry, Settlement};
+use cats_app::App;
+
+use crate::envelope::{self, Envelope, MESSAGES_PATH, SIGNATURE_HEADER};
+use crate::{schema, IceError, Network};
+
+/// What one round delivered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Round {
+    /// Messages attempted.
+    pub attempted: usize,
+    /// Delivered (receipt `accepted`).
+    pub delivered: usize,
+    /// Refused by the peer (NACK receipt).
+    pub refused: usize,
+    /// Failed, to be retried.
+    pub failed: usize,
+}
+
+/// An HTTP client for peers (time-outs of 10 s).
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(10))
+        .connect_timeout(std::time::Duration::from_secs(5))
+        .build()
+        .expect("HTTP client")
+}
+
+/// Deliver what is due now, once. Errors only when the store fails.
+pub async fn round(
+    app: &App,
+    network: &Network,
+    client: &reqwest::Client,
+) -> Result<Round, cats_app::store::StoreError> {
+    let now = Utc::now();
+    let due = app
+        .store()
+        .ice_claim_due(now, app.instance(), chrono::Duration::seconds(60), 50)
+        .await?;
+    let mut round = Round::default();
+    for entry in due {
+        round.attempted += 1;
+        let settlement = match attempt(network, client, &entry).await {
+            Ok(s) => s,
+            Err(e) => Settlement::Retry {
+                next: Utc::now() + network.backoff(entry.attempts),
+                error: e.to_string(),
+            },
+        };
+        match &settlement {
+            Settlement::Delivered { .. } => round.delivered += 1,
+            Settlement::Refused { .. } => round.refused += 1,
+            Settlement::Retry { error, .. } => {
+                round.failed += 1;
+                tracing::info!(
+                    message = %entry.message.message_id,
+                    peer = %entry.message.peer,
+                    attempts = entry.attempts + 1,
+                    %error,
+                    "ICE delivery failed; will retry"
+                );
+            }
+        }
+        app.store()
+            .ice_settle(entry.message.message_id, &settlement)
+            .await?;
+    }
+    Ok(round)
+}
+
+/// Post one message and read its receipt.
+async fn attempt(
+    network: &Network,
+    client: &reqwest::Client,
+    entry: &OutboxEntry,
+) -> Result<Settlement, IceError> {
+    let peer = network.peers.get(&entry.message.peer).ok_or_else(|| {
+        IceError::Config(format!(
+            "node {} is not a configured peer",
+            entry.message.peer
+        ))
+    })?;
+    let envelope = Envelope::of(entry, &network.topology.node)?;
+    let body =
+        serde_json::to_vec(&envelope).map_err(|e| IceError::Malformed(format!("envelope: {e}")))?;
+    let signature = envelope::sign(&network.key, Utc::now().timestamp(), &body);
+    let response = client
+        .post(format!("{}{MESSAGES_PATH}", peer.url))
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
+        .header(SIGNATURE_HEADER, signature)
+        .body(body.clone())
+        .send()
+        .await
+        .map_err(|e| IceError::Malformed(format!("peer {} unreachable: {e}", peer.node)))?;
+    let status = response.status();
+    let header = response
+        .headers()
+        .get(SIGNATURE_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let text = response
+        .text()
+        .await
+        .map_err(|e| IceError::Malformed(format!("reading the answer: {e}")))?;
+    if !status.is_success() {
+        let snippet: String = text.chars().take(300).collect();
+        return Err(IceError::Malformed(format!(
+            "peer answered {status}: {snippet}"
+        )));
+    }
+    let header = header.ok_or_else(|| IceError::BadSignature("receipt not signed".into()))?;
+    envelope::verify(
+        &header,
+        text.as_bytes(),
+        &peer.key,
+        Utc::now(),
+        network.freshness,
+    )?;
+    let receipt: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| IceError::Malformed(format!("receipt is not JSON: {e}")))?;
+    let problems = schema::check_receipt(&receipt);
+    if !problems.is_empty() {
+        return Err(IceError::Malformed(format!(
+            "receipt: {}",
+            problems.join("; ")
+        )));
+    }
+    let digest = format!("sha256:{}", hex::encode(Sha256::digest(&body)));
+    if receipt["messageId"].as_str() != Some(&entry.message.message_id.to_string())
+        || receipt["digest"].as_str() != Some(digest.as_str())
+    {
+        // A duplicate is answered with the original receipt: same id, and the same body (the
+        // envelope is rebuilt identically from the outbox row), so the same digest.
+        return Err(IceError::Malformed(
+            "the receipt is not for this message (id or digest differ)".into(),
+        ));
+    }
+    let at = Utc::now();
+    Ok(if receipt["status"] == "accepted" {
+        Settlement::Delivered { receipt: text, at }
+    } else {
+        Settlement::Refused { receipt: text, at }
+    })
+}
+
+/// Deliver until `stop` turns true: a round every `network.poll`.
+pub async fn run(app: App, network: Arc<Network>, mut stop: tokio::sync::watch::Receiver<bool>) {
+    let client = client();
+    loop {
+        match round(&app, &network, &client).await {
+            // Delivered something: the next message of the same movement may be due now.
+            Ok(r) if r.delivered + r.refused > 0 => continue,
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "ICE delivery round failed"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(network.poll) => {}
+            _ = stop.changed() => return,
+        }
+        if *stop.borrow() {
+            return;
+        }
+    }
+}

@@ -1,0 +1,161 @@
+//! The endpoint peers post messages to: `POST /ice/v1/messages`.
+//!
+//! | answer | when |
+//! |---|---|
+//! | `200` signed receipt, `status` `accepted` | applied (or, for a duplicate, the original receipt) |
+//! | `200` signed receipt, `status` `refused` | kept, changed nothing: CD906C functional NACK or CD917C content failing its schema |
+//! | `409` `NOT_YET` | an earlier message of the same movement has not arrived: the sender retries |
+//! | `400` `MALFORMED`, `WRONG_RECIPIENT` | the envelope cannot be read, or is for another node |
+//! | `401` `UNKNOWN_PEER`, `BAD_SIGNATURE`, `EXPIRED` | not a peer, signature missing or wrong, outside the freshness window |
+//!
+//! Refusals in `400`/`401` change nothing and are not kept (there is no trusted sender to keep
+//! them for); they are logged with the reason.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::Router;
+use chrono::Utc;
+use serde_json::{json, Value};
+
+use cats_app::ice::{receive, Inbound, Outcome};
+use cats_app::App;
+use cats_domain::ids::NodeId;
+
+use crate::envelope::{self, MESSAGES_PATH, SIGNATURE_HEADER};
+use crate::{schema, IceError, Network};
+
+#[derive(Clone)]
+struct Receiver {
+    app: App,
+    network: Arc<Network>,
+}
+
+/// The routes peers use, to merge into the node's router.
+pub fn router(app: App, network: Arc<Network>) -> Router {
+    Router::new()
+        .route(MESSAGES_PATH, post(accept))
+        .with_state(Receiver { app, network })
+}
+
+fn refuse(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
+    let message = message.into();
+    tracing::warn!(code, %message, "ICE message refused");
+    (
+        status,
+        axum::Json(json!({ "code": code, "message": message })),
+    )
+        .into_response()
+}
+
+fn signed(network: &Network, receipt: String) -> Response {
+    let header = envelope::sign(&network.key, Utc::now().timestamp(), receipt.as_bytes());
+    let mut response = (
+        StatusCode::OK,
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        receipt,
+    )
+        .into_response();
+    if let Ok(v) = HeaderValue::from_str(&header) {
+        response.headers_mut().insert(SIGNATURE_HEADER, v);
+    }
+    response
+}
+
+async fn accept(State(r): State<Receiver>, headers: HeaderMap, body: Bytes) -> Response {
+    let now = Utc::now();
+    let Ok(envelope) = serde_json::from_slice::<Value>(&body) else {
+        return refuse(StatusCode::BAD_REQUEST, "MALFORMED", "the body is not JSON");
+    };
+    let Some(sender) = envelope["sender"]
+        .as_str()
+        .and_then(|s| NodeId::parse(s).ok())
+    else {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "MALFORMED",
+            "no valid sender node id",
+        );
+    };
+    let Some(peer) = r.network.peers.get(&sender) else {
+        return refuse(
+            StatusCode::UNAUTHORIZED,
+            "UNKNOWN_PEER",
+            format!(
+                "node {sender} is not a peer of node {}",
+                r.network.topology.node
+            ),
+        );
+    };
+    let Some(signature) = headers.get(SIGNATURE_HEADER).and_then(|v| v.to_str().ok()) else {
+        return refuse(
+            StatusCode::UNAUTHORIZED,
+            "BAD_SIGNATURE",
+            format!("no {SIGNATURE_HEADER} header"),
+        );
+    };
+    match envelope::verify(signature, &body, &peer.key, now, r.network.freshness) {
+        Ok(()) => {}
+        Err(e @ IceError::Expired { .. }) => {
+            return refuse(StatusCode::UNAUTHORIZED, "EXPIRED", e.to_string())
+        }
+        Err(e) => return refuse(StatusCode::UNAUTHORIZED, "BAD_SIGNATURE", e.to_string()),
+    }
+    if envelope["recipient"].as_str() != Some(r.network.topology.node.as_str()) {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "WRONG_RECIPIENT",
+            format!("this is node {}", r.network.topology.node),
+        );
+    }
+    let (Some(id), Some(kind), Some(correlation), Some(sequence)) = (
+        envelope["messageId"]
+            .as_str()
+            .and_then(|s| uuid::Uuid::parse_str(s).ok()),
+        envelope["messageType"].as_str(),
+        envelope["correlation"].as_str(),
+        envelope["sequence"].as_i64(),
+    ) else {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "MALFORMED",
+            "messageId, messageType, correlation and sequence are required",
+        );
+    };
+    let inbound = Inbound {
+        message_id: id,
+        sender,
+        message_type: kind.to_string(),
+        correlation: correlation.to_string(),
+        sequence,
+        content: envelope["content"].clone(),
+        body: String::from_utf8_lossy(&body).into_owned(),
+        received_at: now,
+    };
+    let problems = schema::check_envelope(&envelope);
+    let outcome = if problems.is_empty() {
+        receive(&r.app, inbound).await
+    } else {
+        cats_app::ice::receive::refuse_content(&r.app, inbound, problems).await
+    };
+    match outcome {
+        Ok(Outcome::Answered(receipt) | Outcome::Duplicate(receipt)) => signed(&r.network, receipt),
+        Ok(Outcome::NotYet { expected }) => refuse(
+            StatusCode::CONFLICT,
+            "NOT_YET",
+            format!("sequence {expected} of {correlation} has not arrived yet"),
+        ),
+        Err(e) => {
+            tracing::error!(error = %e, "ICE message could not be applied");
+            refuse(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "UNAVAILABLE",
+                "the message could not be kept now; send it again",
+            )
+        }
+    }
+}
