@@ -51,6 +51,34 @@ pub(crate) async fn enqueue(db: &mut Db<'_>, messages: &[IceOut]) -> Result<(), 
     Ok(())
 }
 
+/// Insert an outbox message with its delivery state as it is (restoring a snapshot; claims are
+/// not kept).
+pub(crate) async fn restore_outbox(db: &mut Db<'_>, e: &OutboxEntry) -> Result<(), StoreError> {
+    let m = &e.message;
+    Sql::new(
+        "INSERT INTO ice_outbox (message_id, peer, message_type, correlation, sequence, trace_id,
+           payload, created_at, status, attempts, next_attempt_at, last_error, settled_at, receipt)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+    )
+    .bind(m.message_id)
+    .bind(&m.peer)
+    .bind(&m.message_type)
+    .bind(&m.correlation)
+    .bind(e.sequence)
+    .bind(m.trace_id)
+    .bind(&m.payload)
+    .bind(m.created_at)
+    .bind(e.status.as_str())
+    .bind(e.attempts)
+    .bind(e.next_attempt_at)
+    .bind(&e.last_error)
+    .bind(e.settled_at)
+    .bind(&e.receipt)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
 /// Keep a received message in the inbox. Errors: [`StoreError::Conflict`] when its id is there
 /// already (a duplicate delivered concurrently).
 pub(crate) async fn insert_inbound(db: &mut Db<'_>, m: &IceIn) -> Result<(), StoreError> {

@@ -70,6 +70,8 @@ pub(crate) async fn dump(db: &mut Db<'_>) -> Result<Snapshot, StoreError> {
         exchange_rates: registry_read::exchange_rates(db).await?,
         grn_serials,
         risk_profiles: risk::versions(db, None).await?,
+        ice_outbox: crate::ice::outbox(db, None, None, 0).await?,
+        ice_inbox: crate::ice::inbox(db, 0).await?,
     })
 }
 
@@ -174,6 +176,12 @@ pub(crate) async fn restore(db: &mut Db<'_>, s: &Snapshot) -> Result<(), StoreEr
     }
     for v in &s.risk_profiles {
         risk::insert_version(db, v).await?;
+    }
+    for e in &s.ice_outbox {
+        crate::ice::restore_outbox(db, e).await?;
+    }
+    for m in &s.ice_inbox {
+        crate::ice::insert_inbound(db, m).await?;
     }
     Ok(())
 }

@@ -439,6 +439,10 @@ mod risk;
 #[path = "store/dump.rs"]
 mod dump;
 
+// ICE outbox and inbox (issue 12).
+#[path = "store/ice.rs"]
+mod ice;
+
 // ---------------------------------------------------------------------------------------------
 // Registers (issue 5)
 

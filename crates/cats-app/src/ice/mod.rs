@@ -18,6 +18,7 @@ use cats_domain::ids::{CountryCode, NodeId, OfficeRef};
 pub mod messages;
 pub mod receive;
 pub mod route;
+pub mod status;
 
 pub use messages::{AnticipatedRecord, IceType, OfficeAction};
 pub use receive::{receive, Inbound, Outcome};

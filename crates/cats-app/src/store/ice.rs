@@ -31,6 +31,7 @@ pub struct IceOut {
 }
 
 /// Where an outbox message stands.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OutboxStatus {
@@ -137,7 +138,6 @@ pub struct IceIn {
 #[serde(rename_all = "camelCase")]
 pub struct PeerQueue {
     /// The peer node.
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "AZ"))]
     pub peer: NodeId,
     /// Messages waiting for delivery.
     pub pending: i64,

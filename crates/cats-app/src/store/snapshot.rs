@@ -84,4 +84,8 @@ pub struct Snapshot {
     pub grn_serials: Vec<GrnSerial>,
     /// Every version of every risk profile, by id and version.
     pub risk_profiles: Vec<ProfileVersion>,
+    /// ICE outbox: messages to peer nodes with their delivery state, oldest first.
+    pub ice_outbox: Vec<super::OutboxEntry>,
+    /// ICE inbox: messages received from peer nodes with their receipts, oldest first.
+    pub ice_inbox: Vec<super::IceIn>,
 }

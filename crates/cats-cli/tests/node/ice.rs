@@ -183,6 +183,20 @@ async fn a_movement_from_aktau_to_tbilisi_over_three_nodes() {
         (4, 5),
         "AAR, 2 ATR, exit record out; 5 notifications in: {kz}"
     );
+    // Administrators see the same over the API; nobody else does.
+    let (status, admin) = net.get("KZ", "admin", "/admin/ice").await;
+    assert_eq!(status, StatusCode::OK, "{admin}");
+    assert_eq!(admin["node"], "KZ");
+    assert_eq!(admin["hosted"], serde_json::json!(["KZ"]));
+    assert_eq!(admin["outbox"].as_array().unwrap().len(), 4, "{admin}");
+    assert_eq!(admin["inbox"].as_array().unwrap().len(), 5, "{admin}");
+    assert!(admin["inbox"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|m| m["outcome"] == "applied"));
+    let (status, _) = net.get("KZ", "officer.kz", "/admin/ice").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
 }
 
 /// Wait until node `name`'s outbox to `peer` satisfies `ok`.

@@ -109,6 +109,12 @@ pub fn operations() -> Vec<(Operation, MethodRouter<App>)> {
             post(admin::create_user),
         ),
         (
+            op!(Get "/admin/ice", "admin", "admin", true, Body::None,
+            "ICE status of this node (issue 12): its id, the countries it hosts, the peer hosting each other country, delivery figures per peer (pending, delivered, refused, retried, received, maxLagMs, oldestPending, lastError), and the latest 50 messages out and in. A stand-alone node answers with no node and empty lists of peers.",
+            [(200, "node, hosted, peers, queues, outbox, inbox"), (403, "not an administrator")]).json(schema_of::<cats_app::ice::status::IceStatus>),
+            get(admin::ice_status),
+        ),
+        (
             op!(Post "/admin/restricted-goods", "admin", "admin", true,
             Body::Schema(schema_of::<admin::RestrictedBody>),
             "Replace the CATS restricted goods list (audited): prohibited goods are rejected at lodging (CATS012), individual-guarantee goods refused on a comprehensive guarantee (CATS013), always-controlled goods selected at every office.",
