@@ -379,9 +379,10 @@ pub(crate) async fn act_once(
         if let Action::Release { .. } = action {
             ice_out.extend(crate::ice::route::anticipated_records(topology, &new, now)?);
         }
+        // The selection this action ran (the last one, when it is at the action's office).
         let selection = match action {
-            Action::Exit { .. } | Action::Entry { .. } | Action::Arrival { .. } => {
-                new.movement.risk.last()
+            Action::Exit { office } | Action::Entry { office } | Action::Arrival { office } => {
+                new.movement.risk.last().filter(|s| &s.office == office)
             }
             _ => None,
         };

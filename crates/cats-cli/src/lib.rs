@@ -7,6 +7,7 @@
 pub mod bench;
 pub mod config;
 pub mod db;
+pub mod demo;
 pub mod ice;
 pub mod import;
 pub mod node;

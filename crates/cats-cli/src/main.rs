@@ -84,6 +84,11 @@ enum Command {
     Replay(replay::ReplayArgs),
     /// Load generator over HTTP: throughput of lodging and of the full lifecycle on a fresh node.
     Bench(bench::BenchArgs),
+    /// Demonstrations on 127.0.0.1.
+    Demo {
+        #[command(subcommand)]
+        command: DemoCommand,
+    },
     /// ICE between national nodes: keys and delivery status.
     Ice {
         #[command(subcommand)]
@@ -114,6 +119,20 @@ enum DbCommand {
         to: PathBuf,
         #[command(flatten)]
         data: DataDir,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum DemoCommand {
+    /// Three ICE nodes (KZ, AZ, GE), each with its own database, key and web interface, peers of
+    /// each other; runs until Ctrl-C.
+    Corridor {
+        /// Directory for the three nodes' data (kept between runs).
+        #[arg(long, default_value = "./cats-corridor")]
+        dir: PathBuf,
+        /// Port of the first node; the others take the next two.
+        #[arg(long, default_value_t = 8081)]
+        base_port: u16,
     },
 }
 
@@ -197,6 +216,20 @@ async fn main() -> anyhow::Result<()> {
         } => import::run(args).await,
         Command::Replay(args) => replay::run(args).await,
         Command::Bench(args) => bench::run(args).await,
+        Command::Demo {
+            command: DemoCommand::Corridor { dir, base_port },
+        } => {
+            let nodes = cats_cli::demo::prepare(&dir, [base_port, base_port + 1, base_port + 2])?;
+            let exe = std::env::current_exe().context("finding the cats executable")?;
+            let mut children = cats_cli::demo::start(&exe, &nodes).await?;
+            print!("{}", cats_cli::demo::describe(&nodes));
+            tokio::signal::ctrl_c().await?;
+            for c in &mut children {
+                let _ = c.kill();
+                let _ = c.wait();
+            }
+            Ok(())
+        }
         Command::Ice {
             command: IceCommand::Keygen { dir, node },
         } => {

@@ -56,7 +56,8 @@ pub enum Outcome {
 }
 
 /// A functional error (NCTS CD906C codes): 12 a value is wrong (an office the sender or this node
-/// does not host), 14 a rule is broken, 90 unknown MRN, 92 out of sequence, 93 invalid MRN.
+/// does not host, or one without the role), 14 a rule is broken, 90 unknown MRN, 92 out of
+/// sequence, 93 invalid MRN. A step the state machine refuses keeps its own code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 struct Nack {
     code: u16,
@@ -203,9 +204,20 @@ pub async fn refuse_content(
         if msg.sequence > last + 1 {
             return Ok(Outcome::NotYet { expected: last + 1 });
         }
-        let errors: Vec<Nack> = problems.iter().map(|p| nack(12, p.clone())).collect();
-        let receipt = receipt(&topology.node, &msg, Some(("CD917C", &errors)));
-        keep(app, entry(&msg, "CD917C 12", receipt)).await
+        let (kind, errors) = if msg.sequence <= last {
+            let used = format!(
+                "sequence {} already used; {} expected",
+                msg.sequence,
+                last + 1
+            );
+            ("CD906C", vec![nack(92, used)])
+        } else {
+            let errors: Vec<Nack> = problems.iter().map(|p| nack(12, p.clone())).collect();
+            ("CD917C", errors)
+        };
+        let receipt = receipt(&topology.node, &msg, Some((kind, &errors)));
+        let outcome = format!("{kind} {}", errors[0].code);
+        keep(app, entry(&msg, &outcome, receipt)).await
     })
     .await
 }
@@ -411,7 +423,10 @@ async fn action(
     .await
     {
         Ok(_) => Ok(Ok(receipt)),
-        Err(AppError::Transition(e)) => Ok(Err(("CD906C", nack(92, e.to_string())))),
+        Err(AppError::Transition(e)) => Ok(Err((
+            "CD906C",
+            nack(u16::from(e.error_code()), e.to_string()),
+        ))),
         Err(AppError::Rules { failures, .. }) => Ok(Err((
             "CD906C",
             nack(

@@ -126,7 +126,7 @@ pub struct IceIn {
     pub body: String,
     /// When received (UTC).
     pub received_at: DateTime<Utc>,
-    /// `applied`, or the NACK's message type and code (`CD906C 90`, `CD917C`).
+    /// `applied`, or the NACK's message type and code (`CD906C 90`, `CD917C 12`).
     pub outcome: String,
     /// The signed receipt sent back (JSON), returned again for a duplicate.
     pub receipt: String,
