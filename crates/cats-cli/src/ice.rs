@@ -32,18 +32,40 @@ pub fn keygen(dir: &Path, node: &str) -> anyhow::Result<String> {
     ))
 }
 
-/// The ICE part of a serving node: the app knows the network, the delivery worker runs until
-/// `stop`, and the router has the endpoint peers post to.
-pub fn start(
+/// The ICE part of a serving node: the app knows the network and the delivery worker runs until
+/// `stop`. With `[ice] listen`, the endpoint peers post to is served there over mutual TLS and
+/// `None` is returned; otherwise the router to merge into the web listener's. Errors: the TLS
+/// files cannot be read, or the listener cannot be bound.
+pub async fn start(
     app: App,
     network: cats_ice::Network,
     stop: tokio::sync::watch::Receiver<bool>,
-) -> (App, axum::Router) {
+) -> anyhow::Result<(App, Option<axum::Router>)> {
     let network = Arc::new(network);
     let app = app.with_topology(Some(network.topology.clone()));
-    tokio::spawn(cats_ice::deliver::run(app.clone(), network.clone(), stop));
-    let router = cats_ice::server::router(app.clone(), network);
-    (app, router)
+    let client = network.http_client()?;
+    let tls = network.tls_server()?;
+    tokio::spawn(cats_ice::deliver::run(
+        app.clone(),
+        network.clone(),
+        client,
+        stop.clone(),
+    ));
+    let router = cats_ice::server::router(app.clone(), network.clone());
+    match (network.listen, tls) {
+        (Some(addr), Some(config)) => {
+            let listener = tokio::net::TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("ICE listener on {addr}"))?;
+            eprintln!(
+                "ICE endpoint on https://{} (mutual TLS)",
+                listener.local_addr()?
+            );
+            tokio::spawn(cats_ice::tls::serve(listener, config, router, stop));
+            Ok((app, None))
+        }
+        _ => Ok((app, Some(router))),
+    }
 }
 
 /// `cats ice status`: the network from the configuration, and per peer what the outbox and

@@ -336,8 +336,7 @@ async fn serve(data: DataDir, listen: SocketAddr, check_secs: u64) -> anyhow::Re
                     .join(", "),
                 network.peers.len()
             );
-            let (app, router) = cats_cli::ice::start(app, network, stopped);
-            (app, Some(router))
+            cats_cli::ice::start(app, network, stopped).await?
         }
         None => (app, None),
     };

@@ -153,9 +153,14 @@ async fn attempt(
     })
 }
 
-/// Deliver until `stop` turns true: a round every `network.poll`.
-pub async fn run(app: App, network: Arc<Network>, mut stop: tokio::sync::watch::Receiver<bool>) {
-    let client = client();
+/// Deliver with `client` ([`Network::http_client`]) until `stop` turns true: a round every
+/// `network.poll`, at once again after a round that delivered something.
+pub async fn run(
+    app: App,
+    network: Arc<Network>,
+    client: reqwest::Client,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
     loop {
         match round(&app, &network, &client).await {
             // Delivered something: the next message of the same movement may be due now.

@@ -1,7 +1,8 @@
 //! ICE transport between national CATS nodes (issue 12; specification in `docs/ice/`): node keys
 //! ([`keys`]), the signed envelope and receipts ([`envelope`]), the network a node belongs to
 //! ([`network`], from `[ice]` in `cats.toml`), the published JSON Schemas ([`schema`]), the
-//! endpoint peers post to ([`server`]) and the worker that delivers the outbox ([`deliver`]).
+//! endpoint peers post to ([`server`], over mutual TLS with [`tls`]) and the worker that delivers
+//! the outbox ([`deliver`]).
 //! What a message does is the use cases' (`cats_app::ice`).
 
 #![warn(missing_docs)]
@@ -14,6 +15,7 @@ pub mod keys;
 pub mod network;
 pub mod schema;
 pub mod server;
+pub mod tls;
 
 pub use network::{IceSection, Network, PeerSection};
 

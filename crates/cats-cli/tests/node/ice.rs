@@ -468,3 +468,62 @@ async fn the_corridor_demo_starts_three_peered_nodes() {
         key
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn over_mutual_tls_only_peers_connect() {
+    let net = IceNetwork::start_with(CORRIDOR, true).await;
+    let id = released(&net, "ICE-MTLS-1").await;
+    for (node, officer) in [("AZ", "officer.az"), ("GE", "officer.ge")] {
+        net.wait_movement(
+            node,
+            officer,
+            &id,
+            20,
+            "anticipated records over mTLS",
+            |m| m["state"] == "ReleasedForTransit",
+        )
+        .await;
+    }
+    carry_to_tbilisi(&net, &id, 0).await;
+    assert_written_off_and_credited(&net, &id).await;
+
+    let kz = net.node("KZ");
+    // The endpoint is not on the web port any more.
+    let (status, _) = net
+        .call(
+            net.client
+                .post(format!("{}/ice/v1/messages", kz.base()))
+                .body("{}"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // A client that trusts the node but presents no certificate is refused in the handshake.
+    let ice = format!("https://127.0.0.1:{}/ice/v1/messages", kz.ice_port.unwrap());
+    let cert = std::fs::read(kz.dir().join("ice/node.crt")).unwrap();
+    let anonymous = reqwest::Client::builder()
+        .use_rustls_tls()
+        .tls_built_in_root_certs(false)
+        .add_root_certificate(reqwest::Certificate::from_pem(&cert).unwrap())
+        .build()
+        .unwrap();
+    assert!(
+        anonymous.post(&ice).body("{}").send().await.is_err(),
+        "no client certificate"
+    );
+    // Nor does a certificate of a node that is not a peer get through.
+    let stranger = tempfile::tempdir().unwrap();
+    cats_ice::keys::generate(stranger.path(), "XX").unwrap();
+    let mut pem = std::fs::read(stranger.path().join("node.key")).unwrap();
+    pem.extend(std::fs::read(stranger.path().join("node.crt")).unwrap());
+    let impostor = reqwest::Client::builder()
+        .use_rustls_tls()
+        .tls_built_in_root_certs(false)
+        .add_root_certificate(reqwest::Certificate::from_pem(&cert).unwrap())
+        .identity(reqwest::Identity::from_pem(&pem).unwrap())
+        .build()
+        .unwrap();
+    assert!(
+        impostor.post(&ice).body("{}").send().await.is_err(),
+        "not a peer's certificate"
+    );
+}

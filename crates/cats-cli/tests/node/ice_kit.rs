@@ -21,6 +21,8 @@ pub struct IceNode {
     pub name: String,
     pub db: TestDb,
     pub port: u16,
+    /// The ICE listener's port (mutual TLS), when the network uses one.
+    pub ice_port: Option<u16>,
     pub child: Option<Child>,
     pub tokens: HashMap<String, String>,
 }
@@ -87,8 +89,14 @@ pub struct IceNetwork {
 
 impl IceNetwork {
     /// Make keys and configurations, start every node, wait for each, and issue tokens to the
-    /// demo users.
+    /// demo users. ICE on the web port, plain HTTP (signatures only).
     pub async fn start(layout: &[(&str, &[&str])]) -> IceNetwork {
+        Self::start_with(layout, false).await
+    }
+
+    /// The same, with `tls`: each node serves ICE on its own port over mutual TLS, trusting the
+    /// certificates `cats ice keygen` made for its peers.
+    pub async fn start_with(layout: &[(&str, &[&str])], tls: bool) -> IceNetwork {
         let mut nodes = Vec::new();
         let mut public = HashMap::new();
         for (name, _) in layout {
@@ -118,6 +126,7 @@ impl IceNetwork {
                 name: name.to_string(),
                 db,
                 port: free_port(),
+                ice_port: tls.then(free_port),
                 child: None,
                 tokens: HashMap::new(),
             });
@@ -126,13 +135,25 @@ impl IceNetwork {
             let mut toml = format!(
                 "[ice]\nnode = \"{name}\"\ncountries = {countries:?}\nkey = \"ice/node.key\"\ncertificate = \"ice/node.crt\"\nretry_first_secs = 1\nretry_max_secs = 2\npoll_ms = 50\n"
             );
+            if let Some(port) = nodes[i].ice_port {
+                toml.push_str(&format!("listen = \"127.0.0.1:{port}\"\n"));
+            }
             for (j, (peer, peer_countries)) in layout.iter().enumerate() {
                 if i != j {
+                    let url = match nodes[j].ice_port {
+                        Some(port) => format!("https://127.0.0.1:{port}"),
+                        None => nodes[j].base(),
+                    };
                     toml.push_str(&format!(
-                        "\n[[ice.peers]]\nnode = \"{peer}\"\ncountries = {peer_countries:?}\nurl = \"{}\"\npublic_key = \"{}\"\n",
-                        nodes[j].base(),
+                        "\n[[ice.peers]]\nnode = \"{peer}\"\ncountries = {peer_countries:?}\nurl = \"{url}\"\npublic_key = \"{}\"\n",
                         public[*peer]
                     ));
+                    if tls {
+                        toml.push_str(&format!(
+                            "certificate = {:?}\n",
+                            nodes[j].dir().join("ice/node.crt").display().to_string()
+                        ));
+                    }
                 }
             }
             std::fs::write(nodes[i].dir().join("cats.toml"), toml).unwrap();
@@ -211,7 +232,7 @@ impl IceNetwork {
         self.wait_up(i).await;
     }
 
-    async fn call(&self, req: reqwest::RequestBuilder) -> (StatusCode, Value) {
+    pub async fn call(&self, req: reqwest::RequestBuilder) -> (StatusCode, Value) {
         let res = req.send().await.expect("request");
         let status = res.status();
         let text = res.text().await.unwrap_or_default();
