@@ -112,6 +112,8 @@ pub struct Peer {
     pub countries: BTreeSet<CountryCode>,
     /// Its certificate file, for mutual TLS.
     pub certificate: Option<PathBuf>,
+    /// That certificate (DER): a connection presenting it may only carry this peer's envelopes.
+    pub certificate_der: Option<Vec<u8>>,
 }
 
 /// The network as this node runs in it.
@@ -203,6 +205,11 @@ impl Network {
                 key,
                 countries: list,
                 certificate: p.certificate.as_deref().map(resolve),
+                certificate_der: p
+                    .certificate
+                    .as_deref()
+                    .map(|c| crate::tls::certificate_der(&resolve(c)))
+                    .transpose()?,
             };
             if peers.insert(id, peer).is_some() {
                 return Err(IceError::Config(format!("{whose}: named twice")));

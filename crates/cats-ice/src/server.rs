@@ -6,7 +6,7 @@
 //! | `200` signed receipt, `status` `refused` | kept, changed nothing: CD906C functional NACK or CD917C content failing its schema |
 //! | `409` `NOT_YET` | an earlier message of the same movement has not arrived: the sender retries |
 //! | `400` `MALFORMED`, `WRONG_RECIPIENT` | the envelope cannot be read, or is for another node |
-//! | `401` `UNKNOWN_PEER`, `BAD_SIGNATURE`, `EXPIRED` | not a peer, signature missing or wrong, outside the freshness window |
+//! | `401` `UNKNOWN_PEER`, `CERTIFICATE_MISMATCH`, `BAD_SIGNATURE`, `EXPIRED` | not a peer, over mutual TLS a connection whose certificate is another node's, signature missing or wrong, outside the freshness window |
 //!
 //! Refusals in `400`/`401` change nothing and are not kept (there is no trusted sender to keep
 //! them for); they are logged with the reason.
@@ -18,7 +18,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use axum::Router;
+use axum::{Extension, Router};
 use chrono::Utc;
 use serde_json::{json, Value};
 
@@ -27,6 +27,7 @@ use cats_app::App;
 use cats_domain::ids::NodeId;
 
 use crate::envelope::{self, MESSAGES_PATH, SIGNATURE_HEADER};
+use crate::tls::ClientCertificate;
 use crate::{schema, IceError, Network};
 
 #[derive(Clone)]
@@ -66,7 +67,12 @@ fn signed(network: &Network, receipt: String) -> Response {
     response
 }
 
-async fn accept(State(r): State<Receiver>, headers: HeaderMap, body: Bytes) -> Response {
+async fn accept(
+    State(r): State<Receiver>,
+    presented: Option<Extension<Option<ClientCertificate>>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let now = Utc::now();
     let Ok(envelope) = serde_json::from_slice::<Value>(&body) else {
         return refuse(StatusCode::BAD_REQUEST, "MALFORMED", "the body is not JSON");
@@ -91,6 +97,16 @@ async fn accept(State(r): State<Receiver>, headers: HeaderMap, body: Bytes) -> R
             ),
         );
     };
+    // Over mutual TLS, the connection's certificate must be the sender's.
+    if let Some(Extension(presented)) = presented {
+        if presented.as_ref().map(|c| &c.0) != peer.certificate_der.as_ref() {
+            return refuse(
+                StatusCode::UNAUTHORIZED,
+                "CERTIFICATE_MISMATCH",
+                format!("the TLS client certificate is not node {sender}'s"),
+            );
+        }
+    }
     let Some(signature) = headers.get(SIGNATURE_HEADER).and_then(|v| v.to_str().ok()) else {
         return refuse(
             StatusCode::UNAUTHORIZED,

@@ -16,6 +16,15 @@ use rustls::{RootCertStore, ServerConfig};
 
 use crate::IceError;
 
+/// The certificate (DER) a client presented in the TLS handshake of its connection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientCertificate(pub Vec<u8>);
+
+/// The first certificate of a PEM file, as DER. Errors as [`server_config`].
+pub fn certificate_der(path: &Path) -> Result<Vec<u8>, IceError> {
+    Ok(certificates(path)?.remove(0).as_ref().to_vec())
+}
+
 fn read(path: &Path) -> Result<Vec<u8>, IceError> {
     std::fs::read(path).map_err(|e| IceError::io(path, e))
 }
@@ -126,6 +135,15 @@ pub async fn serve(
                     return;
                 }
             };
+            // The peer's certificate goes with every request of the connection, so that the
+            // endpoint checks it is the certificate of the envelope's sender.
+            let presented = tls
+                .get_ref()
+                .1
+                .peer_certificates()
+                .and_then(|c| c.first())
+                .map(|c| ClientCertificate(c.as_ref().to_vec()));
+            let router = router.layer(axum::Extension(presented));
             let service = hyper_util::service::TowerToHyperService::new(router);
             let served =
                 hyper_util::server::conn::auto::Builder::new(hyper_util::rt::TokioExecutor::new())

@@ -526,4 +526,37 @@ async fn over_mutual_tls_only_peers_connect() {
         impostor.post(&ice).body("{}").send().await.is_err(),
         "not a peer's certificate"
     );
+    // A peer's connection carries only that peer's envelopes: Georgia's message, properly
+    // signed by Georgia, over Azerbaijan's connection, is refused.
+    let ge = net
+        .node("GE")
+        .db
+        .open(cats_domain::risk::RiskPolicy::default())
+        .await;
+    let delivered = ge
+        .app
+        .store()
+        .ice_outbox(None, Some(cats_app::store::OutboxStatus::Delivered), 100)
+        .await
+        .unwrap();
+    let envelope = cats_ice::envelope::Envelope::of(&delivered[0], &"GE".parse().unwrap()).unwrap();
+    let body = serde_json::to_vec(&envelope).unwrap();
+    let ge_key = cats_ice::keys::load(&net.node("GE").dir().join("ice/node.key")).unwrap();
+    let signature = cats_ice::envelope::sign(&ge_key, chrono::Utc::now().timestamp(), &body);
+    let az = net.node("AZ").dir();
+    let as_az = cats_ice::tls::client(
+        &az.join("ice/node.crt"),
+        &az.join("ice/node.key"),
+        &[kz.dir().join("ice/node.crt").as_path()],
+    )
+    .unwrap();
+    let res = as_az
+        .post(&ice)
+        .header("ICE-Signature", signature)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert!(res.text().await.unwrap().contains("CERTIFICATE_MISMATCH"));
 }
