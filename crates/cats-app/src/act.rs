@@ -375,10 +375,15 @@ pub(crate) async fn act_once(
         updated_at: now,
     };
     let mut ice_out = Vec::new();
-    if let (Some(topology), None) = (app.topology(), &peer) {
+    if let Some(topology) = app.topology() {
+        // The node of departure: the records at release, then every change to the copies.
         if let Action::Release { .. } = action {
             ice_out.extend(crate::ice::route::anticipated_records(topology, &new, now)?);
+        } else {
+            ice_out.extend(crate::ice::route::updates(topology, &new, now)?);
         }
+    }
+    if let (Some(_), None) = (app.topology(), &peer) {
         // The selection this action ran (the last one, when it is at the action's office).
         let selection = match action {
             Action::Exit { office } | Action::Entry { office } | Action::Arrival { office } => {

@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 use serde_json::Value;
 
 /// Schema texts by name, as published.
-pub const SCHEMAS: [(&str, &str); 4] = [
+pub const SCHEMAS: [(&str, &str); 5] = [
     (
         "envelope",
         include_str!("../../../docs/ice/schemas/envelope.json"),
@@ -21,6 +21,10 @@ pub const SCHEMAS: [(&str, &str); 4] = [
         include_str!("../../../docs/ice/schemas/office-action.json"),
     ),
     (
+        "movement-update",
+        include_str!("../../../docs/ice/schemas/movement-update.json"),
+    ),
+    (
         "receipt",
         include_str!("../../../docs/ice/schemas/receipt.json"),
     ),
@@ -30,6 +34,7 @@ struct Compiled {
     envelope: jsonschema::Validator,
     record: jsonschema::Validator,
     action: jsonschema::Validator,
+    update: jsonschema::Validator,
     receipt: jsonschema::Validator,
 }
 
@@ -47,6 +52,7 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| Compiled {
     envelope: compile("envelope"),
     record: compile("anticipated-record"),
     action: compile("office-action"),
+    update: compile("movement-update"),
     receipt: compile("receipt"),
 });
 
@@ -68,6 +74,7 @@ pub fn check_envelope(envelope: &Value) -> Vec<String> {
     let kind = envelope["messageType"].as_str().unwrap_or_default();
     let schema = match cats_app::ice::IceType::parse(kind) {
         Some(t) if t.is_record() => &c.record,
+        Some(cats_app::ice::IceType::Ca003c) => &c.update,
         _ => &c.action,
     };
     found.extend(errors(schema, content, "/content"));

@@ -37,11 +37,14 @@ pub enum IceType {
     Ca001c,
     /// CA002C discrepancies resolved (CATS): office of destination → departure.
     Ca002c,
+    /// CA003C movement update (CATS): departure → every peer holding a copy, after each change
+    /// of a released movement, so that copies see every passage, control and the write-off.
+    Ca003c,
 }
 
 impl IceType {
     /// Every type, in code order.
-    pub const ALL: [IceType; 10] = [
+    pub const ALL: [IceType; 11] = [
         Self::Cd001c,
         Self::Cd006c,
         Self::Cd018c,
@@ -52,6 +55,7 @@ impl IceType {
         Self::Cd180c,
         Self::Ca001c,
         Self::Ca002c,
+        Self::Ca003c,
     ];
 
     /// The code, e.g. `CD050C`.
@@ -67,6 +71,7 @@ impl IceType {
             Self::Cd180c => "CD180C",
             Self::Ca001c => "CA001C",
             Self::Ca002c => "CA002C",
+            Self::Ca003c => "CA003C",
         }
     }
 
@@ -83,6 +88,7 @@ impl IceType {
             Self::Cd180c => "Incident notification",
             Self::Ca001c => "Control data (mutual recognition)",
             Self::Ca002c => "Discrepancies resolved",
+            Self::Ca003c => "Movement update",
         }
     }
 
@@ -91,7 +97,8 @@ impl IceType {
         Self::ALL.into_iter().find(|t| t.code() == code)
     }
 
-    /// Whether the content is an [`AnticipatedRecord`] (else an [`OfficeAction`]).
+    /// Whether the content is an [`AnticipatedRecord`] (else an [`OfficeAction`] or, for
+    /// CA003C, a [`MovementUpdate`]).
     pub fn is_record(self) -> bool {
         matches!(self, Self::Cd001c | Self::Cd050c | Self::Cd160c)
     }
@@ -160,4 +167,21 @@ pub struct OfficeAction {
     /// The request as the officer sent it (kept in the history).
     #[serde(default)]
     pub request: Value,
+}
+
+/// Content of CA003C: the movement as it now stands at the node of departure, for a copy to take.
+/// JSON Schema: `docs/ice/schemas/movement-update.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MovementUpdate {
+    /// MRN (18 characters).
+    pub mrn: Mrn,
+    /// The movement's id (UUID).
+    pub movement_id: Uuid,
+    /// Its version at the node of departure.
+    pub version: i64,
+    /// When it changed (UTC).
+    pub at: DateTime<Utc>,
+    /// The movement as it now stands.
+    pub movement: Movement,
 }

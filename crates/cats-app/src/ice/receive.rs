@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use cats_domain::ids::NodeId;
 
-use super::messages::{AnticipatedRecord, IceType, OfficeAction};
+use super::messages::{AnticipatedRecord, IceType, MovementUpdate, OfficeAction};
 use super::{Host, Topology};
 use crate::act::{act_once, FromPeer};
 use crate::app::{Actor, App};
@@ -167,6 +167,11 @@ async fn receive_once(app: &App, topology: &Topology, msg: &Inbound) -> Result<O
     let applied = if kind.is_record() {
         match serde_json::from_value::<AnticipatedRecord>(msg.content.clone()) {
             Ok(content) => record(app, topology, msg, kind, content).await?,
+            Err(e) => Err(("CD917C", nack(12, format!("content of {kind}: {e}")))),
+        }
+    } else if kind == IceType::Ca003c {
+        match serde_json::from_value::<MovementUpdate>(msg.content.clone()) {
+            Ok(content) => update(app, msg, content).await?,
             Err(e) => Err(("CD917C", nack(12, format!("content of {kind}: {e}")))),
         }
     } else {
@@ -334,6 +339,72 @@ async fn record(
                 "ice.receive",
                 Some(content.movement_id),
                 now,
+                detail,
+            )],
+            attachments: vec![],
+            ice_out: vec![],
+            ice_in: Some(entry(msg, "applied", receipt.clone())),
+        })
+        .await?;
+    Ok(Ok(receipt))
+}
+
+/// CA003C: the copy takes the movement as it now stands at the node of departure.
+async fn update(app: &App, msg: &Inbound, content: MovementUpdate) -> Result<Applied, AppError> {
+    if content.mrn.as_str() != msg.correlation {
+        return Ok(Err((
+            "CD906C",
+            nack(93, "the MRN is not the envelope's correlation"),
+        )));
+    }
+    let copy = app
+        .store()
+        .movement(content.movement_id)
+        .await?
+        .filter(|r| r.movement.home.as_ref() == Some(&msg.sender));
+    let Some(copy) = copy else {
+        return Ok(Err((
+            "CD906C",
+            nack(
+                90,
+                format!("no copy of MRN {} from node {}", content.mrn, msg.sender),
+            ),
+        )));
+    };
+    let Some(topology) = app.topology() else {
+        return Err(AppError::Forbidden(
+            "this node is not part of an ICE network".into(),
+        ));
+    };
+    let receipt = receipt(&topology.node, msg, None);
+    let actor = Actor::System(format!("ice:{}", msg.sender));
+    let detail = format!(
+        "CA003C from node {}: {} → {} (version {} there)",
+        msg.sender, copy.movement.state, content.movement.state, content.version
+    );
+    let mut movement = content.movement;
+    movement.home = Some(msg.sender.clone());
+    app.store()
+        .commit(Change {
+            record: MovementRecord {
+                version: copy.version + 1,
+                movement,
+                updated_at: content.at,
+                ..copy.clone()
+            },
+            expected_version: Some(copy.version),
+            messages: vec![inbound(
+                IceType::Ca003c.code(),
+                "application/json",
+                &msg.content.to_string(),
+                msg.received_at,
+            )],
+            ledger: vec![],
+            audit: vec![audit(
+                &actor,
+                "ice.receive",
+                Some(copy.id),
+                msg.received_at,
                 detail,
             )],
             attachments: vec![],

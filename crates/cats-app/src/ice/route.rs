@@ -8,7 +8,7 @@ use uuid::Uuid;
 use cats_domain::movement::{Action, MovementState};
 use cats_domain::risk::Selection;
 
-use super::messages::{AnticipatedRecord, IceType, OfficeAction};
+use super::messages::{AnticipatedRecord, IceType, MovementUpdate, OfficeAction};
 use super::{Host, Topology};
 use crate::error::AppError;
 use crate::store::{IceOut, MovementRecord, StoreError};
@@ -69,6 +69,48 @@ pub fn anticipated_records(
         }
     }
     Ok(sent)
+}
+
+/// The peers holding a copy of `record` (hosting its office of destination, of transit or of
+/// exit), each once.
+fn holders<'t>(topology: &'t Topology, record: &MovementRecord) -> Vec<&'t NodeId> {
+    let m = &record.movement;
+    let mut peers: Vec<&NodeId> = std::iter::once(&m.office_of_destination)
+        .chain(&m.offices_of_transit)
+        .chain(&m.offices_of_exit)
+        .filter_map(|o| match topology.host_of(o) {
+            Host::Peer(p) => Some(p),
+            _ => None,
+        })
+        .collect();
+    peers.sort();
+    peers.dedup();
+    peers
+}
+
+/// CA003C to every peer holding a copy, after a change (other than the release, which sends the
+/// records) of a movement released from this node.
+pub fn updates(
+    topology: &Topology,
+    record: &MovementRecord,
+    now: DateTime<Utc>,
+) -> Result<Vec<IceOut>, AppError> {
+    let m = &record.movement;
+    let (None, Some(_), Some(mrn)) = (&m.home, m.released_at, m.mrn.clone()) else {
+        return Ok(vec![]);
+    };
+    let content = MovementUpdate {
+        mrn: mrn.clone(),
+        movement_id: record.id,
+        version: record.version,
+        at: now,
+        movement: m.clone(),
+    };
+    let trace_id = Uuid::new_v4();
+    holders(topology, record)
+        .into_iter()
+        .map(|peer| out(peer, IceType::Ca003c, &mrn, &content, trace_id, now))
+        .collect()
 }
 
 /// The message carrying an officer's `action` on a copy (`record`, after it) back to the node

@@ -102,8 +102,11 @@ async fn assert_written_off_and_credited(net: &IceNetwork, id: &str) {
         } else {
             "officer.ge"
         };
-        let (_, copy) = net
-            .get(node, officer, &format!("/movements/departures/{id}"))
+        // Each copy follows the node of departure (CA003C): every passage, the write-off.
+        let copy = net
+            .wait_movement(node, officer, id, 20, "the copy written off", |m| {
+                m["state"] == "WrittenOff" && offices(m).len() == 3
+            })
             .await;
         assert_eq!(copy["home"], "KZ", "{copy}");
         let (_, g) = net
@@ -186,15 +189,15 @@ async fn a_movement_from_aktau_to_tbilisi_over_three_nodes() {
         .sum();
     assert_eq!(
         (sent, received),
-        (4, 5),
-        "AAR, 2 ATR, exit record out; 5 notifications in: {kz}"
+        (14, 5),
+        "AAR, 2 ATR, exit record, 2 × 5 updates out; 5 notifications in: {kz}"
     );
     // Administrators see the same over the API; nobody else does.
     let (status, admin) = net.get("KZ", "admin", "/admin/ice").await;
     assert_eq!(status, StatusCode::OK, "{admin}");
     assert_eq!(admin["node"], "KZ");
     assert_eq!(admin["hosted"], serde_json::json!(["KZ"]));
-    assert_eq!(admin["outbox"].as_array().unwrap().len(), 4, "{admin}");
+    assert_eq!(admin["outbox"].as_array().unwrap().len(), 14, "{admin}");
     assert_eq!(admin["inbox"].as_array().unwrap().len(), 5, "{admin}");
     assert!(admin["inbox"]
         .as_array()
@@ -285,7 +288,7 @@ async fn a_node_killed_midway_loses_nothing_and_applies_nothing_twice() {
         .find(|q| q["peer"] == "AZ")
         .unwrap()
         .clone();
-    assert_eq!(az["delivered"], 2, "{kz}");
+    assert_eq!(az["delivered"], 7, "ATR, exit record, 5 updates: {kz}");
     assert_eq!(az["received"], 2, "entry and exit, each once: {kz}");
 }
 
