@@ -378,7 +378,7 @@ pub(crate) async fn act_once(
     if let Some(topology) = app.topology() {
         // The node of departure: the records at release, then every change to the copies.
         if let Action::Release { .. } = action {
-            ice_out.extend(crate::ice::route::anticipated_records(topology, &new, now)?);
+            ice_out.extend(crate::ice::route::anticipated_records(topology, &new)?);
         } else {
             ice_out.extend(crate::ice::route::updates(topology, &new, now)?);
         }

@@ -34,13 +34,31 @@ use crate::{schema, IceError, Network};
 struct Receiver {
     app: App,
     network: Arc<Network>,
+    stats: Arc<ServerStats>,
+}
+
+/// What the endpoint counted since the node started (not kept: duplicates are answered from the
+/// inbox and leave no other trace).
+#[derive(Debug, Default)]
+pub struct ServerStats {
+    /// Messages answered as duplicates (with their original receipt).
+    pub duplicates: std::sync::atomic::AtomicU64,
 }
 
 /// The routes peers use, to merge into the node's router.
 pub fn router(app: App, network: Arc<Network>) -> Router {
+    router_with_stats(app, network, Arc::default())
+}
+
+/// The same, counting into `stats`.
+pub fn router_with_stats(app: App, network: Arc<Network>, stats: Arc<ServerStats>) -> Router {
     Router::new()
         .route(MESSAGES_PATH, post(accept))
-        .with_state(Receiver { app, network })
+        .with_state(Receiver {
+            app,
+            network,
+            stats,
+        })
 }
 
 fn refuse(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
@@ -159,7 +177,13 @@ async fn accept(
         cats_app::ice::receive::refuse_content(&r.app, inbound, problems).await
     };
     match outcome {
-        Ok(Outcome::Answered(receipt) | Outcome::Duplicate(receipt)) => signed(&r.network, receipt),
+        Ok(Outcome::Answered(receipt)) => signed(&r.network, receipt),
+        Ok(Outcome::Duplicate(receipt)) => {
+            r.stats
+                .duplicates
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            signed(&r.network, receipt)
+        }
         Ok(Outcome::NotYet { expected }) => refuse(
             StatusCode::CONFLICT,
             "NOT_YET",

@@ -289,6 +289,14 @@ pub(crate) async fn outbox(
         .collect()
 }
 
+/// How many outbox messages are pending.
+pub(crate) async fn pending(db: &mut Db<'_>) -> Result<i64, StoreError> {
+    Sql::new("SELECT COUNT(*) AS n FROM ice_outbox WHERE status = 'pending'")
+        .fetch_one(db)
+        .await?
+        .int("n")
+}
+
 /// Delivery figures per peer.
 pub(crate) async fn queues(db: &mut Db<'_>) -> Result<Vec<PeerQueue>, StoreError> {
     let out = outbox(db, None, None, 0).await?;

@@ -233,6 +233,9 @@ impl Store for SqlStore {
     async fn ice_inbox(&self, limit: u32) -> Result<Vec<IceIn>, StoreError> {
         ice::inbox(&mut self.pool.db(), limit.max(1)).await
     }
+    async fn ice_pending(&self) -> Result<i64, StoreError> {
+        ice::pending(&mut self.pool.db()).await
+    }
     async fn ice_queues(&self, _now: DateTime<Utc>) -> Result<Vec<PeerQueue>, StoreError> {
         ice::queues(&mut self.pool.db()).await
     }

@@ -20,7 +20,6 @@ fn out(
     mrn: &Mrn,
     payload: &impl serde::Serialize,
     trace_id: Uuid,
-    now: DateTime<Utc>,
 ) -> Result<IceOut, AppError> {
     Ok(IceOut {
         message_id: Uuid::new_v4(),
@@ -30,7 +29,9 @@ fn out(
         trace_id,
         payload: serde_json::to_string(payload)
             .map_err(|e| StoreError::corrupt(format!("ICE {kind} content: {e}")))?,
-        created_at: now,
+        // When the message is written, by the clock (the content carries when the step
+        // happened, which a replay sets in the past): delivery lag is measured from it.
+        created_at: Utc::now(),
     })
 }
 
@@ -41,7 +42,6 @@ fn out(
 pub fn anticipated_records(
     topology: &Topology,
     record: &MovementRecord,
-    now: DateTime<Utc>,
 ) -> Result<Vec<IceOut>, AppError> {
     let m = &record.movement;
     if m.state != MovementState::ReleasedForTransit || m.home.is_some() {
@@ -65,7 +65,7 @@ pub fn anticipated_records(
                 declaration: record.declaration.clone(),
                 lodged_at: record.created_at,
             };
-            sent.push(out(peer, kind, &mrn, &content, trace_id, now)?);
+            sent.push(out(peer, kind, &mrn, &content, trace_id)?);
         }
     }
     Ok(sent)
@@ -109,7 +109,7 @@ pub fn updates(
     let trace_id = Uuid::new_v4();
     holders(topology, record)
         .into_iter()
-        .map(|peer| out(peer, IceType::Ca003c, &mrn, &content, trace_id, now))
+        .map(|peer| out(peer, IceType::Ca003c, &mrn, &content, trace_id))
         .collect()
 }
 
@@ -139,5 +139,5 @@ pub fn forward(
         selection: selection.cloned(),
         request: request.clone(),
     };
-    out(home, kind, &mrn, &content, Uuid::new_v4(), now).map(Some)
+    out(home, kind, &mrn, &content, Uuid::new_v4()).map(Some)
 }

@@ -482,6 +482,8 @@ pub trait Store: Send + Sync {
     ) -> Result<Vec<OutboxEntry>, StoreError>;
     /// Inbox messages, newest first.
     async fn ice_inbox(&self, limit: u32) -> Result<Vec<IceIn>, StoreError>;
+    /// How many outbox messages are waiting for delivery (to any peer).
+    async fn ice_pending(&self) -> Result<i64, StoreError>;
     /// Delivery figures per peer (every peer with a message either way).
     async fn ice_queues(&self, now: DateTime<Utc>) -> Result<Vec<PeerQueue>, StoreError>;
 

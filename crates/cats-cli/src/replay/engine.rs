@@ -14,6 +14,7 @@ use cats_domain::movement::{
 use cats_ncts::Format;
 
 use super::file::Line;
+use super::nodes::Nodes;
 
 /// What happened to one recorded movement.
 #[derive(Debug, Clone, Default)]
@@ -74,12 +75,15 @@ async fn expire_if_overdue(
     Ok(())
 }
 
-/// Replay `lines` through `app`; `tick` is called after each step (for a progress bar).
+/// Replay `lines` through `nodes`: each step at the node hosting its office (lodging and the
+/// time-limit check at the office of departure's), after every ICE message sent before it has
+/// arrived; `tick` is called after each step (for a progress bar).
 pub async fn replay(
-    app: &App,
+    nodes: &Nodes,
     lines: &[Line],
     mut tick: impl FnMut(),
 ) -> anyhow::Result<Vec<Outcome>> {
+    let mut home: Vec<String> = vec![String::new(); lines.len()];
     let actor = Actor::System("replay".into());
     let mut outcomes: Vec<Outcome> = lines
         .iter()
@@ -107,6 +111,11 @@ pub async fn replay(
             }
             Ok((d, _)) => {
                 outcomes[i].lrn = d.transit_operation.lrn.to_string();
+                home[i] = d
+                    .customs_office_of_departure
+                    .reference_number
+                    .as_str()
+                    .to_string();
                 // Lodged at its preparation time, or just before its first event if that is earlier.
                 let first_event = line.events.iter().map(|e| e.at).min();
                 let prepared = lodging_time(line, &d.preparation_date_and_time);
@@ -133,6 +142,8 @@ pub async fn replay(
     }
     schedule.sort_by_key(|s| (s.0, s.1, s.2));
     for (at, i, _, step) in schedule {
+        nodes.settle().await?;
+        let app = nodes.app_for(&home[i]);
         match step {
             Step::Lodge => {
                 let (bytes, format) = declaration_bytes(&lines[i].declaration);
@@ -163,8 +174,9 @@ pub async fn replay(
                     ));
                     continue;
                 };
+                let at_office = nodes.app_for(&event.office);
                 let action = match event.action() {
-                    Ok(a) => seals_found_intact(app, id, a).await?,
+                    Ok(a) => seals_found_intact(at_office, id, a).await?,
                     Err(e) => {
                         outcomes[i]
                             .notes
@@ -173,14 +185,17 @@ pub async fn replay(
                     }
                 };
                 expire_if_overdue(app, &actor, id, at).await?;
+                nodes.settle().await?;
                 let request = serde_json::json!({ "office": event.office, "replayed": true });
-                if let Err(e) = act::act(app, &actor, id, action, &request, at).await {
+                if let Err(e) = act::act(at_office, &actor, id, action, &request, at).await {
                     match e {
-                        AppError::Transition(_) | AppError::Invalid(_) | AppError::Rules { .. } => {
-                            outcomes[i]
-                                .notes
-                                .push(format!("{} at {} refused: {e}", event.action, event.office))
-                        }
+                        AppError::Transition(_)
+                        | AppError::Invalid(_)
+                        | AppError::Rules { .. }
+                        | AppError::NotFound(_)
+                        | AppError::Forbidden(_) => outcomes[i]
+                            .notes
+                            .push(format!("{} at {} refused: {e}", event.action, event.office)),
                         other => return Err(other.into()),
                     }
                 }
@@ -188,7 +203,9 @@ pub async fn replay(
         }
         tick();
     }
+    nodes.settle().await?;
     for (i, line) in lines.iter().enumerate() {
+        let app = nodes.app_for(&home[i]);
         if let (Some(id), Some(until)) = (outcomes[i].movement_id, line.until) {
             expire_if_overdue(app, &actor, id, until).await?;
         }

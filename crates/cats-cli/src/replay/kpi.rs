@@ -74,7 +74,9 @@ pub struct Kpi {
 }
 
 /// Compute the KPIs from the node's state after a replay.
-pub async fn compute(app: &App, outcomes: &[Outcome]) -> anyhow::Result<Kpi> {
+/// With several nodes (`apps`), each movement is read at the node that owns it (not a copy), and
+/// a guarantee's exposure is the sum of the nodes' reservations on it.
+pub async fn compute(apps: &[App], outcomes: &[Outcome]) -> anyhow::Result<Kpi> {
     let mut released = 0;
     let mut in_time = 0;
     let mut controls = 0;
@@ -85,10 +87,17 @@ pub async fn compute(app: &App, outcomes: &[Outcome]) -> anyhow::Result<Kpi> {
     let mut loaded = Vec::new();
     let mut selected = Vec::new();
     for o in outcomes {
-        let record = match o.movement_id {
-            Some(id) => app.store().movement(id).await?,
-            None => None,
-        };
+        let mut record = None;
+        if let Some(id) = o.movement_id {
+            for app in apps {
+                if let Some(r) = app.store().movement(id).await? {
+                    if r.movement.home.is_none() {
+                        record = Some(r);
+                        break;
+                    }
+                }
+            }
+        }
         let Some(record) = record else {
             selected.push(Vec::new());
             continue;
@@ -134,10 +143,18 @@ pub async fn compute(app: &App, outcomes: &[Outcome]) -> anyhow::Result<Kpi> {
     let (confusion, control_efficiency, profile_hit_rates, office_control_rates) = tally(&refs);
     let mut exposure = Vec::new();
     for grn in grns {
-        if let Some(g) = app.store().guarantee(&grn).await? {
+        let mut found = None;
+        let mut total = 0;
+        for app in apps {
+            if let Some(g) = app.store().guarantee(&grn).await? {
+                total += g.running_total_minor;
+                found.get_or_insert(g);
+            }
+        }
+        if let Some(g) = found {
             exposure.push(Exposure {
                 grn,
-                exposure: from_minor(g.running_total_minor).to_string(),
+                exposure: from_minor(total).to_string(),
                 reference_amount: g.reference_amount.amount().to_string(),
                 currency: g.currency(),
             });

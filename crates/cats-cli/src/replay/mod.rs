@@ -3,10 +3,12 @@
 mod engine;
 mod file;
 mod kpi;
+mod nodes;
 
 pub use engine::{replay, Outcome};
 pub use file::parse;
 pub use kpi::{compute, Kpi};
+pub use nodes::{groups, network, IceFigures, Nodes};
 
 use std::path::PathBuf;
 
@@ -33,6 +35,11 @@ pub struct ReplayArgs {
     /// Seed of CATS's random risk selection (logged in every selection); default: the policy's.
     #[arg(long)]
     seed: Option<u64>,
+    /// Replay across one ICE node per listed country (`KZ,AZ,GE,TM,UZ`; `KZ+TM` puts two on one
+    /// node), each with its own database and port on 127.0.0.1, every cross-border step over
+    /// ICE. With --database-url, that server gets one fresh database per node (dropped after).
+    #[arg(long)]
+    nodes: Option<String>,
 }
 
 /// Run a replay and print the report. Exits non-zero when a movement did not end as expected.
@@ -52,29 +59,57 @@ pub async fn run(args: ReplayArgs) -> anyhow::Result<()> {
     if let Some(seed) = args.seed {
         risk.seed = seed;
     }
-    let location = crate::config::Location::resolve(&data_dir, args.database_url.as_deref(), None)?;
-    let node = node::open_at(&location, risk).await?;
+    let nodes = match &args.nodes {
+        Some(spec) => network(spec, &risk, args.database_url.as_deref()).await?,
+        None => {
+            let location =
+                crate::config::Location::resolve(&data_dir, args.database_url.as_deref(), None)?;
+            Nodes::one(node::open_at(&location, risk).await?.app)
+        }
+    };
     let steps: u64 = lines.iter().map(|l| 1 + l.events.len() as u64).sum();
     let bar = indicatif::ProgressBar::new(steps);
     bar.set_style(
         indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} steps {msg}")
             .expect("template"),
     );
-    let outcomes = replay(&node.app, &lines, || bar.inc(1)).await?;
+    let outcomes = replay(&nodes, &lines, || bar.inc(1)).await?;
     bar.finish_and_clear();
-    let kpi = compute(&node.app, &outcomes).await?;
+    let kpi = compute(nodes.apps(), &outcomes).await?;
+    let names: Vec<String> = match &args.nodes {
+        Some(spec) => groups(spec)?
+            .into_iter()
+            .map(|(n, _)| n.to_string())
+            .collect(),
+        None => vec![],
+    };
+    let ice = nodes.ice(&names).await?;
+    nodes.close().await?;
     if args.json {
         let movements: Vec<_> = outcomes
             .iter()
             .zip(&kpi.selected)
             .map(|(o, selected)| json!({ "lrn": o.lrn, "mrn": o.mrn, "state": o.state, "expected": o.expected, "ok": o.ok(), "notes": o.notes, "selected": selected }))
             .collect();
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&json!({ "movements": movements, "kpi": kpi }))?
-        );
+        let mut report = json!({ "movements": movements, "kpi": kpi });
+        if let Some(ice) = &ice {
+            report["ice"] = serde_json::to_value(ice)?;
+        }
+        println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
         print_text(&outcomes, &kpi);
+        if let Some(f) = &ice {
+            println!(
+                "\nICE across {}: {} messages sent, {} delivered, {} refused, {} retries, {} duplicates refused, largest lag {} ms",
+                f.nodes.join(", "),
+                f.sent,
+                f.delivered,
+                f.refused,
+                f.retried,
+                f.duplicates_refused,
+                f.max_lag_ms
+            );
+        }
     }
     if kpi.as_expected != kpi.movements {
         std::process::exit(1);

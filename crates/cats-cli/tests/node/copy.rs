@@ -94,9 +94,13 @@ async fn copy_sqlite_to_postgres_and_back() {
     )
     .unwrap();
     let lines: Vec<_> = lines.into_iter().take(40).collect();
-    cats_cli::replay::replay(&source.app, &lines, || {})
-        .await
-        .unwrap();
+    cats_cli::replay::replay(
+        &cats_cli::replay::Nodes::one(source.app.clone()),
+        &lines,
+        || {},
+    )
+    .await
+    .unwrap();
     // a saved declaration draft is carried too
     let trader = source.app.store().user("silkway").await.unwrap().unwrap();
     let mut fields = std::collections::BTreeMap::new();

@@ -8,10 +8,14 @@ async fn replay_text(text: &str) -> (Vec<cats_cli::replay::Outcome>, cats_cli::r
     let db = crate::common::TestDb::new().await;
     let node = db.open(RiskPolicy::default()).await;
     let lines = cats_cli::replay::parse(text).unwrap();
-    let outcomes = cats_cli::replay::replay(&node.app, &lines, || {})
-        .await
-        .unwrap();
-    let kpi = cats_cli::replay::compute(&node.app, &outcomes)
+    let outcomes = cats_cli::replay::replay(
+        &cats_cli::replay::Nodes::one(node.app.clone()),
+        &lines,
+        || {},
+    )
+    .await
+    .unwrap();
+    let kpi = cats_cli::replay::compute(std::slice::from_ref(&node.app), &outcomes)
         .await
         .unwrap();
     (outcomes, kpi)
@@ -126,4 +130,49 @@ async fn the_shipped_corridor_data_ends_as_expected() {
     assert!((0.0..=1.0).contains(&e.control_rate) && e.control_rate > 0.0);
     assert!(e.hit_rate > 0.0, "the corridor data records B1 results");
     assert_eq!(kpi.selected.len(), outcomes.len());
+}
+
+/// The first 60 movements of the corridor data across five ICE nodes (one per country, their
+/// endpoints on 127.0.0.1) end as on one node: same states, notes, selections and KPIs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn across_five_nodes_over_ice_as_on_one_node() {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/replay/middle-corridor.jsonl");
+    let text: String = std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .take(60)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let (one, one_kpi) = replay_text(&text).await;
+    let lines = cats_cli::replay::parse(&text).unwrap();
+    let admin = std::env::var("CATS_TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty());
+    let nodes =
+        cats_cli::replay::network("KZ,AZ,GE,TM,UZ", &RiskPolicy::default(), admin.as_deref())
+            .await
+            .unwrap();
+    let outcomes = cats_cli::replay::replay(&nodes, &lines, || {})
+        .await
+        .unwrap();
+    let kpi = cats_cli::replay::compute(nodes.apps(), &outcomes)
+        .await
+        .unwrap();
+    let names: Vec<String> = ["KZ", "AZ", "GE", "TM", "UZ"].map(String::from).to_vec();
+    let ice = nodes.ice(&names).await.unwrap().expect("a network");
+    nodes.close().await.unwrap();
+    let view = |o: &[cats_cli::replay::Outcome]| {
+        o.iter()
+            .map(|o| (o.lrn.clone(), o.state.clone(), o.notes.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(view(&outcomes), view(&one));
+    assert_eq!(
+        serde_json::to_value(&kpi).unwrap(),
+        serde_json::to_value(&one_kpi).unwrap()
+    );
+    assert_eq!(kpi.selected, one_kpi.selected);
+    assert!(ice.sent > 100, "{ice:?}");
+    assert_eq!((ice.delivered, ice.refused), (ice.sent, 0), "{ice:?}");
 }
