@@ -276,15 +276,7 @@ async fn record(
             ),
         )));
     }
-    let actor = Actor::System(format!("ice:{}", msg.sender));
     let now = msg.received_at;
-    let receipt = receipt(&topology.node, msg, None);
-    let history = inbound(
-        kind.code(),
-        "application/json",
-        &msg.content.to_string(),
-        now,
-    );
     let detail = format!(
         "{} ({}) from node {} for office {}",
         kind.code(),
@@ -328,25 +320,9 @@ async fn record(
             (copy, None)
         }
     };
-    app.store()
-        .commit(Change {
-            record,
-            expected_version,
-            messages: vec![history],
-            ledger: vec![],
-            audit: vec![audit(
-                &actor,
-                "ice.receive",
-                Some(content.movement_id),
-                now,
-                detail,
-            )],
-            attachments: vec![],
-            ice_out: vec![],
-            ice_in: Some(entry(msg, "applied", receipt.clone())),
-        })
-        .await?;
-    Ok(Ok(receipt))
+    commit_copy(app, msg, kind, record, expected_version, detail, now)
+        .await
+        .map(Ok)
 }
 
 /// CA003C: the copy takes the movement as it now stands at the node of departure.
@@ -371,6 +347,42 @@ async fn update(app: &App, msg: &Inbound, content: MovementUpdate) -> Result<App
             ),
         )));
     };
+    let detail = format!(
+        "CA003C from node {}: {} → {} (version {} there)",
+        msg.sender, copy.movement.state, content.movement.state, content.version
+    );
+    let mut movement = content.movement;
+    movement.home = Some(msg.sender.clone());
+    let next = MovementRecord {
+        version: copy.version + 1,
+        movement,
+        updated_at: content.at,
+        ..copy.clone()
+    };
+    commit_copy(
+        app,
+        msg,
+        IceType::Ca003c,
+        next,
+        Some(copy.version),
+        detail,
+        msg.received_at,
+    )
+    .await
+    .map(Ok)
+}
+
+/// Commit a copy's new state (or a new copy, `expected_version` `None`) with the message kept in
+/// its history, the audit entry (`detail`) and the inbox entry; the receipt to answer with.
+async fn commit_copy(
+    app: &App,
+    msg: &Inbound,
+    kind: IceType,
+    record: MovementRecord,
+    expected_version: Option<i64>,
+    detail: String,
+    at: DateTime<Utc>,
+) -> Result<String, AppError> {
     let Some(topology) = app.topology() else {
         return Err(AppError::Forbidden(
             "this node is not part of an ICE network".into(),
@@ -378,41 +390,26 @@ async fn update(app: &App, msg: &Inbound, content: MovementUpdate) -> Result<App
     };
     let receipt = receipt(&topology.node, msg, None);
     let actor = Actor::System(format!("ice:{}", msg.sender));
-    let detail = format!(
-        "CA003C from node {}: {} → {} (version {} there)",
-        msg.sender, copy.movement.state, content.movement.state, content.version
+    let id = record.id;
+    let history = inbound(
+        kind.code(),
+        "application/json",
+        &msg.content.to_string(),
+        msg.received_at,
     );
-    let mut movement = content.movement;
-    movement.home = Some(msg.sender.clone());
     app.store()
         .commit(Change {
-            record: MovementRecord {
-                version: copy.version + 1,
-                movement,
-                updated_at: content.at,
-                ..copy.clone()
-            },
-            expected_version: Some(copy.version),
-            messages: vec![inbound(
-                IceType::Ca003c.code(),
-                "application/json",
-                &msg.content.to_string(),
-                msg.received_at,
-            )],
+            record,
+            expected_version,
+            messages: vec![history],
             ledger: vec![],
-            audit: vec![audit(
-                &actor,
-                "ice.receive",
-                Some(copy.id),
-                msg.received_at,
-                detail,
-            )],
+            audit: vec![audit(&actor, "ice.receive", Some(id), at, detail)],
             attachments: vec![],
             ice_out: vec![],
             ice_in: Some(entry(msg, "applied", receipt.clone())),
         })
         .await?;
-    Ok(Ok(receipt))
+    Ok(receipt)
 }
 
 /// CD118C, CD168C, CD006C, CD018C, CD180C, CA001C, CA002C: apply an officer's action at a

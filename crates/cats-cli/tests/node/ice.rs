@@ -292,6 +292,20 @@ async fn a_node_killed_midway_loses_nothing_and_applies_nothing_twice() {
     assert_eq!(az["received"], 2, "entry and exit, each once: {kz}");
 }
 
+/// The messages node `name` delivered, newest first (read from its database).
+async fn delivered_by(net: &IceNetwork, name: &str) -> Vec<cats_app::store::OutboxEntry> {
+    let node = net
+        .node(name)
+        .db
+        .open(cats_domain::risk::RiskPolicy::default())
+        .await;
+    node.app
+        .store()
+        .ice_outbox(None, Some(cats_app::store::OutboxStatus::Delivered), 100)
+        .await
+        .unwrap()
+}
+
 /// Post an envelope to node `to` signed with `key` at `t`.
 async fn post_signed(
     net: &IceNetwork,
@@ -328,17 +342,7 @@ async fn tampered_replayed_expired_and_unknown_messages_change_nothing() {
         .await;
 
     // Georgia's delivered destination control results, as Georgia would send them again.
-    let ge = net
-        .node("GE")
-        .db
-        .open(cats_domain::risk::RiskPolicy::default())
-        .await;
-    let delivered = ge
-        .app
-        .store()
-        .ice_outbox(None, Some(cats_app::store::OutboxStatus::Delivered), 100)
-        .await
-        .unwrap();
+    let delivered = delivered_by(&net, "GE").await;
     let cd018 = delivered
         .iter()
         .find(|e| e.message.message_type == "CD018C")
@@ -531,17 +535,7 @@ async fn over_mutual_tls_only_peers_connect() {
     );
     // A peer's connection carries only that peer's envelopes: Georgia's message, properly
     // signed by Georgia, over Azerbaijan's connection, is refused.
-    let ge = net
-        .node("GE")
-        .db
-        .open(cats_domain::risk::RiskPolicy::default())
-        .await;
-    let delivered = ge
-        .app
-        .store()
-        .ice_outbox(None, Some(cats_app::store::OutboxStatus::Delivered), 100)
-        .await
-        .unwrap();
+    let delivered = delivered_by(&net, "GE").await;
     let envelope = cats_ice::envelope::Envelope::of(&delivered[0], &"GE".parse().unwrap()).unwrap();
     let body = serde_json::to_vec(&envelope).unwrap();
     let ge_key = cats_ice::keys::load(&net.node("GE").dir().join("ice/node.key")).unwrap();
