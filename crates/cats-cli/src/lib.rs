@@ -6,6 +6,7 @@
 
 pub mod bench;
 pub mod config;
+pub mod conformance;
 pub mod db;
 pub mod demo;
 pub mod ice;

@@ -84,6 +84,8 @@ enum Command {
     Replay(replay::ReplayArgs),
     /// Load generator over HTTP: throughput of lodging and of the full lifecycle on a fresh node.
     Bench(bench::BenchArgs),
+    /// The ICE conformance kit: plays a peer node against a node and prints a pass/fail table.
+    Conformance(cats_cli::conformance::ConformanceArgs),
     /// Demonstrations on 127.0.0.1.
     Demo {
         #[command(subcommand)]
@@ -216,6 +218,7 @@ async fn main() -> anyhow::Result<()> {
         } => import::run(args).await,
         Command::Replay(args) => replay::run(args).await,
         Command::Bench(args) => bench::run(args).await,
+        Command::Conformance(args) => cats_cli::conformance::main(args).await,
         Command::Demo {
             command: DemoCommand::Corridor { dir, base_port },
         } => {

@@ -8,6 +8,7 @@ mod browser_flow;
 mod cli;
 mod common;
 mod concurrency;
+mod conformance;
 mod controls;
 mod copy;
 mod ice;
