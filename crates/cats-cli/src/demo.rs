@@ -1,7 +1,9 @@
-//! `cats demo corridor`: three ICE nodes on 127.0.0.1 — Kazakhstan, Azerbaijan and Georgia — each
-//! with its own database, key and web interface, configured as each other's peers, for trying the
-//! exchange by hand (lodge at a Kazakh office, release, then record the passages at the Azerbaijani
-//! and Georgian offices on their own nodes).
+//! `cats demo corridor`: three ICE nodes on 127.0.0.1 — Kazakhstan (which also hosts Turkmenistan
+//! and Uzbekistan, so that the whole corridor data has a home), Azerbaijan and Georgia — each with
+//! its own database, key and web interface, configured as each other's peers, for trying the
+//! exchange by hand (lodge at a Kazakh office, release, then record the passages at the
+//! Azerbaijani and Georgian offices on their own nodes), or with `--replay FILE` after replaying
+//! recorded movements across them.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -9,8 +11,11 @@ use std::time::Duration;
 
 use anyhow::Context;
 
-/// The nodes of the corridor demo: id and hosted country.
+/// The nodes of the corridor demo.
 pub const CORRIDOR: [&str; 3] = ["KZ", "AZ", "GE"];
+
+/// The countries each node of [`CORRIDOR`] hosts.
+pub const HOSTED: [&[&str]; 3] = [&["KZ", "TM", "UZ"], &["AZ"], &["GE"]];
 
 /// One node of the demo.
 #[derive(Debug, Clone)]
@@ -54,14 +59,15 @@ pub fn prepare(dir: &Path, ports: [u16; 3]) -> anyhow::Result<Vec<DemoNode>> {
     }
     for (i, n) in nodes.iter().enumerate() {
         let mut toml = format!(
-            "# Made by `cats demo corridor`.\n[ice]\nnode = \"{0}\"\ncountries = [\"{0}\"]\nkey = \"ice/node.key\"\ncertificate = \"ice/node.crt\"\n",
-            n.node
+            "# Made by `cats demo corridor`.\n[ice]\nnode = \"{}\"\ncountries = {:?}\nkey = \"ice/node.key\"\ncertificate = \"ice/node.crt\"\npoll_ms = 20\n",
+            n.node, HOSTED[i]
         );
         for (j, p) in nodes.iter().enumerate() {
             if i != j {
                 toml.push_str(&format!(
-                    "\n[[ice.peers]]\nnode = \"{0}\"\ncountries = [\"{0}\"]\nurl = \"{1}\"\npublic_key = \"{2}\"\n",
+                    "\n[[ice.peers]]\nnode = \"{}\"\ncountries = {:?}\nurl = \"{}\"\npublic_key = \"{}\"\n",
                     p.node,
+                    HOSTED[j],
                     p.url(),
                     public[j]
                 ));
@@ -147,4 +153,41 @@ pub fn describe(nodes: &[DemoNode]) -> String {
          --data-dir DIR` shows each node's queues.\nCtrl-C stops the three nodes.\n",
     );
     out
+}
+
+/// Replay the JSON Lines `text` across the running demo `nodes` (opened here on their databases;
+/// their own processes deliver the ICE messages): the outcomes, the KPIs and the ICE figures.
+pub async fn replay(
+    nodes: &[DemoNode],
+    text: &str,
+) -> anyhow::Result<(
+    Vec<crate::replay::Outcome>,
+    crate::replay::Kpi,
+    Option<crate::replay::IceFigures>,
+)> {
+    let lines = crate::replay::parse(text)?;
+    let mut apps = Vec::new();
+    let mut hosts = std::collections::BTreeMap::new();
+    for (i, n) in nodes.iter().enumerate() {
+        let location = crate::config::Location::resolve(&n.dir, None, None)?;
+        let network = location
+            .network()?
+            .context("the demo node has no [ice] table")?;
+        for c in &network.topology.hosted {
+            hosts.insert(*c, i);
+        }
+        let risk = crate::node::risk_policy(&n.dir)?;
+        let app = crate::node::open_at(&location, risk)
+            .await?
+            .app
+            .with_topology(Some(network.topology.clone()));
+        apps.push(app);
+    }
+    let over = crate::replay::Nodes::over(apps, hosts);
+    let outcomes = crate::replay::replay(&over, &lines, || {}).await?;
+    over.settle().await?;
+    let kpi = crate::replay::compute(over.apps(), &outcomes).await?;
+    let names: Vec<String> = nodes.iter().map(|n| n.node.clone()).collect();
+    let ice = over.ice(&names).await?;
+    Ok((outcomes, kpi, ice))
 }

@@ -135,6 +135,10 @@ enum DemoCommand {
         /// Port of the first node; the others take the next two.
         #[arg(long, default_value_t = 8081)]
         base_port: u16,
+        /// Replay these recorded movements (JSON Lines, e.g.
+        /// data/replay/middle-corridor.jsonl) across the nodes once they are up.
+        #[arg(long)]
+        replay: Option<PathBuf>,
     },
 }
 
@@ -220,11 +224,31 @@ async fn main() -> anyhow::Result<()> {
         Command::Bench(args) => bench::run(args).await,
         Command::Conformance(args) => cats_cli::conformance::main(args).await,
         Command::Demo {
-            command: DemoCommand::Corridor { dir, base_port },
+            command:
+                DemoCommand::Corridor {
+                    dir,
+                    base_port,
+                    replay,
+                },
         } => {
             let nodes = cats_cli::demo::prepare(&dir, [base_port, base_port + 1, base_port + 2])?;
             let exe = std::env::current_exe().context("finding the cats executable")?;
             let mut children = cats_cli::demo::start(&exe, &nodes).await?;
+            if let Some(file) = replay {
+                let text = std::fs::read_to_string(&file)
+                    .with_context(|| format!("reading {}", file.display()))?;
+                eprintln!("replaying {} across the nodes …", file.display());
+                let (outcomes, kpi, ice) = cats_cli::demo::replay(&nodes, &text).await?;
+                println!(
+                    "replayed {} movements, {} as expected; {}",
+                    outcomes.len(),
+                    kpi.as_expected,
+                    ice.map_or(String::new(), |f| format!(
+                        "{} ICE messages sent, {} delivered, largest lag {} ms",
+                        f.sent, f.delivered, f.max_lag_ms
+                    ))
+                );
+            }
             print!("{}", cats_cli::demo::describe(&nodes));
             tokio::signal::ctrl_c().await?;
             for c in &mut children {

@@ -65,6 +65,19 @@ impl Nodes {
         }
     }
 
+    /// Nodes already running elsewhere (their own `cats serve` delivers), opened here on their
+    /// databases: `apps[i]` hosts the countries `hosts` maps to `i`.
+    pub fn over(apps: Vec<App>, hosts: BTreeMap<CountryCode, usize>) -> Self {
+        Self {
+            apps,
+            hosts,
+            stats: vec![],
+            stop: None,
+            databases: vec![],
+            _dirs: vec![],
+        }
+    }
+
     /// The node hosting `office` (by its first two letters); the first node when none does.
     pub fn app_for(&self, office: &str) -> &App {
         let i = office

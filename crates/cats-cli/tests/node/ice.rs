@@ -467,6 +467,22 @@ async fn the_corridor_demo_starts_three_peered_nodes() {
         assert!(n.dir.join("demo-passwords.txt").exists());
     }
     assert!(cats_cli::demo::describe(&nodes).contains(&nodes[2].url()));
+    // The corridor data replays across the running nodes (Kazakhstan's node hosts Turkmenistan
+    // and Uzbekistan too): the first 30 movements end as recorded.
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../data/replay/middle-corridor.jsonl");
+    let text: String = std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .take(30)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let (outcomes, kpi, ice) = cats_cli::demo::replay(&nodes, &text).await.unwrap();
+    let wrong: Vec<_> = outcomes.iter().filter(|o| !o.ok()).collect();
+    assert!(wrong.is_empty(), "{wrong:#?}");
+    assert_eq!(kpi.as_expected, 30);
+    let ice = ice.unwrap();
+    assert!(ice.sent > 0 && ice.delivered == ice.sent, "{ice:?}");
     // Started again on the same directory, the keys are kept.
     let key = std::fs::read(nodes[0].dir.join("ice/node.key")).unwrap();
     cats_cli::demo::prepare(dir.path(), [port(), port(), port()]).unwrap();
