@@ -5,10 +5,11 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use cats_app::ice::fallback::Fallback;
 use cats_app::store::{
     IceIn, IceOut, OutboxEntry, OutboxStatus, PeerQueue, Settlement, StoreError,
 };
-use cats_domain::ids::NodeId;
+use cats_domain::ids::{Mrn, NodeId, OfficeRef};
 
 use crate::sql::{db_error, unique_violation, Backend, Db, Row, Sql};
 
@@ -346,4 +347,74 @@ pub(crate) async fn queues(db: &mut Db<'_>) -> Result<Vec<PeerQueue>, StoreError
             .received = r.int("n")?;
     }
     Ok(peers.into_values().collect())
+}
+
+/// Insert or update a passage recorded from paper.
+pub(crate) async fn save_fallback(db: &mut Db<'_>, f: &Fallback) -> Result<(), StoreError> {
+    let passage = serde_json::to_value(f.passage)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    Sql::new(
+        "INSERT INTO ice_fallback (id, mrn, passage, office, officer, at, remarks, status,
+           outcome, settled_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, outcome = EXCLUDED.outcome,
+           settled_at = EXCLUDED.settled_at",
+    )
+    .bind(f.id)
+    .bind(&f.mrn)
+    .bind(passage)
+    .bind(&f.office)
+    .bind(&f.officer)
+    .bind(f.at)
+    .bind(&f.remarks)
+    .bind(&f.status)
+    .bind(&f.outcome)
+    .bind(f.settled_at)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Passages recorded from paper.
+pub(crate) async fn fallbacks(
+    db: &mut Db<'_>,
+    mrn: Option<&Mrn>,
+    pending_only: bool,
+) -> Result<Vec<Fallback>, StoreError> {
+    let mut sql = Sql::new("SELECT * FROM ice_fallback WHERE TRUE");
+    if let Some(m) = mrn {
+        sql.and(" AND mrn = ", m);
+    }
+    if pending_only {
+        sql.push(" AND status = 'pending'");
+    }
+    sql.push(if mrn.is_some() {
+        " ORDER BY at, id"
+    } else {
+        " ORDER BY at DESC, id"
+    });
+    sql.fetch_all(db)
+        .await?
+        .iter()
+        .map(|r| {
+            let passage = r.text("passage")?;
+            Ok(Fallback {
+                id: r.id("id")?,
+                mrn: r.ident("mrn", Mrn::parse)?,
+                passage: serde_json::from_value(serde_json::Value::String(passage.clone()))
+                    .map_err(|_| {
+                        StoreError::corrupt(format!("ice_fallback.passage {passage:?}"))
+                    })?,
+                office: r.ident("office", OfficeRef::parse)?,
+                officer: r.text("officer")?,
+                at: r.time("at")?,
+                remarks: r.opt_text("remarks")?,
+                status: r.text("status")?,
+                outcome: r.opt_text("outcome")?,
+                settled_at: r.opt_time("settled_at")?,
+            })
+        })
+        .collect()
 }

@@ -72,6 +72,7 @@ pub(crate) async fn dump(db: &mut Db<'_>) -> Result<Snapshot, StoreError> {
         risk_profiles: risk::versions(db, None).await?,
         ice_outbox: crate::ice::outbox(db, None, None, 0).await?,
         ice_inbox: crate::ice::inbox(db, 0).await?,
+        ice_fallbacks: crate::ice::fallbacks(db, None, false).await?,
     })
 }
 
@@ -182,6 +183,9 @@ pub(crate) async fn restore(db: &mut Db<'_>, s: &Snapshot) -> Result<(), StoreEr
     }
     for m in &s.ice_inbox {
         crate::ice::insert_inbound(db, m).await?;
+    }
+    for f in &s.ice_fallbacks {
+        crate::ice::save_fallback(db, f).await?;
     }
     Ok(())
 }

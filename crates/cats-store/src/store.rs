@@ -233,6 +233,19 @@ impl Store for SqlStore {
     async fn ice_inbox(&self, limit: u32) -> Result<Vec<IceIn>, StoreError> {
         ice::inbox(&mut self.pool.db(), limit.max(1)).await
     }
+    async fn ice_save_fallback(
+        &self,
+        fallback: &cats_app::ice::fallback::Fallback,
+    ) -> Result<(), StoreError> {
+        ice::save_fallback(&mut self.pool.db(), fallback).await
+    }
+    async fn ice_fallbacks(
+        &self,
+        mrn: Option<&Mrn>,
+        pending_only: bool,
+    ) -> Result<Vec<cats_app::ice::fallback::Fallback>, StoreError> {
+        ice::fallbacks(&mut self.pool.db(), mrn, pending_only).await
+    }
     async fn ice_pending(&self) -> Result<i64, StoreError> {
         ice::pending(&mut self.pool.db()).await
     }

@@ -15,6 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use cats_domain::ids::{CountryCode, NodeId, OfficeRef};
 
+pub mod fallback;
 pub mod messages;
 pub mod receive;
 pub mod route;

@@ -320,9 +320,20 @@ async fn record(
             (copy, None)
         }
     };
-    commit_copy(app, msg, kind, record, expected_version, detail, now)
-        .await
-        .map(Ok)
+    let receipt = commit_copy(app, msg, kind, record, expected_version, detail, now).await?;
+    // Passages recorded here from the paper document while the record was missing (NCTS
+    // fallback): applied now. A failure leaves them pending for the next record or update.
+    if let Err(e) = super::fallback::reconcile(app, &content.mrn, now).await {
+        let note = audit(
+            &Actor::System(format!("ice:{}", msg.sender)),
+            "ice.fallback",
+            Some(content.movement_id),
+            now,
+            format!("passages from paper left pending: {e}"),
+        );
+        app.store().audit(&[note]).await?;
+    }
+    Ok(Ok(receipt))
 }
 
 /// CA003C: the copy takes the movement as it now stands at the node of departure.

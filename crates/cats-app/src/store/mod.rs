@@ -484,6 +484,18 @@ pub trait Store: Send + Sync {
     async fn ice_inbox(&self, limit: u32) -> Result<Vec<IceIn>, StoreError>;
     /// How many outbox messages are waiting for delivery (to any peer).
     async fn ice_pending(&self) -> Result<i64, StoreError>;
+    /// Insert or update (status, outcome) a passage recorded from paper.
+    async fn ice_save_fallback(
+        &self,
+        fallback: &crate::ice::fallback::Fallback,
+    ) -> Result<(), StoreError>;
+    /// Passages recorded from paper, oldest first for one MRN, else newest first; only the
+    /// pending ones when `pending_only`.
+    async fn ice_fallbacks(
+        &self,
+        mrn: Option<&Mrn>,
+        pending_only: bool,
+    ) -> Result<Vec<crate::ice::fallback::Fallback>, StoreError>;
     /// Delivery figures per peer (every peer with a message either way).
     async fn ice_queues(&self, now: DateTime<Utc>) -> Result<Vec<PeerQueue>, StoreError>;
 

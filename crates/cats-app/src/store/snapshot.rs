@@ -88,4 +88,6 @@ pub struct Snapshot {
     pub ice_outbox: Vec<super::OutboxEntry>,
     /// ICE inbox: messages received from peer nodes with their receipts, oldest first.
     pub ice_inbox: Vec<super::IceIn>,
+    /// Passages recorded from paper while a record was missing, newest first.
+    pub ice_fallbacks: Vec<crate::ice::fallback::Fallback>,
 }

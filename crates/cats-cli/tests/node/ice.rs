@@ -573,3 +573,65 @@ async fn over_mutual_tls_only_peers_connect() {
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     assert!(res.text().await.unwrap().contains("CERTIFICATE_MISMATCH"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_passage_recorded_from_paper_is_applied_when_the_record_arrives() {
+    let mut net = IceNetwork::start(CORRIDOR).await;
+    // Azerbaijan's node is down at release, then Kazakhstan's: Alat has no record when the
+    // truck comes, only the paper transit accompanying document.
+    net.kill("AZ");
+    let id = released(&net, "ICE-PAPER-1").await;
+    let (_, m) = net
+        .get("KZ", "officer.kz", &format!("/movements/departures/{id}"))
+        .await;
+    let mrn = m["mrn"].as_str().unwrap().to_string();
+    net.kill("KZ");
+    net.restart("AZ").await;
+    let (status, _) = net
+        .get("AZ", "officer.az", &format!("/movements/departures/{id}"))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "no record at Alat yet");
+    let (client, base, token) = {
+        let az = net.node("AZ");
+        (
+            net.client.clone(),
+            az.base(),
+            az.tokens["officer.az"].clone(),
+        )
+    };
+    let paper = |office: &str| {
+        client
+            .post(format!("{base}/ice/fallback"))
+            .bearer_auth(&token)
+            .json(&serde_json::json!({
+                "mrn": mrn, "passage": "entry", "office": office,
+                "remarks": "TAD seen at Alat, seals intact"
+            }))
+    };
+    let (status, pending) = net.call(paper("AZALA001")).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{pending}");
+    assert_eq!(pending["status"], "pending");
+    // Not for an office of another node, nor by a trader.
+    let (status, _) = net.call(paper("GERBR001")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // Kazakhstan's node is back: its records reach Alat, the passage is applied and goes home.
+    net.restart("KZ").await;
+    let m = net
+        .wait_movement(
+            "KZ",
+            "officer.kz",
+            &id,
+            20,
+            "entry at Alat from paper",
+            |m| offices(m) == ["AZALA001"],
+        )
+        .await;
+    assert_eq!(m["state"], "ReleasedForTransit");
+    let (_, list) = net.get("AZ", "officer.az", "/ice/fallback").await;
+    assert_eq!(list["passages"][0]["status"], "applied", "{list}");
+    // Now the record is here: a passage is recorded on the movement, not from paper.
+    let (status, _) = net.call(paper("AZALA001")).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    carry_to_tbilisi(&net, &id, 1).await;
+    assert_written_off_and_credited(&net, &id).await;
+}

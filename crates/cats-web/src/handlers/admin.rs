@@ -5,7 +5,6 @@
 //!   (administrator)
 //! * `POST /admin/users` {username, role, party?: {identificationNumber, name, country},
 //!   officeCountry?} (administrator): the user and its first token
-//! * `GET /admin/ice` (administrator): the ICE status of this node
 
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -133,14 +132,4 @@ pub async fn set_restricted(
         count: list.len(),
         entries: list,
     })))
-}
-
-/// `GET /admin/ice`: the ICE status of this node (administrators; `403` otherwise).
-pub async fn ice_status(
-    State(app): State<App>,
-    who: Principal,
-) -> Result<Json<cats_app::ice::status::IceStatus>, ApiError> {
-    Ok(Json(
-        cats_app::ice::status::status(&app, &who.actor(), Utc::now()).await?,
-    ))
 }

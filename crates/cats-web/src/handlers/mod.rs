@@ -7,6 +7,7 @@ pub mod controls;
 pub mod customs;
 pub mod departure_messages;
 pub mod departures;
+pub mod ice;
 pub mod reference;
 pub mod registrations;
 pub mod risk;

@@ -4,7 +4,7 @@ use axum::routing::{get, post, MethodRouter};
 use cats_app::App;
 
 use super::{schema_of, Body, Method, Operation};
-use crate::handlers::{admin, contracts, registrations, risk};
+use crate::handlers::{admin, contracts, ice, registrations, risk};
 
 /// The registers' operations with their handlers, in the order of the documentation.
 pub fn operations() -> Vec<(Operation, MethodRouter<App>)> {
@@ -112,7 +112,19 @@ pub fn operations() -> Vec<(Operation, MethodRouter<App>)> {
             op!(Get "/admin/ice", "admin", "admin", true, Body::None,
             "ICE status of this node (issue 12): its id, the countries it hosts, the peer hosting each other country, delivery figures per peer (pending, delivered, refused, retried, received, maxLagMs, oldestPending, lastError), and the latest 50 messages out and in. A stand-alone node answers with no node and empty lists of peers.",
             [(200, "node, hosted, peers, queues, outbox, inbox"), (403, "not an administrator")]).json(schema_of::<cats_app::ice::status::IceStatus>),
-            get(admin::ice_status),
+            get(ice::status),
+        ),
+        (
+            op!(Post "/ice/fallback", "ice", "officer", true, Body::Schema(schema_of::<cats_app::ice::fallback::FallbackRequest>),
+            "Record a passage (entry, exit, arrival) at an office hosted here from the paper transit accompanying document, by MRN, while the movement's anticipated record has not arrived (NCTS fallback, issue 12): kept pending and applied to the movement, and so sent to the node of departure, when the record arrives.",
+            [(202, "the passage, pending"), (400, "invalid body"), (403, "not an officer of that office, or the office is hosted elsewhere"), (409, "the record is here: record the passage on the movement")]).json(schema_of::<cats_app::ice::fallback::Fallback>),
+            post(ice::record_fallback),
+        ),
+        (
+            op!(Get "/ice/fallback", "ice", "officer, admin", true, Body::None,
+            "Passages recorded from paper, newest first, with their status (pending, applied, refused) and outcome.",
+            [(200, "count, passages"), (403, "not an officer or administrator")]).json(schema_of::<crate::handlers::ice::FallbackList>),
+            get(ice::fallbacks),
         ),
         (
             op!(Post "/admin/restricted-goods", "admin", "admin", true,

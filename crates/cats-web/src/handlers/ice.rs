@@ -1,0 +1,62 @@
+//! ICE for people at this node (issue 12):
+//!
+//! * `GET /admin/ice` (administrator): the network, delivery figures per peer, the latest
+//!   messages out and in
+//! * `POST /ice/fallback` {mrn, passage, office, remarks?} (officer): a passage recorded from the
+//!   paper transit accompanying document while the movement's record has not arrived (NCTS
+//!   fallback); `202` pending, applied when the record arrives
+//! * `GET /ice/fallback` (officer, administrator): those passages and what became of them
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use chrono::Utc;
+use serde::Serialize;
+use serde_json::Value;
+
+use cats_app::ice::fallback::{self, Fallback};
+use cats_app::ice::status::IceStatus;
+use cats_app::App;
+
+use super::registrations::body;
+use crate::error::ApiError;
+use crate::principal::Principal;
+
+/// `GET /admin/ice`: the ICE status of this node (administrators; `403` otherwise).
+pub async fn status(State(app): State<App>, who: Principal) -> Result<Json<IceStatus>, ApiError> {
+    Ok(Json(
+        cats_app::ice::status::status(&app, &who.actor(), Utc::now()).await?,
+    ))
+}
+
+/// `POST /ice/fallback`: record a passage from the paper document. `202` with it, pending.
+pub async fn record_fallback(
+    State(app): State<App>,
+    who: Principal,
+    Json(raw): Json<Value>,
+) -> Result<(StatusCode, Json<Fallback>), ApiError> {
+    let request: fallback::FallbackRequest = body(raw, "passage from paper")?;
+    let f = fallback::record(&app, &who.actor(), request, Utc::now()).await?;
+    Ok((StatusCode::ACCEPTED, Json(f)))
+}
+
+/// The answer of `GET /ice/fallback`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct FallbackList {
+    /// How many.
+    pub count: usize,
+    /// Newest first.
+    pub passages: Vec<Fallback>,
+}
+
+/// `GET /ice/fallback`: passages recorded from paper, newest first.
+pub async fn fallbacks(
+    State(app): State<App>,
+    who: Principal,
+) -> Result<Json<FallbackList>, ApiError> {
+    let passages = fallback::list(&app, &who.actor()).await?;
+    Ok(Json(FallbackList {
+        count: passages.len(),
+        passages,
+    }))
+}
