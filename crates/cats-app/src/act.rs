@@ -84,7 +84,7 @@ fn authorize(
 }
 
 /// In an ICE network, an office hosted by a peer node acts at that node, not here.
-fn refuse_peer_office(app: &App, action: &Action) -> Result<(), AppError> {
+pub(crate) fn refuse_peer_office(app: &App, action: &Action) -> Result<(), AppError> {
     let (Some(topology), Some(office)) = (app.topology(), action.office()) else {
         return Ok(());
     };
@@ -380,17 +380,12 @@ pub(crate) async fn act_once(
         if let Action::Release { .. } = action {
             ice_out.extend(crate::ice::route::anticipated_records(topology, &new)?);
         } else {
-            ice_out.extend(crate::ice::route::updates(topology, &new, now)?);
+            let applying = peer.as_ref().map(|p| (&p.inbound.peer, p.inbound.sequence));
+            ice_out.extend(crate::ice::route::updates(app, topology, &new, now, applying).await?);
         }
     }
     if let (Some(_), None) = (app.topology(), &peer) {
-        // The selection this action ran (the last one, when it is at the action's office).
-        let selection = match action {
-            Action::Exit { office } | Action::Entry { office } | Action::Arrival { office } => {
-                new.movement.risk.last().filter(|s| &s.office == office)
-            }
-            _ => None,
-        };
+        let selection = crate::ice::route::selection_of(&new, action);
         ice_out.extend(crate::ice::route::forward(
             &new, action, officer, selection, request, now,
         )?);

@@ -14,6 +14,11 @@ use cats_app::App;
 use crate::envelope::{self, Envelope, MESSAGES_PATH, SIGNATURE_HEADER};
 use crate::{schema, IceError, Network};
 
+/// How long a claimed message is held by the instance that claimed it: longer than an attempt
+/// can take (10 s request time-out, 5 s to connect). A node killed mid-attempt leaves its claims,
+/// which another instance (or the restarted node) takes over once they lapse.
+pub const CLAIM_LEASE: chrono::Duration = chrono::Duration::seconds(20);
+
 /// What one round delivered.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Round {
@@ -45,7 +50,7 @@ pub async fn round(
     let now = Utc::now();
     let due = app
         .store()
-        .ice_claim_due(now, app.instance(), chrono::Duration::seconds(60), 50)
+        .ice_claim_due(now, app.instance(), CLAIM_LEASE, 50)
         .await?;
     let mut round = Round::default();
     for entry in due {

@@ -290,6 +290,23 @@ pub(crate) async fn outbox(
         .collect()
 }
 
+/// The highest sequence written to `peer` for `correlation`.
+pub(crate) async fn last_sent(
+    db: &mut Db<'_>,
+    peer: &NodeId,
+    correlation: &str,
+) -> Result<i64, StoreError> {
+    Sql::new(
+        "SELECT COALESCE(MAX(sequence), 0) AS last FROM ice_outbox
+         WHERE peer = $1 AND correlation = $2",
+    )
+    .bind(peer)
+    .bind(correlation)
+    .fetch_one(db)
+    .await?
+    .int("last")
+}
+
 /// How many outbox messages are pending.
 pub(crate) async fn pending(db: &mut Db<'_>) -> Result<i64, StoreError> {
     Sql::new("SELECT COUNT(*) AS n FROM ice_outbox WHERE status = 'pending'")

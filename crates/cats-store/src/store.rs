@@ -246,6 +246,9 @@ impl Store for SqlStore {
     ) -> Result<Vec<cats_app::ice::fallback::Fallback>, StoreError> {
         ice::fallbacks(&mut self.pool.db(), mrn, pending_only).await
     }
+    async fn ice_last_sent(&self, peer: &NodeId, correlation: &str) -> Result<i64, StoreError> {
+        ice::last_sent(&mut self.pool.db(), peer, correlation).await
+    }
     async fn ice_pending(&self) -> Result<i64, StoreError> {
         ice::pending(&mut self.pool.db()).await
     }

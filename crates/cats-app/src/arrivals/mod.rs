@@ -143,6 +143,15 @@ pub async fn notify_arrival(
                 .await?;
         app.refresh_restricted_goods().await?;
         let policy = crate::risk_profiles::policy_now(app).await?;
+        if let Ok(office) = named {
+            // In an ICE network the arrival is notified at the node hosting the office.
+            crate::act::refuse_peer_office(
+                app,
+                &Action::Arrival {
+                    office: office.clone(),
+                },
+            )?;
+        }
         let applied = named.clone().and_then(|office| {
             let action = Action::Arrival { office };
             apply(
@@ -215,14 +224,33 @@ pub async fn notify_arrival(
             .iter()
             .map(|m| (m.id, m.message_type.clone()))
             .collect();
+        let ice_out = match (app.topology(), named) {
+            (Some(topology), Ok(office)) => {
+                crate::ice::route::after_trader_message(
+                    app,
+                    topology,
+                    &new,
+                    &[Action::Arrival {
+                        office: office.clone(),
+                    }],
+                    actor.name(),
+                    &serde_json::json!({ "office": office, "message": "CC007C" }),
+                    now,
+                )
+                .await?
+            }
+            _ => vec![],
+        };
+        let copy = new.movement.home.is_some();
         let change = Change {
             record: new.clone(),
             expected_version: Some(record.version),
             messages,
-            ledger: applied.ledger,
+            // A copy's guarantee is the node of departure's business.
+            ledger: if copy { vec![] } else { applied.ledger },
             audit: vec![audit(actor, "arrival", Some(id), now, detail)],
             attachments: vec![],
-            ice_out: vec![],
+            ice_out,
             ice_in: None,
         };
         app.store().commit(change).await?;

@@ -207,14 +207,29 @@ pub async fn unloading_remarks(
             .iter()
             .map(|m| (m.id, m.message_type.clone()))
             .collect();
+        let ice_out = match app.topology() {
+            Some(topology) => crate::ice::route::after_trader_message(
+                app,
+                topology,
+                &new,
+                &actions,
+                actor.name(),
+                &serde_json::json!({ "message": "CC044C", "remarks": text }),
+                now,
+            )
+            .await?,
+            None => vec![],
+        };
+        let copy = new.movement.home.is_some();
         let change = Change {
             record: new.clone(),
             expected_version: Some(record.version),
             messages,
-            ledger: applied.ledger,
+            // A copy's guarantee is the node of departure's business.
+            ledger: if copy { vec![] } else { applied.ledger },
             audit: vec![audit(actor, "unloading_remarks", Some(id), now, detail)],
             attachments: vec![],
-            ice_out: vec![],
+            ice_out,
             ice_in: None,
         };
         app.store().commit(change).await?;

@@ -182,6 +182,9 @@ pub struct MovementUpdate {
     pub version: i64,
     /// When it changed (UTC).
     pub at: DateTime<Utc>,
+    /// How many of the receiving node's messages about this movement (its sequence numbers) the
+    /// update reflects: a copy that has sent more keeps its own state until the next update.
+    pub acknowledged: i64,
     /// The movement as it now stands.
     pub movement: Movement,
 }

@@ -362,12 +362,27 @@ async fn update(app: &App, msg: &Inbound, content: MovementUpdate) -> Result<App
         "CA003C from node {}: {} → {} (version {} there)",
         msg.sender, copy.movement.state, content.movement.state, content.version
     );
+    // An update made before the node of departure had our latest action: keep ours (the next
+    // update, sent once it has applied it, carries both).
+    let sent = app
+        .store()
+        .ice_last_sent(&msg.sender, content.mrn.as_str())
+        .await?;
     let mut movement = content.movement;
     movement.home = Some(msg.sender.clone());
+    let detail = if content.acknowledged < sent {
+        movement = copy.movement.clone();
+        format!(
+            "{detail}; kept for the record only: it reflects {} of our {sent} messages",
+            content.acknowledged
+        )
+    } else {
+        detail
+    };
     let next = MovementRecord {
         version: copy.version + 1,
         movement,
-        updated_at: content.at,
+        updated_at: content.at.max(copy.updated_at),
         ..copy.clone()
     };
     commit_copy(

@@ -10,11 +10,12 @@ use cats_domain::risk::Selection;
 
 use super::messages::{AnticipatedRecord, IceType, MovementUpdate, OfficeAction};
 use super::{Host, Topology};
+use crate::app::App;
 use crate::error::AppError;
 use crate::store::{IceOut, MovementRecord, StoreError};
 use cats_domain::ids::{Mrn, NodeId};
 
-fn out(
+fn out_message(
     peer: &NodeId,
     kind: IceType,
     mrn: &Mrn,
@@ -65,7 +66,7 @@ pub fn anticipated_records(
                 declaration: record.declaration.clone(),
                 lodged_at: record.created_at,
             };
-            sent.push(out(peer, kind, &mrn, &content, trace_id)?);
+            sent.push(out_message(peer, kind, &mrn, &content, trace_id)?);
         }
     }
     Ok(sent)
@@ -89,28 +90,44 @@ fn holders<'t>(topology: &'t Topology, record: &MovementRecord) -> Vec<&'t NodeI
 }
 
 /// CA003C to every peer holding a copy, after a change (other than the release, which sends the
-/// records) of a movement released from this node.
-pub fn updates(
+/// records) of a movement released from this node. Each says how many of that peer's messages
+/// about the movement it reflects (`acknowledged`): the one `applying` (peer, sequence) in this
+/// change included, so that a copy can tell an update made before its own last action arrived.
+pub async fn updates(
+    app: &App,
     topology: &Topology,
     record: &MovementRecord,
     now: DateTime<Utc>,
+    applying: Option<(&NodeId, i64)>,
 ) -> Result<Vec<IceOut>, AppError> {
     let m = &record.movement;
     let (None, Some(_), Some(mrn)) = (&m.home, m.released_at, m.mrn.clone()) else {
         return Ok(vec![]);
     };
-    let content = MovementUpdate {
-        mrn: mrn.clone(),
-        movement_id: record.id,
-        version: record.version,
-        at: now,
-        movement: m.clone(),
-    };
     let trace_id = Uuid::new_v4();
-    holders(topology, record)
-        .into_iter()
-        .map(|peer| out(peer, IceType::Ca003c, &mrn, &content, trace_id))
-        .collect()
+    let mut out = Vec::new();
+    for peer in holders(topology, record) {
+        let acknowledged = match applying {
+            Some((p, sequence)) if p == peer => sequence,
+            _ => app.store().ice_last_sequence(peer, mrn.as_str()).await?,
+        };
+        let content = MovementUpdate {
+            mrn: mrn.clone(),
+            movement_id: record.id,
+            version: record.version,
+            at: now,
+            acknowledged,
+            movement: m.clone(),
+        };
+        out.push(out_message(
+            peer,
+            IceType::Ca003c,
+            &mrn,
+            &content,
+            trace_id,
+        )?);
+    }
+    Ok(out)
 }
 
 /// The message carrying an officer's `action` on a copy (`record`, after it) back to the node
@@ -139,5 +156,45 @@ pub fn forward(
         selection: selection.cloned(),
         request: request.clone(),
     };
-    out(home, kind, &mrn, &content, Uuid::new_v4()).map(Some)
+    out_message(home, kind, &mrn, &content, Uuid::new_v4()).map(Some)
+}
+
+/// CATS's risk selection that `action` ran at its office (exit, entry, arrival): the movement's
+/// last, when it is at that office.
+pub fn selection_of<'r>(record: &'r MovementRecord, action: &Action) -> Option<&'r Selection> {
+    match action {
+        Action::Exit { office } | Action::Entry { office } | Action::Arrival { office } => {
+            record.movement.risk.last().filter(|s| &s.office == office)
+        }
+        _ => None,
+    }
+}
+
+/// What a trader's message that moved a movement (CC007C arrival, CC044C unloading remarks)
+/// sends: from a copy, each action to the node of departure; at the node of departure, the
+/// update to the copies.
+pub async fn after_trader_message(
+    app: &App,
+    topology: &Topology,
+    record: &MovementRecord,
+    actions: &[Action],
+    sender: &str,
+    request: &serde_json::Value,
+    now: DateTime<Utc>,
+) -> Result<Vec<IceOut>, AppError> {
+    if record.movement.home.is_none() {
+        return updates(app, topology, record, now, None).await;
+    }
+    let mut out = Vec::new();
+    for a in actions {
+        out.extend(forward(
+            record,
+            a,
+            sender,
+            selection_of(record, a),
+            request,
+            now,
+        )?);
+    }
+    Ok(out)
 }

@@ -484,6 +484,8 @@ pub trait Store: Send + Sync {
     async fn ice_inbox(&self, limit: u32) -> Result<Vec<IceIn>, StoreError>;
     /// How many outbox messages are waiting for delivery (to any peer).
     async fn ice_pending(&self) -> Result<i64, StoreError>;
+    /// The highest sequence number written to `peer` for `correlation` (0 when none).
+    async fn ice_last_sent(&self, peer: &NodeId, correlation: &str) -> Result<i64, StoreError>;
     /// Insert or update (status, outcome) a passage recorded from paper.
     async fn ice_save_fallback(
         &self,

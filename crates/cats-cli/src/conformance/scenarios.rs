@@ -131,7 +131,7 @@ pub async fn receiving(
         "CA003C",
         &m,
         next(&s.mrn),
-        json!({"mrn": s.mrn, "movementId": s.id, "version": 2, "at": Utc::now(), "movement": moved}),
+        json!({"mrn": s.mrn, "movementId": s.id, "version": 2, "at": Utc::now(), "acknowledged": 0, "movement": moved}),
     );
     report.add(
         "movement update applied to the copy",
@@ -316,7 +316,7 @@ pub async fn receiving(
         "CA003C",
         s4.mrn.as_str(),
         next(&s4.mrn),
-        json!({"mrn": s4.mrn, "movementId": s4.id, "version": 2, "at": Utc::now(), "movement": s4.movement}),
+        json!({"mrn": s4.mrn, "movementId": s4.id, "version": 2, "at": Utc::now(), "acknowledged": 0, "movement": s4.movement}),
     );
     report.add(
         "update for a copy the receiver does not hold: CD906C 90",

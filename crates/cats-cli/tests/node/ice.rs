@@ -269,11 +269,12 @@ async fn a_node_killed_midway_loses_nothing_and_applies_nothing_twice() {
     assert_eq!(status, StatusCode::OK, "{body}");
     net.kill("AZ");
     net.restart("AZ").await;
+    // A claim the killed process held lapses after cats_ice::deliver::CLAIM_LEASE (20 s).
     net.wait_movement(
         "KZ",
         "officer.kz",
         &id,
-        20,
+        45,
         "entry at Alat after the crash",
         |m| offices(m).len() == 1,
     )
@@ -621,7 +622,7 @@ async fn a_passage_recorded_from_paper_is_applied_when_the_record_arrives() {
             "KZ",
             "officer.kz",
             &id,
-            20,
+            45,
             "entry at Alat from paper",
             |m| offices(m) == ["AZALA001"],
         )
@@ -634,4 +635,83 @@ async fn a_passage_recorded_from_paper_is_applied_when_the_record_arrives() {
     assert_eq!(status, StatusCode::CONFLICT);
     carry_to_tbilisi(&net, &id, 1).await;
     assert_written_off_and_credited(&net, &id).await;
+}
+
+/// POST an NCTS XML message at node `name` as `user`.
+async fn post_xml(
+    net: &IceNetwork,
+    name: &str,
+    user: &str,
+    path: &str,
+    xml: String,
+) -> (StatusCode, Value) {
+    let n = net.node(name);
+    net.call(
+        net.client
+            .post(format!("{}{path}", n.base()))
+            .bearer_auth(&n.tokens[user])
+            .header("Content-Type", "application/xml")
+            .body(xml),
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_traders_arrival_and_unloading_remarks_at_destination_travel_home() {
+    let net = IceNetwork::start(CORRIDOR).await;
+    let id = released(&net, "ICE-CC044-1").await;
+    net.wait_movement("GE", "officer.ge", &id, 20, "AAR at Tbilisi", |m| {
+        m["state"] == "ReleasedForTransit"
+    })
+    .await;
+    let (_, m) = net
+        .get("KZ", "officer.kz", &format!("/movements/departures/{id}"))
+        .await;
+    let mrn = m["mrn"].as_str().unwrap().to_string();
+    // At the departure node, an arrival at an office hosted in Georgia is refused.
+    let (status, _) = post_xml(
+        &net,
+        "KZ",
+        "silkway",
+        "/movements/arrivals",
+        crate::common::cc007c(&mrn, "GETBS001", "1"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // At Tbilisi's node: CC007C under the simplified procedure (CC043C), then conform CC044C.
+    let (status, body) = post_xml(
+        &net,
+        "GE",
+        "silkway",
+        "/movements/arrivals",
+        crate::common::cc007c(&mrn, "GETBS001", "1"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    net.wait_movement("KZ", "officer.kz", &id, 20, "CD006C at Aktau", |m| {
+        m["state"] == "Arrived"
+    })
+    .await;
+    let (status, body) = post_xml(
+        &net,
+        "GE",
+        "silkway",
+        &format!("/movements/arrivals/{id}/messages"),
+        crate::common::cc044c(&mrn, "GETBS001", "1", "1"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    net.wait_movement(
+        "KZ",
+        "officer.kz",
+        &id,
+        20,
+        "CD018C: written off at Aktau",
+        |m| m["state"] == "WrittenOff",
+    )
+    .await;
+    let (_, g) = net
+        .get("KZ", "silkway", "/guarantees/25KZ0000SRI000010")
+        .await;
+    assert_eq!(g["exposure"], "0.00", "{g}");
 }
