@@ -1,15 +1,18 @@
 //! ICE between national nodes (issue 12): three `cats serve` processes (KZ, AZ, GE) carry a
 //! movement from Aktau to Tbilisi; the records and notifications travel over ICE, signed; a node
-//! killed midway loses nothing; tampered, replayed and expired messages are refused.
+//! killed midway loses nothing; the corridor demo. Hostile messages and mutual TLS are in
+//! `ice_security.rs`, what happens at destination (paper fallback, the trader's messages) in
+//! `ice_destination.rs`; the helpers here serve all three.
 
 use reqwest::StatusCode;
 use serde_json::Value;
 
 use crate::ice_kit::{aktau_tbilisi, IceNetwork};
 
-const CORRIDOR: &[(&str, &[&str])] = &[("KZ", &["KZ"]), ("AZ", &["AZ"]), ("GE", &["GE"])];
+pub(crate) const CORRIDOR: &[(&str, &[&str])] =
+    &[("KZ", &["KZ"]), ("AZ", &["AZ"]), ("GE", &["GE"])];
 
-fn offices(m: &Value) -> Vec<String> {
+pub(crate) fn offices(m: &Value) -> Vec<String> {
     m["passages"]
         .as_array()
         .map(|p| {
@@ -21,7 +24,7 @@ fn offices(m: &Value) -> Vec<String> {
 }
 
 /// Lodge at Aktau and release: the movement id.
-async fn released(net: &IceNetwork, lrn: &str) -> String {
+pub(crate) async fn released(net: &IceNetwork, lrn: &str) -> String {
     let (status, body) = net.lodge("KZ", "silkway", &aktau_tbilisi(lrn)).await;
     assert_eq!(status, StatusCode::ACCEPTED, "{body}");
     assert_eq!(body["state"], "Accepted", "{body}");
@@ -36,7 +39,7 @@ async fn released(net: &IceNetwork, lrn: &str) -> String {
 
 /// Every step after release from step `from` (0: entry at Alat), each at the node hosting its
 /// office, each seen back at Aktau.
-async fn carry_to_tbilisi(net: &IceNetwork, id: &str, from: usize) {
+pub(crate) async fn carry_to_tbilisi(net: &IceNetwork, id: &str, from: usize) {
     for (node, officer, action, office, passages) in [
         ("AZ", "officer.az", "entry", "AZALA001", 1),
         ("AZ", "officer.az", "exit", "AZQAZ001", 2),
@@ -77,7 +80,7 @@ async fn carry_to_tbilisi(net: &IceNetwork, id: &str, from: usize) {
     .await;
 }
 
-async fn assert_written_off_and_credited(net: &IceNetwork, id: &str) {
+pub(crate) async fn assert_written_off_and_credited(net: &IceNetwork, id: &str) {
     let (_, m) = net
         .get("KZ", "officer.kz", &format!("/movements/departures/{id}"))
         .await;
@@ -293,147 +296,6 @@ async fn a_node_killed_midway_loses_nothing_and_applies_nothing_twice() {
     assert_eq!(az["received"], 2, "entry and exit, each once: {kz}");
 }
 
-/// The messages node `name` delivered, newest first (read from its database).
-async fn delivered_by(net: &IceNetwork, name: &str) -> Vec<cats_app::store::OutboxEntry> {
-    let node = net
-        .node(name)
-        .db
-        .open(cats_domain::risk::RiskPolicy::default())
-        .await;
-    node.app
-        .store()
-        .ice_outbox(None, Some(cats_app::store::OutboxStatus::Delivered), 100)
-        .await
-        .unwrap()
-}
-
-/// Post an envelope to node `to` signed with `key` at `t`.
-async fn post_signed(
-    net: &IceNetwork,
-    to: &str,
-    body: &[u8],
-    signature: String,
-) -> (StatusCode, String) {
-    let res = net
-        .client
-        .post(format!("{}/ice/v1/messages", net.node(to).base()))
-        .header("Content-Type", "application/json")
-        .header("ICE-Signature", signature)
-        .body(body.to_vec())
-        .send()
-        .await
-        .unwrap();
-    (res.status(), res.text().await.unwrap())
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn tampered_replayed_expired_and_unknown_messages_change_nothing() {
-    use cats_ice::envelope::{sign, Envelope};
-    let net = IceNetwork::start(CORRIDOR).await;
-    let id = released(&net, "ICE-HOSTILE-1").await;
-    for (node, officer) in [("AZ", "officer.az"), ("GE", "officer.ge")] {
-        net.wait_movement(node, officer, &id, 20, "anticipated records", |m| {
-            m["state"] == "ReleasedForTransit"
-        })
-        .await;
-    }
-    carry_to_tbilisi(&net, &id, 0).await;
-    let (_, before) = net
-        .get("KZ", "officer.kz", &format!("/movements/departures/{id}"))
-        .await;
-
-    // Georgia's delivered destination control results, as Georgia would send them again.
-    let delivered = delivered_by(&net, "GE").await;
-    let cd018 = delivered
-        .iter()
-        .find(|e| e.message.message_type == "CD018C")
-        .unwrap();
-    let sender = cats_domain::ids::NodeId::parse("GE").unwrap();
-    let envelope = Envelope::of(cd018, &sender).unwrap();
-    let body = serde_json::to_vec(&envelope).unwrap();
-    let key = cats_ice::keys::load(&net.node("GE").dir().join("ice/node.key")).unwrap();
-    let now = chrono::Utc::now().timestamp();
-
-    // Replayed: answered as a duplicate with the original receipt, applied once.
-    let (status, receipt) = post_signed(&net, "KZ", &body, sign(&key, now, &body)).await;
-    assert_eq!(status, StatusCode::OK, "{receipt}");
-    assert_eq!(
-        Some(&receipt),
-        cd018.receipt.as_ref(),
-        "the original receipt"
-    );
-
-    // Tampered after signing.
-    let mut tampered = envelope.clone();
-    tampered.content["officer"] = "someone.else".into();
-    let tampered_body = serde_json::to_vec(&tampered).unwrap();
-    let (status, text) = post_signed(&net, "KZ", &tampered_body, sign(&key, now, &body)).await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED, "{text}");
-    assert!(text.contains("BAD_SIGNATURE"), "{text}");
-
-    // Signed by a key that is not Georgia's.
-    let forged = ed25519_dalek::SigningKey::from_bytes(&[9; 32]);
-    let (status, text) = post_signed(&net, "KZ", &body, sign(&forged, now, &body)).await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED, "{text}");
-
-    // Expired: signed ten minutes ago (the window is five).
-    let (status, text) = post_signed(&net, "KZ", &body, sign(&key, now - 600, &body)).await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED, "{text}");
-    assert!(text.contains("EXPIRED"), "{text}");
-
-    // From a node that is not a peer.
-    let mut stranger = envelope.clone();
-    stranger.sender = cats_domain::ids::NodeId::parse("XX").unwrap();
-    let stranger_body = serde_json::to_vec(&stranger).unwrap();
-    let (status, text) =
-        post_signed(&net, "KZ", &stranger_body, sign(&key, now, &stranger_body)).await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED, "{text}");
-    assert!(text.contains("UNKNOWN_PEER"), "{text}");
-
-    // A new message about a movement Kazakhstan does not know: CD906C code 90, kept.
-    let mut unknown = envelope.clone();
-    unknown.message_id = uuid::Uuid::new_v4();
-    unknown.sequence += 1;
-    unknown.content["movementId"] = uuid::Uuid::new_v4().to_string().into();
-    let unknown_body = serde_json::to_vec(&unknown).unwrap();
-    let (status, text) =
-        post_signed(&net, "KZ", &unknown_body, sign(&key, now, &unknown_body)).await;
-    assert_eq!(status, StatusCode::OK, "{text}");
-    let receipt: Value = serde_json::from_str(&text).unwrap();
-    assert_eq!(receipt["status"], "refused", "{receipt}");
-    assert_eq!(receipt["refusal"]["messageType"], "CD906C", "{receipt}");
-    assert_eq!(
-        receipt["refusal"]["functionalErrors"][0]["code"], 90,
-        "{receipt}"
-    );
-    assert!(cats_ice::schema::check_receipt(&receipt).is_empty());
-
-    // Content failing its schema: CD917C.
-    let mut broken = unknown.clone();
-    broken.message_id = uuid::Uuid::new_v4();
-    broken.sequence += 1;
-    broken.content.as_object_mut().unwrap().remove("officer");
-    let broken_body = serde_json::to_vec(&broken).unwrap();
-    let (status, text) = post_signed(&net, "KZ", &broken_body, sign(&key, now, &broken_body)).await;
-    assert_eq!(status, StatusCode::OK, "{text}");
-    let receipt: Value = serde_json::from_str(&text).unwrap();
-    assert_eq!(receipt["refusal"]["messageType"], "CD917C", "{receipt}");
-
-    // Out of order: a gap in the sequence is not kept; the sender is told to send the missing one.
-    let mut early = broken.clone();
-    early.message_id = uuid::Uuid::new_v4();
-    early.sequence += 2;
-    let early_body = serde_json::to_vec(&early).unwrap();
-    let (status, text) = post_signed(&net, "KZ", &early_body, sign(&key, now, &early_body)).await;
-    assert_eq!(status, StatusCode::CONFLICT, "{text}");
-    assert!(text.contains("NOT_YET"), "{text}");
-
-    let (_, after) = net
-        .get("KZ", "officer.kz", &format!("/movements/departures/{id}"))
-        .await;
-    assert_eq!(before, after, "nothing changed");
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_corridor_demo_starts_three_peered_nodes() {
     let dir = tempfile::tempdir().unwrap();
@@ -491,227 +353,4 @@ async fn the_corridor_demo_starts_three_peered_nodes() {
         std::fs::read(nodes[0].dir.join("ice/node.key")).unwrap(),
         key
     );
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn over_mutual_tls_only_peers_connect() {
-    let net = IceNetwork::start_with(CORRIDOR, true).await;
-    let id = released(&net, "ICE-MTLS-1").await;
-    for (node, officer) in [("AZ", "officer.az"), ("GE", "officer.ge")] {
-        net.wait_movement(
-            node,
-            officer,
-            &id,
-            20,
-            "anticipated records over mTLS",
-            |m| m["state"] == "ReleasedForTransit",
-        )
-        .await;
-    }
-    carry_to_tbilisi(&net, &id, 0).await;
-    assert_written_off_and_credited(&net, &id).await;
-
-    let kz = net.node("KZ");
-    // The endpoint is not on the web port any more.
-    let (status, _) = net
-        .call(
-            net.client
-                .post(format!("{}/ice/v1/messages", kz.base()))
-                .body("{}"),
-        )
-        .await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    // A client that trusts the node but presents no certificate is refused in the handshake.
-    let ice = format!("https://127.0.0.1:{}/ice/v1/messages", kz.ice_port.unwrap());
-    let cert = std::fs::read(kz.dir().join("ice/node.crt")).unwrap();
-    let anonymous = reqwest::Client::builder()
-        .use_rustls_tls()
-        .tls_built_in_root_certs(false)
-        .add_root_certificate(reqwest::Certificate::from_pem(&cert).unwrap())
-        .build()
-        .unwrap();
-    assert!(
-        anonymous.post(&ice).body("{}").send().await.is_err(),
-        "no client certificate"
-    );
-    // Nor does a certificate of a node that is not a peer get through.
-    let stranger = tempfile::tempdir().unwrap();
-    cats_ice::keys::generate(stranger.path(), "XX").unwrap();
-    let mut pem = std::fs::read(stranger.path().join("node.key")).unwrap();
-    pem.extend(std::fs::read(stranger.path().join("node.crt")).unwrap());
-    let impostor = reqwest::Client::builder()
-        .use_rustls_tls()
-        .tls_built_in_root_certs(false)
-        .add_root_certificate(reqwest::Certificate::from_pem(&cert).unwrap())
-        .identity(reqwest::Identity::from_pem(&pem).unwrap())
-        .build()
-        .unwrap();
-    assert!(
-        impostor.post(&ice).body("{}").send().await.is_err(),
-        "not a peer's certificate"
-    );
-    // A peer's connection carries only that peer's envelopes: Georgia's message, properly
-    // signed by Georgia, over Azerbaijan's connection, is refused.
-    let delivered = delivered_by(&net, "GE").await;
-    let envelope = cats_ice::envelope::Envelope::of(&delivered[0], &"GE".parse().unwrap()).unwrap();
-    let body = serde_json::to_vec(&envelope).unwrap();
-    let ge_key = cats_ice::keys::load(&net.node("GE").dir().join("ice/node.key")).unwrap();
-    let signature = cats_ice::envelope::sign(&ge_key, chrono::Utc::now().timestamp(), &body);
-    let az = net.node("AZ").dir();
-    let as_az = cats_ice::tls::client(
-        &az.join("ice/node.crt"),
-        &az.join("ice/node.key"),
-        &[kz.dir().join("ice/node.crt").as_path()],
-    )
-    .unwrap();
-    let res = as_az
-        .post(&ice)
-        .header("ICE-Signature", signature)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
-    assert!(res.text().await.unwrap().contains("CERTIFICATE_MISMATCH"));
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn a_passage_recorded_from_paper_is_applied_when_the_record_arrives() {
-    let mut net = IceNetwork::start(CORRIDOR).await;
-    // Azerbaijan's node is down at release, then Kazakhstan's: Alat has no record when the
-    // truck comes, only the paper transit accompanying document.
-    net.kill("AZ");
-    let id = released(&net, "ICE-PAPER-1").await;
-    let (_, m) = net
-        .get("KZ", "officer.kz", &format!("/movements/departures/{id}"))
-        .await;
-    let mrn = m["mrn"].as_str().unwrap().to_string();
-    net.kill("KZ");
-    net.restart("AZ").await;
-    let (status, _) = net
-        .get("AZ", "officer.az", &format!("/movements/departures/{id}"))
-        .await;
-    assert_eq!(status, StatusCode::NOT_FOUND, "no record at Alat yet");
-    let (client, base, token) = {
-        let az = net.node("AZ");
-        (
-            net.client.clone(),
-            az.base(),
-            az.tokens["officer.az"].clone(),
-        )
-    };
-    let paper = |office: &str| {
-        client
-            .post(format!("{base}/ice/fallback"))
-            .bearer_auth(&token)
-            .json(&serde_json::json!({
-                "mrn": mrn, "passage": "entry", "office": office,
-                "remarks": "TAD seen at Alat, seals intact"
-            }))
-    };
-    let (status, pending) = net.call(paper("AZALA001")).await;
-    assert_eq!(status, StatusCode::ACCEPTED, "{pending}");
-    assert_eq!(pending["status"], "pending");
-    // Not for an office of another node, nor by a trader.
-    let (status, _) = net.call(paper("GERBR001")).await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
-    // Kazakhstan's node is back: its records reach Alat, the passage is applied and goes home.
-    net.restart("KZ").await;
-    let m = net
-        .wait_movement(
-            "KZ",
-            "officer.kz",
-            &id,
-            45,
-            "entry at Alat from paper",
-            |m| offices(m) == ["AZALA001"],
-        )
-        .await;
-    assert_eq!(m["state"], "ReleasedForTransit");
-    let (_, list) = net.get("AZ", "officer.az", "/ice/fallback").await;
-    assert_eq!(list["passages"][0]["status"], "applied", "{list}");
-    // Now the record is here: a passage is recorded on the movement, not from paper.
-    let (status, _) = net.call(paper("AZALA001")).await;
-    assert_eq!(status, StatusCode::CONFLICT);
-    carry_to_tbilisi(&net, &id, 1).await;
-    assert_written_off_and_credited(&net, &id).await;
-}
-
-/// POST an NCTS XML message at node `name` as `user`.
-async fn post_xml(
-    net: &IceNetwork,
-    name: &str,
-    user: &str,
-    path: &str,
-    xml: String,
-) -> (StatusCode, Value) {
-    let n = net.node(name);
-    net.call(
-        net.client
-            .post(format!("{}{path}", n.base()))
-            .bearer_auth(&n.tokens[user])
-            .header("Content-Type", "application/xml")
-            .body(xml),
-    )
-    .await
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn the_traders_arrival_and_unloading_remarks_at_destination_travel_home() {
-    let net = IceNetwork::start(CORRIDOR).await;
-    let id = released(&net, "ICE-CC044-1").await;
-    net.wait_movement("GE", "officer.ge", &id, 20, "AAR at Tbilisi", |m| {
-        m["state"] == "ReleasedForTransit"
-    })
-    .await;
-    let (_, m) = net
-        .get("KZ", "officer.kz", &format!("/movements/departures/{id}"))
-        .await;
-    let mrn = m["mrn"].as_str().unwrap().to_string();
-    // At the departure node, an arrival at an office hosted in Georgia is refused.
-    let (status, _) = post_xml(
-        &net,
-        "KZ",
-        "silkway",
-        "/movements/arrivals",
-        crate::common::cc007c(&mrn, "GETBS001", "1"),
-    )
-    .await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
-    // At Tbilisi's node: CC007C under the simplified procedure (CC043C), then conform CC044C.
-    let (status, body) = post_xml(
-        &net,
-        "GE",
-        "silkway",
-        "/movements/arrivals",
-        crate::common::cc007c(&mrn, "GETBS001", "1"),
-    )
-    .await;
-    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
-    net.wait_movement("KZ", "officer.kz", &id, 20, "CD006C at Aktau", |m| {
-        m["state"] == "Arrived"
-    })
-    .await;
-    let (status, body) = post_xml(
-        &net,
-        "GE",
-        "silkway",
-        &format!("/movements/arrivals/{id}/messages"),
-        crate::common::cc044c(&mrn, "GETBS001", "1", "1"),
-    )
-    .await;
-    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
-    net.wait_movement(
-        "KZ",
-        "officer.kz",
-        &id,
-        20,
-        "CD018C: written off at Aktau",
-        |m| m["state"] == "WrittenOff",
-    )
-    .await;
-    let (_, g) = net
-        .get("KZ", "silkway", "/guarantees/25KZ0000SRI000010")
-        .await;
-    assert_eq!(g["exposure"], "0.00", "{g}");
 }
