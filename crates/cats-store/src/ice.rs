@@ -18,16 +18,7 @@ use crate::sql::{db_error, unique_violation, Backend, Db, Row, Sql};
 /// again).
 pub(crate) async fn enqueue(db: &mut Db<'_>, messages: &[IceOut]) -> Result<(), StoreError> {
     for m in messages {
-        let sequence = Sql::new(
-            "SELECT COALESCE(MAX(sequence), 0) AS last FROM ice_outbox
-             WHERE peer = $1 AND correlation = $2",
-        )
-        .bind(&m.peer)
-        .bind(&m.correlation)
-        .fetch_one(db)
-        .await?
-        .int("last")?
-            + 1;
+        let sequence = last_sequence(db, Side::Outbox, &m.peer, &m.correlation).await? + 1;
         let inserted = Sql::new(
             "INSERT INTO ice_outbox (message_id, peer, message_type, correlation, sequence,
                trace_id, payload, created_at, status, attempts, next_attempt_at)
@@ -146,16 +137,31 @@ pub(crate) async fn inbox(db: &mut Db<'_>, limit: u32) -> Result<Vec<IceIn>, Sto
         .collect()
 }
 
-/// The highest sequence received from `peer` for `correlation`.
+/// Which side of the exchange a sequence is counted on.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Side {
+    /// Received from the peer (`ice_inbox`).
+    Inbox,
+    /// Written to the peer (`ice_outbox`).
+    Outbox,
+}
+
+/// The highest sequence received from (inbox) or written to (outbox) `peer` for `correlation`;
+/// 0 when none.
 pub(crate) async fn last_sequence(
     db: &mut Db<'_>,
+    side: Side,
     peer: &NodeId,
     correlation: &str,
 ) -> Result<i64, StoreError> {
-    Sql::new(
-        "SELECT COALESCE(MAX(sequence), 0) AS last FROM ice_inbox
-         WHERE peer = $1 AND correlation = $2",
-    )
+    let table = match side {
+        Side::Inbox => "ice_inbox",
+        Side::Outbox => "ice_outbox",
+    };
+    Sql::new(format!(
+        "SELECT COALESCE(MAX(sequence), 0) AS last FROM {table}
+         WHERE peer = $1 AND correlation = $2"
+    ))
     .bind(peer)
     .bind(correlation)
     .fetch_one(db)
@@ -288,23 +294,6 @@ pub(crate) async fn outbox(
         .iter()
         .map(outbox_from_row)
         .collect()
-}
-
-/// The highest sequence written to `peer` for `correlation`.
-pub(crate) async fn last_sent(
-    db: &mut Db<'_>,
-    peer: &NodeId,
-    correlation: &str,
-) -> Result<i64, StoreError> {
-    Sql::new(
-        "SELECT COALESCE(MAX(sequence), 0) AS last FROM ice_outbox
-         WHERE peer = $1 AND correlation = $2",
-    )
-    .bind(peer)
-    .bind(correlation)
-    .fetch_one(db)
-    .await?
-    .int("last")
 }
 
 /// How many outbox messages are pending.

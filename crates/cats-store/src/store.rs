@@ -199,7 +199,7 @@ impl Store for SqlStore {
         tx.commit().await
     }
     async fn ice_last_sequence(&self, peer: &NodeId, correlation: &str) -> Result<i64, StoreError> {
-        ice::last_sequence(&mut self.pool.db(), peer, correlation).await
+        ice::last_sequence(&mut self.pool.db(), ice::Side::Inbox, peer, correlation).await
     }
     async fn ice_claim_due(
         &self,
@@ -247,7 +247,7 @@ impl Store for SqlStore {
         ice::fallbacks(&mut self.pool.db(), mrn, pending_only).await
     }
     async fn ice_last_sent(&self, peer: &NodeId, correlation: &str) -> Result<i64, StoreError> {
-        ice::last_sent(&mut self.pool.db(), peer, correlation).await
+        ice::last_sequence(&mut self.pool.db(), ice::Side::Outbox, peer, correlation).await
     }
     async fn ice_pending(&self) -> Result<i64, StoreError> {
         ice::pending(&mut self.pool.db()).await
