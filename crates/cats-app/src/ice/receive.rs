@@ -40,6 +40,12 @@ pub struct Inbound {
     pub received_at: DateTime<Utc>,
 }
 
+/// The ICE network this node is in. Errors: [`AppError::Forbidden`] on a stand-alone node.
+fn network_of(app: &App) -> Result<&Topology, AppError> {
+    app.topology()
+        .ok_or_else(|| AppError::Forbidden("this node is not part of an ICE network".into()))
+}
+
 /// How a received message was answered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
@@ -107,11 +113,7 @@ fn entry(msg: &Inbound, outcome: &str, receipt: String) -> IceIn {
 /// Apply a message from a peer. Errors only when the store fails; every refusal is a receipt
 /// (CD906C with its code, CD917C for content failing its schema), kept in the inbox.
 pub async fn receive(app: &App, msg: Inbound) -> Result<Outcome, AppError> {
-    let Some(topology) = app.topology() else {
-        return Err(AppError::Forbidden(
-            "this node is not part of an ICE network".into(),
-        ));
-    };
+    let topology = network_of(app)?;
     crate::retry::on_conflict(|| receive_once(app, topology, &msg)).await
 }
 
@@ -193,11 +195,7 @@ pub async fn refuse_content(
     msg: Inbound,
     problems: Vec<String>,
 ) -> Result<Outcome, AppError> {
-    let Some(topology) = app.topology() else {
-        return Err(AppError::Forbidden(
-            "this node is not part of an ICE network".into(),
-        ));
-    };
+    let topology = network_of(app)?;
     crate::retry::on_conflict(|| async {
         if let Some(seen) = app.store().ice_inbound(msg.message_id).await? {
             return Ok(Outcome::Duplicate(seen.receipt));
@@ -409,11 +407,7 @@ async fn commit_copy(
     detail: String,
     at: DateTime<Utc>,
 ) -> Result<String, AppError> {
-    let Some(topology) = app.topology() else {
-        return Err(AppError::Forbidden(
-            "this node is not part of an ICE network".into(),
-        ));
-    };
+    let topology = network_of(app)?;
     let receipt = receipt(&topology.node, msg, None);
     let actor = Actor::System(format!("ice:{}", msg.sender));
     let id = record.id;
