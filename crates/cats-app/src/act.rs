@@ -24,6 +24,7 @@ use crate::history::{audit, customs, outbound, Extra};
 use crate::ice::Host;
 use crate::standing::aeo_benefits_apply;
 use crate::store::{Change, IceIn, LedgerOp, MovementRecord, StoreError};
+use cats_domain::ids::NodeId;
 
 /// Load a movement the actor may see. Errors: [`AppError::NotFound`] when it does not exist or
 /// is not visible to the actor (a trader never learns of another trader's movements).
@@ -145,7 +146,7 @@ pub async fn act(
 }
 
 /// Why the reservation at release failed, for the holder (in the CC055C).
-fn reservation_refusal(e: StoreError) -> String {
+pub(crate) fn reservation_refusal(e: StoreError) -> String {
     match e {
         StoreError::Insufficient {
             grn,
@@ -173,6 +174,9 @@ pub(crate) struct FromPeer<'a> {
     pub officer: &'a str,
     /// The peer's risk selection at that office, kept instead of running one here.
     pub selection: Option<&'a risk::Selection>,
+    /// A release of this node's officer (`officer`) that waited for the use of guarantees held
+    /// by peers and takes effect with the peer's answer (CD205C), not an action at the peer.
+    pub resumed: bool,
 }
 
 /// Decide `action` on `record` and commit it. `peer` is set when the action comes from a peer
@@ -220,6 +224,14 @@ pub(crate) async fn act_once(
                 what: "control-decision".into(),
                 failures,
             });
+        }
+    }
+    // A release with guarantees held by peer nodes waits for their answers (chain guarantee).
+    if peer.is_none() {
+        if let Some(waiting) =
+            crate::ice::guarantee::request_uses(app, actor, &record, action, request, now).await?
+        {
+            return Ok(waiting);
         }
     }
     let mut movement = decision.movement;
@@ -275,7 +287,7 @@ pub(crate) async fn act_once(
             if let Value::Object(map) = &mut body {
                 map.insert("action".into(), Value::String(action.name().into()));
                 map.insert("officer".into(), Value::String(officer.into()));
-                if let Some(p) = &peer {
+                if let Some(p) = peer.as_ref().filter(|p| !p.resumed) {
                     map.insert("via".into(), Value::String(p.inbound.peer.to_string()));
                 }
                 if let Some(Value::Object(record)) = plan.as_ref().map(|p| p.record(&movement)) {
@@ -327,6 +339,7 @@ pub(crate) async fn act_once(
             Effect::Claim => ledger.push(LedgerOp::Claim),
         }
     }
+    let ice_ends = crate::ice::guarantee::ends(&mut movement, &decision.effects, record.id, now)?;
     let mut detail = format!(
         "{} at {}: {} → {}",
         action.name(),
@@ -363,8 +376,13 @@ pub(crate) async fn act_once(
             "; released without the control CATS selected (override): {reason}"
         ));
     }
-    if let Some(p) = &peer {
-        detail.push_str(&format!("; by {officer} at node {}", p.inbound.peer));
+    match &peer {
+        Some(p) if p.resumed => detail.push_str(&format!(
+            "; by {officer}, the use of its guarantee accepted by node {} (CD205C)",
+            p.inbound.peer
+        )),
+        Some(p) => detail.push_str(&format!("; by {officer} at node {}", p.inbound.peer)),
+        None => {}
     }
     let new = MovementRecord {
         id: record.id,
@@ -374,14 +392,20 @@ pub(crate) async fn act_once(
         created_at: record.created_at,
         updated_at: now,
     };
-    let mut ice_out = Vec::new();
+    let mut ice_out = ice_ends;
     if let Some(topology) = app.topology() {
         // The node of departure: the records at release, then every change to the copies.
+        let applying = peer.as_ref().map(|p| (&p.inbound.peer, p.inbound.sequence));
         if let Action::Release { .. } = action {
-            ice_out.extend(crate::ice::route::anticipated_records(topology, &new)?);
+            let records = crate::ice::route::anticipated_records(topology, &new)?;
+            let recorded: Vec<NodeId> = records.iter().map(|r| r.peer.clone()).collect();
+            ice_out.extend(records);
+            ice_out.extend(
+                crate::ice::route::updates(app, topology, &new, now, applying, &recorded).await?,
+            );
         } else {
-            let applying = peer.as_ref().map(|p| (&p.inbound.peer, p.inbound.sequence));
-            ice_out.extend(crate::ice::route::updates(app, topology, &new, now, applying).await?);
+            ice_out
+                .extend(crate::ice::route::updates(app, topology, &new, now, applying, &[]).await?);
         }
     }
     if let (Some(_), None) = (app.topology(), &peer) {

@@ -44,6 +44,7 @@ pub struct App {
     instance: Arc<str>,
     sign_in: crate::accounts::SignInPolicy,
     topology: Option<Arc<crate::ice::Topology>>,
+    peer_queries: Option<Arc<dyn crate::ice::PeerQueries>>,
 }
 
 impl App {
@@ -58,6 +59,7 @@ impl App {
             instance: instance.into(),
             sign_in: Default::default(),
             topology: None,
+            peer_queries: None,
         })
     }
 
@@ -78,6 +80,17 @@ impl App {
     /// The ICE network this node is part of, if any.
     pub fn topology(&self) -> Option<&crate::ice::Topology> {
         self.topology.as_deref()
+    }
+
+    /// The node with `asker` to ask its ICE peers questions (CD200C guarantee check, CD094C).
+    pub fn with_peer_queries(mut self, asker: Arc<dyn crate::ice::PeerQueries>) -> Self {
+        self.peer_queries = Some(asker);
+        self
+    }
+
+    /// What asks ICE peers questions, if this node has one.
+    pub fn peer_queries(&self) -> Option<&dyn crate::ice::PeerQueries> {
+        self.peer_queries.as_deref()
     }
 
     /// How signing in to the web pages is limited.

@@ -91,7 +91,12 @@ pub async fn plan(app: &App, movement: &Movement, day: NaiveDate) -> Result<Plan
         coverage: Vec::new(),
         aeo,
     };
-    for used in &movement.guarantees {
+    // Guarantees held by peer nodes reserve there (chain guarantee, CD203C).
+    let held_here = movement
+        .guarantees
+        .iter()
+        .filter(|g| crate::ice::guarantee::held_here(app, &g.grn));
+    for used in held_here {
         let g = app
             .store()
             .guarantee(&used.grn)

@@ -71,6 +71,15 @@ pub enum AppError {
         /// Every failure, with rule id, NCTS error code, JSON pointer and reason.
         failures: Vec<cats_domain::rules::RuleFailure>,
     },
+    /// A peer node this request needs (the node holding a guarantee, ICE) cannot answer now
+    /// (HTTP 503); nothing changed, try again later.
+    #[error("node {node}, which this request needs, cannot answer now ({reason}); nothing was changed, try again later")]
+    PeerUnavailable {
+        /// The peer node.
+        node: String,
+        /// Why.
+        reason: String,
+    },
     /// The movement kept changing under us (HTTP 409); try again.
     #[error("the movement is being changed by someone else; try again")]
     Busy,

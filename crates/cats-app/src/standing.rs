@@ -97,6 +97,30 @@ impl RuleInputs {
             let Some(grn) = reference.grn.as_ref().and_then(Declared::valid) else {
                 continue;
             };
+            // A guarantee held by a peer node (ICE): as that node registers it (CD200C).
+            let held_by = app
+                .topology()
+                .and_then(|t| crate::ice::guarantee::holder_of(t, grn).cloned());
+            if let (Some(peer), None) = (held_by, inputs.guarantees.get(grn)) {
+                let check = crate::ice::query::GuaranteeCheck {
+                    grn: grn.clone(),
+                    access_code: reference.access_code.clone().unwrap_or_default(),
+                    holder: holder.cloned(),
+                    day,
+                };
+                let Some((g, good)) =
+                    crate::ice::query::check_guarantee(app, &peer, &check).await?
+                else {
+                    continue;
+                };
+                if good {
+                    inputs.active_insurers.insert(g.insurer.clone());
+                }
+                insurers_seen.insert(g.insurer.clone());
+                rate_for(app, &mut inputs, reference, &g, day).await?;
+                inputs.guarantees.insert(grn.clone(), g);
+                continue;
+            }
             let found = match inputs.guarantees.get(grn) {
                 Some(g) => g.clone(),
                 None => match app.store().guarantee(grn).await? {
@@ -109,15 +133,7 @@ impl RuleInputs {
             {
                 inputs.active_insurers.insert(found.insurer.clone());
             }
-            let declared = reference.currency.as_ref().and_then(Declared::valid);
-            if let Some(&c) = declared.filter(|c| **c != found.currency()) {
-                let key = (c, found.currency());
-                if let std::collections::hash_map::Entry::Vacant(slot) = inputs.rates.entry(key) {
-                    if let Some(r) = app.store().exchange_rate(c, found.currency(), day).await? {
-                        slot.insert(r.rate);
-                    }
-                }
-            }
+            rate_for(app, &mut inputs, reference, &found, day).await?;
             inputs.guarantees.insert(grn.clone(), found);
         }
         Ok(inputs)
@@ -141,4 +157,25 @@ impl RuleInputs {
             aeo_share: self.aeo_share,
         }
     }
+}
+
+/// Add to `inputs` the reference exchange rate on `day` from the currency declared in
+/// `reference` to guarantee `g`'s, when they differ (CATS021).
+async fn rate_for(
+    app: &App,
+    inputs: &mut RuleInputs,
+    reference: &cats_domain::declaration::GuaranteeReference,
+    g: &Guarantee,
+    day: NaiveDate,
+) -> Result<(), AppError> {
+    let declared = reference.currency.as_ref().and_then(Declared::valid);
+    if let Some(&c) = declared.filter(|c| **c != g.currency()) {
+        let key = (c, g.currency());
+        if let std::collections::hash_map::Entry::Vacant(slot) = inputs.rates.entry(key) {
+            if let Some(r) = app.store().exchange_rate(c, g.currency(), day).await? {
+                slot.insert(r.rate);
+            }
+        }
+    }
+    Ok(())
 }

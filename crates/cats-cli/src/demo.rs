@@ -177,10 +177,12 @@ pub async fn replay(
             hosts.insert(*c, i);
         }
         let risk = crate::node::risk_policy(&n.dir)?;
-        let app = crate::node::open_at(&location, risk)
-            .await?
-            .app
-            .with_topology(Some(network.topology.clone()));
+        let client = network.http_client()?;
+        let app = cats_ice::ask::attach(
+            crate::node::open_at(&location, risk).await?.app,
+            &std::sync::Arc::new(network),
+            client,
+        );
         apps.push(app);
     }
     let over = crate::replay::Nodes::over(apps, hosts);

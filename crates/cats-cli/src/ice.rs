@@ -42,8 +42,8 @@ pub async fn start(
     stop: tokio::sync::watch::Receiver<bool>,
 ) -> anyhow::Result<(App, Option<axum::Router>)> {
     let network = Arc::new(network);
-    let app = app.with_topology(Some(network.topology.clone()));
     let client = network.http_client()?;
+    let app = cats_ice::ask::attach(app, &network, client.clone());
     let tls = network.tls_server()?;
     tokio::spawn(cats_ice::deliver::run(
         app.clone(),

@@ -89,15 +89,32 @@ async fn attempt(
     client: &reqwest::Client,
     entry: &OutboxEntry,
 ) -> Result<Settlement, IceError> {
-    let peer = network.peers.get(&entry.message.peer).ok_or_else(|| {
+    let envelope = Envelope::of(entry, &network.topology.node)?;
+    let (text, receipt) = exchange(network, client, &envelope).await?;
+    let at = Utc::now();
+    Ok(if receipt["status"] == "accepted" {
+        Settlement::Delivered { receipt: text, at }
+    } else {
+        Settlement::Refused { receipt: text, at }
+    })
+}
+
+/// Post `envelope` to its recipient, signed, and read the receipt: its signature by the
+/// recipient within the freshness window, its schema, and that it is for this message (id and
+/// digest). The receipt as received and as JSON.
+pub async fn exchange(
+    network: &Network,
+    client: &reqwest::Client,
+    envelope: &Envelope,
+) -> Result<(String, serde_json::Value), IceError> {
+    let peer = network.peers.get(&envelope.recipient).ok_or_else(|| {
         IceError::Config(format!(
             "node {} is not a configured peer",
-            entry.message.peer
+            envelope.recipient
         ))
     })?;
-    let envelope = Envelope::of(entry, &network.topology.node)?;
     let body =
-        serde_json::to_vec(&envelope).map_err(|e| IceError::Malformed(format!("envelope: {e}")))?;
+        serde_json::to_vec(envelope).map_err(|e| IceError::Malformed(format!("envelope: {e}")))?;
     let signature = envelope::sign(&network.key, Utc::now().timestamp(), &body);
     let response = client
         .post(format!("{}{MESSAGES_PATH}", peer.url))
@@ -141,7 +158,7 @@ async fn attempt(
         )));
     }
     let digest = format!("sha256:{}", hex::encode(Sha256::digest(&body)));
-    if receipt["messageId"].as_str() != Some(&entry.message.message_id.to_string())
+    if receipt["messageId"].as_str() != Some(&envelope.message_id.to_string())
         || receipt["digest"].as_str() != Some(digest.as_str())
     {
         // A duplicate is answered with the original receipt: same id, and the same body (the
@@ -150,12 +167,7 @@ async fn attempt(
             "the receipt is not for this message (id or digest differ)".into(),
         ));
     }
-    let at = Utc::now();
-    Ok(if receipt["status"] == "accepted" {
-        Settlement::Delivered { receipt: text, at }
-    } else {
-        Settlement::Refused { receipt: text, at }
-    })
+    Ok((text, receipt))
 }
 
 /// Deliver with `client` ([`Network::http_client`]) until `stop` turns true: a round every

@@ -9,6 +9,7 @@
 
 use std::path::Path;
 
+pub mod ask;
 pub mod deliver;
 pub mod envelope;
 pub mod keys;

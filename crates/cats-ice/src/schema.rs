@@ -2,12 +2,13 @@
 //! received is checked against them before anything else reads it, and the tests check every
 //! message and receipt sent against them too.
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use serde_json::Value;
 
-/// Schema texts by name, as published.
-pub const SCHEMAS: [(&str, &str); 5] = [
+/// Schema texts by name (the file name in `docs/ice/schemas/` without `.json`), as published.
+pub const SCHEMAS: [(&str, &str); 10] = [
     (
         "envelope",
         include_str!("../../../docs/ice/schemas/envelope.json"),
@@ -25,18 +26,30 @@ pub const SCHEMAS: [(&str, &str); 5] = [
         include_str!("../../../docs/ice/schemas/movement-update.json"),
     ),
     (
+        "guarantee-use",
+        include_str!("../../../docs/ice/schemas/guarantee-use.json"),
+    ),
+    (
+        "guarantee-use-response",
+        include_str!("../../../docs/ice/schemas/guarantee-use-response.json"),
+    ),
+    (
+        "guarantee-use-end",
+        include_str!("../../../docs/ice/schemas/guarantee-use-end.json"),
+    ),
+    (
+        "guarantee-check",
+        include_str!("../../../docs/ice/schemas/guarantee-check.json"),
+    ),
+    (
+        "status-request",
+        include_str!("../../../docs/ice/schemas/status-request.json"),
+    ),
+    (
         "receipt",
         include_str!("../../../docs/ice/schemas/receipt.json"),
     ),
 ];
-
-struct Compiled {
-    envelope: jsonschema::Validator,
-    record: jsonschema::Validator,
-    action: jsonschema::Validator,
-    update: jsonschema::Validator,
-    receipt: jsonschema::Validator,
-}
 
 fn compile(name: &str) -> jsonschema::Validator {
     let text = SCHEMAS
@@ -48,13 +61,13 @@ fn compile(name: &str) -> jsonschema::Validator {
     jsonschema::validator_for(&schema).expect("published schema compiles")
 }
 
-static COMPILED: LazyLock<Compiled> = LazyLock::new(|| Compiled {
-    envelope: compile("envelope"),
-    record: compile("anticipated-record"),
-    action: compile("office-action"),
-    update: compile("movement-update"),
-    receipt: compile("receipt"),
-});
+/// Every published schema, compiled, by name.
+static COMPILED: LazyLock<HashMap<&'static str, jsonschema::Validator>> =
+    LazyLock::new(|| SCHEMAS.iter().map(|(n, _)| (*n, compile(n))).collect());
+
+fn validator(name: &str) -> &'static jsonschema::Validator {
+    COMPILED.get(name).expect("schema listed")
+}
 
 fn errors(v: &jsonschema::Validator, instance: &Value, at: &str) -> Vec<String> {
     v.iter_errors(instance)
@@ -65,25 +78,24 @@ fn errors(v: &jsonschema::Validator, instance: &Value, at: &str) -> Vec<String> 
 /// Every way `envelope` breaks the envelope schema or its content's schema (by message type),
 /// as `pointer: reason`; empty when it is valid.
 pub fn check_envelope(envelope: &Value) -> Vec<String> {
-    let c = &*COMPILED;
-    let mut found = errors(&c.envelope, envelope, "");
+    let mut found = errors(validator("envelope"), envelope, "");
     if !found.is_empty() {
         return found;
     }
     let content = &envelope["content"];
     let kind = envelope["messageType"].as_str().unwrap_or_default();
-    let schema = match cats_app::ice::IceType::parse(kind) {
-        Some(t) if t.is_record() => &c.record,
-        Some(cats_app::ice::IceType::Ca003c) => &c.update,
-        _ => &c.action,
-    };
-    found.extend(errors(schema, content, "/content"));
+    let content_kind = cats_app::ice::IceType::parse(kind).map_or(
+        cats_app::ice::Content::Action,
+        cats_app::ice::IceType::content,
+    );
+    let name = content_kind.schema_file().trim_end_matches(".json");
+    found.extend(errors(validator(name), content, "/content"));
     found
 }
 
 /// Every way `receipt` breaks the receipt schema; empty when it is valid.
 pub fn check_receipt(receipt: &Value) -> Vec<String> {
-    errors(&COMPILED.receipt, receipt, "")
+    errors(validator("receipt"), receipt, "")
 }
 
 #[cfg(test)]

@@ -79,6 +79,10 @@ impl From<AppError> for ApiError {
                 json!({ "code": "RULE_VALIDATION", "message": format!("{what} breaks {} rule(s); nothing was changed", failures.len()), "errors": failures }),
             ),
             AppError::Busy => Self::new(StatusCode::CONFLICT, "BUSY", message),
+            AppError::PeerUnavailable { node, .. } => Self(
+                StatusCode::SERVICE_UNAVAILABLE,
+                json!({ "code": "PEER_UNAVAILABLE", "message": message, "node": node }),
+            ),
             AppError::Store(s) => {
                 tracing::error!(error = %s, "store failure");
                 Self::new(

@@ -142,6 +142,14 @@ pub struct MovementView {
     /// movement (received with an anticipated record); absent on the node of departure.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub home: Option<cats_domain::ids::NodeId>,
+    /// In an ICE network: the guarantees held by peer nodes (chain guarantee) and where their
+    /// use stands there (`requested`, `accepted`, `refused`, `credited`, `claimed`,
+    /// `cancelled`); absent when every guarantee is held here.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub remote_guarantees: Vec<cats_domain::movement::RemoteUse>,
+    /// Whether a release waits for the answers of the nodes holding its guarantees (CD205C).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub release_pending: bool,
     /// Links.
     #[serde(rename = "_links")]
     pub links: MovementLinks,
@@ -204,6 +212,8 @@ pub fn movement_view(record: &MovementRecord, viewer: Option<&User>) -> Movement
             None
         },
         home: m.home.clone(),
+        remote_guarantees: m.remote_guarantees.clone(),
+        release_pending: m.release_pending.is_some(),
         links: MovementLinks {
             this: Link::to(&path),
             messages: Link::to(format!("{path}/messages")),

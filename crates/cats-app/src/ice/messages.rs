@@ -2,12 +2,13 @@
 //! their content. Each content type has a JSON Schema in `docs/ice/schemas/` (the tests validate
 //! every message sent and received against it).
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
 
-use cats_domain::ids::{Mrn, OfficeRef};
+use cats_domain::ids::{CurrencyCode, Grn, Mrn, OfficeRef};
 use cats_domain::movement::{Action, Movement};
 use cats_domain::risk::Selection;
 
@@ -40,11 +41,30 @@ pub enum IceType {
     /// CA003C movement update (CATS): departure → every peer holding a copy, after each change
     /// of a released movement, so that copies see every passage, control and the write-off.
     Ca003c,
+    /// CD203C guarantee use request: departure → the node holding a guarantee of the movement
+    /// (chain guarantee), at release; the holder reserves the amount to be covered.
+    Cd203c,
+    /// CD205C guarantee use response: the guarantee's node → departure (accepted with the
+    /// amount reserved, or refused with the rule broken); the release goes on or fails.
+    Cd205c,
+    /// CD204C guarantee use cancellation: departure → the guarantee's node, when a release that
+    /// had its use fails or the movement is cancelled.
+    Cd204c,
+    /// CD209C credit of the reference amount: departure → the guarantee's node, at write-off
+    /// (credit) or recovery (the reservation becomes a claim).
+    Cd209c,
+    /// CD200C guarantee check: any node → the node holding a guarantee, at lodging; answered at
+    /// once in the receipt with the CD201C content (the guarantee as registered there).
+    Cd200c,
+    /// CD094C status request: any node → a peer; answered at once in the receipt with the
+    /// CD095C content (the peer's node, version, hosted countries, clock, outbox).
+    Cd094c,
 }
 
 impl IceType {
     /// Every type, in code order.
-    pub const ALL: [IceType; 11] = [
+    pub const ALL: [IceType; 17] = [
+        Self::Cd094c,
         Self::Cd001c,
         Self::Cd006c,
         Self::Cd018c,
@@ -53,6 +73,11 @@ impl IceType {
         Self::Cd160c,
         Self::Cd168c,
         Self::Cd180c,
+        Self::Cd200c,
+        Self::Cd203c,
+        Self::Cd204c,
+        Self::Cd205c,
+        Self::Cd209c,
         Self::Ca001c,
         Self::Ca002c,
         Self::Ca003c,
@@ -72,6 +97,12 @@ impl IceType {
             Self::Ca001c => "CA001C",
             Self::Ca002c => "CA002C",
             Self::Ca003c => "CA003C",
+            Self::Cd203c => "CD203C",
+            Self::Cd205c => "CD205C",
+            Self::Cd204c => "CD204C",
+            Self::Cd209c => "CD209C",
+            Self::Cd200c => "CD200C",
+            Self::Cd094c => "CD094C",
         }
     }
 
@@ -89,6 +120,12 @@ impl IceType {
             Self::Ca001c => "Control data (mutual recognition)",
             Self::Ca002c => "Discrepancies resolved",
             Self::Ca003c => "Movement update",
+            Self::Cd203c => "Guarantee use request",
+            Self::Cd205c => "Guarantee use response",
+            Self::Cd204c => "Guarantee use cancellation",
+            Self::Cd209c => "Credit of the reference amount",
+            Self::Cd200c => "Guarantee check",
+            Self::Cd094c => "Status request",
         }
     }
 
@@ -97,10 +134,23 @@ impl IceType {
         Self::ALL.into_iter().find(|t| t.code() == code)
     }
 
-    /// Whether the content is an [`AnticipatedRecord`] (else an [`OfficeAction`] or, for
-    /// CA003C, a [`MovementUpdate`]).
+    /// Whether the content is an [`AnticipatedRecord`].
     pub fn is_record(self) -> bool {
-        matches!(self, Self::Cd001c | Self::Cd050c | Self::Cd160c)
+        self.content() == Content::Record
+    }
+
+    /// The shape of the content (and its JSON Schema in `docs/ice/schemas/`).
+    pub fn content(self) -> Content {
+        match self {
+            Self::Cd001c | Self::Cd050c | Self::Cd160c => Content::Record,
+            Self::Ca003c => Content::Update,
+            Self::Cd203c => Content::GuaranteeUse,
+            Self::Cd205c => Content::GuaranteeAnswer,
+            Self::Cd204c | Self::Cd209c => Content::GuaranteeEnd,
+            Self::Cd200c => Content::GuaranteeCheck,
+            Self::Cd094c => Content::StatusRequest,
+            _ => Content::Action,
+        }
     }
 
     /// The type that carries an officer's action on a copy back to the node of departure;
@@ -117,6 +167,49 @@ impl IceType {
             Action::ResolveDiscrepancies { .. } => Self::Ca002c,
             _ => return None,
         })
+    }
+}
+
+/// The shape of a message's content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Content {
+    /// [`AnticipatedRecord`] (`anticipated-record.json`).
+    Record,
+    /// [`OfficeAction`] (`office-action.json`).
+    Action,
+    /// [`MovementUpdate`] (`movement-update.json`).
+    Update,
+    /// [`GuaranteeUseRequest`] (`guarantee-use.json`).
+    GuaranteeUse,
+    /// [`GuaranteeUseResponse`] (`guarantee-use-response.json`).
+    GuaranteeAnswer,
+    /// [`GuaranteeUseEnd`] (`guarantee-use-end.json`).
+    GuaranteeEnd,
+    /// [`super::query::GuaranteeCheck`] (`guarantee-check.json`), a question.
+    GuaranteeCheck,
+    /// `{}` (`status-request.json`), a question.
+    StatusRequest,
+}
+
+impl Content {
+    /// The file of its JSON Schema in `docs/ice/schemas/`.
+    pub fn schema_file(self) -> &'static str {
+        match self {
+            Self::Record => "anticipated-record.json",
+            Self::Action => "office-action.json",
+            Self::Update => "movement-update.json",
+            Self::GuaranteeUse => "guarantee-use.json",
+            Self::GuaranteeAnswer => "guarantee-use-response.json",
+            Self::GuaranteeEnd => "guarantee-use-end.json",
+            Self::GuaranteeCheck => "guarantee-check.json",
+            Self::StatusRequest => "status-request.json",
+        }
+    }
+
+    /// Whether the message is a question, answered at once in the receipt
+    /// ([`super::query`]).
+    pub fn is_question(self) -> bool {
+        matches!(self, Self::GuaranteeCheck | Self::StatusRequest)
     }
 }
 
@@ -187,4 +280,86 @@ pub struct MovementUpdate {
     pub acknowledged: i64,
     /// The movement as it now stands.
     pub movement: Movement,
+}
+
+/// Content of CD203C: the use of one guarantee the receiving node holds, for a movement released
+/// at the sender's office of departure. JSON Schema: `docs/ice/schemas/guarantee-use.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GuaranteeUseRequest {
+    /// MRN (18 characters).
+    pub mrn: Mrn,
+    /// The movement's id at the node of departure (UUID).
+    pub movement_id: Uuid,
+    /// GRN (17 characters) of a guarantee the receiver holds.
+    pub grn: Grn,
+    /// The access code the holder declared for it (CC015C `accessCode`, 4 characters).
+    pub access_code: String,
+    /// The amount to be covered as declared, in its ISO 4217 currency (2 decimals).
+    pub amount: Decimal,
+    /// ISO 4217 currency of `amount`.
+    pub currency: CurrencyCode,
+    /// The share of the amount reserved when the holder has AEO benefits (0–1), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aeo_share: Option<Decimal>,
+    /// The office of departure's local day of the release (exchange rate, validity).
+    pub day: NaiveDate,
+    /// The movement as it stands before the release (the receiver keeps a copy).
+    pub movement: Movement,
+    /// The declaration (CC015C content, HMRC JSON shape).
+    pub declaration: Value,
+    /// When it was lodged (UTC).
+    pub lodged_at: DateTime<Utc>,
+}
+
+/// Content of CD205C: the answer to a CD203C. JSON Schema:
+/// `docs/ice/schemas/guarantee-use-response.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GuaranteeUseResponse {
+    /// MRN (18 characters).
+    pub mrn: Mrn,
+    /// The movement's id at the node of departure (UUID).
+    pub movement_id: Uuid,
+    /// GRN (17 characters).
+    pub grn: Grn,
+    /// Whether the amount is reserved.
+    pub accepted: bool,
+    /// Amount reserved, in minor units of `currency` (when accepted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount_minor: Option<i64>,
+    /// ISO 4217 currency of the guarantee (when accepted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<CurrencyCode>,
+    /// Why it was refused, with the rule id (`CATS018: …`, `CATS021: …`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// What ends a use of a guarantee at its node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UseEnd {
+    /// CD204C: the use is cancelled (the amount is available again).
+    Cancelled,
+    /// CD209C at write-off: the amount is credited back.
+    Credited,
+    /// CD209C at recovery: the reservation becomes a claim on the insurer.
+    Claimed,
+}
+
+/// Content of CD204C and CD209C. JSON Schema: `docs/ice/schemas/guarantee-use-end.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GuaranteeUseEnd {
+    /// MRN (18 characters).
+    pub mrn: Mrn,
+    /// The movement's id at the node of departure (UUID).
+    pub movement_id: Uuid,
+    /// GRN (17 characters).
+    pub grn: Grn,
+    /// How the use ends.
+    pub end: UseEnd,
+    /// When (UTC).
+    pub at: DateTime<Utc>,
 }

@@ -16,12 +16,15 @@ use std::collections::{BTreeMap, BTreeSet};
 use cats_domain::ids::{CountryCode, NodeId, OfficeRef};
 
 pub mod fallback;
+pub mod guarantee;
 pub mod messages;
+pub mod query;
 pub mod receive;
 pub mod route;
 pub mod status;
 
-pub use messages::{AnticipatedRecord, IceType, OfficeAction};
+pub use messages::{AnticipatedRecord, Content, IceType, OfficeAction};
+pub use query::PeerQueries;
 pub use receive::{receive, Inbound, Outcome};
 
 /// Which node hosts which country: this node, its hosted countries, and its peers'.

@@ -11,7 +11,8 @@ use uuid::Uuid;
 
 use cats_domain::ids::NodeId;
 
-use super::messages::{AnticipatedRecord, IceType, MovementUpdate, OfficeAction};
+use super::guarantee;
+use super::messages::{AnticipatedRecord, Content, IceType, MovementUpdate, OfficeAction};
 use super::{Host, Topology};
 use crate::act::{act_once, FromPeer};
 use crate::app::{Actor, App};
@@ -65,12 +66,12 @@ pub enum Outcome {
 /// does not host, or one without the role), 14 a rule is broken, 90 unknown MRN, 92 out of
 /// sequence, 93 invalid MRN. A step the state machine refuses keeps its own code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-struct Nack {
+pub(crate) struct Nack {
     code: u16,
     reason: String,
 }
 
-fn nack(code: u16, reason: impl Into<String>) -> Nack {
+pub(crate) fn nack(code: u16, reason: impl Into<String>) -> Nack {
     Nack {
         code,
         reason: reason.into(),
@@ -79,7 +80,7 @@ fn nack(code: u16, reason: impl Into<String>) -> Nack {
 
 /// The receipt (JSON): what was received, its digest, and the outcome. `refusal` is the NACK's
 /// message type (`CD906C` functional error, `CD917C` content failing its schema) and errors.
-fn receipt(node: &NodeId, msg: &Inbound, refusal: Option<(&str, &[Nack])>) -> String {
+pub(crate) fn receipt(node: &NodeId, msg: &Inbound, refusal: Option<(&str, &[Nack])>) -> String {
     let digest = hex::encode(Sha256::digest(msg.body.as_bytes()));
     let mut r = json!({
         "messageId": msg.message_id,
@@ -96,7 +97,7 @@ fn receipt(node: &NodeId, msg: &Inbound, refusal: Option<(&str, &[Nack])>) -> St
     r.to_string()
 }
 
-fn entry(msg: &Inbound, outcome: &str, receipt: String) -> IceIn {
+pub(crate) fn entry(msg: &Inbound, outcome: &str, receipt: String) -> IceIn {
     IceIn {
         message_id: msg.message_id,
         peer: msg.sender.clone(),
@@ -166,20 +167,37 @@ async fn receive_once(app: &App, topology: &Topology, msg: &Inbound) -> Result<O
         );
         return keep(app, e).await;
     };
-    let applied = if kind.is_record() {
-        match serde_json::from_value::<AnticipatedRecord>(msg.content.clone()) {
+    fn parse<T: serde::de::DeserializeOwned>(kind: IceType, v: &Value) -> Result<T, Nack> {
+        serde_json::from_value(v.clone()).map_err(|e| nack(12, format!("content of {kind}: {e}")))
+    }
+    let c = &msg.content;
+    let applied = match (kind.content(), kind) {
+        (Content::Record, _) => match parse(kind, c) {
             Ok(content) => record(app, topology, msg, kind, content).await?,
-            Err(e) => Err(("CD917C", nack(12, format!("content of {kind}: {e}")))),
-        }
-    } else if kind == IceType::Ca003c {
-        match serde_json::from_value::<MovementUpdate>(msg.content.clone()) {
+            Err(e) => Err(("CD917C", e)),
+        },
+        (Content::Update, _) => match parse(kind, c) {
             Ok(content) => update(app, msg, content).await?,
-            Err(e) => Err(("CD917C", nack(12, format!("content of {kind}: {e}")))),
-        }
-    } else {
-        match serde_json::from_value::<OfficeAction>(msg.content.clone()) {
+            Err(e) => Err(("CD917C", e)),
+        },
+        (Content::Action, _) => match parse(kind, c) {
             Ok(content) => action(app, topology, msg, content).await?,
-            Err(e) => Err(("CD917C", nack(12, format!("content of {kind}: {e}")))),
+            Err(e) => Err(("CD917C", e)),
+        },
+        (Content::GuaranteeUse, _) => match parse(kind, c) {
+            Ok(content) => guarantee::use_request(app, topology, msg, content).await?,
+            Err(e) => Err(("CD917C", e)),
+        },
+        (Content::GuaranteeAnswer, _) => match parse(kind, c) {
+            Ok(content) => guarantee::use_answer(app, topology, msg, content).await?,
+            Err(e) => Err(("CD917C", e)),
+        },
+        (Content::GuaranteeEnd, _) => match parse(kind, c) {
+            Ok(content) => guarantee::use_end(app, topology, msg, kind, content).await?,
+            Err(e) => Err(("CD917C", e)),
+        },
+        (Content::GuaranteeCheck | Content::StatusRequest, _) => {
+            super::query::answer(app, topology, msg, kind).await?
         }
     };
     match applied {
@@ -234,7 +252,7 @@ async fn keep(app: &App, entry: IceIn) -> Result<Outcome, AppError> {
     }
 }
 
-type Applied = Result<String, (&'static str, Nack)>;
+pub(crate) type Applied = Result<String, (&'static str, Nack)>;
 
 /// CD001C, CD050C, CD160C: keep a copy of the movement (or add the record to the copy kept).
 async fn record(
@@ -285,11 +303,17 @@ async fn record(
     let existing = app.store().movement(content.movement_id).await?;
     let (record, expected_version) = match existing {
         Some(copy) if copy.movement.home.as_ref() == Some(&msg.sender) => {
-            let next = MovementRecord {
+            let mut next = MovementRecord {
                 version: copy.version + 1,
                 updated_at: now,
                 ..copy.clone()
             };
+            // A copy kept since the use of a guarantee held here (CD203C, before release) takes
+            // the movement as released.
+            if copy.movement.released_at.is_none() {
+                next.movement = content.movement.clone();
+                next.movement.home = Some(msg.sender.clone());
+            }
             (next, Some(copy.version))
         }
         Some(_) => {
@@ -498,6 +522,7 @@ async fn action(
         inbound: entry(msg, "applied", receipt.clone()),
         officer: &content.officer,
         selection: content.selection.as_ref(),
+        resumed: false,
     };
     match act_once(
         app,

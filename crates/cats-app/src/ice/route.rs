@@ -15,7 +15,7 @@ use crate::error::AppError;
 use crate::store::{IceOut, MovementRecord, StoreError};
 use cats_domain::ids::{Mrn, NodeId};
 
-fn out_message(
+pub(crate) fn out_message(
     peer: &NodeId,
     kind: IceType,
     mrn: &Mrn,
@@ -72,41 +72,50 @@ pub fn anticipated_records(
     Ok(sent)
 }
 
-/// The peers holding a copy of `record` (hosting its office of destination, of transit or of
-/// exit), each once.
-fn holders<'t>(topology: &'t Topology, record: &MovementRecord) -> Vec<&'t NodeId> {
+/// The peers holding a copy of `record`, each once: once released, those hosting its office of
+/// destination, of transit or of exit; and those holding one of its guarantees (chain
+/// guarantee, from the use request on).
+fn holders<'t>(topology: &'t Topology, record: &'t MovementRecord) -> Vec<&'t NodeId> {
     let m = &record.movement;
-    let mut peers: Vec<&NodeId> = std::iter::once(&m.office_of_destination)
+    let route = std::iter::once(&m.office_of_destination)
         .chain(&m.offices_of_transit)
         .chain(&m.offices_of_exit)
+        .filter(|_| m.released_at.is_some())
         .filter_map(|o| match topology.host_of(o) {
             Host::Peer(p) => Some(p),
             _ => None,
-        })
+        });
+    let mut peers: Vec<&NodeId> = route
+        .chain(m.remote_guarantees.iter().map(|u| &u.node))
         .collect();
     peers.sort();
     peers.dedup();
     peers
 }
 
-/// CA003C to every peer holding a copy, after a change (other than the release, which sends the
-/// records) of a movement released from this node. Each says how many of that peer's messages
-/// about the movement it reflects (`acknowledged`): the one `applying` (peer, sequence) in this
-/// change included, so that a copy can tell an update made before its own last action arrived.
+/// CA003C to every peer holding a copy but those in `except` (sent the records by the same
+/// change), after a change of a movement owned by this node. Each says how many of that peer's
+/// messages about the movement it reflects (`acknowledged`): the one `applying` (peer, sequence)
+/// in this change included, so that a copy can tell an update made before its own last action
+/// arrived.
 pub async fn updates(
     app: &App,
     topology: &Topology,
     record: &MovementRecord,
     now: DateTime<Utc>,
     applying: Option<(&NodeId, i64)>,
+    except: &[NodeId],
 ) -> Result<Vec<IceOut>, AppError> {
     let m = &record.movement;
-    let (None, Some(_), Some(mrn)) = (&m.home, m.released_at, m.mrn.clone()) else {
+    let (None, Some(mrn)) = (&m.home, m.mrn.clone()) else {
         return Ok(vec![]);
     };
     let trace_id = Uuid::new_v4();
     let mut out = Vec::new();
-    for peer in holders(topology, record) {
+    for peer in holders(topology, record)
+        .into_iter()
+        .filter(|p| !except.contains(p))
+    {
         let acknowledged = match applying {
             Some((p, sequence)) if p == peer => sequence,
             _ => app.store().ice_last_sequence(peer, mrn.as_str()).await?,
@@ -183,7 +192,7 @@ pub async fn after_trader_message(
     now: DateTime<Utc>,
 ) -> Result<Vec<IceOut>, AppError> {
     if record.movement.home.is_none() {
-        return updates(app, topology, record, now, None).await;
+        return updates(app, topology, record, now, None, &[]).await;
     }
     let mut out = Vec::new();
     for a in actions {

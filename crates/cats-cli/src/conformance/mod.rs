@@ -236,7 +236,7 @@ async fn start_target(
         key_path: files.key.clone(),
         certificate: None,
     });
-    let app = node.app.with_topology(Some(network.topology.clone()));
+    let app = cats_ice::ask::attach(node.app, &network, cats_ice::deliver::client());
     let router = cats_ice::server::router(app.clone(), network.clone());
     let url = format!("http://{}", target_listener.local_addr()?);
     tokio::spawn(async move { axum::serve(target_listener, router).await });

@@ -99,12 +99,16 @@ impl Nodes {
         if self.apps.len() < 2 {
             return Ok(());
         }
+        // Two passes in a row with nothing pending: a message delivered during a pass may have
+        // made its answer (CD205C to a CD203C) at a node the pass had already looked at.
+        let mut quiet = 0;
         for _ in 0..30_000 {
             let mut pending = 0;
             for app in &self.apps {
                 pending += app.store().ice_pending().await?;
             }
-            if pending == 0 {
+            quiet = if pending == 0 { quiet + 1 } else { 0 };
+            if quiet == 2 {
                 return Ok(());
             }
             tokio::time::sleep(Duration::from_millis(2)).await;
@@ -255,9 +259,7 @@ pub async fn network(
             key_path: keys[i].1.clone(),
             certificate: None,
         });
-        let app = apps[i]
-            .clone()
-            .with_topology(Some(network.topology.clone()));
+        let app = cats_ice::ask::attach(apps[i].clone(), &network, cats_ice::deliver::client());
         let stat = Arc::new(ServerStats::default());
         let router =
             cats_ice::server::router_with_stats(app.clone(), network.clone(), stat.clone());

@@ -170,6 +170,7 @@ impl IceNetwork {
             let node = network.nodes[i].db.open(RiskPolicy::default()).await;
             for user in [
                 "silkway",
+                "caspian",
                 "admin",
                 "officer.kz",
                 "officer.az",

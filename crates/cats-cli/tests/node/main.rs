@@ -13,6 +13,7 @@ mod controls;
 mod copy;
 mod ice;
 mod ice_destination;
+mod ice_guarantee;
 mod ice_kit;
 mod ice_security;
 mod instances;

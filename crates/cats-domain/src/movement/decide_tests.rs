@@ -76,6 +76,8 @@ fn accepted() -> Movement {
         awaiting_presentation: false,
         release_override: None,
         home: None,
+        remote_guarantees: vec![],
+        release_pending: None,
     }
 }
 

@@ -4,6 +4,7 @@
 //! the [`Decision`]: the new movement and its [`Effect`]s (messages to send, guarantee ledger
 //! operations). Nothing here does IO. The transitions are listed in `docs/lifecycle.md`.
 
+mod chain;
 mod control;
 mod decide;
 mod error;
@@ -20,6 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::{CountryCode, CurrencyCode, Eori, Grn, Lrn, Money, Mrn, OfficeRef};
 
+pub use chain::{PendingRelease, RemoteUse, RemoteUseStatus};
 pub use control::{ControlResultCode, ControlType};
 pub use decide::{decide, Action, Decision, Effect, TransitionError};
 pub use report::{
@@ -227,6 +229,13 @@ pub struct Movement {
     /// reserves, credits and claims on the guarantee and runs the time-limit check.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub home: Option<crate::ids::NodeId>,
+    /// Guarantees of this movement held by peer nodes (the chain guarantee, ICE) and where
+    /// their use stands there; empty on a stand-alone node and for guarantees held here.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub remote_guarantees: Vec<RemoteUse>,
+    /// A release waiting for the answers (CD205C) of the nodes holding those guarantees.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release_pending: Option<PendingRelease>,
 }
 
 impl Movement {

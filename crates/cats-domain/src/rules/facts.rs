@@ -334,6 +334,8 @@ impl DeclarationFacts {
             awaiting_presentation: self.pre_lodged && mrn_allocated,
             release_override: None,
             home: None,
+            remote_guarantees: vec![],
+            release_pending: None,
         }
     }
 }

@@ -1,0 +1,348 @@
+//! The node holding a guarantee (chain guarantee): the use a node of departure asks for
+//! (CD203C), reserved on a copy of the movement and answered (CD205C), and its end (CD204C
+//! cancelled, CD209C credited or claimed).
+
+use uuid::Uuid;
+
+use cats_domain::coverage::cover;
+use cats_domain::ledger::Unusable;
+
+use super::holder_of;
+use crate::app::{Actor, App};
+use crate::error::AppError;
+use crate::history::{audit, inbound};
+use crate::ice::messages::{GuaranteeUseEnd, GuaranteeUseRequest, GuaranteeUseResponse, UseEnd};
+use crate::ice::receive::{nack, Applied, Inbound};
+use crate::ice::route::out_message;
+use crate::ice::{Host, IceType, Topology};
+use crate::store::{Change, LedgerOp, MovementRecord, ReserveBasis, StoreError};
+
+/// CD203C at the node holding the guarantee: check it (CATS016 exists, CATS017 access code,
+/// CATS020 holder; CATS018 and CATS022 as the reservation checks them), reserve the amount to
+/// be covered (converted at the reference rate of the day, reduced to the AEO share) on a copy
+/// of the movement, and answer with CD205C, accepted or refused.
+pub(crate) async fn use_request(
+    app: &App,
+    topology: &Topology,
+    msg: &Inbound,
+    content: GuaranteeUseRequest,
+) -> Result<Applied, AppError> {
+    if content.mrn.as_str() != msg.correlation {
+        return Ok(Err((
+            "CD906C",
+            nack(93, "the MRN is not the envelope's correlation"),
+        )));
+    }
+    if holder_of(topology, &content.grn).is_some()
+        || topology.host_of_country(content.grn.country()) != Host::Here
+    {
+        return Ok(Err((
+            "CD906C",
+            nack(
+                12,
+                format!(
+                    "guarantee {} is not held by node {}",
+                    content.grn, topology.node
+                ),
+            ),
+        )));
+    }
+    if !topology.peer_hosts(&msg.sender, &content.movement.office_of_departure) {
+        return Ok(Err((
+            "CD906C",
+            nack(
+                12,
+                format!(
+                    "the office of departure {} is not hosted by node {}",
+                    content.movement.office_of_departure, msg.sender
+                ),
+            ),
+        )));
+    }
+    let existing = app.store().movement(content.movement_id).await?;
+    let (copy, expected_version) = match existing {
+        Some(c) if c.movement.home.as_ref() == Some(&msg.sender) => {
+            let next = MovementRecord {
+                version: c.version + 1,
+                updated_at: msg.received_at,
+                ..c.clone()
+            };
+            (next, Some(c.version))
+        }
+        Some(_) => {
+            return Ok(Err((
+                "CD906C",
+                nack(
+                    12,
+                    format!(
+                        "movement {} is not a copy of node {}'s",
+                        content.movement_id, msg.sender
+                    ),
+                ),
+            )))
+        }
+        None => {
+            let mut movement = content.movement.clone();
+            movement.home = Some(msg.sender.clone());
+            let copy = MovementRecord {
+                id: content.movement_id,
+                version: 1,
+                movement,
+                declaration: content.declaration.clone(),
+                created_at: content.lodged_at,
+                updated_at: msg.received_at,
+            };
+            (copy, None)
+        }
+    };
+    let reserved = app
+        .store()
+        .reservations(&content.grn)
+        .await?
+        .into_iter()
+        .find(|r| r.movement_id == content.movement_id);
+    let planned = match reserved {
+        // The same use asked again (a new message id): the answer stands, nothing is reserved twice.
+        Some(r) => Err(format!(
+            "CATS022: guarantee {} already has a use for MRN {} ({:?})",
+            content.grn, content.mrn, r.status
+        )),
+        None => plan_use(app, &content).await?,
+    };
+    let mut answer = GuaranteeUseResponse {
+        mrn: content.mrn.clone(),
+        movement_id: content.movement_id,
+        grn: content.grn.clone(),
+        accepted: false,
+        amount_minor: None,
+        currency: None,
+        reason: None,
+    };
+    let actor = Actor::System(format!("ice:{}", msg.sender));
+    let receipt = crate::ice::receive::receipt(&topology.node, msg, None);
+    let history = inbound(
+        "CD203C",
+        "application/json",
+        &msg.content.to_string(),
+        msg.received_at,
+    );
+    let commit = |ledger: Vec<LedgerOp>, answer: &GuaranteeUseResponse, detail: String| {
+        let copy = copy.clone();
+        let history = history.clone();
+        let actor = actor.clone();
+        let receipt = receipt.clone();
+        let answer = answer.clone();
+        async move {
+            let out = out_message(
+                &msg.sender,
+                IceType::Cd205c,
+                &answer.mrn,
+                &answer,
+                Uuid::new_v4(),
+            )
+            .map_err(|e| StoreError::corrupt(e.to_string()))?;
+            let id = copy.id;
+            app.store()
+                .commit(Change {
+                    record: copy,
+                    expected_version,
+                    messages: vec![history],
+                    ledger,
+                    audit: vec![audit(
+                        &actor,
+                        "ice.guarantee_use",
+                        Some(id),
+                        msg.received_at,
+                        detail,
+                    )],
+                    attachments: vec![],
+                    ice_out: vec![out],
+                    ice_in: Some(crate::ice::receive::entry(msg, "applied", receipt)),
+                })
+                .await
+        }
+    };
+    let refused = match planned {
+        Ok((op, amount_minor, currency)) => {
+            let mut accepted = answer.clone();
+            accepted.accepted = true;
+            accepted.amount_minor = Some(amount_minor);
+            accepted.currency = Some(currency);
+            let detail = format!(
+                "CD203C from node {}: reserved {} {currency} on {} for MRN {} (CD205C accepted)",
+                msg.sender,
+                cats_domain::ledger::from_minor(amount_minor),
+                content.grn,
+                content.mrn
+            );
+            match commit(vec![op], &accepted, detail).await {
+                Ok(()) => return Ok(Ok(receipt)),
+                Err(StoreError::Insufficient {
+                    grn,
+                    requested_minor,
+                    available_minor,
+                }) => format!(
+                    "CATS022: guarantee {grn}: {} to be covered, only {} available",
+                    cats_domain::ledger::from_minor(requested_minor),
+                    cats_domain::ledger::from_minor(available_minor)
+                ),
+                Err(StoreError::NotUsable { grn, why }) => {
+                    format!("{}: guarantee {grn}: {why}", why.rule_id())
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(reason) => reason,
+    };
+    answer.reason = Some(refused.clone());
+    let detail = format!(
+        "CD203C from node {} for MRN {}: refused (CD205C): {refused}",
+        msg.sender, content.mrn
+    );
+    commit(vec![], &answer, detail).await?;
+    Ok(Ok(receipt))
+}
+
+/// The reservation a CD203C asks for, or why it is refused (with the rule id).
+async fn plan_use(
+    app: &App,
+    content: &GuaranteeUseRequest,
+) -> Result<Result<(LedgerOp, i64, cats_domain::ids::CurrencyCode), String>, AppError> {
+    let grn = &content.grn;
+    let Some(g) = app.store().guarantee(grn).await? else {
+        return Ok(Err(format!("CATS016: guarantee {grn} does not exist")));
+    };
+    if !g.access_code_matches(&content.access_code) {
+        return Ok(Err(format!(
+            "CATS017: the access code does not match guarantee {grn}"
+        )));
+    }
+    if g.holder != content.movement.holder {
+        return Ok(Err(format!(
+            "CATS020: guarantee {grn} does not cover holder {}",
+            content.movement.holder
+        )));
+    }
+    let used = cats_domain::movement::GuaranteeUse {
+        grn: grn.clone(),
+        amount: cats_domain::ids::Money::new(content.amount, content.currency)
+            .map_err(|e| AppError::Invalid(format!("CD203C amount: {e}")))?,
+    };
+    let rate = if content.currency == g.currency() {
+        None
+    } else {
+        app.store()
+            .exchange_rate(content.currency, g.currency(), content.day)
+            .await?
+            .map(|r| r.rate)
+    };
+    let c = match cover(&used, g.currency(), rate, content.aeo_share) {
+        Ok(c) => c,
+        Err(problem) => {
+            let why = Unusable::Coverage {
+                problem,
+                day: content.day,
+            };
+            return Ok(Err(format!("{}: guarantee {grn}: {why}", why.rule_id())));
+        }
+    };
+    let amount_minor = c.amount.to_minor_units();
+    Ok(Ok((
+        LedgerOp::Reserve {
+            grn: grn.clone(),
+            amount_minor,
+            basis: ReserveBasis {
+                declared_minor: Some(c.declared.to_minor_units()),
+                declared_currency: Some(c.declared.currency()),
+                rate: c.rate,
+                aeo_share: c.aeo_share,
+            },
+        },
+        amount_minor,
+        g.currency(),
+    )))
+}
+
+/// CD204C and CD209C at the node holding the guarantee: credit the use back (cancelled,
+/// written off) or turn it into a claim (recovery), on the copy of the movement.
+pub(crate) async fn use_end(
+    app: &App,
+    topology: &Topology,
+    msg: &Inbound,
+    kind: IceType,
+    content: GuaranteeUseEnd,
+) -> Result<Applied, AppError> {
+    if content.mrn.as_str() != msg.correlation {
+        return Ok(Err((
+            "CD906C",
+            nack(93, "the MRN is not the envelope's correlation"),
+        )));
+    }
+    let expected = match content.end {
+        UseEnd::Cancelled => IceType::Cd204c,
+        UseEnd::Credited | UseEnd::Claimed => IceType::Cd209c,
+    };
+    if expected != kind {
+        return Ok(Err((
+            "CD917C",
+            nack(12, format!("{kind} does not carry a use {:?}", content.end)),
+        )));
+    }
+    let copy = app
+        .store()
+        .movement(content.movement_id)
+        .await?
+        .filter(|r| r.movement.home.as_ref() == Some(&msg.sender));
+    let Some(copy) = copy else {
+        return Ok(Err((
+            "CD906C",
+            nack(
+                90,
+                format!(
+                    "no use of a guarantee for MRN {} from node {}",
+                    content.mrn, msg.sender
+                ),
+            ),
+        )));
+    };
+    let (op, what) = match content.end {
+        UseEnd::Cancelled => (LedgerOp::Credit, "use cancelled, amount available again"),
+        UseEnd::Credited => (LedgerOp::Credit, "written off, amount credited back"),
+        UseEnd::Claimed => (LedgerOp::Claim, "recovery, the reservation becomes a claim"),
+    };
+    let detail = format!(
+        "{kind} from node {} for MRN {} on {}: {what}",
+        msg.sender, content.mrn, content.grn
+    );
+    let receipt = crate::ice::receive::receipt(&topology.node, msg, None);
+    let actor = Actor::System(format!("ice:{}", msg.sender));
+    let id = copy.id;
+    app.store()
+        .commit(Change {
+            record: MovementRecord {
+                version: copy.version + 1,
+                updated_at: content.at.max(copy.updated_at),
+                ..copy.clone()
+            },
+            expected_version: Some(copy.version),
+            messages: vec![inbound(
+                kind.code(),
+                "application/json",
+                &msg.content.to_string(),
+                msg.received_at,
+            )],
+            ledger: vec![op],
+            audit: vec![audit(
+                &actor,
+                "ice.guarantee_use",
+                Some(id),
+                msg.received_at,
+                detail,
+            )],
+            attachments: vec![],
+            ice_out: vec![],
+            ice_in: Some(crate::ice::receive::entry(msg, "applied", receipt.clone())),
+        })
+        .await?;
+    Ok(Ok(receipt))
+}
