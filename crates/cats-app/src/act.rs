@@ -394,6 +394,10 @@ pub(crate) async fn act_once(
     };
     let mut ice_out = ice_ends;
     if let Some(topology) = app.topology() {
+        // Under enquiry: ask the node of the office of destination what it knows (CD142C).
+        if let Action::TimeLimitExpired = action {
+            ice_out.extend(crate::ice::request::enquiry_request(topology, &new, now)?);
+        }
         // The node of departure: the records at release, then every change to the copies.
         let applying = peer.as_ref().map(|p| (&p.inbound.peer, p.inbound.sequence));
         if let Action::Release { .. } = action {

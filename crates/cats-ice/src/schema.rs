@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use serde_json::Value;
 
 /// Schema texts by name (the file name in `docs/ice/schemas/` without `.json`), as published.
-pub const SCHEMAS: [(&str, &str); 10] = [
+pub const SCHEMAS: [(&str, &str); 13] = [
     (
         "envelope",
         include_str!("../../../docs/ice/schemas/envelope.json"),
@@ -44,6 +44,18 @@ pub const SCHEMAS: [(&str, &str); 10] = [
     (
         "status-request",
         include_str!("../../../docs/ice/schemas/status-request.json"),
+    ),
+    (
+        "record-request",
+        include_str!("../../../docs/ice/schemas/record-request.json"),
+    ),
+    (
+        "enquiry-request",
+        include_str!("../../../docs/ice/schemas/enquiry-request.json"),
+    ),
+    (
+        "enquiry-response",
+        include_str!("../../../docs/ice/schemas/enquiry-response.json"),
     ),
     (
         "receipt",
@@ -109,5 +121,25 @@ mod tests {
         }
         assert!(check_receipt(&serde_json::json!({})).len() > 1);
         assert!(!check_envelope(&serde_json::json!({"version": "2.0"})).is_empty());
+    }
+
+    #[test]
+    fn every_message_type_is_in_the_envelope_and_has_its_content_schema() {
+        let envelope: Value = serde_json::from_str(SCHEMAS[0].1).unwrap();
+        let listed = envelope["properties"]["messageType"]["enum"]
+            .as_array()
+            .unwrap();
+        for kind in cats_app::ice::IceType::ALL {
+            assert!(
+                listed.iter().any(|t| t == kind.code()),
+                "{kind} missing from envelope.json"
+            );
+            let file = kind.content().schema_file().trim_end_matches(".json");
+            assert!(
+                SCHEMAS.iter().any(|(n, _)| *n == file),
+                "{kind}: {file}.json not published"
+            );
+        }
+        assert_eq!(listed.len(), cats_app::ice::IceType::ALL.len());
     }
 }

@@ -252,7 +252,7 @@ pub(crate) async fn insert_movements(
             cols.mrn.push(m.mrn.as_ref().map(|m| m.as_str()));
             cols.holder.push(m.holder.as_str());
             cols.state.push(m.state.as_str());
-            cols.live.push(m.state.is_live());
+            cols.live.push(m.state.is_live() && m.home.is_none());
             cols.departure.push(m.office_of_departure.as_str());
             cols.destination.push(m.office_of_destination.as_str());
             cols.offices.push(crate::ledger::joined(

@@ -8,7 +8,7 @@ use uuid::Uuid;
 use cats_app::auth::User;
 use cats_app::store::{
     Account, Attachment, AuditEntry, Change, ClaimFilter, ContractFilter, Draft, HistoryEvent,
-    IceIn, MovementFilter, MovementRecord, Notification, OutboxEntry, OutboxStatus, Party,
+    IceIn, IceOut, MovementFilter, MovementRecord, Notification, OutboxEntry, OutboxStatus, Party,
     PeerQueue, ProfileVersion, RateRecord, RegistrationFilter, RegistryChange, Reservation,
     Session, Settlement, Snapshot, Store, StoreError, StoredAttachment, StoredControlAttachment,
     StoredMessage,
@@ -193,9 +193,10 @@ impl Store for SqlStore {
     async fn ice_inbound(&self, message_id: Uuid) -> Result<Option<IceIn>, StoreError> {
         ice::inbound(&mut self.pool.db(), message_id).await
     }
-    async fn ice_record_inbound(&self, inbound: &IceIn) -> Result<(), StoreError> {
+    async fn ice_record_inbound(&self, inbound: &IceIn, out: &[IceOut]) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         ice::insert_inbound(&mut tx.db(), inbound).await?;
+        ice::enqueue(&mut tx.db(), out).await?;
         tx.commit().await
     }
     async fn ice_last_sequence(&self, peer: &NodeId, correlation: &str) -> Result<i64, StoreError> {
@@ -236,8 +237,12 @@ impl Store for SqlStore {
     async fn ice_save_fallback(
         &self,
         fallback: &cats_app::ice::fallback::Fallback,
+        out: &[IceOut],
     ) -> Result<(), StoreError> {
-        ice::save_fallback(&mut self.pool.db(), fallback).await
+        let mut tx = self.pool.begin().await?;
+        ice::save_fallback(&mut tx.db(), fallback).await?;
+        ice::enqueue(&mut tx.db(), out).await?;
+        tx.commit().await
     }
     async fn ice_fallbacks(
         &self,

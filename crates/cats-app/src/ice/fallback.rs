@@ -137,7 +137,21 @@ pub async fn record(
         outcome: None,
         settled_at: None,
     };
-    app.store().ice_save_fallback(&fallback).await?;
+    // Ask the node of departure for the record (a route change or a diversion brought the goods
+    // here; or the record is late): it comes back as a record, and the passage is applied then.
+    let topology = app
+        .topology()
+        .ok_or_else(|| AppError::Forbidden("this node is not part of an ICE network".into()))?;
+    let ask = super::request::record_request(
+        topology,
+        &fallback.mrn,
+        fallback.passage,
+        &fallback.office,
+        now,
+    )?;
+    app.store()
+        .ice_save_fallback(&fallback, ask.as_slice())
+        .await?;
     let entry = audit(
         actor,
         "ice.fallback",
@@ -174,7 +188,7 @@ pub async fn reconcile(app: &App, mrn: &Mrn, now: DateTime<Utc>) -> Result<(), A
             }
             Err(e) => return Err(e),
         }
-        app.store().ice_save_fallback(&f).await?;
+        app.store().ice_save_fallback(&f, &[]).await?;
     }
     Ok(())
 }

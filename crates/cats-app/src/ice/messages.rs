@@ -59,12 +59,49 @@ pub enum IceType {
     /// CD094C status request: any node → a peer; answered at once in the receipt with the
     /// CD095C content (the peer's node, version, hosted countries, clock, outbox).
     Cd094c,
+    /// CD002C AAR request: the node of an office of destination that did not get the record
+    /// (goods arrived at an office other than the declared one: a diversion) → departure.
+    Cd002c,
+    /// CD003C AAR response: departure → the node that asked, with the record (as CD001C).
+    Cd003c,
+    /// CD114C ATR request: the node of an office of transit not on the declared route (a route
+    /// change) → departure.
+    Cd114c,
+    /// CD115C ATR response: departure → the node that asked, with the record (as CD050C).
+    Cd115c,
+    /// CD164C anticipated exit record request: the node of an office of exit not on the
+    /// declared route → departure.
+    Cd164c,
+    /// CD165C anticipated exit record response: departure → the node that asked (as CD160C).
+    Cd165c,
+    /// CD024C forwarded arrival advice: departure → the node of the declared office of
+    /// destination, when the goods arrived at another office (a diversion); a movement update.
+    Cd024c,
+    /// CD010C cancellation notification: departure → every peer holding a copy, when the
+    /// movement is invalidated; a movement update.
+    Cd010c,
+    /// CD142C enquiry request: departure → the node of the office of destination, when the
+    /// time limit passed with no arrival known.
+    Cd142c,
+    /// CD143C enquiry response: that node → departure: what it knows (arrival recorded, from
+    /// paper or not, or nothing).
+    Cd143c,
 }
 
 impl IceType {
     /// Every type, in code order.
-    pub const ALL: [IceType; 17] = [
+    pub const ALL: [IceType; 27] = [
+        Self::Cd002c,
+        Self::Cd003c,
+        Self::Cd010c,
+        Self::Cd024c,
         Self::Cd094c,
+        Self::Cd114c,
+        Self::Cd115c,
+        Self::Cd142c,
+        Self::Cd143c,
+        Self::Cd164c,
+        Self::Cd165c,
         Self::Cd001c,
         Self::Cd006c,
         Self::Cd018c,
@@ -103,6 +140,16 @@ impl IceType {
             Self::Cd209c => "CD209C",
             Self::Cd200c => "CD200C",
             Self::Cd094c => "CD094C",
+            Self::Cd002c => "CD002C",
+            Self::Cd003c => "CD003C",
+            Self::Cd114c => "CD114C",
+            Self::Cd115c => "CD115C",
+            Self::Cd164c => "CD164C",
+            Self::Cd165c => "CD165C",
+            Self::Cd024c => "CD024C",
+            Self::Cd010c => "CD010C",
+            Self::Cd142c => "CD142C",
+            Self::Cd143c => "CD143C",
         }
     }
 
@@ -126,6 +173,16 @@ impl IceType {
             Self::Cd209c => "Credit of the reference amount",
             Self::Cd200c => "Guarantee check",
             Self::Cd094c => "Status request",
+            Self::Cd002c => "AAR request",
+            Self::Cd003c => "AAR response",
+            Self::Cd114c => "ATR request",
+            Self::Cd115c => "ATR response",
+            Self::Cd164c => "Anticipated exit record request",
+            Self::Cd165c => "Anticipated exit record response",
+            Self::Cd024c => "Forwarded arrival advice",
+            Self::Cd010c => "Cancellation notification",
+            Self::Cd142c => "Enquiry request",
+            Self::Cd143c => "Enquiry response",
         }
     }
 
@@ -142,8 +199,16 @@ impl IceType {
     /// The shape of the content (and its JSON Schema in `docs/ice/schemas/`).
     pub fn content(self) -> Content {
         match self {
-            Self::Cd001c | Self::Cd050c | Self::Cd160c => Content::Record,
-            Self::Ca003c => Content::Update,
+            Self::Cd001c
+            | Self::Cd050c
+            | Self::Cd160c
+            | Self::Cd003c
+            | Self::Cd115c
+            | Self::Cd165c => Content::Record,
+            Self::Ca003c | Self::Cd024c | Self::Cd010c => Content::Update,
+            Self::Cd002c | Self::Cd114c | Self::Cd164c => Content::RecordRequest,
+            Self::Cd142c => Content::EnquiryRequest,
+            Self::Cd143c => Content::EnquiryResponse,
             Self::Cd203c => Content::GuaranteeUse,
             Self::Cd205c => Content::GuaranteeAnswer,
             Self::Cd204c | Self::Cd209c => Content::GuaranteeEnd,
@@ -189,6 +254,12 @@ pub enum Content {
     GuaranteeCheck,
     /// `{}` (`status-request.json`), a question.
     StatusRequest,
+    /// [`RecordRequest`] (`record-request.json`).
+    RecordRequest,
+    /// [`EnquiryRequest`] (`enquiry-request.json`).
+    EnquiryRequest,
+    /// [`EnquiryResponse`] (`enquiry-response.json`).
+    EnquiryResponse,
 }
 
 impl Content {
@@ -203,6 +274,9 @@ impl Content {
             Self::GuaranteeEnd => "guarantee-use-end.json",
             Self::GuaranteeCheck => "guarantee-check.json",
             Self::StatusRequest => "status-request.json",
+            Self::RecordRequest => "record-request.json",
+            Self::EnquiryRequest => "enquiry-request.json",
+            Self::EnquiryResponse => "enquiry-response.json",
         }
     }
 
@@ -362,4 +436,59 @@ pub struct GuaranteeUseEnd {
     pub end: UseEnd,
     /// When (UTC).
     pub at: DateTime<Utc>,
+}
+
+/// Content of CD002C, CD114C and CD164C: the node of `office` asks the node of departure for the
+/// movement's record, because the goods are there and the record is not (a diversion, a route
+/// change). JSON Schema: `docs/ice/schemas/record-request.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordRequest {
+    /// MRN (18 characters), as read from the transit accompanying document.
+    pub mrn: Mrn,
+    /// The office where the goods are (hosted by the sender).
+    pub office: OfficeRef,
+    /// When asked (UTC).
+    pub at: DateTime<Utc>,
+}
+
+/// Content of CD142C: the time limit for arrival passed and no arrival is known at departure.
+/// JSON Schema: `docs/ice/schemas/enquiry-request.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EnquiryRequest {
+    /// MRN (18 characters).
+    pub mrn: Mrn,
+    /// The movement's id at the node of departure (UUID).
+    pub movement_id: Uuid,
+    /// The declared office of destination.
+    pub office: OfficeRef,
+    /// The time limit for arrival that passed (UTC).
+    pub time_limit: Option<DateTime<Utc>>,
+    /// When the enquiry started (UTC).
+    pub at: DateTime<Utc>,
+}
+
+/// Content of CD143C: what the node of the office of destination knows of the movement.
+/// JSON Schema: `docs/ice/schemas/enquiry-response.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EnquiryResponse {
+    /// MRN (18 characters).
+    pub mrn: Mrn,
+    /// The movement's id at the node of departure (UUID).
+    pub movement_id: Uuid,
+    /// Whether the goods are known to have arrived there.
+    pub arrived: bool,
+    /// Where and when, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub office: Option<OfficeRef>,
+    /// When they arrived (UTC), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arrived_at: Option<DateTime<Utc>>,
+    /// What the node has: `copy` (the record, state as there), `paper` (an arrival recorded
+    /// from the transit accompanying document, the record never came), or `nothing`.
+    pub source: String,
+    /// A note for the officer at departure.
+    pub remarks: String,
 }

@@ -221,7 +221,7 @@ pub(crate) async fn answer(
     receipt["answer"] = answer;
     let receipt = receipt.to_string();
     let entry = super::receive::entry(msg, "answered", receipt.clone());
-    app.store().ice_record_inbound(&entry).await?;
+    app.store().ice_record_inbound(&entry, &[]).await?;
     let note = audit(
         &crate::app::Actor::System(format!("ice:{}", msg.sender)),
         "ice.question",

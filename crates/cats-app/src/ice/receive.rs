@@ -11,8 +11,8 @@ use uuid::Uuid;
 
 use cats_domain::ids::NodeId;
 
-use super::guarantee;
 use super::messages::{AnticipatedRecord, Content, IceType, MovementUpdate, OfficeAction};
+use super::{guarantee, request};
 use super::{Host, Topology};
 use crate::act::{act_once, FromPeer};
 use crate::app::{Actor, App};
@@ -196,6 +196,20 @@ async fn receive_once(app: &App, topology: &Topology, msg: &Inbound) -> Result<O
             Ok(content) => guarantee::use_end(app, topology, msg, kind, content).await?,
             Err(e) => Err(("CD917C", e)),
         },
+        (Content::RecordRequest, _) => match parse(kind, c) {
+            Ok(content) => {
+                request::answer_record_request(app, topology, msg, kind, content).await?
+            }
+            Err(e) => Err(("CD917C", e)),
+        },
+        (Content::EnquiryRequest, _) => match parse(kind, c) {
+            Ok(content) => request::answer_enquiry(app, topology, msg, content).await?,
+            Err(e) => Err(("CD917C", e)),
+        },
+        (Content::EnquiryResponse, _) => match parse(kind, c) {
+            Ok(content) => request::enquiry_answered(app, topology, msg, content).await?,
+            Err(e) => Err(("CD917C", e)),
+        },
         (Content::GuaranteeCheck | Content::StatusRequest, _) => {
             super::query::answer(app, topology, msg, kind).await?
         }
@@ -245,7 +259,7 @@ pub async fn refuse_content(
 
 /// Keep a refused message in the inbox and answer with its receipt.
 async fn keep(app: &App, entry: IceIn) -> Result<Outcome, AppError> {
-    match app.store().ice_record_inbound(&entry).await {
+    match app.store().ice_record_inbound(&entry, &[]).await {
         Ok(()) => Ok(Outcome::Answered(entry.receipt)),
         Err(StoreError::Conflict) => Err(AppError::Store(StoreError::Conflict)),
         Err(e) => Err(e.into()),

@@ -80,6 +80,7 @@ fn holders<'t>(topology: &'t Topology, record: &'t MovementRecord) -> Vec<&'t No
     let route = std::iter::once(&m.office_of_destination)
         .chain(&m.offices_of_transit)
         .chain(&m.offices_of_exit)
+        .chain(&m.records_requested)
         .filter(|_| m.released_at.is_some())
         .filter_map(|o| match topology.host_of(o) {
             Host::Peer(p) => Some(p),
@@ -130,13 +131,31 @@ pub async fn updates(
         };
         out.push(out_message(
             peer,
-            IceType::Ca003c,
+            update_kind(topology, m, peer),
             &mrn,
             &content,
             trace_id,
         )?);
     }
     Ok(out)
+}
+
+/// What an update to `peer` is: CD010C when the movement is invalidated; CD024C to the node of
+/// the declared office of destination when the goods arrived at an office of another node (a
+/// diversion); CA003C otherwise.
+fn update_kind(topology: &Topology, m: &cats_domain::movement::Movement, peer: &NodeId) -> IceType {
+    let diverted = m.state == MovementState::Arrived
+        && m.arrival_office
+            .as_ref()
+            .is_some_and(|o| o != &m.office_of_destination && !topology.peer_hosts(peer, o))
+        && topology.peer_hosts(peer, &m.office_of_destination);
+    if m.state == MovementState::Invalidated {
+        IceType::Cd010c
+    } else if diverted {
+        IceType::Cd024c
+    } else {
+        IceType::Ca003c
+    }
 }
 
 /// The message carrying an officer's `action` on a copy (`record`, after it) back to the node

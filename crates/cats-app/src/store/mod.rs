@@ -455,9 +455,10 @@ pub trait Store: Send + Sync {
 
     /// The inbox entry of a message already received, if any.
     async fn ice_inbound(&self, message_id: Uuid) -> Result<Option<IceIn>, StoreError>;
-    /// Keep a received message that changes nothing (answered with a NACK). Errors:
-    /// [`StoreError::Conflict`] when the message id is already in the inbox.
-    async fn ice_record_inbound(&self, inbound: &IceIn) -> Result<(), StoreError>;
+    /// Keep a received message that changes no movement here (answered with a NACK, a question
+    /// answered in its receipt, an answer sent as `out`), with `out` in the outbox, in one
+    /// transaction. Errors: [`StoreError::Conflict`] when the message id is already in the inbox.
+    async fn ice_record_inbound(&self, inbound: &IceIn, out: &[IceOut]) -> Result<(), StoreError>;
     /// The highest sequence number received from `peer` for `correlation` (0 when none).
     async fn ice_last_sequence(&self, peer: &NodeId, correlation: &str) -> Result<i64, StoreError>;
     /// Claim up to `limit` outbox messages due at `now` for `claimant` until `now + lease`: only
@@ -486,10 +487,12 @@ pub trait Store: Send + Sync {
     async fn ice_pending(&self) -> Result<i64, StoreError>;
     /// The highest sequence number written to `peer` for `correlation` (0 when none).
     async fn ice_last_sent(&self, peer: &NodeId, correlation: &str) -> Result<i64, StoreError>;
-    /// Insert or update (status, outcome) a passage recorded from paper.
+    /// Insert or update (status, outcome) a passage recorded from paper, with `out` (the request
+    /// for the missing record) in the outbox, in one transaction.
     async fn ice_save_fallback(
         &self,
         fallback: &crate::ice::fallback::Fallback,
+        out: &[IceOut],
     ) -> Result<(), StoreError>;
     /// Passages recorded from paper, oldest first for one MRN, else newest first; only the
     /// pending ones when `pending_only`.

@@ -10,6 +10,7 @@
 //!   Kazakhstan) that trusts the kit as the node of Azerbaijan and Georgia, and runs every
 //!   scenario, those of the node of departure too.
 
+mod holder;
 mod kit;
 mod owner;
 mod scenarios;
@@ -145,6 +146,8 @@ pub async fn run(args: &ConformanceArgs) -> anyhow::Result<Report> {
         );
         scenarios::receiving(&kit, &from, &to, &theirs, &mut report).await?;
         owner::departure(&target.app, &kit, &target.inbox, &mut report).await?;
+        let alat: OfficeRef = "AZALA001".parse()?;
+        holder::guarantee_holder(&target.app, &kit, &target.inbox, &alat, &mut report).await?;
         let _ = target.stop.send(true);
     } else {
         let identity = args.identity.as_ref().context("--identity")?;

@@ -134,6 +134,12 @@ async fn wait(what: impl Fn() -> bool) -> bool {
     false
 }
 
+/// The next envelope from the kit about `mrn` (its sequence numbers counted in `sequence`).
+fn next_request(kit: &Kit, mrn: &Mrn, sequence: &mut i64, kind: &str, content: Value) -> Value {
+    *sequence += 1;
+    kit.envelope(kind, mrn.as_str(), *sequence, content)
+}
+
 /// Lodge and release at `target` (the node under test, hosting KZ), then play the peers hosting
 /// AZ and GE through `kit`.
 pub async fn departure(
@@ -177,16 +183,11 @@ pub async fn departure(
         },
     );
     let mut sequence = 0;
-    let mut notify = |kind: &str, action: &str, office: &str| {
-        sequence += 1;
-        kit.envelope(
-            kind,
-            mrn.as_str(),
-            sequence,
-            json!({"mrn": mrn, "movementId": id, "at": Utc::now(), "officer": "conformance.kit",
-                   "action": {"action": action, "office": office}}),
-        )
+    let act = |action: &str, office: &str| {
+        json!({"mrn": mrn, "movementId": id, "at": Utc::now(), "officer": "conformance.kit",
+               "action": {"action": action, "office": office}})
     };
+
     let mut all_accepted = Ok(());
     for (kind, action, office) in [
         ("CD118C", "entry", "AZALA001"),
@@ -194,7 +195,10 @@ pub async fn departure(
         ("CD118C", "entry", "GERBR001"),
     ] {
         let a = kit
-            .send(&notify(kind, action, office), Signing::Proper)
+            .send(
+                &next_request(kit, &mrn, &mut sequence, kind, act(action, office)),
+                Signing::Proper,
+            )
             .await?;
         if a.receipt_status() != Some("accepted") || !a.receipt_problems.is_empty() {
             all_accepted = Err(format!("{kind} at {office}: {}", a.describe()));
@@ -219,8 +223,62 @@ pub async fn departure(
             Err(format!("received {:?}", inbox.types(&mrn)))
         },
     );
+    // The goods turn up at an office off the declared route (Poti): its node asks for the
+    // record, as an office of transit (route change) and as an office of destination (diversion).
+    for (kind, answer, name) in [
+        (
+            "CD114C",
+            "CD115C",
+            "route change (CD114C): the record comes back (CD115C)",
+        ),
+        (
+            "CD002C",
+            "CD003C",
+            "diversion (CD002C): the record comes back (CD003C)",
+        ),
+    ] {
+        let request = json!({"mrn": mrn, "office": "GEPTI001", "at": Utc::now()});
+        let envelope = next_request(kit, &mrn, &mut sequence, kind, request);
+        let a = kit.send(&envelope, Signing::Proper).await?;
+        let back = wait(|| inbox.types(&mrn).iter().any(|t| t == answer)).await;
+        report.add(
+            name,
+            if a.receipt_status() == Some("accepted") && back {
+                Ok(())
+            } else {
+                Err(format!(
+                    "{}; received {:?}",
+                    a.describe(),
+                    inbox.types(&mrn)
+                ))
+            },
+        );
+    }
+    let stranger =
+        super::scenarios::sample(&"GETBS001".parse()?, &"KZAAU001".parse()?, 999_999)?.mrn;
+    let unknown = kit
+        .send(
+            &kit.envelope(
+                "CD002C",
+                stranger.as_str(),
+                1,
+                json!({"mrn": stranger, "office": "GEPTI001", "at": Utc::now()}),
+            ),
+            Signing::Proper,
+        )
+        .await?;
+    report.add(
+        "an AAR request for an MRN the node does not know: CD906C 90",
+        match unknown.refusal() {
+            Some((k, 90)) if k == "CD906C" => Ok(()),
+            _ => Err(unknown.describe()),
+        },
+    );
     let foreign = kit
-        .send(&notify("CD118C", "entry", "KZAAU001"), Signing::Proper)
+        .send(
+            &next_request(kit, &mrn, &mut sequence, "CD118C", act("entry", "KZAAU001")),
+            Signing::Proper,
+        )
         .await?;
     report.add(
         "an action at an office the sender does not host: CD906C 12",
@@ -230,8 +288,11 @@ pub async fn departure(
         },
     );
     for (kind, action) in [("CD006C", "arrival"), ("CD018C", "goods_release")] {
-        kit.send(&notify(kind, action, "GETBS001"), Signing::Proper)
-            .await?;
+        kit.send(
+            &next_request(kit, &mrn, &mut sequence, kind, act(action, "GETBS001")),
+            Signing::Proper,
+        )
+        .await?;
     }
     let record = target.store().movement(id).await?;
     let grn = Grn::parse("25KZ0000SRI000010")?;
@@ -252,7 +313,10 @@ pub async fn departure(
         },
     );
     let late = kit
-        .send(&notify("CD118C", "entry", "AZALA001"), Signing::Proper)
+        .send(
+            &next_request(kit, &mrn, &mut sequence, "CD118C", act("entry", "AZALA001")),
+            Signing::Proper,
+        )
         .await?;
     report.add(
         "a step after write-off: CD906C 92 (out of sequence)",

@@ -78,6 +78,7 @@ fn accepted() -> Movement {
         home: None,
         remote_guarantees: vec![],
         release_pending: None,
+        records_requested: vec![],
     }
 }
 

@@ -236,6 +236,11 @@ pub struct Movement {
     /// A release waiting for the answers (CD205C) of the nodes holding those guarantees.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub release_pending: Option<PendingRelease>,
+    /// Offices off the declared route whose nodes asked for the movement's record because the
+    /// goods turned up there (ICE: a route change, CD114C, CD164C; a diversion, CD002C); those
+    /// nodes keep a copy and get every update.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub records_requested: Vec<OfficeRef>,
 }
 
 impl Movement {

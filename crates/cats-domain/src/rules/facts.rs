@@ -336,6 +336,7 @@ impl DeclarationFacts {
             home: None,
             remote_guarantees: vec![],
             release_pending: None,
+            records_requested: vec![],
         }
     }
 }

@@ -147,7 +147,7 @@ async fn ice_outbox_in_order_inbox_once_body(store: Arc<dyn Store>) {
     ));
     assert_eq!(store.movement(rec.id).await.unwrap().unwrap().version, 2);
     assert!(matches!(
-        store.ice_record_inbound(&first).await,
+        store.ice_record_inbound(&first, &[]).await,
         Err(StoreError::Conflict)
     ));
     assert_eq!(
@@ -160,7 +160,7 @@ async fn ice_outbox_in_order_inbox_once_body(store: Arc<dyn Store>) {
         1
     );
     store
-        .ice_record_inbound(&inbound("GE", &mrn, 2, now))
+        .ice_record_inbound(&inbound("GE", &mrn, 2, now), &[])
         .await
         .unwrap();
     assert_eq!(

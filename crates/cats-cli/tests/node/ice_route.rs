@@ -1,0 +1,155 @@
+//! Goods where the record is not (issue 12): a movement from Aktau declared for Baku (node AZ)
+//! turns up at Red Bridge and Tbilisi (node GE, which got no record). The officers there record
+//! what they see from the paper transit accompanying document; their node asks Kazakhstan for
+//! the record (CD114C route change, CD002C diversion), gets it (CD115C, CD003C), and the
+//! passages travel home as any other: the movement is written off at Aktau, and Baku, the
+//! declared destination, hears where the goods arrived (CD024C).
+
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::ice::{offices, CORRIDOR};
+use crate::ice_kit::{aktau_tbilisi, IceNetwork};
+
+/// Aktau (KZAAU001) → Baku (AZBAK001) through Alat (AZALA001, transit): no office in Georgia.
+fn aktau_baku(lrn: &str) -> String {
+    let xml = aktau_tbilisi(lrn).replace(
+        "<CustomsOfficeOfDestinationDeclared>\n    <referenceNumber>GETBS001</referenceNumber>",
+        "<CustomsOfficeOfDestinationDeclared>\n    <referenceNumber>AZBAK001</referenceNumber>",
+    );
+    let cut = |xml: &str, from: &str, to: &str| {
+        let start = xml.find(from).expect("block");
+        let end = start + xml[start..].find(to).expect("block end") + to.len();
+        format!("{}{}", &xml[..start], &xml[end..])
+    };
+    let xml = cut(
+        &xml,
+        "<CustomsOfficeOfTransitDeclared>\n    <sequenceNumber>2</sequenceNumber>",
+        "</CustomsOfficeOfTransitDeclared>",
+    );
+    cut(
+        &xml,
+        "<CustomsOfficeOfExitForTransitDeclared>",
+        "</CustomsOfficeOfExitForTransitDeclared>",
+    )
+}
+
+/// Lodge at Aktau and release: the movement id and its MRN.
+async fn released(net: &IceNetwork, lrn: &str) -> (String, String) {
+    let (status, body) = net.lodge("KZ", "silkway", &aktau_baku(lrn)).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    assert_eq!(body["state"], "Accepted", "{body}");
+    let id = body["id"].as_str().unwrap().to_string();
+    let (status, body) = net
+        .customs("KZ", "officer.kz", &id, "release", "KZAAU001")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    (id, body["mrn"].as_str().unwrap().to_string())
+}
+
+/// An officer at Georgia's node records a passage from the paper document.
+async fn from_paper(net: &IceNetwork, mrn: &str, passage: &str, office: &str) -> Value {
+    let n = net.node("GE");
+    let (status, body) = net
+        .call(
+            net.client
+                .post(format!("{}/ice/fallback", n.base()))
+                .bearer_auth(&n.tokens["officer.ge"])
+                .json(&serde_json::json!({
+                    "mrn": mrn, "passage": passage, "office": office,
+                    "remarks": "TAD presented, seals intact"
+                })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    body
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn goods_off_the_declared_route_get_their_record_and_go_home() {
+    let net = IceNetwork::start(CORRIDOR).await;
+    let (id, mrn) = released(&net, "ICE-ROUTE-1").await;
+    let (status, _) = net
+        .get("GE", "officer.ge", &format!("/movements/departures/{id}"))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "Georgia is not on the declared route"
+    );
+    net.wait_movement("AZ", "officer.az", &id, 20, "the ATR at Alat", |_| true)
+        .await;
+    let (status, body) = net
+        .customs("AZ", "officer.az", &id, "entry", "AZALA001")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // A route change: the goods enter Georgia at Red Bridge.
+    from_paper(&net, &mrn, "entry", "GERBR001").await;
+    let m = net
+        .wait_movement("KZ", "officer.kz", &id, 20, "entry at Red Bridge", |m| {
+            offices(m) == ["AZALA001", "GERBR001"]
+        })
+        .await;
+    let passage = &m["passages"][1];
+    assert_eq!(passage["declared"], false, "not a declared office: {m}");
+    let copy = net
+        .wait_movement("GE", "officer.ge", &id, 20, "Georgia's copy", |m| {
+            offices(m).len() == 2
+        })
+        .await;
+    assert_eq!(copy["home"], "KZ", "{copy}");
+    // A diversion: the goods arrive at Tbilisi instead of Baku; Georgia has the record now.
+    for action in ["arrival", "goods-release"] {
+        let (status, body) = net
+            .customs("GE", "officer.ge", &id, action, "GETBS001")
+            .await;
+        assert_eq!(status, StatusCode::OK, "{action}: {body}");
+        net.wait_movement("KZ", "officer.kz", &id, 20, action, |m| {
+            m["arrivalOffice"] == "GETBS001"
+        })
+        .await;
+    }
+    let m = net
+        .wait_movement("KZ", "officer.kz", &id, 20, "written off", |m| {
+            m["state"] == "WrittenOff"
+        })
+        .await;
+    assert_eq!(m["arrivalOffice"], "GETBS001", "{m}");
+    // Baku, the declared office of destination, heard where the goods arrived (CD024C).
+    let baku = net
+        .wait_movement("AZ", "officer.az", &id, 20, "AZ's copy", |m| {
+            m["state"] == "WrittenOff"
+        })
+        .await;
+    assert_eq!(baku["arrivalOffice"], "GETBS001", "{baku}");
+    let (_, admin) = net.get("KZ", "admin", "/admin/ice").await;
+    let seen = admin.to_string();
+    for code in ["CD114C", "CD115C", "CD024C"] {
+        assert!(seen.contains(code), "{code} exchanged by KZ: {seen}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn goods_arriving_at_an_office_without_the_record_get_it_by_aar_request() {
+    let net = IceNetwork::start(CORRIDOR).await;
+    let (id, mrn) = released(&net, "ICE-ROUTE-2").await;
+    let fallback = from_paper(&net, &mrn, "arrival", "GETBS001").await;
+    assert_eq!(fallback["status"], "pending", "{fallback}");
+    // CD002C to Kazakhstan, CD003C back: the arrival is applied there and goes home.
+    let m = net
+        .wait_movement("KZ", "officer.kz", &id, 20, "arrival at Tbilisi", |m| {
+            m["state"] == "Arrived"
+        })
+        .await;
+    assert_eq!(m["arrivalOffice"], "GETBS001", "{m}");
+    let (_, list) = net.get("GE", "officer.ge", "/ice/fallback").await;
+    assert_eq!(list["passages"][0]["status"], "applied", "{list}");
+    let (status, body) = net
+        .customs("GE", "officer.ge", &id, "goods-release", "GETBS001")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    net.wait_movement("KZ", "officer.kz", &id, 20, "written off", |m| {
+        m["state"] == "WrittenOff"
+    })
+    .await;
+}
