@@ -405,11 +405,22 @@ pub(crate) async fn act_once(
             let recorded: Vec<NodeId> = records.iter().map(|r| r.peer.clone()).collect();
             ice_out.extend(records);
             ice_out.extend(
-                crate::ice::route::updates(app, topology, &new, now, applying, &recorded).await?,
+                crate::ice::route::updates(
+                    app,
+                    topology,
+                    &new,
+                    now,
+                    applying,
+                    &recorded,
+                    Some(action),
+                )
+                .await?,
             );
         } else {
-            ice_out
-                .extend(crate::ice::route::updates(app, topology, &new, now, applying, &[]).await?);
+            ice_out.extend(
+                crate::ice::route::updates(app, topology, &new, now, applying, &[], Some(action))
+                    .await?,
+            );
         }
     }
     if let (Some(_), None) = (app.topology(), &peer) {

@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use serde_json::Value;
 
 /// Schema texts by name (the file name in `docs/ice/schemas/` without `.json`), as published.
-pub const SCHEMAS: [(&str, &str); 13] = [
+pub const SCHEMAS: [(&str, &str); 14] = [
     (
         "envelope",
         include_str!("../../../docs/ice/schemas/envelope.json"),
@@ -56,6 +56,10 @@ pub const SCHEMAS: [(&str, &str); 13] = [
     (
         "enquiry-response",
         include_str!("../../../docs/ice/schemas/enquiry-response.json"),
+    ),
+    (
+        "movement-query",
+        include_str!("../../../docs/ice/schemas/movement-query.json"),
     ),
     (
         "receipt",

@@ -86,20 +86,32 @@ pub enum IceType {
     /// CD143C enquiry response: that node → departure: what it knows (arrival recorded, from
     /// paper or not, or nothing).
     Cd143c,
+    /// CD181C incident notification forwarded: departure → every peer holding a copy, after an
+    /// incident was recorded (here or at another office); a movement update.
+    Cd181c,
+    /// CD152C notification of recovery: departure → every peer holding a copy, when recovery is
+    /// opened after the enquiry; a movement update.
+    Cd152c,
+    /// CD027C movement query: any node → the node of departure (the country of the MRN), a
+    /// question answered at once in the receipt with the CD038C content (the movement as it
+    /// stands there).
+    Cd027c,
 }
 
 impl IceType {
     /// Every type, in code order.
-    pub const ALL: [IceType; 27] = [
+    pub const ALL: [IceType; 30] = [
         Self::Cd002c,
         Self::Cd003c,
         Self::Cd010c,
         Self::Cd024c,
+        Self::Cd027c,
         Self::Cd094c,
         Self::Cd114c,
         Self::Cd115c,
         Self::Cd142c,
         Self::Cd143c,
+        Self::Cd152c,
         Self::Cd164c,
         Self::Cd165c,
         Self::Cd001c,
@@ -110,6 +122,7 @@ impl IceType {
         Self::Cd160c,
         Self::Cd168c,
         Self::Cd180c,
+        Self::Cd181c,
         Self::Cd200c,
         Self::Cd203c,
         Self::Cd204c,
@@ -150,6 +163,9 @@ impl IceType {
             Self::Cd010c => "CD010C",
             Self::Cd142c => "CD142C",
             Self::Cd143c => "CD143C",
+            Self::Cd181c => "CD181C",
+            Self::Cd152c => "CD152C",
+            Self::Cd027c => "CD027C",
         }
     }
 
@@ -183,6 +199,9 @@ impl IceType {
             Self::Cd010c => "Cancellation notification",
             Self::Cd142c => "Enquiry request",
             Self::Cd143c => "Enquiry response",
+            Self::Cd181c => "Incident notification forwarded",
+            Self::Cd152c => "Notification of recovery",
+            Self::Cd027c => "Movement query",
         }
     }
 
@@ -205,7 +224,10 @@ impl IceType {
             | Self::Cd003c
             | Self::Cd115c
             | Self::Cd165c => Content::Record,
-            Self::Ca003c | Self::Cd024c | Self::Cd010c => Content::Update,
+            Self::Ca003c | Self::Cd024c | Self::Cd010c | Self::Cd181c | Self::Cd152c => {
+                Content::Update
+            }
+            Self::Cd027c => Content::MovementQuery,
             Self::Cd002c | Self::Cd114c | Self::Cd164c => Content::RecordRequest,
             Self::Cd142c => Content::EnquiryRequest,
             Self::Cd143c => Content::EnquiryResponse,
@@ -256,6 +278,8 @@ pub enum Content {
     StatusRequest,
     /// [`RecordRequest`] (`record-request.json`).
     RecordRequest,
+    /// `{"mrn"}` (`movement-query.json`), a question.
+    MovementQuery,
     /// [`EnquiryRequest`] (`enquiry-request.json`).
     EnquiryRequest,
     /// [`EnquiryResponse`] (`enquiry-response.json`).
@@ -275,6 +299,7 @@ impl Content {
             Self::GuaranteeCheck => "guarantee-check.json",
             Self::StatusRequest => "status-request.json",
             Self::RecordRequest => "record-request.json",
+            Self::MovementQuery => "movement-query.json",
             Self::EnquiryRequest => "enquiry-request.json",
             Self::EnquiryResponse => "enquiry-response.json",
         }
@@ -283,7 +308,10 @@ impl Content {
     /// Whether the message is a question, answered at once in the receipt
     /// ([`super::query`]).
     pub fn is_question(self) -> bool {
-        matches!(self, Self::GuaranteeCheck | Self::StatusRequest)
+        matches!(
+            self,
+            Self::GuaranteeCheck | Self::StatusRequest | Self::MovementQuery
+        )
     }
 }
 

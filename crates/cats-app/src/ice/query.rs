@@ -1,6 +1,7 @@
 //! Questions a node asks a peer and waits for (the answer travels in the signed receipt, field
 //! `answer`): CD200C guarantee check, answered with the CD201C content, and CD094C status
-//! request, answered with the CD095C content. A question changes nothing at the peer; it is kept
+//! request, answered with the CD095C content; CD027C movement query, answered with the CD038C
+//! content. A question changes nothing at the peer; it is kept
 //! in its inbox like every message, so that a repeated question gets the same answer. Each
 //! question has its own correlation (`Q-` and a UUID). The transport that asks is the ICE
 //! adapter's (`cats-ice`), given to the [`App`] as a [`PeerQueries`].
@@ -14,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
 
-use cats_domain::ids::{CountryCode, CurrencyCode, Eori, Grn, Money, NodeId};
+use cats_domain::ids::{CountryCode, CurrencyCode, Eori, Grn, Money, Mrn, NodeId};
 use cats_domain::ledger::{hash_access_code, Guarantee, GuaranteeStatus};
 
 use super::receive::{nack, Applied, Inbound};
@@ -120,6 +121,106 @@ pub struct NodeStatus {
     pub pending: i64,
 }
 
+/// Content of CD027C: the movement with this MRN, please. JSON Schema:
+/// `docs/ice/schemas/movement-query.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MovementQuery {
+    /// MRN (18 characters).
+    pub mrn: Mrn,
+}
+
+/// Content of CD038C (the answer to CD027C): the movement as it stands at its node of
+/// departure, when that node knows it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MovementAnswer {
+    /// MRN (18 characters).
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub mrn: Mrn,
+    /// The node that answered (the node of departure).
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub node: NodeId,
+    /// Whether it knows the MRN.
+    pub known: bool,
+    /// The movement's id there (UUID).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub movement_id: Option<Uuid>,
+    /// Its version there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+    /// The movement (state, offices, passages, controls, time limit …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub movement: Option<cats_domain::movement::Movement>,
+}
+
+/// An officer asks the node of departure of `mrn` (the country of the MRN) for the movement as
+/// it stands there (CD027C, answered with CD038C): for goods presented with a transit
+/// accompanying document whose record this node does not have. Answered here when this node
+/// is the node of departure.
+///
+/// Errors: not an officer (403), not in an ICE network (403), the node of departure is not a
+/// peer (404), it cannot answer now (503).
+pub async fn query_movement(
+    app: &App,
+    actor: &crate::app::Actor,
+    mrn: &Mrn,
+) -> Result<MovementAnswer, AppError> {
+    if actor
+        .user()
+        .is_some_and(|u| u.role != crate::auth::Role::Officer)
+    {
+        return Err(AppError::Forbidden(
+            "movements are asked of other nodes by customs officers".into(),
+        ));
+    }
+    let topology = app
+        .topology()
+        .ok_or_else(|| AppError::Forbidden("this node is not part of an ICE network".into()))?;
+    let node = match topology.host_of_country(mrn.country()) {
+        super::Host::Here => return Ok(movement_answer(app, &topology.node, mrn).await?),
+        super::Host::Peer(p) => p.clone(),
+        super::Host::Unknown => {
+            return Err(AppError::NotFound(format!(
+                "no node of the network hosts {}, the country of MRN {mrn}",
+                mrn.country()
+            )))
+        }
+    };
+    let asker = app
+        .peer_queries()
+        .ok_or_else(|| AppError::PeerUnavailable {
+            node: node.to_string(),
+            reason: "this node cannot ask its peers (no ICE transport)".into(),
+        })?;
+    let content = serde_json::to_value(MovementQuery { mrn: mrn.clone() })
+        .map_err(|e| StoreError::corrupt(format!("CD027C content: {e}")))?;
+    let answer = asker.ask(&node, IceType::Cd027c, content).await?;
+    serde_json::from_value(answer).map_err(|e| AppError::PeerUnavailable {
+        node: node.to_string(),
+        reason: format!("its CD038C does not read: {e}"),
+    })
+}
+
+/// CD038C for `mrn` from this node's movements (those departed from here).
+async fn movement_answer(app: &App, node: &NodeId, mrn: &Mrn) -> Result<MovementAnswer, AppError> {
+    let owned = app
+        .store()
+        .movement_by_mrn(mrn)
+        .await?
+        .filter(|r| r.movement.home.is_none());
+    Ok(MovementAnswer {
+        mrn: mrn.clone(),
+        node: node.clone(),
+        known: owned.is_some(),
+        movement_id: owned.as_ref().map(|r| r.id),
+        version: owned.as_ref().map(|r| r.version),
+        movement: owned.map(|r| r.movement),
+    })
+}
+
 /// The guarantee `grn` as the node holding it registers it, asked with CD200C, as the rules
 /// read it (`Ok(None)`: that node does not know it, CATS016). The access code is checked there:
 /// when it does not match, the guarantee comes back with a hash that matches no code (CATS017).
@@ -205,6 +306,13 @@ pub(crate) async fn answer(
                 )));
             }
             serde_json::to_value(guarantee_answer(app, &check).await?)
+        }
+        IceType::Cd027c => {
+            let query: MovementQuery = match serde_json::from_value(msg.content.clone()) {
+                Ok(c) => c,
+                Err(e) => return Ok(Err(("CD917C", nack(12, format!("content of {kind}: {e}"))))),
+            };
+            serde_json::to_value(movement_answer(app, &topology.node, &query.mrn).await?)
         }
         _ => serde_json::to_value(NodeStatus {
             node: topology.node.clone(),

@@ -210,7 +210,7 @@ async fn receive_once(app: &App, topology: &Topology, msg: &Inbound) -> Result<O
             Ok(content) => request::enquiry_answered(app, topology, msg, content).await?,
             Err(e) => Err(("CD917C", e)),
         },
-        (Content::GuaranteeCheck | Content::StatusRequest, _) => {
+        (Content::GuaranteeCheck | Content::StatusRequest | Content::MovementQuery, _) => {
             super::query::answer(app, topology, msg, kind).await?
         }
     };

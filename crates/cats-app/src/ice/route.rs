@@ -98,7 +98,8 @@ fn holders<'t>(topology: &'t Topology, record: &'t MovementRecord) -> Vec<&'t No
 /// change), after a change of a movement owned by this node. Each says how many of that peer's
 /// messages about the movement it reflects (`acknowledged`): the one `applying` (peer, sequence)
 /// in this change included, so that a copy can tell an update made before its own last action
-/// arrived.
+/// arrived. `cause` is the step that made the change, when there is one (it names the update:
+/// see [`update_kind`]).
 pub async fn updates(
     app: &App,
     topology: &Topology,
@@ -106,6 +107,7 @@ pub async fn updates(
     now: DateTime<Utc>,
     applying: Option<(&NodeId, i64)>,
     except: &[NodeId],
+    cause: Option<&Action>,
 ) -> Result<Vec<IceOut>, AppError> {
     let m = &record.movement;
     let (None, Some(mrn)) = (&m.home, m.mrn.clone()) else {
@@ -131,7 +133,7 @@ pub async fn updates(
         };
         out.push(out_message(
             peer,
-            update_kind(topology, m, peer),
+            update_kind(topology, m, peer, cause),
             &mrn,
             &content,
             trace_id,
@@ -142,19 +144,25 @@ pub async fn updates(
 
 /// What an update to `peer` is: CD010C when the movement is invalidated; CD024C to the node of
 /// the declared office of destination when the goods arrived at an office of another node (a
-/// diversion); CA003C otherwise.
-fn update_kind(topology: &Topology, m: &cats_domain::movement::Movement, peer: &NodeId) -> IceType {
+/// diversion); CD181C when it forwards an incident; CD152C when it notifies the recovery;
+/// CA003C otherwise.
+fn update_kind(
+    topology: &Topology,
+    m: &cats_domain::movement::Movement,
+    peer: &NodeId,
+    cause: Option<&Action>,
+) -> IceType {
     let diverted = m.state == MovementState::Arrived
         && m.arrival_office
             .as_ref()
             .is_some_and(|o| o != &m.office_of_destination && !topology.peer_hosts(peer, o))
         && topology.peer_hosts(peer, &m.office_of_destination);
-    if m.state == MovementState::Invalidated {
-        IceType::Cd010c
-    } else if diverted {
-        IceType::Cd024c
-    } else {
-        IceType::Ca003c
+    match cause {
+        _ if m.state == MovementState::Invalidated => IceType::Cd010c,
+        _ if diverted => IceType::Cd024c,
+        Some(Action::Incident { .. }) => IceType::Cd181c,
+        Some(Action::OpenRecovery { .. }) => IceType::Cd152c,
+        _ => IceType::Ca003c,
     }
 }
 
@@ -211,7 +219,7 @@ pub async fn after_trader_message(
     now: DateTime<Utc>,
 ) -> Result<Vec<IceOut>, AppError> {
     if record.movement.home.is_none() {
-        return updates(app, topology, record, now, None, &[]).await;
+        return updates(app, topology, record, now, None, &[], None).await;
     }
     let mut out = Vec::new();
     for a in actions {

@@ -223,6 +223,24 @@ pub async fn departure(
             Err(format!("received {:?}", inbox.types(&mrn)))
         },
     );
+    let question = kit.envelope(
+        "CD027C",
+        &cats_app::ice::query::question_correlation(),
+        1,
+        json!({ "mrn": mrn }),
+    );
+    let q = kit.send(&question, Signing::Proper).await?;
+    report.add(
+        "movement query (CD027C): the movement in the signed receipt (CD038C)",
+        if q.body["answer"]["known"] == true
+            && q.body["answer"]["movement"]["state"] == "ReleasedForTransit"
+            && q.receipt_problems.is_empty()
+        {
+            Ok(())
+        } else {
+            Err(q.describe())
+        },
+    );
     // The goods turn up at an office off the declared route (Poti): its node asks for the
     // record, as an office of transit (route change) and as an office of destination (diversion).
     for (kind, answer, name) in [

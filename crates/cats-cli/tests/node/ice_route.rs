@@ -133,6 +133,19 @@ async fn goods_off_the_declared_route_get_their_record_and_go_home() {
 async fn goods_arriving_at_an_office_without_the_record_get_it_by_aar_request() {
     let net = IceNetwork::start(CORRIDOR).await;
     let (id, mrn) = released(&net, "ICE-ROUTE-2").await;
+    // The officer at Tbilisi looks the MRN up at its node of departure first (CD027C, CD038C).
+    let (status, found) = net
+        .get("GE", "officer.ge", &format!("/ice/movements/{mrn}"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{found}");
+    assert_eq!(found["node"], "KZ", "{found}");
+    assert_eq!(found["known"], true, "{found}");
+    assert_eq!(found["movement"]["state"], "ReleasedForTransit", "{found}");
+    assert_eq!(found["movementId"], id.as_str(), "{found}");
+    let (status, _) = net
+        .get("GE", "silkway", &format!("/ice/movements/{mrn}"))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "officers only");
     let fallback = from_paper(&net, &mrn, "arrival", "GETBS001").await;
     assert_eq!(fallback["status"], "pending", "{fallback}");
     // CD002C to Kazakhstan, CD003C back: the arrival is applied there and goes home.

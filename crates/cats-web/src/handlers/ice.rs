@@ -6,6 +6,8 @@
 //!   paper transit accompanying document while the movement's record has not arrived (NCTS
 //!   fallback); `202` pending, applied when the record arrives
 //! * `GET /ice/fallback` (officer, administrator): those passages and what became of them
+//! * `GET /ice/movements/{mrn}` (officer): the movement as its node of departure has it (CD027C,
+//!   answered with CD038C)
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -59,4 +61,18 @@ pub async fn fallbacks(
         count: passages.len(),
         passages,
     }))
+}
+
+/// `GET /ice/movements/{mrn}`: ask the node of departure for the movement (CD027C → CD038C).
+/// `400` when `mrn` is not an MRN.
+pub async fn movement_at_departure(
+    State(app): State<App>,
+    who: Principal,
+    axum::extract::Path(mrn): axum::extract::Path<String>,
+) -> Result<Json<cats_app::ice::query::MovementAnswer>, ApiError> {
+    let mrn = cats_domain::ids::Mrn::parse(&mrn)
+        .map_err(|e| ApiError::from(cats_app::AppError::Invalid(format!("MRN {mrn:?}: {e}"))))?;
+    Ok(Json(
+        cats_app::ice::query::query_movement(&app, &who.actor(), &mrn).await?,
+    ))
 }

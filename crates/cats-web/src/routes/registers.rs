@@ -127,6 +127,12 @@ pub fn operations() -> Vec<(Operation, MethodRouter<App>)> {
             get(ice::fallbacks),
         ),
         (
+            op!(Get "/ice/movements/{mrn}", "ice", "officer", true, Body::None,
+            "Ask the node of departure of an MRN (the country in the MRN) for the movement as it stands there (CD027C movement query, answered at once with the CD038C content): for goods presented with a transit accompanying document whose record this node does not have. Answered here when this node is the node of departure.",
+            [(200, "mrn, node, known, movementId, version, movement"), (400, "not an MRN"), (403, "not an officer, or no ICE network"), (404, "no node hosts the MRN's country"), (503, "the node of departure cannot answer now")]).json(schema_of::<cats_app::ice::query::MovementAnswer>),
+            get(ice::movement_at_departure),
+        ),
+        (
             op!(Post "/admin/restricted-goods", "admin", "admin", true,
             Body::Schema(schema_of::<admin::RestrictedBody>),
             "Replace the CATS restricted goods list (audited): prohibited goods are rejected at lodging (CATS012), individual-guarantee goods refused on a comprehensive guarantee (CATS013), always-controlled goods selected at every office.",
