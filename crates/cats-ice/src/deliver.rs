@@ -53,8 +53,29 @@ pub async fn round(
         .ice_claim_due(now, app.instance(), CLAIM_LEASE, 50)
         .await?;
     let mut round = Round::default();
+    if due.is_empty() {
+        return Ok(round);
+    }
+    // Peers inside a window they announced (CD070C): not tried, due at its end.
+    let announced = cats_app::ice::unavailability::announced(app, now)
+        .await
+        .unwrap_or_default();
     for entry in due {
         round.attempted += 1;
+        if let Some(w) = announced.get(&entry.message.peer).filter(|w| w.from <= now) {
+            let wait = Settlement::Retry {
+                next: w.to,
+                error: format!(
+                    "node {} announced it is unavailable until {} ({})",
+                    entry.message.peer, w.to, w.reason
+                ),
+            };
+            round.failed += 1;
+            app.store()
+                .ice_settle(entry.message.message_id, &wait)
+                .await?;
+            continue;
+        }
         let settlement = match attempt(network, client, &entry).await {
             Ok(s) => s,
             Err(e) => Settlement::Retry {

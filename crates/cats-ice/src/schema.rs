@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use serde_json::Value;
 
 /// Schema texts by name (the file name in `docs/ice/schemas/` without `.json`), as published.
-pub const SCHEMAS: [(&str, &str); 14] = [
+pub const SCHEMAS: [(&str, &str); 16] = [
     (
         "envelope",
         include_str!("../../../docs/ice/schemas/envelope.json"),
@@ -60,6 +60,14 @@ pub const SCHEMAS: [(&str, &str); 14] = [
     (
         "movement-query",
         include_str!("../../../docs/ice/schemas/movement-query.json"),
+    ),
+    (
+        "unavailability",
+        include_str!("../../../docs/ice/schemas/unavailability.json"),
+    ),
+    (
+        "available-again",
+        include_str!("../../../docs/ice/schemas/available-again.json"),
     ),
     (
         "receipt",

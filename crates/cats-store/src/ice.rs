@@ -424,3 +424,32 @@ pub(crate) async fn fallbacks(
         })
         .collect()
 }
+
+/// The announcements of unavailability received and applied (CD070C, CD071C), oldest first.
+pub(crate) async fn notices(db: &mut Db<'_>) -> Result<Vec<IceIn>, StoreError> {
+    Sql::new(
+        "SELECT * FROM ice_inbox WHERE message_type IN ('CD070C', 'CD071C') AND outcome = 'applied'
+         ORDER BY received_at, message_id",
+    )
+    .fetch_all(db)
+    .await?
+    .iter()
+    .map(inbound_from_row)
+    .collect()
+}
+
+/// Make every pending message for `peer` due at `at`; how many.
+pub(crate) async fn reschedule(
+    db: &mut Db<'_>,
+    peer: &NodeId,
+    at: DateTime<Utc>,
+) -> Result<u64, StoreError> {
+    Sql::new(
+        "UPDATE ice_outbox SET next_attempt_at = $2
+         WHERE peer = $1 AND status = 'pending' AND next_attempt_at > $2",
+    )
+    .bind(peer)
+    .bind(at)
+    .execute(db)
+    .await
+}

@@ -257,6 +257,20 @@ impl Store for SqlStore {
     async fn ice_pending(&self) -> Result<i64, StoreError> {
         ice::pending(&mut self.pool.db()).await
     }
+    async fn ice_enqueue(&self, out: &[IceOut], audit: &[AuditEntry]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        ice::enqueue(&mut tx.db(), out).await?;
+        for a in audit {
+            history::insert_audit(&mut tx.db(), a).await?;
+        }
+        tx.commit().await
+    }
+    async fn ice_notices(&self) -> Result<Vec<IceIn>, StoreError> {
+        ice::notices(&mut self.pool.db()).await
+    }
+    async fn ice_reschedule(&self, peer: &NodeId, at: DateTime<Utc>) -> Result<u64, StoreError> {
+        ice::reschedule(&mut self.pool.db(), peer, at).await
+    }
     async fn ice_queues(&self, _now: DateTime<Utc>) -> Result<Vec<PeerQueue>, StoreError> {
         ice::queues(&mut self.pool.db()).await
     }

@@ -96,11 +96,17 @@ pub enum IceType {
     /// question answered at once in the receipt with the CD038C content (the movement as it
     /// stands there).
     Cd027c,
+    /// CD070C announced unavailability: a node → every peer, a maintenance window (from, to,
+    /// reason); the peers hold their messages for it until the window ends.
+    Cd070c,
+    /// CD071C available again: a node → every peer, its window ends now; the peers deliver at
+    /// once.
+    Cd071c,
 }
 
 impl IceType {
     /// Every type, in code order.
-    pub const ALL: [IceType; 30] = [
+    pub const ALL: [IceType; 32] = [
         Self::Cd002c,
         Self::Cd003c,
         Self::Cd010c,
@@ -118,6 +124,8 @@ impl IceType {
         Self::Cd006c,
         Self::Cd018c,
         Self::Cd050c,
+        Self::Cd070c,
+        Self::Cd071c,
         Self::Cd118c,
         Self::Cd160c,
         Self::Cd168c,
@@ -166,6 +174,8 @@ impl IceType {
             Self::Cd181c => "CD181C",
             Self::Cd152c => "CD152C",
             Self::Cd027c => "CD027C",
+            Self::Cd070c => "CD070C",
+            Self::Cd071c => "CD071C",
         }
     }
 
@@ -202,6 +212,8 @@ impl IceType {
             Self::Cd181c => "Incident notification forwarded",
             Self::Cd152c => "Notification of recovery",
             Self::Cd027c => "Movement query",
+            Self::Cd070c => "Announced unavailability",
+            Self::Cd071c => "Available again",
         }
     }
 
@@ -228,6 +240,8 @@ impl IceType {
                 Content::Update
             }
             Self::Cd027c => Content::MovementQuery,
+            Self::Cd070c => Content::Unavailability,
+            Self::Cd071c => Content::AvailableAgain,
             Self::Cd002c | Self::Cd114c | Self::Cd164c => Content::RecordRequest,
             Self::Cd142c => Content::EnquiryRequest,
             Self::Cd143c => Content::EnquiryResponse,
@@ -280,6 +294,10 @@ pub enum Content {
     RecordRequest,
     /// `{"mrn"}` (`movement-query.json`), a question.
     MovementQuery,
+    /// [`super::unavailability::Unavailability`] (`unavailability.json`), a notice.
+    Unavailability,
+    /// [`super::unavailability::AvailableAgain`] (`available-again.json`), a notice.
+    AvailableAgain,
     /// [`EnquiryRequest`] (`enquiry-request.json`).
     EnquiryRequest,
     /// [`EnquiryResponse`] (`enquiry-response.json`).
@@ -300,6 +318,8 @@ impl Content {
             Self::StatusRequest => "status-request.json",
             Self::RecordRequest => "record-request.json",
             Self::MovementQuery => "movement-query.json",
+            Self::Unavailability => "unavailability.json",
+            Self::AvailableAgain => "available-again.json",
             Self::EnquiryRequest => "enquiry-request.json",
             Self::EnquiryResponse => "enquiry-response.json",
         }

@@ -23,6 +23,7 @@ pub mod receive;
 pub mod request;
 pub mod route;
 pub mod status;
+pub mod unavailability;
 
 pub use messages::{AnticipatedRecord, Content, IceType, OfficeAction};
 pub use query::PeerQueries;

@@ -180,7 +180,7 @@ pub async fn query_movement(
         .topology()
         .ok_or_else(|| AppError::Forbidden("this node is not part of an ICE network".into()))?;
     let node = match topology.host_of_country(mrn.country()) {
-        super::Host::Here => return Ok(movement_answer(app, &topology.node, mrn).await?),
+        super::Host::Here => return movement_answer(app, &topology.node, mrn).await,
         super::Host::Peer(p) => p.clone(),
         super::Host::Unknown => {
             return Err(AppError::NotFound(format!(

@@ -210,6 +210,9 @@ async fn receive_once(app: &App, topology: &Topology, msg: &Inbound) -> Result<O
             Ok(content) => request::enquiry_answered(app, topology, msg, content).await?,
             Err(e) => Err(("CD917C", e)),
         },
+        (Content::Unavailability | Content::AvailableAgain, _) => {
+            super::unavailability::receive_notice(app, topology, msg, kind).await?
+        }
         (Content::GuaranteeCheck | Content::StatusRequest | Content::MovementQuery, _) => {
             super::query::answer(app, topology, msg, kind).await?
         }

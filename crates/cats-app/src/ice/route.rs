@@ -22,12 +22,24 @@ pub(crate) fn out_message(
     payload: &impl serde::Serialize,
     trace_id: Uuid,
 ) -> Result<IceOut, AppError> {
+    let mut out = out_message_about(peer, kind, mrn.as_str(), payload)?;
+    out.trace_id = trace_id;
+    Ok(out)
+}
+
+/// A message to `peer` with its own `correlation` (an MRN, or `N-` and a UUID for a notice).
+pub(crate) fn out_message_about(
+    peer: &NodeId,
+    kind: IceType,
+    correlation: &str,
+    payload: &impl serde::Serialize,
+) -> Result<IceOut, AppError> {
     Ok(IceOut {
         message_id: Uuid::new_v4(),
         peer: peer.clone(),
         message_type: kind.code().into(),
-        correlation: mrn.to_string(),
-        trace_id,
+        correlation: correlation.to_string(),
+        trace_id: Uuid::new_v4(),
         payload: serde_json::to_string(payload)
             .map_err(|e| StoreError::corrupt(format!("ICE {kind} content: {e}")))?,
         // When the message is written, by the clock (the content carries when the step

@@ -29,6 +29,8 @@ pub struct IceStatus {
     pub outbox: Vec<OutboxLine>,
     /// The latest messages in (at most 50), newest first.
     pub inbox: Vec<InboxLine>,
+    /// Peers' announced windows of unavailability not yet ended (CD070C), by peer.
+    pub announced: Vec<super::unavailability::Announced>,
 }
 
 /// A country and the peer node hosting it.
@@ -151,5 +153,10 @@ pub async fn status(app: &App, actor: &Actor, now: DateTime<Utc>) -> Result<IceS
         queues: store.ice_queues(now).await?,
         outbox,
         inbox,
+        announced: super::unavailability::announced(app, now)
+            .await?
+            .into_iter()
+            .map(|(peer, window)| super::unavailability::Announced { peer, window })
+            .collect(),
     })
 }

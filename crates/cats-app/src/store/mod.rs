@@ -485,6 +485,13 @@ pub trait Store: Send + Sync {
     async fn ice_inbox(&self, limit: u32) -> Result<Vec<IceIn>, StoreError>;
     /// How many outbox messages are waiting for delivery (to any peer).
     async fn ice_pending(&self) -> Result<i64, StoreError>;
+    /// Put `out` in the outbox with `audit`, in one transaction (messages about no movement:
+    /// an announced unavailability).
+    async fn ice_enqueue(&self, out: &[IceOut], audit: &[AuditEntry]) -> Result<(), StoreError>;
+    /// The announcements of unavailability received (CD070C, CD071C) and applied, oldest first.
+    async fn ice_notices(&self) -> Result<Vec<IceIn>, StoreError>;
+    /// Make every message waiting for `peer` due at `at` (the peer is back); how many.
+    async fn ice_reschedule(&self, peer: &NodeId, at: DateTime<Utc>) -> Result<u64, StoreError>;
     /// The highest sequence number written to `peer` for `correlation` (0 when none).
     async fn ice_last_sent(&self, peer: &NodeId, correlation: &str) -> Result<i64, StoreError>;
     /// Insert or update (status, outcome) a passage recorded from paper, with `out` (the request

@@ -166,3 +166,85 @@ async fn goods_arriving_at_an_office_without_the_record_get_it_by_aar_request() 
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_node_announcing_maintenance_gets_its_messages_when_it_says_it_is_back() {
+    let net = IceNetwork::start(CORRIDOR).await;
+    let az = net.node("AZ");
+    let announce = |path: &str, body: Value| {
+        net.client
+            .post(format!("{}{path}", az.base()))
+            .bearer_auth(&az.tokens["admin"])
+            .json(&body)
+    };
+    let now = chrono::Utc::now();
+    let window = serde_json::json!({
+        "from": now - chrono::Duration::minutes(1),
+        "to": now + chrono::Duration::hours(1),
+        "reason": "database upgrade"
+    });
+    let (status, body) = net
+        .call(announce("/admin/ice/unavailability", window))
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    assert_eq!(body["peers"], serde_json::json!(["GE", "KZ"]), "{body}");
+    // Bad windows are refused, and only administrators announce.
+    let (status, _) = net
+        .call(announce(
+            "/admin/ice/unavailability",
+            serde_json::json!({"from": now, "to": now - chrono::Duration::hours(1), "reason": "x"}),
+        ))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let mut seen = Value::Null;
+    for _ in 0..100 {
+        seen = net.get("KZ", "admin", "/admin/ice").await.1;
+        if seen["announced"][0]["peer"] == "AZ" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        seen["announced"][0]["window"]["reason"], "database upgrade",
+        "{seen}"
+    );
+    // A release at Aktau: Azerbaijan's records wait for the window's end.
+    let (id, _) = released(&net, "ICE-MAINT-1").await;
+    let (status, body) = net
+        .customs("KZ", "officer.kz", &id, "release", "KZAAU001")
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "released already: {body}");
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    let (status, _) = net
+        .get("AZ", "officer.az", &format!("/movements/departures/{id}"))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "nothing delivered inside the window"
+    );
+    let (_, kz) = net.get("KZ", "admin", "/admin/ice").await;
+    let queue = &kz["queues"][0];
+    assert_eq!(queue["peer"], "AZ", "{kz}");
+    assert_eq!(
+        queue["pending"], 2,
+        "the AAR for Baku and the ATR for Alat wait: {kz}"
+    );
+    assert!(
+        queue["lastError"]
+            .as_str()
+            .is_some_and(|e| e.contains("announced")),
+        "{kz}"
+    );
+    // Back: the record arrives at once, not an hour later.
+    let (status, body) = net
+        .call(announce("/admin/ice/available", Value::Null))
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    net.wait_movement("AZ", "officer.az", &id, 20, "the ATR after CD071C", |_| {
+        true
+    })
+    .await;
+    let (_, kz) = net.get("KZ", "admin", "/admin/ice").await;
+    assert_eq!(kz["announced"], serde_json::json!([]), "{kz}");
+}

@@ -6,6 +6,8 @@
 //!   paper transit accompanying document while the movement's record has not arrived (NCTS
 //!   fallback); `202` pending, applied when the record arrives
 //! * `GET /ice/fallback` (officer, administrator): those passages and what became of them
+//! * `POST /admin/ice/unavailability` {from, to, reason} and `POST /admin/ice/available`
+//!   (administrator): announce a maintenance window to the peers (CD070C) and its end (CD071C)
 //! * `GET /ice/movements/{mrn}` (officer): the movement as its node of departure has it (CD027C,
 //!   answered with CD038C)
 
@@ -75,4 +77,33 @@ pub async fn movement_at_departure(
     Ok(Json(
         cats_app::ice::query::query_movement(&app, &who.actor(), &mrn).await?,
     ))
+}
+
+/// The answer to an announcement: the peers told.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Told {
+    /// The peer nodes the notice was sent to.
+    #[schema(value_type = Vec<String>)]
+    pub peers: Vec<cats_domain::ids::NodeId>,
+}
+
+/// `POST /admin/ice/unavailability`: CD070C to every peer. `202` with the peers told.
+pub async fn announce_unavailability(
+    State(app): State<App>,
+    who: Principal,
+    Json(raw): Json<Value>,
+) -> Result<(StatusCode, Json<Told>), ApiError> {
+    let window: cats_app::ice::unavailability::Unavailability = body(raw, "announcement")?;
+    let peers =
+        cats_app::ice::unavailability::announce(&app, &who.actor(), window, Utc::now()).await?;
+    Ok((StatusCode::ACCEPTED, Json(Told { peers })))
+}
+
+/// `POST /admin/ice/available`: CD071C to every peer. `202` with the peers told.
+pub async fn announce_available(
+    State(app): State<App>,
+    who: Principal,
+) -> Result<(StatusCode, Json<Told>), ApiError> {
+    let peers = cats_app::ice::unavailability::back(&app, &who.actor(), Utc::now()).await?;
+    Ok((StatusCode::ACCEPTED, Json(Told { peers })))
 }

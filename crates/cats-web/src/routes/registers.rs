@@ -115,6 +115,18 @@ pub fn operations() -> Vec<(Operation, MethodRouter<App>)> {
             get(ice::status),
         ),
         (
+            op!(Post "/admin/ice/unavailability", "admin", "admin", true, Body::Schema(schema_of::<cats_app::ice::unavailability::Unavailability>),
+            "Announce to every peer that this node will be unavailable from `from` to `to` (UTC, at most 7 days) for `reason` (CD070C, issue 12): the peers hold their messages for this node until the window ends. Audited.",
+            [(202, "peers told"), (400, "window or reason wrong"), (403, "not an administrator, or no ICE network")]).json(schema_of::<crate::handlers::ice::Told>),
+            post(ice::announce_unavailability),
+        ),
+        (
+            op!(Post "/admin/ice/available", "admin", "admin", true, Body::None,
+            "Tell every peer that this node is available again (CD071C): the messages they hold for it are due at once. Audited.",
+            [(202, "peers told"), (403, "not an administrator, or no ICE network")]).json(schema_of::<crate::handlers::ice::Told>),
+            post(ice::announce_available),
+        ),
+        (
             op!(Post "/ice/fallback", "ice", "officer", true, Body::Schema(schema_of::<cats_app::ice::fallback::FallbackRequest>),
             "Record a passage (entry, exit, arrival) at an office hosted here from the paper transit accompanying document, by MRN, while the movement's anticipated record has not arrived (NCTS fallback, issue 12): kept pending and applied to the movement, and so sent to the node of departure, when the record arrives.",
             [(202, "the passage, pending"), (400, "invalid body"), (403, "not an officer of that office, or the office is hosted elsewhere"), (409, "the record is here: record the passage on the movement")]).json(schema_of::<cats_app::ice::fallback::Fallback>),
