@@ -153,7 +153,12 @@ pub(crate) async fn visit(
 }
 
 pub(crate) async fn sign_in(node: &TestNode, client: &Client, user: &str, password: &str) {
-    client.goto(&format!("{}/", node.base)).await.unwrap();
+    sign_in_at(&node.base, client, user, password).await;
+}
+
+/// Sign in at the node serving `base` (`http://127.0.0.1:PORT`).
+pub(crate) async fn sign_in_at(base: &str, client: &Client, user: &str, password: &str) {
+    client.goto(&format!("{base}/")).await.unwrap();
     client
         .find(Locator::Id("username"))
         .await
@@ -177,7 +182,7 @@ pub(crate) async fn sign_in(node: &TestNode, client: &Client, user: &str, passwo
         .unwrap();
     client
         .wait()
-        .for_url(&url(node, "/ui/home"))
+        .for_url(&format!("{base}/ui/home").parse().expect("url"))
         .await
         .expect("the home page");
 }

@@ -15,6 +15,7 @@ mod ice;
 mod ice_destination;
 mod ice_guarantee;
 mod ice_kit;
+mod ice_pages;
 mod ice_route;
 mod ice_security;
 mod instances;

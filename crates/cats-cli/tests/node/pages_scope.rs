@@ -65,6 +65,7 @@ async fn every_page_answers_each_role_as_its_scope_allows() {
         ("/ui/notifications".into(), [OK, OK, OK, OK, NO, NO, NO, NO]),
         ("/ui/risk".into(), [NO, NO, NO, NO, OK, NO, NO, NO]),
         ("/ui/admin/users".into(), [NO, NO, NO, NO, NO, NO, NO, OK]),
+        ("/ui/admin/ice".into(), [NO, NO, NO, NO, NO, NO, NO, OK]),
         (
             "/ui/admin/reference".into(),
             [NO, NO, NO, NO, NO, NO, NO, OK],

@@ -11,6 +11,7 @@
 //! Content-Security-Policy that allows no inline script and no framing, and `nosniff`.
 
 mod account;
+mod admin_ice;
 mod admin_reference;
 mod admin_users;
 mod chrome;
@@ -127,6 +128,9 @@ pub fn router(settings: PageSettings) -> Router<App> {
             "/ui/admin/users/{username}/{action}",
             post(admin_users::act),
         )
+        .route("/ui/admin/ice", get(admin_ice::show))
+        .route("/ui/admin/ice/unavailability", post(admin_ice::announce))
+        .route("/ui/admin/ice/available", post(admin_ice::back))
         .route("/ui/admin/reference", get(admin_reference::show))
         .route("/ui/admin/reference/rates", post(admin_reference::set_rate))
         .route(
