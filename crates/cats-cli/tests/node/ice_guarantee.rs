@@ -15,7 +15,7 @@ const GRN: &str = "25KZ0000SRI000020";
 
 /// Caspian's corridor declaration leaving Alat (AZALA001) for Poti (GEPTI001), through the
 /// office of exit Qazax (AZQAZ001) and the office of transit Red Bridge (GERBR001).
-fn alat_poti(lrn: &str, amount: &str) -> String {
+pub(crate) fn alat_poti(lrn: &str, amount: &str) -> String {
     let xml = caspian(lrn, amount)
         .replace("NTA.KZ", "NTA.AZ")
         .replace(

@@ -832,3 +832,17 @@ ice-announce-button = Elan et (CD070C)
 ice-back-button = Yenidən əlçatandır (CD071C)
 ice-told = Qovşaqlara göndərildi: { $peers }.
 ice-bad-time = Hər iki vaxtı tarix və saat kimi göstərin (UTC).
+
+## Movement page: ICE copies and the chain guarantee
+history-release-requested = Buraxılış istənilib, təminat qovşağının cavabı gözlənilir
+movement-home = Göndərmə qovşağı
+movement-home-note = burada surət saxlanılır; əməliyyatlar göndərmə qovşağına göndərilir
+movement-remote-guarantee = Başqa qovşaqdakı təminat
+movement-release-pending = Tranzit üçün buraxılış
+movement-release-waits = təminatın qeydiyyatda olduğu qovşağın cavabı gözlənilir (CD203C göndərilib)
+remote-use-requested = istifadə istənilib
+remote-use-accepted = məbləğ ehtiyata alınıb
+remote-use-refused = istifadədən imtina edilib
+remote-use-credited = başa çatdıqdan sonra məbləğ bərpa edilib
+remote-use-claimed = təminat üzrə tələb irəli sürülüb
+remote-use-cancelled = istifadə ləğv edilib

@@ -844,3 +844,17 @@ ice-announce-button = Announce (CD070C)
 ice-back-button = Available again (CD071C)
 ice-told = Sent to: { $peers }.
 ice-bad-time = Give both times as date and time (UTC).
+
+## Movement page: ICE copies and the chain guarantee
+history-release-requested = Release requested, waiting for the guarantee's node
+movement-home = Node of departure
+movement-home-note = this is a copy; actions here are sent there
+movement-remote-guarantee = Guarantee at another node
+movement-release-pending = Release for transit
+movement-release-waits = waiting for the node holding the guarantee (CD203C sent)
+remote-use-requested = use requested
+remote-use-accepted = amount reserved
+remote-use-refused = use refused
+remote-use-credited = amount restored after write-off
+remote-use-claimed = claim raised on the guarantee
+remote-use-cancelled = use cancelled

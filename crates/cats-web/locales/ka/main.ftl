@@ -832,3 +832,17 @@ ice-announce-button = გამოცხადება (CD070C)
 ice-back-button = კვლავ ხელმისაწვდომია (CD071C)
 ice-told = გაეგზავნა კვანძებს: { $peers }.
 ice-bad-time = მიუთითეთ ორივე დრო თარიღით და საათით (UTC).
+
+## Movement page: ICE copies and the chain guarantee
+history-release-requested = გაშვება მოთხოვნილია, მოელის გარანტიის კვანძის პასუხს
+movement-home = გაგზავნის კვანძი
+movement-home-note = აქ ინახება ასლი; მოქმედებები იგზავნება გაგზავნის კვანძზე
+movement-remote-guarantee = გარანტია სხვა კვანძზე
+movement-release-pending = ტრანზიტისთვის გაშვება
+movement-release-waits = მოელის გარანტიის კვანძის პასუხს (გაგზავნილია CD203C)
+remote-use-requested = გამოყენება მოთხოვნილია
+remote-use-accepted = თანხა დარეზერვებულია
+remote-use-refused = გამოყენებაზე უარი
+remote-use-credited = თანხა აღდგენილია დასრულების შემდეგ
+remote-use-claimed = წაყენებულია მოთხოვნა გარანტიით
+remote-use-cancelled = გამოყენება გაუქმებულია

@@ -832,3 +832,17 @@ ice-announce-button = Хабарлау (CD070C)
 ice-back-button = Қайта қолжетімді (CD071C)
 ice-told = Тораптарға жіберілді: { $peers }.
 ice-bad-time = Екі уақытты да күн мен уақыт ретінде көрсетіңіз (UTC).
+
+## Movement page: ICE copies and the chain guarantee
+history-release-requested = Шығару сұралды, кепілдік торабының жауабы күтілуде
+movement-home = Жөнелту торабы
+movement-home-note = мұнда көшірме сақталады; әрекеттер жөнелту торабына жіберіледі
+movement-remote-guarantee = Басқа тораптағы кепілдік
+movement-release-pending = Транзитке шығару
+movement-release-waits = кепілдік тіркелген тораптың жауабы күтілуде (CD203C жіберілді)
+remote-use-requested = пайдалану сұралды
+remote-use-accepted = сома резервтелді
+remote-use-refused = пайдаланудан бас тартылды
+remote-use-credited = аяқталғаннан кейін сома қалпына келтірілді
+remote-use-claimed = кепілдік бойынша талап қойылды
+remote-use-cancelled = пайдалану жойылды

@@ -832,3 +832,17 @@ ice-announce-button = Объявить (CD070C)
 ice-back-button = Снова доступен (CD071C)
 ice-told = Отправлено узлам: { $peers }.
 ice-bad-time = Укажите оба момента: дату и время (UTC).
+
+## Movement page: ICE copies and the chain guarantee
+history-release-requested = Выпуск запрошен, ожидается ответ узла гарантии
+movement-home = Узел отправления
+movement-home-note = здесь хранится копия; действия направляются на узел отправления
+movement-remote-guarantee = Гарантия на другом узле
+movement-release-pending = Выпуск для транзита
+movement-release-waits = ожидается ответ узла, на котором зарегистрирована гарантия (направлено CD203C)
+remote-use-requested = использование запрошено
+remote-use-accepted = сумма зарезервирована
+remote-use-refused = в использовании отказано
+remote-use-credited = сумма восстановлена после завершения
+remote-use-claimed = предъявлено требование по гарантии
+remote-use-cancelled = использование отменено
