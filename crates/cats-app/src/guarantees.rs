@@ -15,9 +15,9 @@ use crate::auth::Role;
 use crate::error::AppError;
 use crate::history::audit;
 
-/// One use of a guarantee (a reservation), as CC037C `Usage` gives it.
+/// One use of a guarantee (a reservation), as CC037C `Usage` gives it (and CD201C, ICE).
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Usage {
     /// MRN of the movement (18 characters), once allocated.
@@ -66,7 +66,29 @@ pub async fn balance(
     now: DateTime<Utc>,
 ) -> Result<Balance, AppError> {
     let not_found = || not_a_guarantee(grn);
-    let g = app.store().guarantee(grn).await?.ok_or_else(not_found)?;
+    // A guarantee held by a peer node (ICE): its register and running total are there.
+    let held_by = app
+        .topology()
+        .and_then(|t| crate::ice::guarantee::holder_of(t, grn).cloned());
+    let (g, usage) = match held_by {
+        Some(peer) => {
+            let check = crate::ice::query::GuaranteeCheck {
+                grn: grn.clone(),
+                access_code: access_code.to_string(),
+                holder: None,
+                day: now.date_naive(),
+            };
+            let answer = crate::ice::query::ask_guarantee(app, &peer, &check).await?;
+            let usage = answer.usage.clone();
+            let (g, _) =
+                crate::ice::query::guarantee_of(&peer, &check, answer)?.ok_or_else(not_found)?;
+            (g, Some(usage))
+        }
+        None => (
+            app.store().guarantee(grn).await?.ok_or_else(not_found)?,
+            None,
+        ),
+    };
     if let Some(user) = actor.user() {
         let allowed = match user.role {
             Role::Officer => true,
@@ -91,19 +113,10 @@ pub async fn balance(
             "the access code does not match guarantee {grn}"
         )));
     }
-    let usage = app
-        .store()
-        .reservations(grn)
-        .await?
-        .into_iter()
-        .map(|r| Usage {
-            mrn: r.mrn,
-            amount: from_minor(r.amount_minor),
-            lock_date: r.reserved_at,
-            release_date: r.closed_at,
-            status: r.status,
-        })
-        .collect();
+    let usage = match usage {
+        Some(u) => u,
+        None => self::usage(app, grn).await?,
+    };
     let exposure = from_minor(g.running_total_minor);
     let reference = g.reference_amount.amount();
     let percentage_used = if reference.is_zero() {
@@ -128,6 +141,23 @@ pub async fn balance(
         percentage_used,
         usage,
     })
+}
+
+/// The uses of guarantee `grn` held here, oldest first.
+pub async fn usage(app: &App, grn: &Grn) -> Result<Vec<Usage>, AppError> {
+    Ok(app
+        .store()
+        .reservations(grn)
+        .await?
+        .into_iter()
+        .map(|r| Usage {
+            mrn: r.mrn,
+            amount: from_minor(r.amount_minor),
+            lock_date: r.reserved_at,
+            release_date: r.closed_at,
+            status: r.status,
+        })
+        .collect())
 }
 
 /// The refusal for a GRN that names no guarantee the actor may see (well formed or not: nothing

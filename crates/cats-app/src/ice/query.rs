@@ -78,6 +78,9 @@ pub struct GuaranteeCheckAnswer {
     /// The guarantee, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub guarantee: Option<GuaranteeFacts>,
+    /// Its uses (reservations and claims), oldest first, when the access code matches.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub usage: Vec<crate::guarantees::Usage>,
 }
 
 /// A guarantee as CD201C gives it.
@@ -232,6 +235,16 @@ pub async fn check_guarantee(
     peer: &NodeId,
     check: &GuaranteeCheck,
 ) -> Result<Option<(Guarantee, bool)>, AppError> {
+    let answer = ask_guarantee(app, peer, check).await?;
+    guarantee_of(peer, check, answer)
+}
+
+/// The CD201C answer of `peer` to `check`. Errors as [`check_guarantee`].
+pub async fn ask_guarantee(
+    app: &App,
+    peer: &NodeId,
+    check: &GuaranteeCheck,
+) -> Result<GuaranteeCheckAnswer, AppError> {
     let Some(asker) = app.peer_queries() else {
         return Err(AppError::PeerUnavailable {
             node: peer.to_string(),
@@ -241,11 +254,19 @@ pub async fn check_guarantee(
     let content = serde_json::to_value(check)
         .map_err(|e| StoreError::corrupt(format!("CD200C content: {e}")))?;
     let answer = asker.ask(peer, IceType::Cd200c, content).await?;
-    let answer: GuaranteeCheckAnswer =
-        serde_json::from_value(answer).map_err(|e| AppError::PeerUnavailable {
-            node: peer.to_string(),
-            reason: format!("its CD201C does not read: {e}"),
-        })?;
+    serde_json::from_value(answer).map_err(|e| AppError::PeerUnavailable {
+        node: peer.to_string(),
+        reason: format!("its CD201C does not read: {e}"),
+    })
+}
+
+/// The guarantee as the rules read it from a CD201C answer (`None`: unknown there), with
+/// whether its insurer is in good standing.
+pub fn guarantee_of(
+    peer: &NodeId,
+    check: &GuaranteeCheck,
+    answer: GuaranteeCheckAnswer,
+) -> Result<Option<(Guarantee, bool)>, AppError> {
     let (true, Some(f)) = (answer.known, answer.guarantee) else {
         return Ok(None);
     };
@@ -353,16 +374,24 @@ async fn guarantee_answer(
             access_code_matches: false,
             insurer_in_good_standing: false,
             guarantee: None,
+            usage: vec![],
         });
     };
     let good = crate::standing::standing(app, &g.insurer, check.day)
         .await?
         .insurer;
+    let matches = g.access_code_matches(&check.access_code);
+    let usage = if matches {
+        crate::guarantees::usage(app, &check.grn).await?
+    } else {
+        vec![]
+    };
     Ok(GuaranteeCheckAnswer {
         grn: check.grn.clone(),
         known: true,
-        access_code_matches: g.access_code_matches(&check.access_code),
+        access_code_matches: matches,
         insurer_in_good_standing: good,
+        usage,
         guarantee: Some(GuaranteeFacts {
             holder: g.holder.clone(),
             insurer: g.insurer.clone(),

@@ -123,11 +123,12 @@ async fn a_guarantee_held_by_another_node_is_checked_used_and_credited_there_nev
     assert!(m.get("releasePending").is_none(), "{m}");
     let g = balance(&net, "KZ").await;
     assert_eq!(g["exposure"], "60000.00", "reserved at KZ: {g}");
+    // Asked at Alat, the balance is Kazakhstan's (CD200C, CD201C with the usage).
     let g = balance(&net, "AZ").await;
-    assert_eq!(
-        g["exposure"], "0.00",
-        "nothing reserved on AZ's register: {g}"
-    );
+    assert_eq!(g["exposure"], "60000.00", "the running total at KZ: {g}");
+    assert_eq!(g["usage"][0]["status"], "reserved", "{g}");
+    let mrn = g["usage"][0]["mrn"].as_str().unwrap_or_default();
+    assert!(mrn.starts_with("26AZALA001"), "{g}");
 
     // The second no longer fits what KZ holds: its use is refused there.
     release(&net, &second).await;
