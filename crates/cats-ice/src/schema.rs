@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use serde_json::Value;
 
 /// Schema texts by name (the file name in `docs/ice/schemas/` without `.json`), as published.
-pub const SCHEMAS: [(&str, &str); 16] = [
+pub const SCHEMAS: [(&str, &str); 17] = [
     (
         "envelope",
         include_str!("../../../docs/ice/schemas/envelope.json"),
@@ -68,6 +68,10 @@ pub const SCHEMAS: [(&str, &str); 16] = [
     (
         "available-again",
         include_str!("../../../docs/ice/schemas/available-again.json"),
+    ),
+    (
+        "aeo-register-change",
+        include_str!("../../../docs/ice/schemas/aeo-register-change.json"),
     ),
     (
         "receipt",

@@ -376,5 +376,9 @@ pub(crate) async fn commit(db: &mut Db<'_>, c: &RegistryChange) -> Result<(), St
     for a in &c.audit {
         insert_audit(db, a).await?;
     }
+    crate::ice::enqueue(db, &c.ice_out).await?;
+    if let Some(m) = &c.ice_in {
+        crate::ice::insert_inbound(db, m).await?;
+    }
     Ok(())
 }

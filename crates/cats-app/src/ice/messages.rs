@@ -102,11 +102,14 @@ pub enum IceType {
     /// CD071C available again: a node → every peer, its window ends now; the peers deliver at
     /// once.
     Cd071c,
+    /// CA004C AEO register change (CATS): the node of a party's country → every peer, at each
+    /// decision on its AEO registration, for mutual recognition of AEO status.
+    Ca004c,
 }
 
 impl IceType {
     /// Every type, in code order.
-    pub const ALL: [IceType; 32] = [
+    pub const ALL: [IceType; 33] = [
         Self::Cd002c,
         Self::Cd003c,
         Self::Cd010c,
@@ -139,6 +142,7 @@ impl IceType {
         Self::Ca001c,
         Self::Ca002c,
         Self::Ca003c,
+        Self::Ca004c,
     ];
 
     /// The code, e.g. `CD050C`.
@@ -176,6 +180,7 @@ impl IceType {
             Self::Cd027c => "CD027C",
             Self::Cd070c => "CD070C",
             Self::Cd071c => "CD071C",
+            Self::Ca004c => "CA004C",
         }
     }
 
@@ -214,6 +219,7 @@ impl IceType {
             Self::Cd027c => "Movement query",
             Self::Cd070c => "Announced unavailability",
             Self::Cd071c => "Available again",
+            Self::Ca004c => "AEO register change",
         }
     }
 
@@ -242,6 +248,7 @@ impl IceType {
             Self::Cd027c => Content::MovementQuery,
             Self::Cd070c => Content::Unavailability,
             Self::Cd071c => Content::AvailableAgain,
+            Self::Ca004c => Content::AeoRegister,
             Self::Cd002c | Self::Cd114c | Self::Cd164c => Content::RecordRequest,
             Self::Cd142c => Content::EnquiryRequest,
             Self::Cd143c => Content::EnquiryResponse,
@@ -298,6 +305,8 @@ pub enum Content {
     Unavailability,
     /// [`super::unavailability::AvailableAgain`] (`available-again.json`), a notice.
     AvailableAgain,
+    /// [`super::registers::AeoRegisterChange`] (`aeo-register-change.json`), a notice.
+    AeoRegister,
     /// [`EnquiryRequest`] (`enquiry-request.json`).
     EnquiryRequest,
     /// [`EnquiryResponse`] (`enquiry-response.json`).
@@ -320,6 +329,7 @@ impl Content {
             Self::MovementQuery => "movement-query.json",
             Self::Unavailability => "unavailability.json",
             Self::AvailableAgain => "available-again.json",
+            Self::AeoRegister => "aeo-register-change.json",
             Self::EnquiryRequest => "enquiry-request.json",
             Self::EnquiryResponse => "enquiry-response.json",
         }

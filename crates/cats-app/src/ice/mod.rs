@@ -20,6 +20,7 @@ pub mod guarantee;
 pub mod messages;
 pub mod query;
 pub mod receive;
+pub mod registers;
 pub mod request;
 pub mod route;
 pub mod status;

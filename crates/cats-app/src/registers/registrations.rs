@@ -341,6 +341,8 @@ async fn decide_once(
             now,
             format!("{id} ({}, {}): {detail}", r.party, r.register.as_str()),
         )],
+        // An AEO decision goes to every ICE peer (CA004C), for mutual recognition.
+        ice_out: crate::ice::registers::aeo_change(app, &next, now)?,
         ..RegistryChange::default()
     };
     app.store().commit_registry(change).await?;

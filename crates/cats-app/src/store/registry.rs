@@ -196,6 +196,10 @@ pub struct RegistryChange {
     pub notifications: Vec<Notification>,
     /// Audit entries.
     pub audit: Vec<AuditEntry>,
+    /// ICE messages to send (an AEO register change, CA004C), in the outbox with the change.
+    pub ice_out: Vec<super::IceOut>,
+    /// The ICE message this change applies (a peer's AEO register change), kept in the inbox.
+    pub ice_in: Option<super::IceIn>,
 }
 
 /// Filters of registration lists.

@@ -235,6 +235,36 @@ pub async fn guarantee_holder(
         }),
     );
 
+    // The kit's country decides an AEO registration: the target keeps it (mutual recognition).
+    let today = Utc::now().date_naive();
+    let registration = json!({
+        "id": uuid::Uuid::new_v4(), "version": 1, "party": "AZ1402345678", "register": "aeo",
+        "name": "Caspian Forwarding LLC", "address": "Baku", "country": "AZ",
+        "contact": {"name": "", "email": ""}, "status": "approved",
+        "valid_from": today, "valid_to": today + chrono::Duration::days(365),
+        "reason": null, "decided_by": "conformance.kit",
+        "submitted_at": Utc::now(), "updated_at": Utc::now(),
+    });
+    let a = kit
+        .send(
+            &kit.envelope(
+                "CA004C",
+                &format!("N-{}", uuid::Uuid::new_v4()),
+                1,
+                json!({ "registration": registration, "at": Utc::now() }),
+            ),
+            Signing::Proper,
+        )
+        .await?;
+    let party: cats_domain::ids::Eori = "AZ1402345678".parse()?;
+    let aeo = cats_app::standing::standing(target, &party, today)
+        .await?
+        .aeo;
+    report.add(
+        "AEO register change (CA004C): kept, the party is an AEO there too",
+        accepted(&a).and_then(|_| aeo.then_some(()).ok_or("not an AEO at the target".into())),
+    );
+
     // An enquiry about a movement whose record the target has.
     let theirs: OfficeRef = "KZAAU001".parse()?;
     let s = sample(from, &theirs, 900_004)?;

@@ -248,3 +248,85 @@ async fn a_node_announcing_maintenance_gets_its_messages_when_it_says_it_is_back
     let (_, kz) = net.get("KZ", "admin", "/admin/ice").await;
     assert_eq!(kz["announced"], serde_json::json!([]), "{kz}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_aeo_decision_in_kazakhstan_reaches_the_other_nodes() {
+    let net = IceNetwork::start(CORRIDOR).await;
+    let (_, regs) = net
+        .get(
+            "KZ",
+            "officer.kz",
+            "/registrations?party=KZ840000123456&register=aeo",
+        )
+        .await;
+    let id = regs["registrations"][0]["id"].as_str().unwrap().to_string();
+    let step = |node: &str, officer: &str, action: &str| {
+        let n = net.node(node);
+        net.client
+            .post(format!("{}/registrations/{id}/actions/{action}", n.base()))
+            .bearer_auth(&n.tokens[officer])
+            .json(&serde_json::json!({ "reason": "audit findings on the premises" }))
+    };
+    let (status, body) = net.call(step("KZ", "officer.kz", "suspend")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // Azerbaijan keeps Kazakhstan's decision (CA004C).
+    // The demo gave every node Silk Way's Kazakh AEO registration: each keeps it, as decided
+    // in Kazakhstan from now on.
+    let seen = |status: &'static str| {
+        move |p: &Value| {
+            p["registrations"].as_array().is_some_and(|r| {
+                r.iter().any(|x| {
+                    x["register"] == "aeo" && x["country"] == "KZ" && x["status"] == status
+                })
+            })
+        }
+    };
+    let mut party = Value::Null;
+    for _ in 0..100 {
+        party = net
+            .get("AZ", "officer.az", "/parties/KZ840000123456")
+            .await
+            .1;
+        if seen("suspended")(&party) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let admin = net.get("KZ", "admin", "/admin/ice").await.1;
+    assert!(seen("suspended")(&party), "{party}\nKZ: {admin}");
+    // Only officers of Kazakhstan decide it.
+    let theirs = party["registrations"]
+        .as_array()
+        .and_then(|r| r.iter().find(|x| x["register"] == "aeo"))
+        .and_then(|x| x["id"].as_str())
+        .unwrap_or_default()
+        .to_string();
+    let n = net.node("AZ");
+    let (status, _) = net
+        .call(
+            net.client
+                .post(format!(
+                    "{}/registrations/{theirs}/actions/revoke",
+                    n.base()
+                ))
+                .bearer_auth(&n.tokens["officer.az"])
+                .json(&serde_json::json!({ "reason": "not ours to decide" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(party["aeo"], false, "not an AEO while suspended: {party}");
+    let (status, body) = net.call(step("KZ", "officer.kz", "reinstate")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    for _ in 0..100 {
+        party = net
+            .get("GE", "officer.ge", "/parties/KZ840000123456")
+            .await
+            .1;
+        if seen("approved")(&party) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(seen("approved")(&party), "Georgia too: {party}");
+    assert_eq!(party["aeo"], true, "{party}");
+}
