@@ -13,7 +13,7 @@ use crate::error::AppError;
 use crate::history::audit;
 use crate::store::{ProfileVersion, StoreError};
 
-fn analyst(actor: &Actor) -> Result<(), AppError> {
+pub(crate) fn analyst(actor: &Actor) -> Result<(), AppError> {
     match actor.user() {
         Some(u) if u.is_risk_analyst() => Ok(()),
         Some(_) => Err(AppError::Forbidden(
@@ -222,7 +222,7 @@ pub async fn create(
     save(app, actor, v, "risk-profile.create").await
 }
 
-async fn current(app: &App, id: &str) -> Result<ProfileVersion, AppError> {
+pub(crate) async fn current(app: &App, id: &str) -> Result<ProfileVersion, AppError> {
     app.store()
         .risk_profile_versions(id)
         .await?

@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use serde_json::Value;
 
 /// Schema texts by name (the file name in `docs/ice/schemas/` without `.json`), as published.
-pub const SCHEMAS: [(&str, &str); 17] = [
+pub const SCHEMAS: [(&str, &str); 18] = [
     (
         "envelope",
         include_str!("../../../docs/ice/schemas/envelope.json"),
@@ -72,6 +72,10 @@ pub const SCHEMAS: [(&str, &str); 17] = [
     (
         "aeo-register-change",
         include_str!("../../../docs/ice/schemas/aeo-register-change.json"),
+    ),
+    (
+        "risk-alert",
+        include_str!("../../../docs/ice/schemas/risk-alert.json"),
     ),
     (
         "receipt",

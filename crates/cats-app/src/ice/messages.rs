@@ -105,11 +105,14 @@ pub enum IceType {
     /// CA004C AEO register change (CATS): the node of a party's country → every peer, at each
     /// decision on its AEO registration, for mutual recognition of AEO status.
     Ca004c,
+    /// CA005C risk alert (CATS): a node's risk analyst → every peer, a risk profile to select
+    /// with at their offices too.
+    Ca005c,
 }
 
 impl IceType {
     /// Every type, in code order.
-    pub const ALL: [IceType; 33] = [
+    pub const ALL: [IceType; 34] = [
         Self::Cd002c,
         Self::Cd003c,
         Self::Cd010c,
@@ -143,6 +146,7 @@ impl IceType {
         Self::Ca002c,
         Self::Ca003c,
         Self::Ca004c,
+        Self::Ca005c,
     ];
 
     /// The code, e.g. `CD050C`.
@@ -181,6 +185,7 @@ impl IceType {
             Self::Cd070c => "CD070C",
             Self::Cd071c => "CD071C",
             Self::Ca004c => "CA004C",
+            Self::Ca005c => "CA005C",
         }
     }
 
@@ -220,6 +225,7 @@ impl IceType {
             Self::Cd070c => "Announced unavailability",
             Self::Cd071c => "Available again",
             Self::Ca004c => "AEO register change",
+            Self::Ca005c => "Risk alert",
         }
     }
 
@@ -249,6 +255,7 @@ impl IceType {
             Self::Cd070c => Content::Unavailability,
             Self::Cd071c => Content::AvailableAgain,
             Self::Ca004c => Content::AeoRegister,
+            Self::Ca005c => Content::RiskAlert,
             Self::Cd002c | Self::Cd114c | Self::Cd164c => Content::RecordRequest,
             Self::Cd142c => Content::EnquiryRequest,
             Self::Cd143c => Content::EnquiryResponse,
@@ -307,6 +314,8 @@ pub enum Content {
     AvailableAgain,
     /// [`super::registers::AeoRegisterChange`] (`aeo-register-change.json`), a notice.
     AeoRegister,
+    /// [`super::risk_alerts::RiskAlert`] (`risk-alert.json`), a notice.
+    RiskAlert,
     /// [`EnquiryRequest`] (`enquiry-request.json`).
     EnquiryRequest,
     /// [`EnquiryResponse`] (`enquiry-response.json`).
@@ -330,6 +339,7 @@ impl Content {
             Self::Unavailability => "unavailability.json",
             Self::AvailableAgain => "available-again.json",
             Self::AeoRegister => "aeo-register-change.json",
+            Self::RiskAlert => "risk-alert.json",
             Self::EnquiryRequest => "enquiry-request.json",
             Self::EnquiryResponse => "enquiry-response.json",
         }

@@ -22,6 +22,7 @@ pub mod query;
 pub mod receive;
 pub mod registers;
 pub mod request;
+pub mod risk_alerts;
 pub mod route;
 pub mod status;
 pub mod unavailability;

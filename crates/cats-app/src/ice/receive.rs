@@ -210,6 +210,10 @@ async fn receive_once(app: &App, topology: &Topology, msg: &Inbound) -> Result<O
             Ok(content) => request::enquiry_answered(app, topology, msg, content).await?,
             Err(e) => Err(("CD917C", e)),
         },
+        (Content::RiskAlert, _) => match parse(kind, c) {
+            Ok(content) => super::risk_alerts::receive_alert(app, topology, msg, content).await?,
+            Err(e) => Err(("CD917C", e)),
+        },
         (Content::AeoRegister, _) => match parse(kind, c) {
             Ok(content) => super::registers::receive_aeo(app, topology, msg, content).await?,
             Err(e) => Err(("CD917C", e)),

@@ -265,6 +265,32 @@ pub async fn guarantee_holder(
         accepted(&a).and_then(|_| aeo.then_some(()).ok_or("not an AEO at the target".into())),
     );
 
+    // A risk alert: the target selects with the kit's profile too.
+    let alert = json!({
+        "profile": {"id": "P-7777", "description": "conformance kit alert", "hs_prefix": "8407",
+                    "control_type": "physical"},
+        "version": 1, "retired": false, "analyst": "conformance.kit", "at": Utc::now(),
+    });
+    let a = kit
+        .send(
+            &kit.envelope("CA005C", &format!("N-{}", uuid::Uuid::new_v4()), 1, alert),
+            Signing::Proper,
+        )
+        .await?;
+    let shared = cats_app::ice::risk_alerts::shared_id(&kit.me, "P-7777");
+    let policy = cats_app::risk_profiles::policy_now(target).await?;
+    report.add(
+        "risk alert (CA005C): the profile in force at the target",
+        accepted(&a).and_then(|_| {
+            policy
+                .profiles
+                .iter()
+                .any(|p| p.id == shared)
+                .then_some(())
+                .ok_or(format!("no profile {shared} at the target"))
+        }),
+    );
+
     // An enquiry about a movement whose record the target has.
     let theirs: OfficeRef = "KZAAU001".parse()?;
     let s = sample(from, &theirs, 900_004)?;

@@ -330,3 +330,66 @@ async fn an_aeo_decision_in_kazakhstan_reaches_the_other_nodes() {
     assert!(seen("approved")(&party), "Georgia too: {party}");
     assert_eq!(party["aeo"], true, "{party}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_risk_profile_shared_in_kazakhstan_selects_in_georgia() {
+    let net = IceNetwork::start(CORRIDOR).await;
+    let kz = net.node("KZ");
+    let post = |path: String, body: Value| {
+        net.client
+            .post(format!("{}{path}", kz.base()))
+            .bearer_auth(&kz.tokens["officer.kz"])
+            .json(&body)
+    };
+    let profile = serde_json::json!({
+        "id": "P-9001",
+        "description": "Engines declared as spare parts on the corridor",
+        "hs_prefix": "8407",
+        "control_type": "physical",
+    });
+    let (status, body) = net.call(post("/risk/profiles".into(), profile)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, body) = net
+        .call(post("/risk/profiles/P-9001/share".into(), Value::Null))
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    assert_eq!(body["peers"], serde_json::json!(["AZ", "GE"]), "{body}");
+    // Only risk analysts share.
+    let (status, _) = net
+        .call(
+            net.client
+                .post(format!("{}/risk/profiles/P-9001/share", kz.base()))
+                .bearer_auth(&kz.tokens["silkway"]),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // Georgia keeps it as its own profile, in force at once.
+    let ge = net
+        .node("GE")
+        .db
+        .open(cats_domain::risk::RiskPolicy::default())
+        .await
+        .app;
+    let mut kept = None;
+    for _ in 0..100 {
+        kept = ge
+            .store()
+            .risk_profile_versions("KZ-P-9001")
+            .await
+            .unwrap()
+            .pop();
+        if kept.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let kept = kept.expect("Georgia keeps the shared profile");
+    assert!(!kept.retired);
+    assert_eq!(kept.profile.hs_prefix.as_deref(), Some("8407"));
+    assert!(kept.profile.description.starts_with("[KZ] "), "{kept:?}");
+    let policy = cats_app::risk_profiles::policy_now(&ge).await.unwrap();
+    assert!(
+        policy.profiles.iter().any(|p| p.id == "KZ-P-9001"),
+        "in force in Georgia"
+    );
+}

@@ -129,3 +129,16 @@ pub async fn feedback(
     let f = risk_profiles::feedback(&app, &who.actor(), q.updated_since).await?;
     Ok(Json(views::json(&f)))
 }
+
+/// `POST /risk/profiles/{id}/share`: a risk alert (CA005C) to every ICE peer. `202` with them.
+pub async fn share(
+    State(app): State<App>,
+    who: Principal,
+    Path(id): Path<String>,
+) -> Result<(StatusCode, Json<crate::handlers::ice::Told>), ApiError> {
+    let peers = cats_app::ice::risk_alerts::share(&app, &who.actor(), &id, Utc::now()).await?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(crate::handlers::ice::Told { peers }),
+    ))
+}

@@ -190,5 +190,11 @@ pub fn operations() -> Vec<(Operation, MethodRouter<App>)> {
             [(201, "the retiring version"), (404, "unknown"), (409, "already retired, or moved on from expectedVersion")]).json(schema_of::<crate::register_views::ProfileView>),
             post(risk::retire),
         ),
+        (
+            op!(Post "/risk/profiles/{id}/share", "risk", "officer with the risk-analyst permission", true, Body::None,
+            "Share the current version of a risk profile with every ICE peer (CA005C risk alert, audited): each keeps it as its own profile NODE-ID (e.g. KZ-P-0007), in force at once, or retired when it is retired here.",
+            [(202, "peers told"), (403, "not a risk analyst, or no ICE network"), (404, "unknown")]).json(schema_of::<crate::handlers::ice::Told>),
+            post(risk::share),
+        ),
     ]
 }
