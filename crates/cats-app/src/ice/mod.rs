@@ -15,6 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use cats_domain::ids::{CountryCode, NodeId, OfficeRef};
 
+mod applied;
 pub mod fallback;
 pub mod guarantee;
 pub mod messages;
@@ -66,6 +67,14 @@ impl Topology {
     /// Who hosts `office` (by the country of its reference number).
     pub fn host_of(&self, office: &OfficeRef) -> Host<'_> {
         self.host_of_country(office.country())
+    }
+
+    /// Every peer node, once each, in order.
+    pub fn peer_nodes(&self) -> Vec<NodeId> {
+        let mut nodes: Vec<NodeId> = self.peers.values().cloned().collect();
+        nodes.sort();
+        nodes.dedup();
+        nodes
     }
 
     /// Whether `peer` hosts `office`.

@@ -314,17 +314,8 @@ pub(crate) async fn answer(
                 Ok(c) => c,
                 Err(e) => return Ok(Err(("CD917C", nack(12, format!("content of {kind}: {e}"))))),
             };
-            if super::guarantee::holder_of(topology, &check.grn).is_some() {
-                return Ok(Err((
-                    "CD906C",
-                    nack(
-                        12,
-                        format!(
-                            "guarantee {} is not held by node {}",
-                            check.grn, topology.node
-                        ),
-                    ),
-                )));
+            if let Err(r) = super::applied::held_here(topology, &check.grn) {
+                return Ok(Err(r));
             }
             serde_json::to_value(guarantee_answer(app, &check).await?)
         }

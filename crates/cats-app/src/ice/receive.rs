@@ -11,14 +11,15 @@ use uuid::Uuid;
 
 use cats_domain::ids::NodeId;
 
+use super::applied::{copy_for, correlated, departed_from_sender, owned, Applying};
 use super::messages::{AnticipatedRecord, Content, IceType, MovementUpdate, OfficeAction};
 use super::{guarantee, request};
 use super::{Host, Topology};
 use crate::act::{act_once, FromPeer};
 use crate::app::{Actor, App};
 use crate::error::AppError;
-use crate::history::{audit, inbound};
-use crate::store::{Change, IceIn, MovementRecord, StoreError};
+use crate::history::audit;
+use crate::store::{IceIn, MovementRecord, StoreError};
 
 /// A message received from a peer, its envelope verified by the transport.
 #[derive(Debug, Clone)]
@@ -287,11 +288,8 @@ async fn record(
     kind: IceType,
     content: AnticipatedRecord,
 ) -> Result<Applied, AppError> {
-    if content.mrn.as_str() != msg.correlation {
-        return Ok(Err((
-            "CD906C",
-            nack(93, "the MRN is not the envelope's correlation"),
-        )));
+    if let Err(r) = correlated(msg, &content.mrn) {
+        return Ok(Err(r));
     }
     if topology.host_of(&content.office) != Host::Here {
         return Ok(Err((
@@ -305,17 +303,8 @@ async fn record(
             ),
         )));
     }
-    if !topology.peer_hosts(&msg.sender, &content.movement.office_of_departure) {
-        return Ok(Err((
-            "CD906C",
-            nack(
-                12,
-                format!(
-                    "the office of departure {} is not hosted by node {}",
-                    content.movement.office_of_departure, msg.sender
-                ),
-            ),
-        )));
+    if let Err(r) = departed_from_sender(topology, msg, &content.movement) {
+        return Ok(Err(r));
     }
     let now = msg.received_at;
     let detail = format!(
@@ -325,49 +314,44 @@ async fn record(
         msg.sender,
         content.office
     );
-    let existing = app.store().movement(content.movement_id).await?;
-    let (record, expected_version) = match existing {
-        Some(copy) if copy.movement.home.as_ref() == Some(&msg.sender) => {
-            let mut next = MovementRecord {
-                version: copy.version + 1,
-                updated_at: now,
-                ..copy.clone()
-            };
-            // A copy kept since the use of a guarantee held here (CD203C, before release) takes
-            // the movement as released.
-            if copy.movement.released_at.is_none() {
-                next.movement = content.movement.clone();
-                next.movement.home = Some(msg.sender.clone());
-            }
-            (next, Some(copy.version))
-        }
-        Some(_) => {
-            return Ok(Err((
-                "CD906C",
-                nack(
-                    12,
-                    format!(
-                        "movement {} is not a copy of node {}'s",
-                        content.movement_id, msg.sender
-                    ),
-                ),
-            )))
-        }
-        None => {
-            let mut movement = content.movement;
-            movement.home = Some(msg.sender.clone());
-            let copy = MovementRecord {
-                id: content.movement_id,
-                version: 1,
-                movement,
-                declaration: content.declaration,
-                created_at: content.lodged_at,
-                updated_at: now,
-            };
-            (copy, None)
+    let fresh = || {
+        let mut movement = content.movement.clone();
+        movement.home = Some(msg.sender.clone());
+        MovementRecord {
+            id: content.movement_id,
+            version: 1,
+            movement,
+            declaration: content.declaration.clone(),
+            created_at: content.lodged_at,
+            updated_at: now,
         }
     };
-    let receipt = commit_copy(app, msg, kind, record, expected_version, detail, now).await?;
+    let (mut record, expected_version) =
+        match copy_for(app, msg, content.movement_id, fresh).await? {
+            Ok(found) => found,
+            Err(r) => return Ok(Err(r)),
+        };
+    // A copy kept since the use of a guarantee held here (CD203C, before release) takes the
+    // movement as released.
+    if expected_version.is_some() && record.movement.released_at.is_none() {
+        record.movement = content.movement.clone();
+        record.movement.home = Some(msg.sender.clone());
+    }
+    let receipt = commit_copy(
+        app,
+        msg,
+        Applying {
+            kind,
+            record,
+            expected_version,
+            detail,
+            action: "ice.receive",
+            at: now,
+            ledger: vec![],
+            out: vec![],
+        },
+    )
+    .await?;
     // Passages recorded here from the paper document while the record was missing (NCTS
     // fallback): applied now. A failure leaves them pending for the next record or update.
     if let Err(e) = super::fallback::reconcile(app, &content.mrn, now).await {
@@ -385,11 +369,8 @@ async fn record(
 
 /// CA003C: the copy takes the movement as it now stands at the node of departure.
 async fn update(app: &App, msg: &Inbound, content: MovementUpdate) -> Result<Applied, AppError> {
-    if content.mrn.as_str() != msg.correlation {
-        return Ok(Err((
-            "CD906C",
-            nack(93, "the MRN is not the envelope's correlation"),
-        )));
+    if let Err(r) = correlated(msg, &content.mrn) {
+        return Ok(Err(r));
     }
     let copy = app
         .store()
@@ -435,50 +416,25 @@ async fn update(app: &App, msg: &Inbound, content: MovementUpdate) -> Result<App
     commit_copy(
         app,
         msg,
-        IceType::Ca003c,
-        next,
-        Some(copy.version),
-        detail,
-        msg.received_at,
+        Applying {
+            kind: IceType::parse(&msg.message_type).unwrap_or(IceType::Ca003c),
+            record: next,
+            expected_version: Some(copy.version),
+            detail,
+            action: "ice.receive",
+            at: msg.received_at,
+            ledger: vec![],
+            out: vec![],
+        },
     )
     .await
     .map(Ok)
 }
 
-/// Commit a copy's new state (or a new copy, `expected_version` `None`) with the message kept in
-/// its history, the audit entry (`detail`) and the inbox entry; the receipt to answer with.
-async fn commit_copy(
-    app: &App,
-    msg: &Inbound,
-    kind: IceType,
-    record: MovementRecord,
-    expected_version: Option<i64>,
-    detail: String,
-    at: DateTime<Utc>,
-) -> Result<String, AppError> {
+/// Commit what a message changes here ([`super::applied::commit`]); the receipt.
+async fn commit_copy(app: &App, msg: &Inbound, a: Applying) -> Result<String, AppError> {
     let topology = network_of(app)?;
-    let receipt = receipt(&topology.node, msg, None);
-    let actor = Actor::System(format!("ice:{}", msg.sender));
-    let id = record.id;
-    let history = inbound(
-        kind.code(),
-        "application/json",
-        &msg.content.to_string(),
-        msg.received_at,
-    );
-    app.store()
-        .commit(Change {
-            record,
-            expected_version,
-            messages: vec![history],
-            ledger: vec![],
-            audit: vec![audit(&actor, "ice.receive", Some(id), at, detail)],
-            attachments: vec![],
-            ice_out: vec![],
-            ice_in: Some(entry(msg, "applied", receipt.clone())),
-        })
-        .await?;
-    Ok(receipt)
+    Ok(super::applied::commit(app, &topology.node, msg, a).await?)
 }
 
 /// CD118C, CD168C, CD006C, CD018C, CD180C, CA001C, CA002C: apply an officer's action at a
@@ -489,11 +445,8 @@ async fn action(
     msg: &Inbound,
     content: OfficeAction,
 ) -> Result<Applied, AppError> {
-    if content.mrn.as_str() != msg.correlation {
-        return Ok(Err((
-            "CD906C",
-            nack(93, "the MRN is not the envelope's correlation"),
-        )));
+    if let Err(r) = correlated(msg, &content.mrn) {
+        return Ok(Err(r));
     }
     if IceType::of_action(&content.action).map(IceType::code) != Some(msg.message_type.as_str()) {
         return Ok(Err((
@@ -508,22 +461,9 @@ async fn action(
             ),
         )));
     }
-    let owned = app
-        .store()
-        .movement(content.movement_id)
-        .await?
-        .filter(|r| r.movement.home.is_none() && r.movement.mrn.as_ref() == Some(&content.mrn));
-    let Some(record) = owned else {
-        return Ok(Err((
-            "CD906C",
-            nack(
-                90,
-                format!(
-                    "MRN {} is not a movement departed from node {}",
-                    content.mrn, topology.node
-                ),
-            ),
-        )));
+    let record = match owned(app, &topology.node, content.movement_id, &content.mrn).await? {
+        Ok(r) => r,
+        Err(r) => return Ok(Err(r)),
     };
     match content.action.office() {
         Some(office) if topology.peer_hosts(&msg.sender, office) => {}

@@ -45,11 +45,9 @@ pub fn aeo_change(app: &App, r: &Registration, at: DateTime<Utc>) -> Result<Vec<
         registration: shared,
         at,
     };
-    let mut peers: Vec<_> = topology.peers.values().collect();
-    peers.sort();
-    peers.dedup();
-    peers
-        .into_iter()
+    topology
+        .peer_nodes()
+        .iter()
         .map(|p| {
             out_message_about(
                 p,

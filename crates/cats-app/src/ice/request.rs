@@ -11,6 +11,7 @@ use uuid::Uuid;
 use cats_domain::ids::{Mrn, OfficeRef};
 use cats_domain::movement::MovementState;
 
+use super::applied::{commit, correlated, owned, Applying};
 use super::fallback::PaperPassage;
 use super::messages::{AnticipatedRecord, EnquiryRequest, EnquiryResponse, RecordRequest};
 use super::receive::{entry, nack, receipt, Applied, Inbound};
@@ -18,8 +19,8 @@ use super::route::out_message;
 use super::{Host, IceType, Topology};
 use crate::app::{Actor, App};
 use crate::error::AppError;
-use crate::history::{audit, inbound};
-use crate::store::{Change, IceOut, MovementRecord};
+use crate::history::audit;
+use crate::store::{IceOut, MovementRecord};
 
 /// The request for the record of `mrn` that a passage at `office` recorded from paper sends to
 /// the node of departure (the country of the MRN): CD114C entry, CD164C exit, CD002C arrival.
@@ -57,11 +58,8 @@ pub(crate) async fn answer_record_request(
     kind: IceType,
     content: RecordRequest,
 ) -> Result<Applied, AppError> {
-    if content.mrn.as_str() != msg.correlation {
-        return Ok(Err((
-            "CD906C",
-            nack(93, "the MRN is not the envelope's correlation"),
-        )));
+    if let Err(r) = correlated(msg, &content.mrn) {
+        return Ok(Err(r));
     }
     if !topology.peer_hosts(&msg.sender, &content.office) {
         return Ok(Err((
@@ -135,32 +133,17 @@ pub(crate) async fn answer_record_request(
         msg.sender,
         content.office
     );
-    let receipt = receipt(&topology.node, msg, None);
-    let actor = Actor::System(format!("ice:{}", msg.sender));
-    app.store()
-        .commit(Change {
-            record: next,
-            expected_version: Some(record.version),
-            messages: vec![inbound(
-                kind.code(),
-                "application/json",
-                &msg.content.to_string(),
-                msg.received_at,
-            )],
-            ledger: vec![],
-            audit: vec![audit(
-                &actor,
-                "ice.receive",
-                Some(record.id),
-                msg.received_at,
-                detail,
-            )],
-            attachments: vec![],
-            ice_out: vec![out],
-            ice_in: Some(entry(msg, "applied", receipt.clone())),
-        })
-        .await?;
-    Ok(Ok(receipt))
+    let applying = Applying {
+        kind,
+        record: next,
+        expected_version: Some(record.version),
+        detail,
+        action: "ice.receive",
+        at: msg.received_at,
+        ledger: vec![],
+        out: vec![out],
+    };
+    Ok(Ok(commit(app, &topology.node, msg, applying).await?))
 }
 
 /// The enquiry (CD142C) that a movement gone under enquiry at this node sends to the node of its
@@ -195,11 +178,8 @@ pub(crate) async fn answer_enquiry(
     msg: &Inbound,
     content: EnquiryRequest,
 ) -> Result<Applied, AppError> {
-    if content.mrn.as_str() != msg.correlation {
-        return Ok(Err((
-            "CD906C",
-            nack(93, "the MRN is not the envelope's correlation"),
-        )));
+    if let Err(r) = correlated(msg, &content.mrn) {
+        return Ok(Err(r));
     }
     let copy = app
         .store()
@@ -278,22 +258,9 @@ pub(crate) async fn enquiry_answered(
     msg: &Inbound,
     content: EnquiryResponse,
 ) -> Result<Applied, AppError> {
-    let owned = app
-        .store()
-        .movement(content.movement_id)
-        .await?
-        .filter(|r| r.movement.home.is_none() && r.movement.mrn.as_ref() == Some(&content.mrn));
-    let Some(record) = owned else {
-        return Ok(Err((
-            "CD906C",
-            nack(
-                90,
-                format!(
-                    "MRN {} is not a movement departed from node {}",
-                    content.mrn, topology.node
-                ),
-            ),
-        )));
+    let record = match owned(app, &topology.node, content.movement_id, &content.mrn).await? {
+        Ok(r) => r,
+        Err(r) => return Ok(Err(r)),
     };
     let detail = format!(
         "CD143C from node {}: {}{}",
@@ -305,34 +272,19 @@ pub(crate) async fn enquiry_answered(
         },
         format_args!("; {}", content.remarks)
     );
-    let receipt = receipt(&topology.node, msg, None);
-    let actor = Actor::System(format!("ice:{}", msg.sender));
-    app.store()
-        .commit(Change {
-            record: MovementRecord {
-                version: record.version + 1,
-                updated_at: msg.received_at.max(record.updated_at),
-                ..record.clone()
-            },
-            expected_version: Some(record.version),
-            messages: vec![inbound(
-                "CD143C",
-                "application/json",
-                &msg.content.to_string(),
-                msg.received_at,
-            )],
-            ledger: vec![],
-            audit: vec![audit(
-                &actor,
-                "ice.enquiry",
-                Some(record.id),
-                msg.received_at,
-                detail,
-            )],
-            attachments: vec![],
-            ice_out: vec![],
-            ice_in: Some(entry(msg, "applied", receipt.clone())),
-        })
-        .await?;
-    Ok(Ok(receipt))
+    let applying = Applying {
+        kind: IceType::Cd143c,
+        record: MovementRecord {
+            version: record.version + 1,
+            updated_at: msg.received_at.max(record.updated_at),
+            ..record.clone()
+        },
+        expected_version: Some(record.version),
+        detail,
+        action: "ice.enquiry",
+        at: msg.received_at,
+        ledger: vec![],
+        out: vec![],
+    };
+    Ok(Ok(commit(app, &topology.node, msg, applying).await?))
 }

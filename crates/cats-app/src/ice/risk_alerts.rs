@@ -66,9 +66,7 @@ pub async fn share(
         analyst: actor.name().to_string(),
         at: now,
     };
-    let mut peers: Vec<NodeId> = topology.peers.values().cloned().collect();
-    peers.sort();
-    peers.dedup();
+    let peers = topology.peer_nodes();
     let out = peers
         .iter()
         .map(|p| out_message_about(p, IceType::Ca005c, &format!("N-{}", Uuid::new_v4()), &alert))

@@ -66,13 +66,6 @@ fn admin_only(actor: &Actor) -> Result<(), AppError> {
     }
 }
 
-fn peers(topology: &Topology) -> Vec<NodeId> {
-    let mut nodes: Vec<NodeId> = topology.peers.values().cloned().collect();
-    nodes.sort();
-    nodes.dedup();
-    nodes
-}
-
 /// Announce to every peer that this node is unavailable in `window` (CD070C); the peers told.
 ///
 /// Errors: not an administrator (403), stand-alone node (403), `to` not after `from` or not in
@@ -100,7 +93,7 @@ pub async fn announce(
     if window.reason.trim().is_empty() {
         return Err(AppError::Invalid("say why (reason)".into()));
     }
-    let told = peers(topology);
+    let told = topology.peer_nodes();
     let mut out = Vec::new();
     for peer in &told {
         out.push(out_message_about(
@@ -132,7 +125,7 @@ pub async fn back(app: &App, actor: &Actor, now: DateTime<Utc>) -> Result<Vec<No
     let topology = app
         .topology()
         .ok_or_else(|| AppError::Forbidden("this node is not part of an ICE network".into()))?;
-    let told = peers(topology);
+    let told = topology.peer_nodes();
     let mut out = Vec::new();
     for peer in &told {
         out.push(out_message_about(

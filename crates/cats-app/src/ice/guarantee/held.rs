@@ -7,15 +7,16 @@ use uuid::Uuid;
 use cats_domain::coverage::cover;
 use cats_domain::ledger::Unusable;
 
-use super::holder_of;
-use crate::app::{Actor, App};
+use crate::app::App;
 use crate::error::AppError;
-use crate::history::{audit, inbound};
+use crate::ice::applied::{
+    commit, copy_for, correlated, departed_from_sender, held_here, Applying,
+};
 use crate::ice::messages::{GuaranteeUseEnd, GuaranteeUseRequest, GuaranteeUseResponse, UseEnd};
 use crate::ice::receive::{nack, Applied, Inbound};
 use crate::ice::route::out_message;
-use crate::ice::{Host, IceType, Topology};
-use crate::store::{Change, LedgerOp, MovementRecord, ReserveBasis, StoreError};
+use crate::ice::{IceType, Topology};
+use crate::store::{LedgerOp, MovementRecord, ReserveBasis, StoreError};
 
 /// CD203C at the node holding the guarantee: check it (CATS016 exists, CATS017 access code,
 /// CATS020 holder; CATS018 and CATS022 as the reservation checks them), reserve the amount to
@@ -27,73 +28,29 @@ pub(crate) async fn use_request(
     msg: &Inbound,
     content: GuaranteeUseRequest,
 ) -> Result<Applied, AppError> {
-    if content.mrn.as_str() != msg.correlation {
-        return Ok(Err((
-            "CD906C",
-            nack(93, "the MRN is not the envelope's correlation"),
-        )));
+    if let Err(r) = correlated(msg, &content.mrn) {
+        return Ok(Err(r));
     }
-    if holder_of(topology, &content.grn).is_some()
-        || topology.host_of_country(content.grn.country()) != Host::Here
+    if let Err(r) = held_here(topology, &content.grn)
+        .and_then(|_| departed_from_sender(topology, msg, &content.movement))
     {
-        return Ok(Err((
-            "CD906C",
-            nack(
-                12,
-                format!(
-                    "guarantee {} is not held by node {}",
-                    content.grn, topology.node
-                ),
-            ),
-        )));
+        return Ok(Err(r));
     }
-    if !topology.peer_hosts(&msg.sender, &content.movement.office_of_departure) {
-        return Ok(Err((
-            "CD906C",
-            nack(
-                12,
-                format!(
-                    "the office of departure {} is not hosted by node {}",
-                    content.movement.office_of_departure, msg.sender
-                ),
-            ),
-        )));
-    }
-    let existing = app.store().movement(content.movement_id).await?;
-    let (copy, expected_version) = match existing {
-        Some(c) if c.movement.home.as_ref() == Some(&msg.sender) => {
-            let next = MovementRecord {
-                version: c.version + 1,
-                updated_at: msg.received_at,
-                ..c.clone()
-            };
-            (next, Some(c.version))
+    let fresh = || {
+        let mut movement = content.movement.clone();
+        movement.home = Some(msg.sender.clone());
+        MovementRecord {
+            id: content.movement_id,
+            version: 1,
+            movement,
+            declaration: content.declaration.clone(),
+            created_at: content.lodged_at,
+            updated_at: msg.received_at,
         }
-        Some(_) => {
-            return Ok(Err((
-                "CD906C",
-                nack(
-                    12,
-                    format!(
-                        "movement {} is not a copy of node {}'s",
-                        content.movement_id, msg.sender
-                    ),
-                ),
-            )))
-        }
-        None => {
-            let mut movement = content.movement.clone();
-            movement.home = Some(msg.sender.clone());
-            let copy = MovementRecord {
-                id: content.movement_id,
-                version: 1,
-                movement,
-                declaration: content.declaration.clone(),
-                created_at: content.lodged_at,
-                updated_at: msg.received_at,
-            };
-            (copy, None)
-        }
+    };
+    let (copy, expected_version) = match copy_for(app, msg, content.movement_id, fresh).await? {
+        Ok(found) => found,
+        Err(r) => return Ok(Err(r)),
     };
     let reserved = app
         .store()
@@ -118,19 +75,8 @@ pub(crate) async fn use_request(
         currency: None,
         reason: None,
     };
-    let actor = Actor::System(format!("ice:{}", msg.sender));
-    let receipt = crate::ice::receive::receipt(&topology.node, msg, None);
-    let history = inbound(
-        "CD203C",
-        "application/json",
-        &msg.content.to_string(),
-        msg.received_at,
-    );
-    let commit = |ledger: Vec<LedgerOp>, answer: &GuaranteeUseResponse, detail: String| {
-        let copy = copy.clone();
-        let history = history.clone();
-        let actor = actor.clone();
-        let receipt = receipt.clone();
+    let answer_with = |ledger: Vec<LedgerOp>, answer: &GuaranteeUseResponse, detail: String| {
+        let record = copy.clone();
         let answer = answer.clone();
         async move {
             let out = out_message(
@@ -141,25 +87,17 @@ pub(crate) async fn use_request(
                 Uuid::new_v4(),
             )
             .map_err(|e| StoreError::corrupt(e.to_string()))?;
-            let id = copy.id;
-            app.store()
-                .commit(Change {
-                    record: copy,
-                    expected_version,
-                    messages: vec![history],
-                    ledger,
-                    audit: vec![audit(
-                        &actor,
-                        "ice.guarantee_use",
-                        Some(id),
-                        msg.received_at,
-                        detail,
-                    )],
-                    attachments: vec![],
-                    ice_out: vec![out],
-                    ice_in: Some(crate::ice::receive::entry(msg, "applied", receipt)),
-                })
-                .await
+            let applying = Applying {
+                kind: IceType::Cd203c,
+                record,
+                expected_version,
+                detail,
+                action: "ice.guarantee_use",
+                at: msg.received_at,
+                ledger,
+                out: vec![out],
+            };
+            commit(app, &topology.node, msg, applying).await
         }
     };
     let refused = match planned {
@@ -175,8 +113,8 @@ pub(crate) async fn use_request(
                 content.grn,
                 content.mrn
             );
-            match commit(vec![op], &accepted, detail).await {
-                Ok(()) => return Ok(Ok(receipt)),
+            match answer_with(vec![op], &accepted, detail).await {
+                Ok(receipt) => return Ok(Ok(receipt)),
                 Err(StoreError::Insufficient {
                     grn,
                     requested_minor,
@@ -199,8 +137,7 @@ pub(crate) async fn use_request(
         "CD203C from node {} for MRN {}: refused (CD205C): {refused}",
         msg.sender, content.mrn
     );
-    commit(vec![], &answer, detail).await?;
-    Ok(Ok(receipt))
+    Ok(Ok(answer_with(vec![], &answer, detail).await?))
 }
 
 /// The reservation a CD203C asks for, or why it is refused (with the rule id).
@@ -272,11 +209,8 @@ pub(crate) async fn use_end(
     kind: IceType,
     content: GuaranteeUseEnd,
 ) -> Result<Applied, AppError> {
-    if content.mrn.as_str() != msg.correlation {
-        return Ok(Err((
-            "CD906C",
-            nack(93, "the MRN is not the envelope's correlation"),
-        )));
+    if let Err(r) = correlated(msg, &content.mrn) {
+        return Ok(Err(r));
     }
     let expected = match content.end {
         UseEnd::Cancelled => IceType::Cd204c,
@@ -294,16 +228,11 @@ pub(crate) async fn use_end(
         .await?
         .filter(|r| r.movement.home.as_ref() == Some(&msg.sender));
     let Some(copy) = copy else {
-        return Ok(Err((
-            "CD906C",
-            nack(
-                90,
-                format!(
-                    "no use of a guarantee for MRN {} from node {}",
-                    content.mrn, msg.sender
-                ),
-            ),
-        )));
+        let why = format!(
+            "no use of a guarantee for MRN {} from node {}",
+            content.mrn, msg.sender
+        );
+        return Ok(Err(("CD906C", nack(90, why))));
     };
     let (op, what) = match content.end {
         UseEnd::Cancelled => (LedgerOp::Credit, "use cancelled, amount available again"),
@@ -314,35 +243,19 @@ pub(crate) async fn use_end(
         "{kind} from node {} for MRN {} on {}: {what}",
         msg.sender, content.mrn, content.grn
     );
-    let receipt = crate::ice::receive::receipt(&topology.node, msg, None);
-    let actor = Actor::System(format!("ice:{}", msg.sender));
-    let id = copy.id;
-    app.store()
-        .commit(Change {
-            record: MovementRecord {
-                version: copy.version + 1,
-                updated_at: content.at.max(copy.updated_at),
-                ..copy.clone()
-            },
-            expected_version: Some(copy.version),
-            messages: vec![inbound(
-                kind.code(),
-                "application/json",
-                &msg.content.to_string(),
-                msg.received_at,
-            )],
-            ledger: vec![op],
-            audit: vec![audit(
-                &actor,
-                "ice.guarantee_use",
-                Some(id),
-                msg.received_at,
-                detail,
-            )],
-            attachments: vec![],
-            ice_out: vec![],
-            ice_in: Some(crate::ice::receive::entry(msg, "applied", receipt.clone())),
-        })
-        .await?;
-    Ok(Ok(receipt))
+    let applying = Applying {
+        kind,
+        record: MovementRecord {
+            version: copy.version + 1,
+            updated_at: content.at.max(copy.updated_at),
+            ..copy.clone()
+        },
+        expected_version: Some(copy.version),
+        detail,
+        action: "ice.guarantee_use",
+        at: msg.received_at,
+        ledger: vec![op],
+        out: vec![],
+    };
+    Ok(Ok(commit(app, &topology.node, msg, applying).await?))
 }

@@ -15,6 +15,7 @@ use cats_domain::movement::{
     Action, Effect, Movement, MovementState, PendingRelease, RemoteUse, RemoteUseStatus,
 };
 
+use super::applied::{commit, correlated, owned, Applying};
 use super::messages::{GuaranteeUseEnd, GuaranteeUseRequest, GuaranteeUseResponse, UseEnd};
 use super::receive::{nack, Applied, Inbound};
 
@@ -24,7 +25,7 @@ use super::{Host, IceType, Topology};
 use crate::act::{act_once, FromPeer};
 use crate::app::{Actor, App};
 use crate::error::AppError;
-use crate::history::{audit, customs, inbound};
+use crate::history::{audit, customs};
 use crate::standing::aeo_benefits_apply;
 use crate::store::{Change, IceOut, MovementRecord, StoreError};
 pub(crate) use held::{use_end, use_request};
@@ -229,28 +230,12 @@ pub(crate) async fn use_answer(
     msg: &Inbound,
     content: GuaranteeUseResponse,
 ) -> Result<Applied, AppError> {
-    if content.mrn.as_str() != msg.correlation {
-        return Ok(Err((
-            "CD906C",
-            nack(93, "the MRN is not the envelope's correlation"),
-        )));
+    if let Err(r) = correlated(msg, &content.mrn) {
+        return Ok(Err(r));
     }
-    let owned = app
-        .store()
-        .movement(content.movement_id)
-        .await?
-        .filter(|r| r.movement.home.is_none() && r.movement.mrn.as_ref() == Some(&content.mrn));
-    let Some(mut record) = owned else {
-        return Ok(Err((
-            "CD906C",
-            nack(
-                90,
-                format!(
-                    "MRN {} is not a movement departed from node {}",
-                    content.mrn, topology.node
-                ),
-            ),
-        )));
+    let mut record = match owned(app, &topology.node, content.movement_id, &content.mrn).await? {
+        Ok(r) => r,
+        Err(r) => return Ok(Err(r)),
     };
     let entry = record
         .movement
@@ -298,34 +283,21 @@ pub(crate) async fn use_answer(
             content.grn,
             nodes_of(&record.movement)
         );
-        let id = record.id;
-        app.store()
-            .commit(Change {
-                expected_version: Some(record.version),
-                record: MovementRecord {
-                    version: record.version + 1,
-                    updated_at: msg.received_at,
-                    ..record
-                },
-                messages: vec![inbound(
-                    "CD205C",
-                    "application/json",
-                    &msg.content.to_string(),
-                    msg.received_at,
-                )],
-                ledger: vec![],
-                audit: vec![audit(
-                    &actor,
-                    "ice.guarantee_use",
-                    Some(id),
-                    msg.received_at,
-                    detail,
-                )],
-                attachments: vec![],
-                ice_out: vec![],
-                ice_in: Some(super::receive::entry(msg, "applied", receipt.clone())),
-            })
-            .await?;
+        let applying = Applying {
+            kind: IceType::Cd205c,
+            record: MovementRecord {
+                version: record.version + 1,
+                updated_at: msg.received_at,
+                ..record.clone()
+            },
+            expected_version: Some(record.version),
+            detail,
+            action: "ice.guarantee_use",
+            at: msg.received_at,
+            ledger: vec![],
+            out: vec![],
+        };
+        commit(app, &topology.node, msg, applying).await?;
         return Ok(Ok(receipt));
     }
     record.movement.release_pending = None;
