@@ -108,6 +108,10 @@ pub async fn attach(
             "office": office,
             "attachment": meta,
         });
+        // On a copy, the attachment travels to the node of departure with its bytes (CA006C).
+        let ice_out = crate::ice::attachments::forward(&record, i, &meta, bytes)?
+            .into_iter()
+            .collect();
         let change = Change {
             record: MovementRecord {
                 version: record.version + 1,
@@ -131,7 +135,7 @@ pub async fn attach(
                 meta: meta.clone(),
                 data: bytes.clone(),
             }],
-            ice_out: vec![],
+            ice_out,
             ice_in: None,
         };
         app.store().commit(change).await?;

@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use serde_json::Value;
 
 /// Schema texts by name (the file name in `docs/ice/schemas/` without `.json`), as published.
-pub const SCHEMAS: [(&str, &str); 18] = [
+pub const SCHEMAS: [(&str, &str); 19] = [
     (
         "envelope",
         include_str!("../../../docs/ice/schemas/envelope.json"),
@@ -76,6 +76,10 @@ pub const SCHEMAS: [(&str, &str); 18] = [
     (
         "risk-alert",
         include_str!("../../../docs/ice/schemas/risk-alert.json"),
+    ),
+    (
+        "control-attachment",
+        include_str!("../../../docs/ice/schemas/control-attachment.json"),
     ),
     (
         "receipt",

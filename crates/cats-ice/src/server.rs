@@ -45,6 +45,10 @@ pub struct ServerStats {
     pub duplicates: std::sync::atomic::AtomicU64,
 }
 
+/// The largest envelope accepted: a control attachment (CA006C) of 2 MiB travels as base64 in
+/// it.
+pub const MAX_ENVELOPE_BYTES: usize = 4 * 1024 * 1024;
+
 /// The routes peers use, to merge into the node's router.
 pub fn router(app: App, network: Arc<Network>) -> Router {
     router_with_stats(app, network, Arc::default())
@@ -54,6 +58,7 @@ pub fn router(app: App, network: Arc<Network>) -> Router {
 pub fn router_with_stats(app: App, network: Arc<Network>, stats: Arc<ServerStats>) -> Router {
     Router::new()
         .route(MESSAGES_PATH, post(accept))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_ENVELOPE_BYTES))
         .with_state(Receiver {
             app,
             network,

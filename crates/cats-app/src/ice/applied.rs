@@ -14,7 +14,7 @@ use super::{Host, IceType, Topology};
 use crate::app::{Actor, App};
 use crate::error::AppError;
 use crate::history::{audit, inbound};
-use crate::store::{Change, IceOut, LedgerOp, MovementRecord, StoreError};
+use crate::store::{Change, IceOut, LedgerOp, MovementRecord, StoreError, StoredControlAttachment};
 
 /// A refusal: the NACK's message type (`CD906C`, `CD917C`) and the error.
 pub(crate) type Refusal = (&'static str, Nack);
@@ -127,6 +127,8 @@ pub(crate) struct Applying {
     pub ledger: Vec<LedgerOp>,
     /// Messages sent with it (an answer).
     pub out: Vec<IceOut>,
+    /// Control attachments' bytes kept with it.
+    pub attachments: Vec<StoredControlAttachment>,
 }
 
 /// Commit `a` with the message in the movement's history, the audit entry and the inbox entry
@@ -154,7 +156,7 @@ pub(crate) async fn commit(
             messages: vec![history],
             ledger: a.ledger,
             audit: vec![audit(&actor, a.action, Some(id), a.at, a.detail)],
-            attachments: vec![],
+            attachments: a.attachments,
             ice_out: a.out,
             ice_in: Some(entry(msg, "applied", receipt.clone())),
         })

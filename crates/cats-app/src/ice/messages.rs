@@ -108,11 +108,14 @@ pub enum IceType {
     /// CA005C risk alert (CATS): a node's risk analyst → every peer, a risk profile to select
     /// with at their offices too.
     Ca005c,
+    /// CA006C control attachment (CATS): the node of the office that recorded a control on a
+    /// copy → departure, a photo or document attached to it, with its bytes.
+    Ca006c,
 }
 
 impl IceType {
     /// Every type, in code order.
-    pub const ALL: [IceType; 34] = [
+    pub const ALL: [IceType; 35] = [
         Self::Cd002c,
         Self::Cd003c,
         Self::Cd010c,
@@ -147,6 +150,7 @@ impl IceType {
         Self::Ca003c,
         Self::Ca004c,
         Self::Ca005c,
+        Self::Ca006c,
     ];
 
     /// The code, e.g. `CD050C`.
@@ -186,6 +190,7 @@ impl IceType {
             Self::Cd071c => "CD071C",
             Self::Ca004c => "CA004C",
             Self::Ca005c => "CA005C",
+            Self::Ca006c => "CA006C",
         }
     }
 
@@ -226,6 +231,7 @@ impl IceType {
             Self::Cd071c => "Available again",
             Self::Ca004c => "AEO register change",
             Self::Ca005c => "Risk alert",
+            Self::Ca006c => "Control attachment",
         }
     }
 
@@ -256,6 +262,7 @@ impl IceType {
             Self::Cd071c => Content::AvailableAgain,
             Self::Ca004c => Content::AeoRegister,
             Self::Ca005c => Content::RiskAlert,
+            Self::Ca006c => Content::ControlAttachment,
             Self::Cd002c | Self::Cd114c | Self::Cd164c => Content::RecordRequest,
             Self::Cd142c => Content::EnquiryRequest,
             Self::Cd143c => Content::EnquiryResponse,
@@ -316,6 +323,8 @@ pub enum Content {
     AeoRegister,
     /// [`super::risk_alerts::RiskAlert`] (`risk-alert.json`), a notice.
     RiskAlert,
+    /// [`super::attachments::ControlAttachmentCopy`] (`control-attachment.json`).
+    ControlAttachment,
     /// [`EnquiryRequest`] (`enquiry-request.json`).
     EnquiryRequest,
     /// [`EnquiryResponse`] (`enquiry-response.json`).
@@ -340,6 +349,7 @@ impl Content {
             Self::AvailableAgain => "available-again.json",
             Self::AeoRegister => "aeo-register-change.json",
             Self::RiskAlert => "risk-alert.json",
+            Self::ControlAttachment => "control-attachment.json",
             Self::EnquiryRequest => "enquiry-request.json",
             Self::EnquiryResponse => "enquiry-response.json",
         }

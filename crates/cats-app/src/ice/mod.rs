@@ -16,6 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use cats_domain::ids::{CountryCode, NodeId, OfficeRef};
 
 mod applied;
+pub mod attachments;
 pub mod fallback;
 pub mod guarantee;
 pub mod messages;

@@ -211,6 +211,12 @@ async fn receive_once(app: &App, topology: &Topology, msg: &Inbound) -> Result<O
             Ok(content) => request::enquiry_answered(app, topology, msg, content).await?,
             Err(e) => Err(("CD917C", e)),
         },
+        (Content::ControlAttachment, _) => match parse(kind, c) {
+            Ok(content) => {
+                super::attachments::receive_attachment(app, topology, msg, content).await?
+            }
+            Err(e) => Err(("CD917C", e)),
+        },
         (Content::RiskAlert, _) => match parse(kind, c) {
             Ok(content) => super::risk_alerts::receive_alert(app, topology, msg, content).await?,
             Err(e) => Err(("CD917C", e)),
@@ -349,6 +355,7 @@ async fn record(
             at: now,
             ledger: vec![],
             out: vec![],
+            attachments: vec![],
         },
     )
     .await?;
@@ -425,6 +432,7 @@ async fn update(app: &App, msg: &Inbound, content: MovementUpdate) -> Result<App
             at: msg.received_at,
             ledger: vec![],
             out: vec![],
+            attachments: vec![],
         },
     )
     .await

@@ -142,6 +142,7 @@ pub(crate) async fn answer_record_request(
         at: msg.received_at,
         ledger: vec![],
         out: vec![out],
+        attachments: vec![],
     };
     Ok(Ok(commit(app, &topology.node, msg, applying).await?))
 }
@@ -285,6 +286,7 @@ pub(crate) async fn enquiry_answered(
         at: msg.received_at,
         ledger: vec![],
         out: vec![],
+        attachments: vec![],
     };
     Ok(Ok(commit(app, &topology.node, msg, applying).await?))
 }

@@ -148,3 +148,70 @@ async fn the_traders_arrival_and_unloading_remarks_at_destination_travel_home() 
         .await;
     assert_eq!(g["exposure"], "0.00", "{g}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_photo_of_a_control_at_alat_reaches_aktau_with_its_bytes() {
+    let net = IceNetwork::start(CORRIDOR).await;
+    let id = released(&net, "ICE-PHOTO-1").await;
+    net.wait_movement("AZ", "officer.az", &id, 20, "the ATR at Alat", |_| true)
+        .await;
+    let az = net.node("AZ");
+    let (status, body) = net
+        .call(
+            net.client
+                .post(format!(
+                    "{}/movements/departures/{id}/customs/control-result",
+                    az.base()
+                ))
+                .bearer_auth(&az.tokens["officer.az"])
+                .json(&serde_json::json!({
+                    "office": "AZALA001", "result": "A1", "controlType": "documentary",
+                    "remarks": "documents checked at the port"
+                })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let photo: Vec<u8> = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR a photo taken at Alat"
+        .iter()
+        .copied()
+        .chain(std::iter::repeat_n(7u8, 300_000))
+        .collect();
+    let (status, meta) = net
+        .call(
+            net.client
+                .post(format!(
+                    "{}/movements/departures/{id}/controls/1/attachments?filename=alat.png",
+                    az.base()
+                ))
+                .bearer_auth(&az.tokens["officer.az"])
+                .header("Content-Type", "image/png")
+                .body(photo.clone()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{meta}");
+    // Aktau has the record with the attachment (CA001C, then CA006C) and its bytes.
+    let m = net
+        .wait_movement("KZ", "officer.kz", &id, 20, "the photo at Aktau", |m| {
+            m["controls"][0]["attachments"][0]["id"] == meta["id"]
+        })
+        .await;
+    assert_eq!(m["controls"][0]["office"], "AZALA001", "{m}");
+    let kz = net.node("KZ");
+    let download = net
+        .client
+        .get(format!(
+            "{}/movements/departures/{id}/controls/1/attachments/{}",
+            kz.base(),
+            meta["id"].as_str().unwrap()
+        ))
+        .bearer_auth(&kz.tokens["officer.kz"])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(download.status(), StatusCode::OK);
+    assert_eq!(
+        download.bytes().await.unwrap().to_vec(),
+        photo,
+        "the same bytes"
+    );
+}

@@ -96,6 +96,7 @@ pub(crate) async fn use_request(
                 at: msg.received_at,
                 ledger,
                 out: vec![out],
+                attachments: vec![],
             };
             commit(app, &topology.node, msg, applying).await
         }
@@ -256,6 +257,7 @@ pub(crate) async fn use_end(
         at: msg.received_at,
         ledger: vec![op],
         out: vec![],
+        attachments: vec![],
     };
     Ok(Ok(commit(app, &topology.node, msg, applying).await?))
 }

@@ -296,6 +296,7 @@ pub(crate) async fn use_answer(
             at: msg.received_at,
             ledger: vec![],
             out: vec![],
+            attachments: vec![],
         };
         commit(app, &topology.node, msg, applying).await?;
         return Ok(Ok(receipt));
