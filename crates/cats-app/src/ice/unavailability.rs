@@ -232,3 +232,28 @@ pub async fn announced(
     windows.retain(|_, w| w.to > now);
     Ok(windows)
 }
+
+/// Make every message waiting for `peer` due now (after a peer's problem is fixed, rather than
+/// waiting for the next attempt of the backoff); how many. Audited.
+///
+/// Errors: not an administrator (403), stand-alone node (403), `peer` not a peer (404).
+pub async fn retry_now(
+    app: &App,
+    actor: &Actor,
+    peer: &NodeId,
+    now: DateTime<Utc>,
+) -> Result<u64, AppError> {
+    admin_only(actor)?;
+    let topology = app
+        .topology()
+        .ok_or_else(|| AppError::Forbidden("this node is not part of an ICE network".into()))?;
+    if !topology.peer_nodes().contains(peer) {
+        return Err(AppError::NotFound(format!("peer node {peer}")));
+    }
+    let n = app.store().ice_reschedule(peer, now).await?;
+    let detail = format!("{n} message(s) for node {peer} due now");
+    app.store()
+        .audit(&[audit(actor, "ice.retry", None, now, detail)])
+        .await?;
+    Ok(n)
+}

@@ -236,6 +236,21 @@ async fn a_node_announcing_maintenance_gets_its_messages_when_it_says_it_is_back
             .is_some_and(|e| e.contains("announced")),
         "{kz}"
     );
+    // Retrying now does not override the window: the messages are due, and deferred again.
+    let kz_node = net.node("KZ");
+    let retry = |peer: &str| {
+        net.client
+            .post(format!("{}/admin/ice/peers/{peer}/retry", kz_node.base()))
+            .bearer_auth(&kz_node.tokens["admin"])
+    };
+    let (status, body) = net.call(retry("AZ")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(
+        body["rescheduled"].as_u64().is_some_and(|n| n >= 1),
+        "{body}"
+    );
+    let (status, _) = net.call(retry("XX")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
     // Back: the record arrives at once, not an hour later.
     let (status, body) = net
         .call(announce("/admin/ice/available", Value::Null))

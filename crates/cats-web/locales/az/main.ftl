@@ -846,3 +846,5 @@ remote-use-refused = istifadədən imtina edilib
 remote-use-credited = başa çatdıqdan sonra məbləğ bərpa edilib
 remote-use-claimed = təminat üzrə tələb irəli sürülüb
 remote-use-cancelled = istifadə ləğv edilib
+ice-retry-button = İndi təkrarla
+ice-retried-now = { $node } qovşağı üçün indi göndəriləcək mesajlar: { $count }.

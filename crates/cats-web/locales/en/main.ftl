@@ -858,3 +858,5 @@ remote-use-refused = use refused
 remote-use-credited = amount restored after write-off
 remote-use-claimed = claim raised on the guarantee
 remote-use-cancelled = use cancelled
+ice-retry-button = Retry now
+ice-retried-now = { $count } message(s) for node { $node } are due now.

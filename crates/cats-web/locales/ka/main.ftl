@@ -846,3 +846,5 @@ remote-use-refused = გამოყენებაზე უარი
 remote-use-credited = თანხა აღდგენილია დასრულების შემდეგ
 remote-use-claimed = წაყენებულია მოთხოვნა გარანტიით
 remote-use-cancelled = გამოყენება გაუქმებულია
+ice-retry-button = ახლავე გამეორება
+ice-retried-now = { $node } კვანძისთვის ახლა გასაგზავნი შეტყობინებები: { $count }.

@@ -846,3 +846,5 @@ remote-use-refused = пайдаланудан бас тартылды
 remote-use-credited = аяқталғаннан кейін сома қалпына келтірілді
 remote-use-claimed = кепілдік бойынша талап қойылды
 remote-use-cancelled = пайдалану жойылды
+ice-retry-button = Қазір қайталау
+ice-retried-now = { $node } торабына қазір жіберілетін хабарлар: { $count }.

@@ -846,3 +846,5 @@ remote-use-refused = в использовании отказано
 remote-use-credited = сумма восстановлена после завершения
 remote-use-claimed = предъявлено требование по гарантии
 remote-use-cancelled = использование отменено
+ice-retry-button = Повторить сейчас
+ice-retried-now = Сообщений для узла { $node } к отправке сейчас: { $count }.

@@ -8,6 +8,8 @@
 //! * `GET /ice/fallback` (officer, administrator): those passages and what became of them
 //! * `POST /admin/ice/unavailability` {from, to, reason} and `POST /admin/ice/available`
 //!   (administrator): announce a maintenance window to the peers (CD070C) and its end (CD071C)
+//! * `POST /admin/ice/peers/{node}/retry` (administrator): the messages waiting for a peer due
+//!   now
 //! * `GET /ice/movements/{mrn}` (officer): the movement as its node of departure has it (CD027C,
 //!   answered with CD038C)
 
@@ -106,4 +108,24 @@ pub async fn announce_available(
 ) -> Result<(StatusCode, Json<Told>), ApiError> {
     let peers = cats_app::ice::unavailability::back(&app, &who.actor(), Utc::now()).await?;
     Ok((StatusCode::ACCEPTED, Json(Told { peers })))
+}
+
+/// The answer to a retry: how many messages are due now.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Rescheduled {
+    /// Messages for that peer made due now.
+    pub rescheduled: u64,
+}
+
+/// `POST /admin/ice/peers/{node}/retry`: every message waiting for `node` due now.
+pub async fn retry_now(
+    State(app): State<App>,
+    who: Principal,
+    axum::extract::Path(node): axum::extract::Path<String>,
+) -> Result<Json<Rescheduled>, ApiError> {
+    let node = cats_domain::ids::NodeId::parse(&node)
+        .map_err(|e| ApiError::from(cats_app::AppError::Invalid(format!("node {node:?}: {e}"))))?;
+    let rescheduled =
+        cats_app::ice::unavailability::retry_now(&app, &who.actor(), &node, Utc::now()).await?;
+    Ok(Json(Rescheduled { rescheduled }))
 }

@@ -256,6 +256,36 @@ pub struct BackForm {
     csrf: String,
 }
 
+/// `POST /ui/admin/ice/peers/{node}/retry`: the messages waiting for that peer due now.
+pub async fn retry(
+    State(app): State<App>,
+    visitor: Visitor,
+    axum::extract::Path(node): axum::extract::Path<String>,
+    Form(f): Form<BackForm>,
+) -> Response {
+    let actor = match admin(&visitor) {
+        Ok(a) => a,
+        Err(r) => return *r,
+    };
+    if !visitor.csrf_ok(&f.csrf) {
+        return csrf_refused(&visitor);
+    }
+    let Ok(node) = cats_domain::ids::NodeId::parse(&node) else {
+        return page(&app, &visitor, StatusCode::NOT_FOUND, None, None).await;
+    };
+    match unavailability::retry_now(&app, &actor, &node, Utc::now()).await {
+        Ok(n) => {
+            let notice = visitor.t.arg2(
+                "ice-retried-now",
+                ("count", n.to_string()),
+                ("node", node.to_string()),
+            );
+            page(&app, &visitor, StatusCode::OK, Some(notice), None).await
+        }
+        Err(e) => app_error(&visitor, e),
+    }
+}
+
 /// `POST /ui/admin/ice/available`: tell the peers this node is back (CD071C).
 pub async fn back(State(app): State<App>, visitor: Visitor, Form(f): Form<BackForm>) -> Response {
     let actor = match admin(&visitor) {

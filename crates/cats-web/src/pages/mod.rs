@@ -131,6 +131,7 @@ pub fn router(settings: PageSettings) -> Router<App> {
         .route("/ui/admin/ice", get(admin_ice::show))
         .route("/ui/admin/ice/unavailability", post(admin_ice::announce))
         .route("/ui/admin/ice/available", post(admin_ice::back))
+        .route("/ui/admin/ice/peers/{node}/retry", post(admin_ice::retry))
         .route("/ui/admin/reference", get(admin_reference::show))
         .route("/ui/admin/reference/rates", post(admin_reference::set_rate))
         .route(

@@ -121,6 +121,12 @@ pub fn operations() -> Vec<(Operation, MethodRouter<App>)> {
             post(ice::announce_unavailability),
         ),
         (
+            op!(Post "/admin/ice/peers/{node}/retry", "admin", "admin", true, Body::None,
+            "Make every message waiting for peer `node` due now, rather than at the next attempt of the backoff (after its problem is fixed). Audited.",
+            [(200, "rescheduled: how many"), (403, "not an administrator, or no ICE network"), (404, "not a peer")]).json(schema_of::<crate::handlers::ice::Rescheduled>),
+            post(ice::retry_now),
+        ),
+        (
             op!(Post "/admin/ice/available", "admin", "admin", true, Body::None,
             "Tell every peer that this node is available again (CD071C): the messages they hold for it are due at once. Audited.",
             [(202, "peers told"), (403, "not an administrator, or no ICE network")]).json(schema_of::<crate::handlers::ice::Told>),
