@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use serde_json::Value;
 
 /// Schema texts by name (the file name in `docs/ice/schemas/` without `.json`), as published.
-pub const SCHEMAS: [(&str, &str); 19] = [
+pub const SCHEMAS: [(&str, &str); 21] = [
     (
         "envelope",
         include_str!("../../../docs/ice/schemas/envelope.json"),
@@ -80,6 +80,14 @@ pub const SCHEMAS: [(&str, &str); 19] = [
     (
         "control-attachment",
         include_str!("../../../docs/ice/schemas/control-attachment.json"),
+    ),
+    (
+        "recovery-request",
+        include_str!("../../../docs/ice/schemas/recovery-request.json"),
+    ),
+    (
+        "recovery-response",
+        include_str!("../../../docs/ice/schemas/recovery-response.json"),
     ),
     (
         "receipt",

@@ -150,6 +150,9 @@ pub struct MovementView {
     /// Whether a release waits for the answers of the nodes holding its guarantees (CD205C).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub release_pending: bool,
+    /// Requests that another country recover the debt (ICE CD150C) and their answers (CD151C).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub recovery_requests: Vec<cats_domain::movement::RecoveryRequest>,
     /// Links.
     #[serde(rename = "_links")]
     pub links: MovementLinks,
@@ -214,6 +217,7 @@ pub fn movement_view(record: &MovementRecord, viewer: Option<&User>) -> Movement
         home: m.home.clone(),
         remote_guarantees: m.remote_guarantees.clone(),
         release_pending: m.release_pending.is_some(),
+        recovery_requests: m.recovery_requests.clone(),
         links: MovementLinks {
             this: Link::to(&path),
             messages: Link::to(format!("{path}/messages")),

@@ -111,11 +111,16 @@ pub enum IceType {
     /// CA006C control attachment (CATS): the node of the office that recorded a control on a
     /// copy → departure, a photo or document attached to it, with its bytes.
     Ca006c,
+    /// CD150C request for recovery: departure → the node of another country of the route,
+    /// during the enquiry or the recovery: recover the debt there.
+    Cd150c,
+    /// CD151C response to the request for recovery: that node → departure, accepted or refused.
+    Cd151c,
 }
 
 impl IceType {
     /// Every type, in code order.
-    pub const ALL: [IceType; 35] = [
+    pub const ALL: [IceType; 37] = [
         Self::Cd002c,
         Self::Cd003c,
         Self::Cd010c,
@@ -126,6 +131,8 @@ impl IceType {
         Self::Cd115c,
         Self::Cd142c,
         Self::Cd143c,
+        Self::Cd150c,
+        Self::Cd151c,
         Self::Cd152c,
         Self::Cd164c,
         Self::Cd165c,
@@ -191,6 +198,8 @@ impl IceType {
             Self::Ca004c => "CA004C",
             Self::Ca005c => "CA005C",
             Self::Ca006c => "CA006C",
+            Self::Cd150c => "CD150C",
+            Self::Cd151c => "CD151C",
         }
     }
 
@@ -232,6 +241,8 @@ impl IceType {
             Self::Ca004c => "AEO register change",
             Self::Ca005c => "Risk alert",
             Self::Ca006c => "Control attachment",
+            Self::Cd150c => "Request for recovery",
+            Self::Cd151c => "Response to the request for recovery",
         }
     }
 
@@ -263,6 +274,8 @@ impl IceType {
             Self::Ca004c => Content::AeoRegister,
             Self::Ca005c => Content::RiskAlert,
             Self::Ca006c => Content::ControlAttachment,
+            Self::Cd150c => Content::RecoveryRequest,
+            Self::Cd151c => Content::RecoveryResponse,
             Self::Cd002c | Self::Cd114c | Self::Cd164c => Content::RecordRequest,
             Self::Cd142c => Content::EnquiryRequest,
             Self::Cd143c => Content::EnquiryResponse,
@@ -325,6 +338,10 @@ pub enum Content {
     RiskAlert,
     /// [`super::attachments::ControlAttachmentCopy`] (`control-attachment.json`).
     ControlAttachment,
+    /// [`super::recovery::RecoveryRequestMessage`] (`recovery-request.json`).
+    RecoveryRequest,
+    /// [`super::recovery::RecoveryResponse`] (`recovery-response.json`).
+    RecoveryResponse,
     /// [`EnquiryRequest`] (`enquiry-request.json`).
     EnquiryRequest,
     /// [`EnquiryResponse`] (`enquiry-response.json`).
@@ -350,6 +367,8 @@ impl Content {
             Self::AeoRegister => "aeo-register-change.json",
             Self::RiskAlert => "risk-alert.json",
             Self::ControlAttachment => "control-attachment.json",
+            Self::RecoveryRequest => "recovery-request.json",
+            Self::RecoveryResponse => "recovery-response.json",
             Self::EnquiryRequest => "enquiry-request.json",
             Self::EnquiryResponse => "enquiry-response.json",
         }

@@ -22,6 +22,7 @@ pub mod guarantee;
 pub mod messages;
 pub mod query;
 pub mod receive;
+pub mod recovery;
 pub mod registers;
 pub mod request;
 pub mod risk_alerts;

@@ -211,6 +211,14 @@ async fn receive_once(app: &App, topology: &Topology, msg: &Inbound) -> Result<O
             Ok(content) => request::enquiry_answered(app, topology, msg, content).await?,
             Err(e) => Err(("CD917C", e)),
         },
+        (Content::RecoveryRequest, _) => match parse(kind, c) {
+            Ok(content) => super::recovery::receive_request(app, topology, msg, content).await?,
+            Err(e) => Err(("CD917C", e)),
+        },
+        (Content::RecoveryResponse, _) => match parse(kind, c) {
+            Ok(content) => super::recovery::receive_response(app, topology, msg, content).await?,
+            Err(e) => Err(("CD917C", e)),
+        },
         (Content::ControlAttachment, _) => match parse(kind, c) {
             Ok(content) => {
                 super::attachments::receive_attachment(app, topology, msg, content).await?

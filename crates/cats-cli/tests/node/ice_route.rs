@@ -408,3 +408,100 @@ async fn a_risk_profile_shared_in_kazakhstan_selects_in_georgia() {
         "in force in Georgia"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn under_enquiry_kazakhstan_asks_azerbaijan_to_recover_and_it_accepts() {
+    let net = IceNetwork::start(CORRIDOR).await;
+    let id = crate::ice::released(&net, "ICE-RECOVERY-1").await;
+    net.wait_movement("AZ", "officer.az", &id, 20, "the ATR at Alat", |_| true)
+        .await;
+    // The time limit passes at Aktau (its node's check, run here on its database three weeks
+    // on): the enquiry asks Tbilisi (CD142C), which answers what it knows (CD143C).
+    let topology = cats_app::ice::Topology {
+        node: "KZ".parse().unwrap(),
+        hosted: ["KZ".parse().unwrap()].into_iter().collect(),
+        peers: [
+            ("AZ".parse().unwrap(), "AZ".parse().unwrap()),
+            ("GE".parse().unwrap(), "GE".parse().unwrap()),
+        ]
+        .into_iter()
+        .collect(),
+    };
+    let kz = net
+        .node("KZ")
+        .db
+        .open(cats_domain::risk::RiskPolicy::default())
+        .await
+        .app
+        .with_topology(Some(topology));
+    let later = chrono::Utc::now() + chrono::Duration::days(21);
+    let moved = cats_app::act::check_time_limits(&kz, later).await.unwrap();
+    assert_eq!(moved.len(), 1);
+    let mut history = Value::Null;
+    for _ in 0..100 {
+        history = net
+            .get(
+                "KZ",
+                "officer.kz",
+                &format!("/movements/departures/{id}/messages"),
+            )
+            .await
+            .1;
+        if history.to_string().contains("CD143C") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        history.to_string().contains("CD143C"),
+        "the enquiry answered: {history}"
+    );
+    // Kazakhstan asks Azerbaijan to recover (CD150C); only its own officers may.
+    let ask = |user: &str| {
+        let n = net.node("KZ");
+        net.client
+            .post(format!(
+                "{}/movements/departures/{id}/recovery-requests",
+                n.base()
+            ))
+            .bearer_auth(&n.tokens[user])
+            .json(&serde_json::json!({
+                "country": "AZ", "reason": "seals found broken at Alat; goods missing"
+            }))
+    };
+    let (status, _) = net.call(ask("officer.az")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, m) = net.call(ask("officer.kz")).await;
+    assert_eq!(status, StatusCode::OK, "{m}");
+    assert_eq!(m["recoveryRequests"][0]["status"], "requested", "{m}");
+    let (status, _) = net.call(ask("officer.kz")).await;
+    assert_eq!(status, StatusCode::CONFLICT, "asked already");
+    net.wait_movement("AZ", "officer.az", &id, 20, "the request at Baku", |m| {
+        m["recoveryRequests"][0]["status"] == "requested"
+    })
+    .await;
+    let az = net.node("AZ");
+    let (status, body) = net
+        .call(
+            net.client
+                .post(format!(
+                    "{}/movements/departures/{id}/recovery-answer",
+                    az.base()
+                ))
+                .bearer_auth(&az.tokens["officer.az"])
+                .json(&serde_json::json!({
+                    "accept": true, "reason": "the irregularity took place at Alat"
+                })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let m = net
+        .wait_movement("KZ", "officer.kz", &id, 20, "the answer at Aktau", |m| {
+            m["recoveryRequests"][0]["status"] == "accepted"
+        })
+        .await;
+    assert_eq!(
+        m["recoveryRequests"][0]["answer"], "the irregularity took place at Alat",
+        "{m}"
+    );
+}

@@ -79,6 +79,7 @@ fn accepted() -> Movement {
         remote_guarantees: vec![],
         release_pending: None,
         records_requested: vec![],
+        recovery_requests: vec![],
     }
 }
 

@@ -9,6 +9,7 @@ mod control;
 mod decide;
 mod error;
 mod presentation;
+mod recovery;
 mod report;
 mod state;
 mod time_limit;
@@ -24,6 +25,7 @@ use crate::ids::{CountryCode, CurrencyCode, Eori, Grn, Lrn, Money, Mrn, OfficeRe
 pub use chain::{PendingRelease, RemoteUse, RemoteUseStatus};
 pub use control::{ControlResultCode, ControlType};
 pub use decide::{decide, Action, Decision, Effect, TransitionError};
+pub use recovery::{RecoveryRequest, RecoveryRequestStatus};
 pub use report::{
     check_decision, check_report, seal_now, seals_in_place, ControlAttachment, ControlContext,
     ControlReport, Finding, FindingKind, RequestedDocument, SealCondition, SealObservation,
@@ -241,6 +243,9 @@ pub struct Movement {
     /// nodes keep a copy and get every update.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub records_requested: Vec<OfficeRef>,
+    /// Requests that another country recover the debt (ICE CD150C) and their answers (CD151C).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recovery_requests: Vec<RecoveryRequest>,
 }
 
 impl Movement {

@@ -337,6 +337,7 @@ impl DeclarationFacts {
             remote_guarantees: vec![],
             release_pending: None,
             records_requested: vec![],
+            recovery_requests: vec![],
         }
     }
 }

@@ -10,6 +10,9 @@
 //!   (administrator): announce a maintenance window to the peers (CD070C) and its end (CD071C)
 //! * `POST /admin/ice/peers/{node}/retry` (administrator): the messages waiting for a peer due
 //!   now
+//! * `POST /movements/departures/{id}/recovery-requests` {country, reason} and
+//!   `POST /movements/departures/{id}/recovery-answer` {accept, reason} (officers): recovery
+//!   between countries (CD150C, CD151C)
 //! * `GET /ice/movements/{mrn}` (officer): the movement as its node of departure has it (CD027C,
 //!   answered with CD038C)
 
@@ -128,4 +131,54 @@ pub async fn retry_now(
     let rescheduled =
         cats_app::ice::unavailability::retry_now(&app, &who.actor(), &node, Utc::now()).await?;
     Ok(Json(Rescheduled { rescheduled }))
+}
+
+/// The body of `POST /movements/departures/{id}/recovery-requests`.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecoveryRequestBody {
+    /// The country asked (ISO 3166-1 alpha-2).
+    #[schema(value_type = String)]
+    pub country: cats_domain::ids::CountryCode,
+    /// Why: where and what happened.
+    pub reason: String,
+}
+
+/// The body of `POST /movements/departures/{id}/recovery-answer`.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecoveryAnswerBody {
+    /// Whether this country recovers the debt.
+    pub accept: bool,
+    /// Why (required for a refusal).
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// `POST /movements/departures/{id}/recovery-requests` (CD150C).
+pub async fn request_recovery(
+    State(app): State<App>,
+    who: Principal,
+    axum::extract::Path(id): axum::extract::Path<uuid::Uuid>,
+    Json(raw): Json<Value>,
+) -> Result<Json<crate::views::MovementView>, ApiError> {
+    let b: RecoveryRequestBody = body(raw, "request for recovery")?;
+    let actor = who.actor();
+    let r = cats_app::ice::recovery::request(&app, &actor, id, b.country, &b.reason, Utc::now())
+        .await?;
+    Ok(Json(crate::views::movement_view(&r, actor.user())))
+}
+
+/// `POST /movements/departures/{id}/recovery-answer` (CD151C).
+pub async fn answer_recovery(
+    State(app): State<App>,
+    who: Principal,
+    axum::extract::Path(id): axum::extract::Path<uuid::Uuid>,
+    Json(raw): Json<Value>,
+) -> Result<Json<crate::views::MovementView>, ApiError> {
+    let b: RecoveryAnswerBody = body(raw, "answer to a request for recovery")?;
+    let actor = who.actor();
+    let r =
+        cats_app::ice::recovery::answer(&app, &actor, id, b.accept, &b.reason, Utc::now()).await?;
+    Ok(Json(crate::views::movement_view(&r, actor.user())))
 }

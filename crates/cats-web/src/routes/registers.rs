@@ -145,6 +145,18 @@ pub fn operations() -> Vec<(Operation, MethodRouter<App>)> {
             get(ice::fallbacks),
         ),
         (
+            op!(Post "/movements/departures/{id}/recovery-requests", "ice", "officer of the office of departure's country", true, Body::Schema(schema_of::<crate::handlers::ice::RecoveryRequestBody>),
+            "During the enquiry or the recovery, ask another country of the ICE network to recover the debt there (CD150C request for recovery, audited): `{country, reason}`.",
+            [(200, "the movement, with recoveryRequests"), (400, "no reason, or a country no peer hosts"), (403, "not an officer of the departure's country"), (404, "unknown or not visible"), (409, "not under enquiry or recovery, a copy, or asked already")]).json(schema_of::<crate::views::MovementView>),
+            post(ice::request_recovery),
+        ),
+        (
+            op!(Post "/movements/departures/{id}/recovery-answer", "ice", "officer of the country asked", true, Body::Schema(schema_of::<crate::handlers::ice::RecoveryAnswerBody>),
+            "Answer a request for recovery from the node of departure (CD151C response, audited): `{accept, reason}` (a refusal says why).",
+            [(200, "the movement, with recoveryRequests"), (400, "a refusal without a reason"), (403, "not an officer of the country asked"), (404, "unknown or not visible"), (409, "no request waits")]).json(schema_of::<crate::views::MovementView>),
+            post(ice::answer_recovery),
+        ),
+        (
             op!(Get "/ice/movements/{mrn}", "ice", "officer", true, Body::None,
             "Ask the node of departure of an MRN (the country in the MRN) for the movement as it stands there (CD027C movement query, answered at once with the CD038C content): for goods presented with a transit accompanying document whose record this node does not have. Answered here when this node is the node of departure.",
             [(200, "mrn, node, known, movementId, version, movement"), (400, "not an MRN"), (403, "not an officer, or no ICE network"), (404, "no node hosts the MRN's country"), (503, "the node of departure cannot answer now")]).json(schema_of::<cats_app::ice::query::MovementAnswer>),
