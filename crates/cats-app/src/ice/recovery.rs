@@ -272,6 +272,21 @@ pub(crate) async fn receive_request(
     }
     let mut movement = content.movement.clone();
     movement.home = Some(msg.sender.clone());
+    if !movement
+        .recovery_requests
+        .iter()
+        .any(|r| r.country == content.country)
+    {
+        movement.recovery_requests.push(RecoveryRequest {
+            country: content.country,
+            node: topology.node.clone(),
+            reason: content.reason.clone(),
+            at: content.at,
+            status: RecoveryRequestStatus::Requested,
+            answer: None,
+            answered_at: None,
+        });
+    }
     let fresh = || MovementRecord {
         id: content.movement_id,
         version: 1,

@@ -291,6 +291,37 @@ pub async fn guarantee_holder(
         }),
     );
 
+    // A request for recovery: the target keeps it on a copy for its officers to answer.
+    let asked = sample(from, &destination, 900_005)?;
+    let mut movement = asked.movement.clone();
+    movement["state"] = json!("UnderEnquiry");
+    let a = kit
+        .send(
+            &kit.envelope(
+                "CD150C",
+                asked.mrn.as_str(),
+                1,
+                json!({"mrn": asked.mrn, "movementId": asked.id, "country": "KZ",
+                       "reason": "conformance kit: goods missing after Aktau", "at": Utc::now(),
+                       "movement": movement, "declaration": asked.declaration,
+                       "lodgedAt": Utc::now()}),
+            ),
+            Signing::Proper,
+        )
+        .await?;
+    let kept = target.store().movement(asked.id).await?;
+    let requests = kept
+        .map(|r| r.movement.recovery_requests)
+        .unwrap_or_default();
+    report.add(
+        "request for recovery (CD150C): kept for the target's officers",
+        accepted(&a).and_then(|_| {
+            (requests.first().is_some_and(|r| r.country.as_str() == "KZ"))
+                .then_some(())
+                .ok_or(format!("requests kept: {requests:?}"))
+        }),
+    );
+
     // An enquiry about a movement whose record the target has.
     let theirs: OfficeRef = "KZAAU001".parse()?;
     let s = sample(from, &theirs, 900_004)?;
