@@ -223,6 +223,31 @@ pub async fn departure(
             Err(format!("received {:?}", inbox.types(&mrn)))
         },
     );
+    let incident = json!({
+        "mrn": mrn, "movementId": id, "at": Utc::now(), "officer": "conformance.kit",
+        "action": {"action": "incident", "office": "AZALA001",
+                   "text": "conformance kit: trailer damaged, goods moved to another truck"},
+    });
+    let envelope = next_request(kit, &mrn, &mut sequence, "CD180C", incident);
+    let a = kit.send(&envelope, Signing::Proper).await?;
+    let incidents = target
+        .store()
+        .movement(id)
+        .await?
+        .map_or(0, |r| r.movement.incidents.len());
+    let forwarded = wait(|| inbox.types(&mrn).iter().any(|t| t == "CD181C")).await;
+    report.add(
+        "incident (CD180C): applied at departure, forwarded to the copies (CD181C)",
+        if a.receipt_status() == Some("accepted") && incidents == 1 && forwarded {
+            Ok(())
+        } else {
+            Err(format!(
+                "{}; {incidents} incident(s); received {:?}",
+                a.describe(),
+                inbox.types(&mrn)
+            ))
+        },
+    );
     let question = kit.envelope(
         "CD027C",
         &cats_app::ice::query::question_correlation(),
