@@ -80,15 +80,35 @@ pub(crate) async fn owned(
     }))
 }
 
-/// The copy `id` of the sender's movement, as its next version with the version expected, or
-/// a new copy made by `fresh` (expected `None`); CD906C 12 when `id` is a movement here that is
-/// not a copy of the sender's.
+/// What a message carries to make a new copy: the movement, its declaration (CC015C content) and
+/// when it was lodged.
+pub(crate) struct NewCopy<'a> {
+    pub movement: &'a Movement,
+    pub declaration: &'a serde_json::Value,
+    pub lodged_at: DateTime<Utc>,
+}
+
+/// The copy `id` of the sender's movement, as its next version with the version expected, or a
+/// new copy of `new` kept for the sender (expected `None`); CD906C 12 when `id` is a movement
+/// here that is not a copy of the sender's.
 pub(crate) async fn copy_for(
     app: &App,
     msg: &Inbound,
     id: Uuid,
-    fresh: impl FnOnce() -> MovementRecord,
+    new: NewCopy<'_>,
 ) -> Result<Result<(MovementRecord, Option<i64>), Refusal>, AppError> {
+    let fresh = || {
+        let mut movement = new.movement.clone();
+        movement.home = Some(msg.sender.clone());
+        MovementRecord {
+            id,
+            version: 1,
+            movement,
+            declaration: new.declaration.clone(),
+            created_at: new.lodged_at,
+            updated_at: msg.received_at,
+        }
+    };
     Ok(match app.store().movement(id).await? {
         Some(copy) if copy.movement.home.as_ref() == Some(&msg.sender) => {
             let next = MovementRecord {

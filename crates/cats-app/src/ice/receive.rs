@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use cats_domain::ids::NodeId;
 
-use super::applied::{copy_for, correlated, departed_from_sender, owned, Applying};
+use super::applied::{copy_for, correlated, departed_from_sender, owned, Applying, NewCopy};
 use super::messages::{AnticipatedRecord, Content, IceType, MovementUpdate, OfficeAction};
 use super::{guarantee, request};
 use super::{Host, Topology};
@@ -328,23 +328,15 @@ async fn record(
         msg.sender,
         content.office
     );
-    let fresh = || {
-        let mut movement = content.movement.clone();
-        movement.home = Some(msg.sender.clone());
-        MovementRecord {
-            id: content.movement_id,
-            version: 1,
-            movement,
-            declaration: content.declaration.clone(),
-            created_at: content.lodged_at,
-            updated_at: now,
-        }
+    let new = NewCopy {
+        movement: &content.movement,
+        declaration: &content.declaration,
+        lodged_at: content.lodged_at,
     };
-    let (mut record, expected_version) =
-        match copy_for(app, msg, content.movement_id, fresh).await? {
-            Ok(found) => found,
-            Err(r) => return Ok(Err(r)),
-        };
+    let (mut record, expected_version) = match copy_for(app, msg, content.movement_id, new).await? {
+        Ok(found) => found,
+        Err(r) => return Ok(Err(r)),
+    };
     // A copy kept since the use of a guarantee held here (CD203C, before release) takes the
     // movement as released.
     if expected_version.is_some() && record.movement.released_at.is_none() {

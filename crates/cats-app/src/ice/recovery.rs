@@ -12,7 +12,9 @@ use uuid::Uuid;
 use cats_domain::ids::{CountryCode, Mrn};
 use cats_domain::movement::{Movement, MovementState, RecoveryRequest, RecoveryRequestStatus};
 
-use super::applied::{commit, copy_for, correlated, departed_from_sender, owned, Applying};
+use super::applied::{
+    commit, copy_for, correlated, departed_from_sender, owned, Applying, NewCopy,
+};
 use super::receive::{nack, Applied, Inbound};
 use super::route::out_message;
 use super::{Host, IceType, Topology};
@@ -287,19 +289,15 @@ pub(crate) async fn receive_request(
             answered_at: None,
         });
     }
-    let fresh = || MovementRecord {
-        id: content.movement_id,
-        version: 1,
-        movement: movement.clone(),
-        declaration: content.declaration.clone(),
-        created_at: content.lodged_at,
-        updated_at: msg.received_at,
+    let new = NewCopy {
+        movement: &movement,
+        declaration: &content.declaration,
+        lodged_at: content.lodged_at,
     };
-    let (mut record, expected_version) =
-        match copy_for(app, msg, content.movement_id, fresh).await? {
-            Ok(found) => found,
-            Err(r) => return Ok(Err(r)),
-        };
+    let (mut record, expected_version) = match copy_for(app, msg, content.movement_id, new).await? {
+        Ok(found) => found,
+        Err(r) => return Ok(Err(r)),
+    };
     record.movement = movement;
     let detail = format!(
         "CD150C from node {}: {} asked to recover MRN {}: {}",

@@ -26,18 +26,13 @@ pub(crate) fn alat_poti(lrn: &str, amount: &str) -> String {
             "<customsOfficeAtBorderReferenceNumber>KZAAU001</customsOfficeAtBorderReferenceNumber>",
             "<customsOfficeAtBorderReferenceNumber>AZQAZ001</customsOfficeAtBorderReferenceNumber>",
         );
-    let cut = |xml: &str, from: &str, to: &str| {
-        let start = xml.find(from).expect("block");
-        let end = start + xml[start..].find(to).expect("block end") + to.len();
-        format!("{}{}", &xml[..start], &xml[end..])
-    };
     // Alat is the office of departure now, Aktau is off the route.
-    let xml = cut(
+    let xml = crate::ice_kit::cut(
         &xml,
         "<CustomsOfficeOfTransitDeclared>\n    <sequenceNumber>1</sequenceNumber>",
         "</CustomsOfficeOfTransitDeclared>",
     );
-    let xml = cut(
+    let xml = crate::ice_kit::cut(
         &xml,
         "<CustomsOfficeOfExitForTransitDeclared>\n    <sequenceNumber>1</sequenceNumber>",
         "</CustomsOfficeOfExitForTransitDeclared>",

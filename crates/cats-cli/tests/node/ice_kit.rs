@@ -333,6 +333,14 @@ impl IceNetwork {
     }
 }
 
+/// `xml` without its first block from `from` to the end of `to` (an office removed from a
+/// declaration).
+pub fn cut(xml: &str, from: &str, to: &str) -> String {
+    let start = xml.find(from).expect("block");
+    let end = start + xml[start..].find(to).expect("block end") + to.len();
+    format!("{}{}", &xml[..start], &xml[end..])
+}
+
 /// The corridor declaration routed Aktau (KZAAU001) → Tbilisi (GETBS001): offices of transit
 /// Alat (AZALA001) and Red Bridge (GERBR001), office of exit Qazax (AZQAZ001).
 pub fn aktau_tbilisi(lrn: &str) -> String {

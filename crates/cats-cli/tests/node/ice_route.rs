@@ -17,17 +17,12 @@ fn aktau_baku(lrn: &str) -> String {
         "<CustomsOfficeOfDestinationDeclared>\n    <referenceNumber>GETBS001</referenceNumber>",
         "<CustomsOfficeOfDestinationDeclared>\n    <referenceNumber>AZBAK001</referenceNumber>",
     );
-    let cut = |xml: &str, from: &str, to: &str| {
-        let start = xml.find(from).expect("block");
-        let end = start + xml[start..].find(to).expect("block end") + to.len();
-        format!("{}{}", &xml[..start], &xml[end..])
-    };
-    let xml = cut(
+    let xml = crate::ice_kit::cut(
         &xml,
         "<CustomsOfficeOfTransitDeclared>\n    <sequenceNumber>2</sequenceNumber>",
         "</CustomsOfficeOfTransitDeclared>",
     );
-    cut(
+    crate::ice_kit::cut(
         &xml,
         "<CustomsOfficeOfExitForTransitDeclared>",
         "</CustomsOfficeOfExitForTransitDeclared>",

@@ -24,6 +24,7 @@ mod declare;
 mod forms;
 mod holder;
 pub mod i18n;
+mod movement_ice;
 mod movements;
 mod queue;
 mod registrations;

@@ -397,37 +397,8 @@ pub async fn movement_page(
         facts.push(fact("movement-override", reason.clone()));
     }
     // ICE: a copy of a peer's movement; guarantees held by peer nodes; a release waiting.
-    if let Some(home) = &m.home {
-        facts.push(fact(
-            "movement-home",
-            format!("{home} — {}", t.get("movement-home-note")),
-        ));
-    }
-    for u in &m.remote_guarantees {
-        let status = t.get(&format!("remote-use-{}", remote_status(u.status)));
-        let amount = match (u.amount_minor, u.currency) {
-            (Some(minor), Some(c)) => {
-                cats_domain::ids::Money::new(cats_domain::ledger::from_minor(minor), c)
-                    .map(|m| format!(" · {}", t.money(&m)))
-                    .unwrap_or_default()
-            }
-            _ => String::new(),
-        };
-        let reason = u
-            .reason
-            .as_ref()
-            .map(|r| format!(" · {r}"))
-            .unwrap_or_default();
-        facts.push(fact(
-            "movement-remote-guarantee",
-            format!("{} · {} · {status}{amount}{reason}", u.grn, u.node),
-        ));
-    }
-    if m.release_pending.is_some() {
-        facts.push(fact(
-            "movement-release-pending",
-            t.get("movement-release-waits"),
-        ));
+    for (key, value) in super::movement_ice::facts(t, m) {
+        facts.push(fact(key, value));
     }
     if let Some(limit) = m.time_limit {
         facts.push(fact(
@@ -525,19 +496,6 @@ pub async fn movement_page(
 
 /// What an entry of the history is: an NCTS message's type (`CC029C`), or a customs action in
 /// the language's words with its name (`release`).
-/// The key suffix of a use of a guarantee held by a peer (`remote-use-…`).
-fn remote_status(s: cats_domain::movement::RemoteUseStatus) -> &'static str {
-    use cats_domain::movement::RemoteUseStatus as S;
-    match s {
-        S::Requested => "requested",
-        S::Accepted => "accepted",
-        S::Refused => "refused",
-        S::Credited => "credited",
-        S::Claimed => "claimed",
-        S::Cancelled => "cancelled",
-    }
-}
-
 fn history_name(t: &Tr, msg: &StoredMessage) -> String {
     const ACTIONS: [&str; 16] = [
         "release_requested",

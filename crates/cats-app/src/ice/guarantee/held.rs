@@ -10,7 +10,7 @@ use cats_domain::ledger::Unusable;
 use crate::app::App;
 use crate::error::AppError;
 use crate::ice::applied::{
-    commit, copy_for, correlated, departed_from_sender, held_here, Applying,
+    commit, copy_for, correlated, departed_from_sender, held_here, Applying, NewCopy,
 };
 use crate::ice::messages::{GuaranteeUseEnd, GuaranteeUseRequest, GuaranteeUseResponse, UseEnd};
 use crate::ice::receive::{nack, Applied, Inbound};
@@ -36,19 +36,12 @@ pub(crate) async fn use_request(
     {
         return Ok(Err(r));
     }
-    let fresh = || {
-        let mut movement = content.movement.clone();
-        movement.home = Some(msg.sender.clone());
-        MovementRecord {
-            id: content.movement_id,
-            version: 1,
-            movement,
-            declaration: content.declaration.clone(),
-            created_at: content.lodged_at,
-            updated_at: msg.received_at,
-        }
+    let new = NewCopy {
+        movement: &content.movement,
+        declaration: &content.declaration,
+        lodged_at: content.lodged_at,
     };
-    let (copy, expected_version) = match copy_for(app, msg, content.movement_id, fresh).await? {
+    let (copy, expected_version) = match copy_for(app, msg, content.movement_id, new).await? {
         Ok(found) => found,
         Err(r) => return Ok(Err(r)),
     };
