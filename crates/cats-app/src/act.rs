@@ -429,18 +429,18 @@ pub(crate) async fn act_once(
             &new, action, officer, selection, request, now,
         )?);
     }
-    app.store()
-        .commit(Change {
-            record: new.clone(),
-            expected_version: Some(record.version),
-            messages,
-            ledger,
-            audit: vec![audit(actor, action.name(), Some(record.id), now, detail)],
-            attachments: vec![],
-            ice_out,
-            ice_in: peer.map(|p| p.inbound),
-        })
-        .await?;
+    app.commit(Change {
+        record: new.clone(),
+        expected_version: Some(record.version),
+        messages,
+        ledger,
+        audit: vec![audit(actor, action.name(), Some(record.id), now, detail)],
+        attachments: vec![],
+        ice_out,
+        ice_in: peer.map(|p| p.inbound),
+        notifications: Vec::new(),
+    })
+    .await?;
     Ok(new)
 }
 

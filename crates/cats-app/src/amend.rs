@@ -300,8 +300,9 @@ pub async fn amend_with(
             attachments: vec![],
             ice_out: vec![],
             ice_in: None,
+            notifications: Vec::new(),
         };
-        app.store().commit(change).await?;
+        app.commit(change).await?;
         Ok(Amended {
             record: new,
             failures,
@@ -383,17 +384,17 @@ pub(crate) async fn commit_rejection(
         "{} refused with {}: {why}",
         incoming.message_type, reply.message_type
     );
-    app.store()
-        .commit(Change {
-            record: new.clone(),
-            expected_version: Some(record.version),
-            messages: vec![incoming, reply],
-            ledger: vec![],
-            audit: vec![audit(actor, action, Some(record.id), now, detail)],
-            attachments: vec![],
-            ice_out: vec![],
-            ice_in: None,
-        })
-        .await?;
+    app.commit(Change {
+        record: new.clone(),
+        expected_version: Some(record.version),
+        messages: vec![incoming, reply],
+        ledger: vec![],
+        audit: vec![audit(actor, action, Some(record.id), now, detail)],
+        attachments: vec![],
+        ice_out: vec![],
+        ice_in: None,
+        notifications: Vec::new(),
+    })
+    .await?;
     Ok((new, ids))
 }

@@ -45,6 +45,7 @@ pub struct App {
     sign_in: crate::accounts::SignInPolicy,
     topology: Option<Arc<crate::ice::Topology>>,
     peer_queries: Option<Arc<dyn crate::ice::PeerQueries>>,
+    notified: Arc<tokio::sync::watch::Sender<u64>>,
 }
 
 impl App {
@@ -60,6 +61,7 @@ impl App {
             sign_in: Default::default(),
             topology: None,
             peer_queries: None,
+            notified: Arc::new(tokio::sync::watch::channel(0).0),
         })
     }
 
@@ -96,6 +98,41 @@ impl App {
     /// How signing in to the web pages is limited.
     pub fn sign_in_policy(&self) -> &crate::accounts::SignInPolicy {
         &self.sign_in
+    }
+
+    /// Commit a movement's change with the notifications it makes
+    /// ([`crate::notify::events::for_change`]), in one transaction; then wake the live pages.
+    /// Every use case commits a movement's change through here.
+    pub async fn commit(&self, mut change: crate::store::Change) -> Result<(), StoreError> {
+        change.notifications = crate::notify::events::for_change(self, &change).await?;
+        let any = !change.notifications.is_empty() || !change.ledger.is_empty();
+        self.store.commit(change).await?;
+        if any {
+            self.announce();
+        }
+        Ok(())
+    }
+
+    /// Commit a change of the registers (with its notifications) in one transaction; then wake
+    /// the live pages.
+    pub async fn commit_registry(
+        &self,
+        change: crate::store::RegistryChange,
+    ) -> Result<(), StoreError> {
+        self.store.commit_registry(change).await?;
+        self.announce();
+        Ok(())
+    }
+
+    /// Tell the live pages of this process (`GET /events`) that notifications may have been
+    /// written. Other processes on the same database find them by polling.
+    pub fn announce(&self) {
+        self.notified.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    /// A receiver that changes whenever [`Self::announce`] is called.
+    pub fn notifications_changed(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.notified.subscribe()
     }
 
     /// The store.

@@ -137,8 +137,9 @@ pub async fn attach(
             }],
             ice_out,
             ice_in: None,
+            notifications: Vec::new(),
         };
-        app.store().commit(change).await?;
+        app.commit(change).await?;
         Ok(meta)
     })
     .await

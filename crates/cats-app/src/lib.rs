@@ -31,6 +31,7 @@ pub mod ice;
 pub mod lodge;
 pub mod messages;
 pub mod messages_in;
+pub mod notify;
 pub mod query;
 pub mod registers;
 pub mod restricted;

@@ -290,7 +290,8 @@ async fn lodge_once(
         attachments: vec![],
         ice_out: vec![],
         ice_in: None,
+        notifications: Vec::new(),
     };
-    app.store().commit(change).await?;
+    app.commit(change).await?;
     Ok(Lodged { record, failures })
 }

@@ -363,16 +363,47 @@ async fn serve(data: DataDir, listen: SocketAddr, check_secs: u64) -> anyhow::Re
                     .join(", "),
                 network.peers.len()
             );
-            cats_cli::ice::start(app, network, stopped).await?
+            cats_cli::ice::start(app, network, stopped.clone()).await?
         }
         None => (app, None),
     };
+    let notify = cats_web::notify::Settings::from_env().map_err(anyhow::Error::msg)?;
+    eprintln!(
+        "notifications: webhooks; e-mail {}; SMS {}",
+        notify
+            .smtp_url
+            .as_deref()
+            .map_or("waiting (no CATS_SMTP_URL)".to_string(), |u| format!(
+                "via {}",
+                redact(u)
+            )),
+        notify
+            .sms_url
+            .as_deref()
+            .map_or("waiting (no CATS_SMS_URL)".to_string(), |u| format!(
+                "via {}",
+                redact(u)
+            )),
+    );
+    let senders = cats_web::notify::Senders::new(notify).map_err(anyhow::Error::msg)?;
+    tokio::spawn(cats_web::notify::run(app.clone(), senders, stopped.clone()));
     let mut router = cats_web::router_with(app, settings);
     if let Some(ice) = ice {
         router = router.merge(ice);
     }
     axum::serve(listener, router).await?;
     Ok(())
+}
+
+/// A URL without its user and password, for the log.
+fn redact(url: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, rest)) => match rest.split_once('@') {
+            Some((_, host)) => format!("{scheme}://…@{host}"),
+            None => url.to_string(),
+        },
+        None => url.to_string(),
+    }
 }
 
 /// The sign-in policy: `CATS_SIGN_IN_MAX_FAILURES` failures in a row (default 5) lock an account

@@ -197,6 +197,16 @@ pub async fn seed_demo(store: &dyn Store, demo: &DemoData) -> anyhow::Result<()>
                 offices: Vec::new(),
             })
             .await?;
+        // Demo users' notifications go to USER@demo.cats.local (issue 13).
+        store
+            .set_contact(
+                &u.username,
+                &cats_app::notify::store::Contact {
+                    email: Some(format!("{}@demo.cats.local", u.username)),
+                    phone: None,
+                },
+            )
+            .await?;
     }
     for g in &demo.guarantees {
         let holder = demo.party(&g.holder).context("demo guarantee holder")?;

@@ -10,6 +10,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
+use cats_app::notify::{usage_crossed, EventType};
 use cats_app::store::{
     claim_raised_text, HistoryEvent, LedgerOp, Notification, Reservation, ReserveBasis, StoreError,
     Versioned,
@@ -237,15 +238,25 @@ pub(crate) async fn apply(
             let done = Sql::new(
                 "UPDATE guarantees SET running_total_minor = running_total_minor + $1
                  WHERE grn = $2 AND running_total_minor + $1 <= reference_minor
-                   AND status = 'active' AND valid_from <= $3 AND valid_to >= $3",
+                   AND status = 'active' AND valid_from <= $3 AND valid_to >= $3
+                 RETURNING running_total_minor, reference_minor, holder, insurer",
             )
             .bind(*amount_minor)
             .bind(grn)
             .bind(day)
-            .execute(db)
+            .fetch_optional(db)
             .await?;
-            if done == 0 {
+            let Some(done) = done else {
                 return Err(refusal(db, grn, *amount_minor, day).await);
+            };
+            let after = done.int("running_total_minor")?;
+            let reference = done.int("reference_minor")?;
+            if let Some(event) = usage_crossed(after - amount_minor, after, reference) {
+                let parties = [
+                    done.ident("insurer", Eori::parse)?,
+                    done.ident("holder", Eori::parse)?,
+                ];
+                usage_notice(db, grn, event, after, reference, &parties, at).await?;
             }
             let r = Reservation {
                 grn: grn.clone(),
@@ -288,6 +299,50 @@ pub(crate) async fn apply(
                 }
             }
         }
+    }
+    Ok(())
+}
+
+/// The notification to the insurer and the holder that a guarantee's running total crossed
+/// 80 % or reached 100 % of its reference amount, about the contract of the guarantee.
+async fn usage_notice(
+    db: &mut Db<'_>,
+    grn: &Grn,
+    event: EventType,
+    after: i64,
+    reference: i64,
+    parties: &[Eori; 2],
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let contract = Sql::new("SELECT id FROM contracts WHERE grn = $1")
+        .bind(grn)
+        .fetch_optional(db)
+        .await?
+        .map(|r| r.id("id"))
+        .transpose()?;
+    let pct = i128::from(after) * 100 / i128::from(reference.max(1));
+    let text = format!(
+        "guarantee {grn}: running total {after} of reference amount {reference} (minor units), {pct} %"
+    );
+    for party in parties.iter().collect::<std::collections::BTreeSet<_>>() {
+        insert_notification(
+            db,
+            &Notification {
+                id: Uuid::new_v4(),
+                party: party.clone(),
+                at,
+                event,
+                subject: "contract".into(),
+                subject_id: contract.unwrap_or(Uuid::nil()),
+                reference: grn.to_string(),
+                link: contract.map_or_else(String::new, |id| {
+                    cats_app::notify::events::link("contract", id)
+                }),
+                text: text.clone(),
+                status: format!("usage_{pct}"),
+            },
+        )
+        .await?;
     }
     Ok(())
 }
@@ -351,8 +406,11 @@ async fn raise_claim(
                 id: Uuid::new_v4(),
                 party: party.clone(),
                 at,
+                event: EventType::ClaimStatus,
                 subject: "claim".into(),
                 subject_id: claim.id,
+                reference: grn.to_string(),
+                link: cats_app::notify::events::link("claim", claim.id),
                 text: text.clone(),
                 status: "raised".into(),
             },

@@ -20,6 +20,8 @@ mod history;
 mod ice;
 mod ledger;
 mod movements;
+mod notify;
+mod notify_snapshot;
 mod parties;
 mod postgres;
 mod reference;

@@ -165,6 +165,9 @@ pub(crate) async fn commit(db: &mut Db<'_>, change: &Change) -> Result<(), Store
         insert_audit(db, a).await?;
     }
     crate::ice::enqueue(db, &change.ice_out).await?;
+    for n in &change.notifications {
+        crate::registry::insert_notification(db, n).await?;
+    }
     if let Some(inbound) = &change.ice_in {
         crate::ice::insert_inbound(db, inbound).await?;
     }

@@ -225,14 +225,25 @@ pub(crate) async fn insert_event(db: &mut Db<'_>, e: &HistoryEvent) -> Result<()
     Ok(())
 }
 
-/// Append a notification for a party.
+/// Append a notification for a party, with its deliveries ([`crate::notify::fan_out`]), in the
+/// caller's transaction.
 pub(crate) async fn insert_notification(
     db: &mut Db<'_>,
     n: &Notification,
 ) -> Result<(), StoreError> {
+    insert_notification_row(db, n).await?;
+    crate::notify::fan_out(db, n).await
+}
+
+/// The notification row alone (restore, which brings its deliveries as they were).
+pub(crate) async fn insert_notification_row(
+    db: &mut Db<'_>,
+    n: &Notification,
+) -> Result<(), StoreError> {
     Sql::new(
-        "INSERT INTO notifications (id, party, at, subject, subject_id, text, status)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO notifications (id, party, at, subject, subject_id, text, status, event_type,
+           reference, link)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(n.id)
     .bind(&n.party)
@@ -241,6 +252,9 @@ pub(crate) async fn insert_notification(
     .bind(n.subject_id)
     .bind(&n.text)
     .bind(&n.status)
+    .bind(n.event.as_str())
+    .bind(&n.reference)
+    .bind(&n.link)
     .execute(db)
     .await?;
     Ok(())

@@ -120,13 +120,18 @@ fn event_from_row(r: &Row) -> Result<HistoryEvent, StoreError> {
     })
 }
 
-fn notification_from_row(r: &Row) -> Result<Notification, StoreError> {
+pub(crate) fn notification_from_row(r: &Row) -> Result<Notification, StoreError> {
     Ok(Notification {
         id: r.id("id")?,
         party: r.ident("party", Eori::parse)?,
         at: r.time("at")?,
+        event: r.parsed("event_type", |s| {
+            cats_app::notify::EventType::parse(s).ok_or("not an event type")
+        })?,
         subject: r.text("subject")?,
         subject_id: r.id("subject_id")?,
+        reference: r.text("reference")?,
+        link: r.text("link")?,
         text: r.text("text")?,
         status: r.text("status")?,
     })

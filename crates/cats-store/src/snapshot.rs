@@ -73,6 +73,7 @@ pub(crate) async fn dump(db: &mut Db<'_>) -> Result<Snapshot, StoreError> {
         ice_outbox: crate::ice::outbox(db, None, None, 0).await?,
         ice_inbox: crate::ice::inbox(db, 0).await?,
         ice_fallbacks: crate::ice::fallbacks(db, None, false).await?,
+        notify: crate::notify_snapshot::dump(db).await?,
     })
 }
 
@@ -162,7 +163,7 @@ pub(crate) async fn restore(db: &mut Db<'_>, s: &Snapshot) -> Result<(), StoreEr
         registry::insert_event(db, e).await?;
     }
     for n in &s.notifications {
-        registry::insert_notification(db, n).await?;
+        registry::insert_notification_row(db, n).await?;
     }
     for x in &s.exchange_rates {
         registry::write_rate(db, x).await?;
@@ -187,6 +188,7 @@ pub(crate) async fn restore(db: &mut Db<'_>, s: &Snapshot) -> Result<(), StoreEr
     for f in &s.ice_fallbacks {
         crate::ice::save_fallback(db, f).await?;
     }
+    crate::notify_snapshot::restore(db, &s.notify).await?;
     Ok(())
 }
 

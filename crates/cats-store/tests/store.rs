@@ -171,6 +171,7 @@ fn change(record: &MovementRecord, expected_version: Option<i64>) -> Change {
         attachments: vec![],
         ice_out: vec![],
         ice_in: None,
+        notifications: vec![],
     }
 }
 
@@ -442,6 +443,10 @@ mod dump;
 // ICE outbox and inbox (issue 12).
 #[path = "store/ice.rs"]
 mod ice;
+
+// Notifications (issue 13)
+#[path = "store/notify.rs"]
+mod notify;
 
 // ---------------------------------------------------------------------------------------------
 // Registers (issue 5)

@@ -19,6 +19,7 @@
 mod contract_views;
 mod error;
 pub mod handlers;
+pub mod notify;
 pub mod pages;
 mod principal;
 mod register_views;

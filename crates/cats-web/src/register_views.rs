@@ -9,7 +9,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use cats_app::store::{Attachment, HistoryEvent, Notification, Party, ProfileVersion, RateRecord};
+use cats_app::store::{Attachment, HistoryEvent, Party, ProfileVersion, RateRecord};
 use cats_domain::ids::{CountryCode, CurrencyCode, Eori};
 use cats_domain::registry::{Contact, Register, Registration, RegistrationStatus};
 use cats_domain::risk::RiskProfile;
@@ -185,15 +185,6 @@ pub struct RegistrationList {
     pub count: usize,
     /// The registrations.
     pub registrations: Vec<RegistrationView>,
-}
-
-/// A company's notifications.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct NotificationList {
-    /// How many.
-    pub count: usize,
-    /// Newest first.
-    pub notifications: Vec<Notification>,
 }
 
 /// An exchange rate.

@@ -18,6 +18,10 @@ pub enum Method {
     Get,
     /// POST.
     Post,
+    /// PUT.
+    Put,
+    /// DELETE.
+    Delete,
 }
 
 impl Method {
@@ -26,6 +30,8 @@ impl Method {
         match self {
             Method::Get => "get",
             Method::Post => "post",
+            Method::Put => "put",
+            Method::Delete => "delete",
         }
     }
 }
@@ -68,6 +74,8 @@ pub enum Answer {
     File,
     /// The OpenAPI document itself.
     Document,
+    /// Server-Sent Events (`text/event-stream`).
+    EventStream,
 }
 
 /// One documented operation.
@@ -109,6 +117,12 @@ impl Operation {
     /// Answers a stored file's bytes.
     pub const fn file(mut self) -> Self {
         self.answer = Answer::File;
+        self
+    }
+
+    /// Answers a stream of Server-Sent Events.
+    pub const fn event_stream(mut self) -> Self {
+        self.answer = Answer::EventStream;
         self
     }
 
@@ -155,6 +169,7 @@ macro_rules! customs_op {
     };
 }
 
+mod notifications;
 mod registers;
 
 /// Every operation with its handler, in the order of the documentation: the movements'
@@ -162,6 +177,7 @@ mod registers;
 pub fn operations() -> Vec<(Operation, MethodRouter<App>)> {
     let mut ops = movement_operations();
     ops.extend(registers::operations());
+    ops.extend(notifications::operations());
     ops
 }
 
@@ -328,6 +344,8 @@ fn answer_content(answer: Answer, components: &mut Map<String, Value>) -> Option
         Answer::File => {
             Some(json!({ "*/*": { "schema": { "type": "string", "format": "binary" } } }))
         }
+        Answer::EventStream => Some(json!({ "text/event-stream": { "schema": { "type": "string",
+            "description": "Server-Sent Events: `notification` (data: the inbox item as JSON, id: its seq) and `unread` (data: the count)" } } })),
         Answer::Document => Some(
             json!({ "application/json": { "schema": { "type": "object", "description": "an OpenAPI 3.1 document" } } }),
         ),

@@ -252,8 +252,9 @@ pub async fn notify_arrival(
             attachments: vec![],
             ice_out,
             ice_in: None,
+            notifications: Vec::new(),
         };
-        app.store().commit(change).await?;
+        app.commit(change).await?;
         let r = Received::new(new, "CC007C", stored, Vec::new(), None);
         Ok(Notified::Movement(Box::new(r)))
     })

@@ -231,8 +231,9 @@ pub async fn unloading_remarks(
             attachments: vec![],
             ice_out,
             ice_in: None,
+            notifications: Vec::new(),
         };
-        app.store().commit(change).await?;
+        app.commit(change).await?;
         done(new, stored, Vec::new(), None)
     })
     .await

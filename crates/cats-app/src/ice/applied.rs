@@ -169,17 +169,17 @@ pub(crate) async fn commit(
         &msg.content.to_string(),
         msg.received_at,
     );
-    app.store()
-        .commit(Change {
-            record: a.record,
-            expected_version: a.expected_version,
-            messages: vec![history],
-            ledger: a.ledger,
-            audit: vec![audit(&actor, a.action, Some(id), a.at, a.detail)],
-            attachments: a.attachments,
-            ice_out: a.out,
-            ice_in: Some(entry(msg, "applied", receipt.clone())),
-        })
-        .await?;
+    app.commit(Change {
+        record: a.record,
+        expected_version: a.expected_version,
+        messages: vec![history],
+        ledger: a.ledger,
+        audit: vec![audit(&actor, a.action, Some(id), a.at, a.detail)],
+        attachments: a.attachments,
+        ice_out: a.out,
+        ice_in: Some(entry(msg, "applied", receipt.clone())),
+        notifications: Vec::new(),
+    })
+    .await?;
     Ok(receipt)
 }

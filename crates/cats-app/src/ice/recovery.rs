@@ -238,18 +238,18 @@ async fn commit_own(
         updated_at: now,
         ..record.clone()
     };
-    app.store()
-        .commit(Change {
-            record: next.clone(),
-            expected_version: Some(record.version),
-            messages: vec![customs(&action, &body, now)],
-            ledger: vec![],
-            audit: vec![audit(actor, &action, Some(record.id), now, detail)],
-            attachments: vec![],
-            ice_out: vec![out],
-            ice_in: None,
-        })
-        .await?;
+    app.commit(Change {
+        record: next.clone(),
+        expected_version: Some(record.version),
+        messages: vec![customs(&action, &body, now)],
+        ledger: vec![],
+        audit: vec![audit(actor, &action, Some(record.id), now, detail)],
+        attachments: vec![],
+        ice_out: vec![out],
+        ice_in: None,
+        notifications: Vec::new(),
+    })
+    .await?;
     Ok(next)
 }
 

@@ -150,32 +150,31 @@ pub(crate) async fn receive_aeo(
     );
     let receipt = receipt(&topology.node, msg, None);
     let actor = crate::app::Actor::System(format!("ice:{}", msg.sender));
-    app.store()
-        .commit_registry(RegistryChange {
-            party: Some(party),
-            registration: Some(Versioned {
-                record,
-                expected: kept.map(|k| k.version),
-            }),
-            events: vec![crate::registers::event(
-                "registration",
-                r.id,
-                &actor,
-                "ice",
-                r.status.as_str(),
-                detail.clone(),
-                msg.received_at,
-            )],
-            audit: vec![crate::history::audit(
-                &actor,
-                "ice.aeo_register",
-                None,
-                msg.received_at,
-                detail,
-            )],
-            ice_in: Some(entry(msg, "applied", receipt.clone())),
-            ..RegistryChange::default()
-        })
-        .await?;
+    app.commit_registry(RegistryChange {
+        party: Some(party),
+        registration: Some(Versioned {
+            record,
+            expected: kept.map(|k| k.version),
+        }),
+        events: vec![crate::registers::event(
+            "registration",
+            r.id,
+            &actor,
+            "ice",
+            r.status.as_str(),
+            detail.clone(),
+            msg.received_at,
+        )],
+        audit: vec![crate::history::audit(
+            &actor,
+            "ice.aeo_register",
+            None,
+            msg.received_at,
+            detail,
+        )],
+        ice_in: Some(entry(msg, "applied", receipt.clone())),
+        ..RegistryChange::default()
+    })
+    .await?;
     Ok(Ok(receipt))
 }

@@ -111,8 +111,9 @@ pub(super) async fn request(
             attachments: vec![],
             ice_out: vec![],
             ice_in: None,
+            notifications: Vec::new(),
         };
-        app.store().commit(change).await?;
+        app.commit(change).await?;
         Ok(Received::new(new, "CC014C", stored, Vec::new(), None))
     })
     .await

@@ -109,8 +109,9 @@ pub(super) async fn keep(
             attachments: vec![],
             ice_out: vec![],
             ice_in: None,
+            notifications: Vec::new(),
         };
-        app.store().commit(change).await?;
+        app.commit(change).await?;
         Ok(())
     })
     .await

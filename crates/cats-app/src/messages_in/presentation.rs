@@ -191,8 +191,9 @@ pub(super) async fn notify(
             attachments: vec![],
             ice_out: vec![],
             ice_in: None,
+            notifications: Vec::new(),
         };
-        app.store().commit(change).await?;
+        app.commit(change).await?;
         done(new, stored, Vec::new(), None)
     })
     .await

@@ -136,6 +136,7 @@ async fn commit_change(
             &[&next.insurer, &next.holder],
             "contract",
             next.id,
+            &super::contract_reference(&next),
             "access_code",
             &text,
             now,
@@ -149,5 +150,5 @@ async fn commit_change(
         )],
         ..Default::default()
     };
-    Ok(app.store().commit_registry(change).await?)
+    Ok(app.commit_registry(change).await?)
 }

@@ -143,6 +143,7 @@ async fn answer_once(
             &[&c.insurer, &c.holder],
             "claim",
             id,
+            c.grn.as_str(),
             next.status.as_str(),
             &text,
             now,
@@ -156,6 +157,6 @@ async fn answer_once(
         )],
         ..RegistryChange::default()
     };
-    app.store().commit_registry(change).await?;
+    app.commit_registry(change).await?;
     Ok(next)
 }

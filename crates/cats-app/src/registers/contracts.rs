@@ -167,6 +167,7 @@ pub async fn submit(
             &[&c.insurer, &c.holder],
             "contract",
             c.id,
+            &super::contract_reference(&c),
             c.status.as_str(),
             &text,
             now,
@@ -174,7 +175,7 @@ pub async fn submit(
         audit: vec![audit(actor, "contract.submit", None, now, text)],
         ..RegistryChange::default()
     };
-    app.store().commit_registry(change).await?;
+    app.commit_registry(change).await?;
     Ok(c)
 }
 
@@ -468,6 +469,7 @@ pub(crate) async fn commit_step(
             &[&next.insurer, &next.holder],
             "contract",
             next.id,
+            &super::contract_reference(&next),
             next.status.as_str(),
             &text,
             now,
@@ -481,7 +483,7 @@ pub(crate) async fn commit_step(
         )],
         ..RegistryChange::default()
     };
-    match app.store().commit_registry(change).await {
+    match app.commit_registry(change).await {
         Err(StoreError::OpenLiabilities { grn, open_minor }) => Err(AppError::Refused(format!(
             "contract {} cannot be cancelled: guarantee {grn} has {} {} of open liabilities (reservations and claims); the liability ends when they are closed",
             next.id,

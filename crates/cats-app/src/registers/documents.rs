@@ -174,7 +174,7 @@ pub async fn attach(
         )],
         ..RegistryChange::default()
     };
-    app.store().commit_registry(change).await?;
+    app.commit_registry(change).await?;
     Ok(meta)
 }
 

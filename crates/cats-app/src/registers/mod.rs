@@ -27,6 +27,7 @@ use cats_domain::ids::Eori;
 use crate::app::Actor;
 use crate::auth::{Role, User};
 use crate::error::AppError;
+use crate::notify::EventType;
 use crate::store::{HistoryEvent, Notification};
 
 /// A history step of `subject` (`registration`, `contract`, `claim`) `id` by `actor`.
@@ -50,12 +51,32 @@ pub(crate) fn event(
     }
 }
 
-/// The same notification to each of `parties` (once each): the record (`subject`, `id`), its
-/// `status` after the event, and `text` saying what happened.
+/// How a contract is named in its notifications: its GRN once it has one, else its policy
+/// number.
+pub(crate) fn contract_reference(c: &cats_domain::registry::Contract) -> String {
+    c.grn
+        .as_ref()
+        .map_or_else(|| c.policy_number.clone(), |g| g.to_string())
+}
+
+/// The event type of a register's notification: `registration.status`, `contract.status`,
+/// `contract.access_code` (status `access_code`) or `claim.status`.
+pub(crate) fn register_event(subject: &str, status: &str) -> EventType {
+    match (subject, status) {
+        ("registration", _) => EventType::RegistrationStatus,
+        ("contract", "access_code") => EventType::AccessCode,
+        ("contract", _) => EventType::ContractStatus,
+        _ => EventType::ClaimStatus,
+    }
+}
+
+/// The same notification to each of `parties` (once each): the record (`subject`, `id`, named
+/// `reference`), its `status` after the event, and `text` saying what happened.
 pub(crate) fn notify(
     parties: &[&Eori],
     subject: &str,
     id: Uuid,
+    reference: &str,
     status: &str,
     text: &str,
     at: DateTime<Utc>,
@@ -72,8 +93,11 @@ pub(crate) fn notify(
             id: Uuid::new_v4(),
             party: (*p).clone(),
             at,
+            event: register_event(subject, status),
             subject: subject.to_string(),
             subject_id: id,
+            reference: reference.to_string(),
+            link: crate::notify::events::link(subject, id),
             text: text.to_string(),
             status: status.to_string(),
         })

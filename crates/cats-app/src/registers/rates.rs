@@ -48,7 +48,7 @@ pub async fn set(
         audit: vec![audit(actor, "exchange_rate.set", None, now, detail)],
         ..RegistryChange::default()
     };
-    app.store().commit_registry(change).await?;
+    app.commit_registry(change).await?;
     Ok(record)
 }
 

@@ -147,7 +147,7 @@ pub async fn apply(
         )],
         ..RegistryChange::default()
     };
-    match app.store().commit_registry(change).await {
+    match app.commit_registry(change).await {
         Err(StoreError::Conflict) => Err(AppError::Refused(format!(
             "{party_id} already has a live registration in the {} register",
             a.register.label()
@@ -330,6 +330,7 @@ async fn decide_once(
             &[&r.party],
             "registration",
             id,
+            r.register.as_str(),
             next.status.as_str(),
             &text,
             now,
@@ -345,7 +346,7 @@ async fn decide_once(
         ice_out: crate::ice::registers::aeo_change(app, &next, now)?,
         ..RegistryChange::default()
     };
-    app.store().commit_registry(change).await?;
+    app.commit_registry(change).await?;
     Ok(next)
 }
 

@@ -177,7 +177,7 @@ pub async fn create(
         audit: vec![audit(actor, "user.create", None, now, detail)],
         ..RegistryChange::default()
     };
-    app.store().commit_registry(change).await?;
+    app.commit_registry(change).await?;
     let token = crate::tokens::issue(app, actor, &user.username, now).await?;
     Ok((user, token))
 }

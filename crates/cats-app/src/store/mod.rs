@@ -286,6 +286,10 @@ pub struct Change {
     /// The ICE message this change applies (inbox), kept with its receipt; a second change for
     /// the same message id fails with [`StoreError::Conflict`].
     pub ice_in: Option<IceIn>,
+    /// Notifications to parties, each fanned out into its deliveries in the same transaction
+    /// ([`crate::notify::fan_out`]). Filled by [`crate::App::commit`] from the change's
+    /// messages; use cases leave it empty.
+    pub notifications: Vec<Notification>,
 }
 
 /// A photo or document of a control record, with its bytes.
@@ -341,7 +345,7 @@ pub struct MovementFilter {
 
 /// The store.
 #[async_trait]
-pub trait Store: Send + Sync {
+pub trait Store: crate::notify::store::NotifyStore + Send + Sync {
     /// Replace the reference catalogue stored (offices, countries, currencies, HS, restricted list,
     /// locations are upserted; nothing is deleted).
     async fn save_catalog(&self, catalog: &Catalog) -> Result<(), StoreError>;

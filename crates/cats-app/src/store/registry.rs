@@ -70,21 +70,32 @@ pub struct HistoryEvent {
     pub detail: String,
 }
 
-/// A notification to a party (its trader or insurer users read it with `GET /notifications`).
+/// A notification to a party (its trader or insurer users read it with `GET /notifications`,
+/// in the inbox page, live on `GET /events`, and on the channels they chose).
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Notification {
-    /// Id (UUID).
+    /// Id (UUID): stable, the `CATS-Event-Id` of every delivery of it.
     pub id: Uuid,
     /// Identification number of the party notified.
     pub party: Eori,
     /// When (UTC).
     pub at: DateTime<Utc>,
-    /// `registration`, `contract` or `claim`.
+    /// What happened (`movement.released`, `contract.status` …).
+    #[serde(rename = "type")]
+    pub event: crate::notify::EventType,
+    /// `movement`, `registration`, `contract` or `claim`.
     pub subject: String,
     /// Id of the record concerned.
     pub subject_id: Uuid,
+    /// The record as people name it: the movement's MRN (its LRN before one is allocated), the
+    /// contract's GRN or policy number.
+    #[serde(default)]
+    pub reference: String,
+    /// The record's page (`/ui/movements/{id}`).
+    #[serde(default)]
+    pub link: String,
     /// What happened, in words (English).
     pub text: String,
     /// The record's status after it (`submitted`, `approved`, `paid`, `access_code` …), for

@@ -90,4 +90,6 @@ pub struct Snapshot {
     pub ice_inbox: Vec<super::IceIn>,
     /// Passages recorded from paper while a record was missing, newest first.
     pub ice_fallbacks: Vec<crate::ice::fallback::Fallback>,
+    /// Contact details, preferences, read marks, webhook endpoints and deliveries.
+    pub notify: crate::notify::store::NotifySnapshot,
 }

@@ -13,9 +13,9 @@ use cats_domain::risk::RiskPolicy;
 
 use crate::common::{caspian, corridor, TestDb};
 
-struct Instance {
+pub(crate) struct Instance {
     child: Child,
-    base: String,
+    pub(crate) base: String,
 }
 
 impl Drop for Instance {
@@ -33,26 +33,31 @@ fn free_port() -> u16 {
         .port()
 }
 
-async fn serve(db: &TestDb, url: &str, sub: &str) -> Instance {
+async fn serve(db: &TestDb, _url: &str, sub: &str) -> Instance {
+    serve_with(db, sub, &[]).await
+}
+
+/// A `cats serve` process on `db` with these environment variables, listening on a free port,
+/// once it answers `/health`. On PostgreSQL each process has its own data directory `sub`; on
+/// SQLite the process uses the test's data directory (its database file).
+pub(crate) async fn serve_with(db: &TestDb, sub: &str, env: &[(&str, String)]) -> Instance {
     let port = free_port();
-    let dir = db.dir.path().join(sub);
-    let child = Command::new(env!("CARGO_BIN_EXE_cats"))
-        .args([
-            "serve",
-            "--data-dir",
-            dir.to_str().unwrap(),
-            "--database-url",
-            url,
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-        ])
+    let dir = match db.url() {
+        Some(_) => db.dir.path().join(sub),
+        None => db.dir.path().to_path_buf(),
+    };
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_cats"));
+    cmd.args(["serve", "--data-dir", dir.to_str().unwrap()])
+        .args(["--listen", &format!("127.0.0.1:{port}")])
         .env("CATS_LOG", "warn")
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start cats serve");
+        .stderr(Stdio::null());
+    if let Some(url) = db.url() {
+        cmd.args(["--database-url", &url]);
+    }
     let instance = Instance {
-        child,
+        child: cmd.spawn().expect("start cats serve"),
         base: format!("http://127.0.0.1:{port}"),
     };
     let client = reqwest::Client::new();

@@ -92,6 +92,12 @@ async fn openapi_matches_the_router() {
                 .post(&url)
                 .header("Content-Type", "application/json")
                 .body("{}"),
+            cats_web::routes::Method::Put => node
+                .client
+                .put(&url)
+                .header("Content-Type", "application/json")
+                .body("{}"),
+            cats_web::routes::Method::Delete => node.client.delete(&url),
         };
         let res = req.send().await.unwrap();
         let status = res.status();

@@ -257,8 +257,14 @@ async fn the_pilots_conformity_scenario() {
     let (_, notes) = node
         .call(&insurer, Method::GET, "/notifications", None)
         .await;
+    let claim_note = notes["notifications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["type"] == "claim.status")
+        .expect("a claim notification");
     assert!(
-        notes["notifications"][0]["text"]
+        claim_note["text"]
             .as_str()
             .unwrap()
             .contains("claim raised"),

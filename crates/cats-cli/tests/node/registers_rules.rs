@@ -80,8 +80,14 @@ async fn unapproved_suspended_and_unauthorised_parties_cannot_be_used() {
         .await;
     node.lodge_ok("silkway", &corridor("SUSP-2")).await;
     let (_, notes) = node.get("silkway", "/notifications").await;
+    let registration_note = notes["notifications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["type"] == "registration.status")
+        .expect("a registration notification");
     assert!(
-        notes["notifications"][0]["text"]
+        registration_note["text"]
             .as_str()
             .unwrap()
             .contains("reinstated"),

@@ -64,8 +64,11 @@ fn note(party: &str, text: &str, at: DateTime<Utc>) -> Notification {
         id: Uuid::new_v4(),
         party: party.parse().unwrap(),
         at,
+        event: cats_app::notify::EventType::RegistrationStatus,
         subject: "registration".into(),
         subject_id: Uuid::nil(),
+        reference: "aeo".into(),
+        link: String::new(),
         text: text.into(),
         status: "approved".into(),
     }

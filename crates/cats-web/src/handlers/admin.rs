@@ -1,12 +1,11 @@
 //! Notifications, reference exchange rates and user accounts.
 //!
-//! * `GET /notifications` (?limit): the user's company's notifications, newest first
 //! * `GET /exchange-rates` (public), `POST /exchange-rates` {from, to, validFrom, validTo, rate}
 //!   (administrator)
 //! * `POST /admin/users` {username, role, party?: {identificationNumber, name, country},
 //!   officeCountry?} (administrator): the user and its first token
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::Utc;
@@ -23,37 +22,6 @@ use crate::error::ApiError;
 use crate::principal::Principal;
 use crate::register_views as v;
 use crate::views;
-
-/// Query of `GET /notifications`.
-#[derive(Debug, Deserialize)]
-pub struct NotificationQuery {
-    limit: Option<u32>,
-}
-
-/// `GET /notifications`: what happened to the company's registrations, contracts and claims.
-/// Traders and insurers only (`403` otherwise).
-pub async fn notifications(
-    State(app): State<App>,
-    who: Principal,
-    Query(q): Query<NotificationQuery>,
-) -> Result<Json<Value>, ApiError> {
-    let party = who.0.party.clone().ok_or_else(|| {
-        ApiError::new(
-            StatusCode::FORBIDDEN,
-            "FORBIDDEN",
-            "notifications are for the users of a company (traders, insurers)",
-        )
-    })?;
-    let list = app
-        .store()
-        .notifications(&party, q.limit.unwrap_or(100).min(1000))
-        .await
-        .map_err(cats_app::AppError::from)?;
-    Ok(Json(views::json(&v::NotificationList {
-        count: list.len(),
-        notifications: list,
-    })))
-}
 
 /// `GET /exchange-rates`: every reference exchange rate (public reference data).
 pub async fn rates(State(app): State<App>) -> Result<Json<Value>, ApiError> {

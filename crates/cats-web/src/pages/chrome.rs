@@ -41,6 +41,8 @@ pub struct Visitor {
     pub settings: PageSettings,
     /// The name, in the visitor's language, of the country of an officer's offices.
     pub country_name: Option<String>,
+    /// How many notifications a company's user has not read.
+    pub unread: Option<i64>,
 }
 
 impl Visitor {
@@ -115,6 +117,7 @@ impl Visitor {
             analyst: self.user().is_some_and(|u| u.is_risk_analyst()),
             contracts: self.user().is_some_and(|u| u.role != Role::Admin),
             company: self.user().is_some_and(|u| u.party.is_some()),
+            unread: self.unread.unwrap_or(0),
         }
     }
 }
@@ -167,8 +170,11 @@ pub struct Chrome {
     pub analyst: bool,
     /// Whether the user sees insurance contracts (everyone but the administrator).
     pub contracts: bool,
-    /// Whether the user is of a company (traders, insurers): the menu shows its notifications.
+    /// Whether the user is of a company (traders, insurers): the menu shows its notifications,
+    /// with the count of unread ones, kept live from `GET /events`.
     pub company: bool,
+    /// How many notifications the user has not read (company users).
+    pub unread: i64,
 }
 
 impl FromRequestParts<App> for Visitor {
@@ -215,10 +221,23 @@ impl FromRequestParts<App> for Visitor {
                     .or_else(|| country.names.get("en"))
                     .cloned()
             });
+        let unread = match &session {
+            Some((_, u)) => match &u.party {
+                Some(party) => Some(
+                    app.store()
+                        .unread_count(party, &u.username)
+                        .await
+                        .map_err(|e| server_error(&e.into()))?,
+                ),
+                None => None,
+            },
+            None => None,
+        };
         let mut visitor = Visitor {
             t,
             session,
             country_name,
+            unread,
             csrf: String::new(),
             jar,
             path: parts.uri.path().to_string(),

@@ -1,5 +1,5 @@
-//! A company's pages: its insurance contracts (insurers, holders; officers see all) and its
-//! notifications (traders, insurers).
+//! A company's pages: its insurance contracts (insurers, holders; officers see all). Its
+//! notifications are in [`super::notifications`].
 
 use askama::Template;
 use axum::extract::State;
@@ -85,63 +85,6 @@ pub async fn contracts(State(app): State<App>, visitor: Visitor) -> Response {
     let page = ContractsPage {
         insurer,
         chrome: visitor.chrome(t.get("contracts-title")),
-        rows,
-    };
-    render(&visitor, StatusCode::OK, &page)
-}
-
-/// One notification.
-pub struct NoticeRow {
-    when: String,
-    subject: String,
-    text: String,
-    /// The page of the record concerned.
-    href: Option<String>,
-}
-
-/// The notifications page.
-#[derive(Template)]
-#[template(path = "notifications.html")]
-struct NotificationsPage {
-    chrome: Chrome,
-    rows: Vec<NoticeRow>,
-}
-
-/// `GET /ui/notifications`: the company's notifications, newest first (the last 100).
-pub async fn notifications(State(app): State<App>, visitor: Visitor) -> Response {
-    let Some(user) = visitor.user().cloned() else {
-        return to_sign_in();
-    };
-    let t = &visitor.t;
-    let Some(party) = user.party.clone() else {
-        return error_page(&visitor, StatusCode::FORBIDDEN, t.get("not-allowed"));
-    };
-    let list = match app.store().notifications(&party, 100).await {
-        Ok(l) => l,
-        Err(e) => return app_error(&visitor, e.into()),
-    };
-    let zone = user_zone(&app, &user).await;
-    let rows = list
-        .iter()
-        .map(|n| NoticeRow {
-            when: t.time(n.at, zone),
-            subject: {
-                let subject = t.get(&format!("notification-{}", n.subject));
-                match t.try_get(&format!("notice-{}-{}", n.subject, n.status)) {
-                    Some(what) => format!("{subject}: {what}"),
-                    None => subject,
-                }
-            },
-            text: n.text.clone(),
-            href: match n.subject.as_str() {
-                "registration" => Some(format!("/ui/registrations/{}", n.subject_id)),
-                "contract" => Some(format!("/ui/contracts/{}", n.subject_id)),
-                _ => None,
-            },
-        })
-        .collect();
-    let page = NotificationsPage {
-        chrome: visitor.chrome(t.get("notifications-title")),
         rows,
     };
     render(&visitor, StatusCode::OK, &page)

@@ -14,7 +14,7 @@ mod account;
 mod admin_ice;
 mod admin_reference;
 mod admin_users;
-mod chrome;
+pub mod chrome;
 mod company;
 mod contract;
 mod contract_new;
@@ -26,6 +26,7 @@ mod holder;
 pub mod i18n;
 mod movement_ice;
 mod movements;
+mod notifications;
 mod queue;
 mod registrations;
 mod risk;
@@ -34,6 +35,7 @@ pub mod std_form;
 mod std_layout;
 mod std_read;
 mod std_view;
+mod webhooks;
 
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -83,7 +85,18 @@ pub fn router(settings: PageSettings) -> Router<App> {
             "/ui/contracts/{id}/access-code",
             post(contract::access_code),
         )
-        .route("/ui/notifications", get(company::notifications))
+        .route("/ui/notifications", get(notifications::inbox))
+        .route("/ui/notifications/read", post(notifications::mark_read))
+        .route(
+            "/ui/notifications/settings",
+            get(notifications::settings).post(notifications::save_settings),
+        )
+        .route("/ui/webhooks", get(webhooks::show).post(webhooks::register))
+        .route("/ui/webhooks/{id}/delete", post(webhooks::delete))
+        .route(
+            "/ui/webhooks/deliveries/{id}/resend",
+            post(webhooks::resend),
+        )
         .route("/ui/declarations", get(declare::list).post(declare::submit))
         .route("/ui/declarations/new", get(declare::new))
         .route("/ui/declarations/{id}", get(declare::draft))
@@ -151,6 +164,7 @@ pub fn router(settings: PageSettings) -> Router<App> {
         )
         .route("/ui/assets/cats.css", get(stylesheet))
         .route("/ui/assets/htmx.min.js", get(htmx))
+        .route("/ui/assets/cats-live.js", get(live_script))
         .route("/ui/{*rest}", get(not_found))
         .layer(axum::Extension(settings))
         .layer(SetResponseHeaderLayer::overriding(
@@ -184,6 +198,19 @@ async fn stylesheet() -> Response {
 
 /// htmx 2.0.11 (npm `htmx.org`, 0BSD licence), embedded: the pages' only script, for partial
 /// updates that the pages also do without it (see ADR 0010).
+/// `GET /ui/assets/cats-live.js`: the live notifications of the pages (count and notices from
+/// `GET /events`).
+async fn live_script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../assets/cats-live.js"),
+    )
+        .into_response()
+}
+
 async fn htmx() -> Response {
     (
         [

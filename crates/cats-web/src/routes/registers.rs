@@ -89,10 +89,6 @@ pub fn operations() -> Vec<(Operation, MethodRouter<App>)> {
             post(contracts::claim_act),
         ),
         (
-            op!(Get "/notifications", "registers", "trader, insurer", true, Body::None, "The company's notifications (registrations, contracts, claims), newest first; ?limit.", [(200, "count, notifications")]).json(schema_of::<crate::register_views::NotificationList>),
-            get(admin::notifications),
-        ),
-        (
             op!(Get "/exchange-rates", "reference", "anyone", false, Body::None, "Reference exchange rates: from, to, validFrom, validTo, rate (units of to per unit of from).", [(200, "count, rates")]).json(schema_of::<crate::register_views::RateList>),
             get(admin::rates),
         ),

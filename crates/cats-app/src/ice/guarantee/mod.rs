@@ -142,18 +142,18 @@ pub(crate) async fn request_uses(
         updated_at: now,
         ..record.clone()
     };
-    app.store()
-        .commit(Change {
-            record: new.clone(),
-            expected_version: Some(record.version),
-            messages: vec![customs("release_requested", &body, now)],
-            ledger: vec![],
-            audit: vec![audit(actor, "release", Some(record.id), now, detail)],
-            attachments: vec![],
-            ice_out: out,
-            ice_in: None,
-        })
-        .await?;
+    app.commit(Change {
+        record: new.clone(),
+        expected_version: Some(record.version),
+        messages: vec![customs("release_requested", &body, now)],
+        ledger: vec![],
+        audit: vec![audit(actor, "release", Some(record.id), now, detail)],
+        attachments: vec![],
+        ice_out: out,
+        ice_in: None,
+        notifications: Vec::new(),
+    })
+    .await?;
     Ok(Some(new))
 }
 
