@@ -60,9 +60,13 @@ pub async fn round(
     let announced = cats_app::ice::unavailability::announced(app, now)
         .await
         .unwrap_or_default();
+    let mut deferred: Vec<cats_domain::ids::NodeId> = Vec::new();
     for entry in due {
         round.attempted += 1;
         if let Some(w) = announced.get(&entry.message.peer).filter(|w| w.from <= now) {
+            if !deferred.contains(&entry.message.peer) {
+                deferred.push(entry.message.peer.clone());
+            }
             let wait = Settlement::Retry {
                 next: w.to,
                 error: format!(
@@ -100,6 +104,19 @@ pub async fn round(
         app.store()
             .ice_settle(entry.message.message_id, &settlement)
             .await?;
+    }
+    // A CD071C that came while these were deferred to the window's end found them claimed and
+    // left them: make them due now if the window has ended meanwhile.
+    if !deferred.is_empty() {
+        let now = Utc::now();
+        let still = cats_app::ice::unavailability::announced(app, now)
+            .await
+            .unwrap_or_default();
+        for peer in deferred {
+            if still.get(&peer).is_none_or(|w| w.from > now) {
+                app.store().ice_reschedule(&peer, now).await?;
+            }
+        }
     }
     Ok(round)
 }
