@@ -33,6 +33,7 @@ mod snapshot;
 mod sql;
 mod sqlite;
 mod store;
+mod unmatched;
 
 pub use settings::{DbSettings, TlsMode};
 pub use store::SqlStore;

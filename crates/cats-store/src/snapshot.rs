@@ -74,6 +74,7 @@ pub(crate) async fn dump(db: &mut Db<'_>) -> Result<Snapshot, StoreError> {
         ice_inbox: crate::ice::inbox(db, 0).await?,
         ice_fallbacks: crate::ice::fallbacks(db, None, false).await?,
         notify: crate::notify_snapshot::dump(db).await?,
+        unmatched: crate::unmatched::dump(db).await?,
     })
 }
 
@@ -189,6 +190,7 @@ pub(crate) async fn restore(db: &mut Db<'_>, s: &Snapshot) -> Result<(), StoreEr
         crate::ice::save_fallback(db, f).await?;
     }
     crate::notify_snapshot::restore(db, &s.notify).await?;
+    crate::unmatched::restore(db, &s.unmatched).await?;
     Ok(())
 }
 

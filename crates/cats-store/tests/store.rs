@@ -448,6 +448,10 @@ mod ice;
 #[path = "store/notify.rs"]
 mod notify;
 
+// Unmatched arrivals and the HMRC profile's short ids (issue 14)
+#[path = "store/unmatched.rs"]
+mod unmatched;
+
 // ---------------------------------------------------------------------------------------------
 // Registers (issue 5)
 

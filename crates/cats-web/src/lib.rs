@@ -19,6 +19,7 @@
 mod contract_views;
 mod error;
 pub mod handlers;
+pub mod hmrc;
 pub mod notify;
 pub mod pages;
 mod principal;
@@ -50,6 +51,7 @@ pub fn router_with(app: App, settings: PageSettings) -> Router {
         router = router.route(op.path, handler);
     }
     router
+        .merge(hmrc::router())
         .merge(pages::router(settings))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(tower_http::trace::TraceLayer::new_for_http())

@@ -8,13 +8,15 @@
 //! the arrival on, with the arrival notifications that were rejected before.
 //!
 //! Who: the holder's trader user (CATS's trader at destination is the holder of the transit
-//! procedure). An MRN the holder has no movement for is unknown (CC057C, code 90: the CC057C is
-//! the answer, kept in the audit log only, as there is no movement to keep it with); a movement
+//! procedure). An MRN the holder has no movement for is unknown (CC057C, code 90): the CC007C and
+//! its CC057C are kept as an [`unmatched::UnmatchedArrival`] the trader reads (HMRC's profile
+//! shows it as an arrival); a movement
 //! not en route gets a CC057C with code 92, kept with the CC007C in its history (HTTP 409).
 //! With `simplifiedProcedure` 1 (authorised consignee) customs gives the unloading permission
 //! (CC043C) at once, and the trader answers with its unloading remarks ([`unloading_remarks`]).
 
 mod unloading;
+pub mod unmatched;
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -56,6 +58,9 @@ pub enum Notified {
         mrn: Declared<Mrn>,
         /// The CC057C (`{"n1:CC057C": {...}}`).
         rejection: Value,
+        /// The unmatched arrival that keeps the CC007C and its CC057C, when the trader acts
+        /// for a company.
+        arrival: Option<Uuid>,
     },
 }
 
@@ -299,9 +304,17 @@ async fn unknown_mrn(
     app.store()
         .audit(&[audit(actor, "arrival", None, now, detail)])
         .await?;
+    let arrival = match actor.user().and_then(|u| u.party.clone()) {
+        Some(party) => {
+            let received = inbound("CC007C", incoming.content_type(), &incoming.raw, now);
+            Some(unmatched::keep(app, party, mrn, received, &rejection, now).await?)
+        }
+        None => None,
+    };
     Ok(Notified::UnknownMrn {
         mrn: Declared::parse(mrn),
         rejection,
+        arrival,
     })
 }
 

@@ -345,7 +345,9 @@ pub struct MovementFilter {
 
 /// The store.
 #[async_trait]
-pub trait Store: crate::notify::store::NotifyStore + Send + Sync {
+pub trait Store:
+    crate::notify::store::NotifyStore + crate::arrivals::unmatched::UnmatchedStore + Send + Sync
+{
     /// Replace the reference catalogue stored (offices, countries, currencies, HS, restricted list,
     /// locations are upserted; nothing is deleted).
     async fn save_catalog(&self, catalog: &Catalog) -> Result<(), StoreError>;

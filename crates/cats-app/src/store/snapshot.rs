@@ -92,4 +92,9 @@ pub struct Snapshot {
     pub ice_fallbacks: Vec<crate::ice::fallback::Fallback>,
     /// Contact details, preferences, read marks, webhook endpoints and deliveries.
     pub notify: crate::notify::store::NotifySnapshot,
+    /// Arrival notifications for unknown MRNs, each with its messages, oldest first.
+    pub unmatched: Vec<(
+        crate::arrivals::unmatched::UnmatchedArrival,
+        Vec<super::StoredMessage>,
+    )>,
 }

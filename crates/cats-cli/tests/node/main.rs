@@ -11,6 +11,8 @@ mod concurrency;
 mod conformance;
 mod controls;
 mod copy;
+mod hmrc_newman;
+mod hmrc_profile;
 mod ice;
 mod ice_destination;
 mod ice_guarantee;

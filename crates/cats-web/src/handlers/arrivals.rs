@@ -89,7 +89,7 @@ pub async fn notify(
     let format = body_format(&headers)?;
     match arrivals::notify_arrival(&app, &who.actor(), &body, format, Utc::now()).await? {
         Notified::Movement(r) => Ok(received_answer(&r, &arrival_path(r.record.id), "arrival")),
-        Notified::UnknownMrn { mrn, rejection } => Ok((
+        Notified::UnknownMrn { mrn, rejection, .. } => Ok((
             StatusCode::NOT_FOUND,
             Json(json!({
                 "code": "UNKNOWN_MRN",

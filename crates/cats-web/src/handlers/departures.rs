@@ -224,8 +224,24 @@ pub async fn message(
                 format!("message {message_id} not found"),
             )
         })?;
-    let stored_xml = msg.content_type.contains("xml");
     let want_xml = wants_xml(&headers);
+    let body = message_body(&msg, want_xml)?;
+    let ct = if want_xml {
+        "application/xml"
+    } else {
+        "application/json"
+    };
+    Ok(([(header::CONTENT_TYPE, ct)], body).into_response())
+}
+
+/// A stored message's bytes in XML or in the HMRC JSON shape: as kept, or converted between the
+/// two for NCTS messages. Errors: `406` for a customs action (kept as JSON only) asked as XML,
+/// or a body that cannot be converted.
+pub(crate) fn message_body(
+    msg: &cats_app::store::StoredMessage,
+    want_xml: bool,
+) -> Result<Vec<u8>, ApiError> {
+    let stored_xml = msg.content_type.contains("xml");
     let not_acceptable = || {
         ApiError::new(
             StatusCode::NOT_ACCEPTABLE,
@@ -256,12 +272,7 @@ pub async fn message(
             })?
         }
     };
-    let ct = if want_xml {
-        "application/xml"
-    } else {
-        "application/json"
-    };
-    Ok(([(header::CONTENT_TYPE, ct)], body).into_response())
+    Ok(body)
 }
 
 /// A stored message as NCTS XML: kept as received, or written from its JSON form. `None` for a
