@@ -13,6 +13,7 @@ mod controls;
 mod copy;
 mod hmrc_newman;
 mod hmrc_profile;
+mod hmrc_schemathesis;
 mod ice;
 mod ice_destination;
 mod ice_guarantee;

@@ -4,7 +4,7 @@
 //! arrival keeping the IE007 and its IE057 (code 90).
 
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -20,7 +20,9 @@ use cats_app::App;
 use super::accept::{accept, Wants};
 use super::departures::{body_answer, no_upload, pick_message, MessagesQuery};
 use super::views::{self, link, movement_path, submitted};
-use super::{box_id, hmrc_error, not_found, resolve, short, time, BASE};
+use super::{
+    box_id, hmrc_error, not_found, query_number, query_time, resolve, short, time, Params, BASE,
+};
 use crate::error::ApiError;
 use crate::handlers::departure_messages::body_format;
 use crate::handlers::departures::message_xml;
@@ -174,11 +176,11 @@ pub async fn notify(
 #[derive(Debug, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct ListQuery {
-    updated_since: Option<DateTime<Utc>>,
-    received_until: Option<DateTime<Utc>>,
+    updated_since: Option<String>,
+    received_until: Option<String>,
     movement_reference_number: Option<String>,
-    page: Option<u32>,
-    count: Option<u32>,
+    page: Option<String>,
+    count: Option<String>,
 }
 
 /// `GET …/arrivals`: the arrivals of the token's company (arrived movements and unmatched
@@ -188,21 +190,25 @@ pub async fn list(
     State(app): State<App>,
     who: Principal,
     headers: HeaderMap,
-    Query(q): Query<ListQuery>,
+    Params(q): Params<ListQuery>,
 ) -> Result<Json<Value>, ApiError> {
     accept(&headers, &[Wants::Json])?;
     let actor = who.actor();
+    let updated_since = query_time("updatedSince", q.updated_since.as_deref())?;
+    let received_until = query_time("receivedUntil", q.received_until.as_deref())?;
+    let wanted_mrn = q
+        .movement_reference_number
+        .as_deref()
+        .map(str::trim)
+        .filter(|m| !m.is_empty());
     let filter = MovementFilter {
-        mrn: q
-            .movement_reference_number
-            .as_deref()
-            .and_then(|m| m.parse().ok()),
-        updated_since: q.updated_since,
+        mrn: wanted_mrn.and_then(|m| m.parse().ok()),
+        updated_since,
         page: 1,
         count: 500,
         ..MovementFilter::default()
     };
-    let unknown_mrn = q.movement_reference_number.is_some() && filter.mrn.is_none();
+    let unknown_mrn = wanted_mrn.is_some() && filter.mrn.is_none();
     let (records, _) = if unknown_mrn {
         (Vec::new(), 0)
     } else {
@@ -223,12 +229,8 @@ pub async fn list(
         all.extend(
             orphans
                 .into_iter()
-                .filter(|a| {
-                    q.movement_reference_number
-                        .as_deref()
-                        .is_none_or(|m| a.mrn == m)
-                })
-                .filter(|a| q.updated_since.is_none_or(|s| a.updated_at >= s))
+                .filter(|a| wanted_mrn.is_none_or(|m| a.mrn == m))
+                .filter(|a| updated_since.is_none_or(|s| a.updated_at >= s))
                 .map(Found::Unmatched),
         );
     }
@@ -236,11 +238,13 @@ pub async fn list(
         Found::Movement(r) => r.updated_at,
         Found::Unmatched(a) => a.updated_at,
     };
-    all.retain(|f| q.received_until.is_none_or(|u| updated(f) <= u));
+    all.retain(|f| received_until.is_none_or(|u| updated(f) <= u));
     all.sort_by_key(|f| std::cmp::Reverse(updated(f)));
     let total = all.len();
-    let count = q.count.unwrap_or(25).clamp(1, 500) as usize;
-    let page = q.page.unwrap_or(1).max(1) as usize;
+    let count = query_number("count", q.count.as_deref())?
+        .unwrap_or(25)
+        .min(500) as usize;
+    let page = query_number("page", q.page.as_deref())?.unwrap_or(1) as usize;
     let enrolled = enrolled(&who);
     let arrivals: Vec<Value> = all
         .iter()
@@ -273,11 +277,11 @@ pub async fn messages(
     who: Principal,
     headers: HeaderMap,
     Path(id): Path<String>,
-    Query(q): Query<MessagesQuery>,
+    Params(q): Params<MessagesQuery>,
 ) -> Result<Json<Value>, ApiError> {
     accept(&headers, &[Wants::Json])?;
     let found = find(&app, &who, &id).await?;
-    let (page, total) = q.pick(messages_of(&app, &who, &found).await?);
+    let (page, total) = q.pick(messages_of(&app, &who, &found).await?)?;
     let id = found.id();
     let path = movement_path("arrivals", &id);
     Ok(Json(json!({

@@ -2,11 +2,11 @@
 //! departure, its messages (`GET`, `POST` IE013, IE014, IE170), one message and its body.
 
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -16,7 +16,9 @@ use cats_app::{act, lodge, messages_in, query, App};
 
 use super::accept::{accept, Wants};
 use super::views::{self, link, movement_path, shown, submitted};
-use super::{box_id, hmrc_error, not_found, resolve, short, time, BASE};
+use super::{
+    box_id, hmrc_error, not_found, query_number, query_time, resolve, short, time, Params, BASE,
+};
 use crate::error::ApiError;
 use crate::handlers::departure_messages::body_format;
 use crate::handlers::departures::{message_body, message_xml};
@@ -118,14 +120,14 @@ pub async fn lodge(
 #[derive(Debug, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct ListQuery {
-    updated_since: Option<DateTime<Utc>>,
-    received_until: Option<DateTime<Utc>>,
+    updated_since: Option<String>,
+    received_until: Option<String>,
     #[serde(rename = "movementEORI")]
     movement_eori: Option<String>,
     movement_reference_number: Option<String>,
     local_reference_number: Option<String>,
-    page: Option<u32>,
-    count: Option<u32>,
+    page: Option<String>,
+    count: Option<String>,
 }
 
 /// `GET …/departures`: the departures of the token's company, newest change first;
@@ -135,17 +137,22 @@ pub async fn list(
     State(app): State<App>,
     who: Principal,
     headers: HeaderMap,
-    Query(q): Query<ListQuery>,
+    Params(q): Params<ListQuery>,
 ) -> Result<Json<Value>, ApiError> {
     accept(&headers, &[Wants::Json])?;
-    let page = q.page.unwrap_or(1).max(1);
-    let count = q.count.unwrap_or(25).clamp(1, 500);
+    let page = query_number("page", q.page.as_deref())?.unwrap_or(1);
+    let count = query_number("count", q.count.as_deref())?
+        .unwrap_or(25)
+        .min(500);
+    let updated_since = query_time("updatedSince", q.updated_since.as_deref())?;
+    let received_until = query_time("receivedUntil", q.received_until.as_deref())?;
+    let given = |v: Option<String>| v.filter(|v| !v.trim().is_empty());
     let filter = (|| {
         Ok(MovementFilter {
-            lrn: id_filter([q.local_reference_number])?,
-            mrn: id_filter([q.movement_reference_number])?,
-            holder: id_filter([q.movement_eori])?,
-            updated_since: q.updated_since,
+            lrn: id_filter([given(q.local_reference_number)])?,
+            mrn: id_filter([given(q.movement_reference_number)])?,
+            holder: id_filter([given(q.movement_eori)])?,
+            updated_since,
             page,
             count,
             ..MovementFilter::default()
@@ -160,7 +167,7 @@ pub async fn list(
     let enrolled = enrolled(&who);
     let departures: Vec<Value> = records
         .iter()
-        .filter(|r| q.received_until.is_none_or(|until| r.updated_at <= until))
+        .filter(|r| received_until.is_none_or(|until| r.updated_at <= until))
         .map(|r| departure(r, &enrolled))
         .collect();
     Ok(Json(json!({
@@ -186,32 +193,40 @@ pub async fn show(
 #[derive(Debug, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct MessagesQuery {
-    received_since: Option<DateTime<Utc>>,
-    received_until: Option<DateTime<Utc>>,
-    page: Option<u32>,
-    count: Option<u32>,
+    received_since: Option<String>,
+    received_until: Option<String>,
+    page: Option<String>,
+    count: Option<String>,
 }
 
 impl MessagesQuery {
-    /// The messages HMRC shows, filtered by time and paged; with how many matched.
-    pub(super) fn pick(&self, all: Vec<StoredMessage>) -> (Vec<StoredMessage>, usize) {
+    /// The messages HMRC shows, filtered by time and paged; with how many matched. Errors:
+    /// `400` for a parameter that does not parse.
+    pub(super) fn pick(
+        &self,
+        all: Vec<StoredMessage>,
+    ) -> Result<(Vec<StoredMessage>, usize), ApiError> {
+        let since = query_time("receivedSince", self.received_since.as_deref())?;
+        let until = query_time("receivedUntil", self.received_until.as_deref())?;
         let matched: Vec<StoredMessage> = all
             .into_iter()
             .filter(shown)
-            .filter(|m| self.received_since.is_none_or(|s| m.received >= s))
-            .filter(|m| self.received_until.is_none_or(|u| m.received <= u))
+            .filter(|m| since.is_none_or(|s| m.received >= s))
+            .filter(|m| until.is_none_or(|u| m.received <= u))
             .collect();
         let total = matched.len();
-        let count = self.count.unwrap_or(500).clamp(1, 500) as usize;
-        let page = self.page.unwrap_or(1).max(1) as usize;
-        (
+        let count = query_number("count", self.count.as_deref())?
+            .unwrap_or(500)
+            .min(500) as usize;
+        let page = query_number("page", self.page.as_deref())?.unwrap_or(1) as usize;
+        Ok((
             matched
                 .into_iter()
                 .skip((page - 1) * count)
                 .take(count)
                 .collect(),
             total,
-        )
+        ))
     }
 }
 
@@ -221,14 +236,14 @@ pub async fn messages(
     who: Principal,
     headers: HeaderMap,
     Path(id): Path<String>,
-    Query(q): Query<MessagesQuery>,
+    Params(q): Params<MessagesQuery>,
 ) -> Result<Json<Value>, ApiError> {
     accept(&headers, &[Wants::Json])?;
     let r = find(&app, &who, &id).await?;
     let (_, all) = query::movement_messages(&app, &who.actor(), r.id)
         .await
         .map_err(hmrc_error)?;
-    let (page, total) = q.pick(all);
+    let (page, total) = q.pick(all)?;
     let id = short(r.id);
     let path = movement_path("departures", &id);
     Ok(Json(json!({

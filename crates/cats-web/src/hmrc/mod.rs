@@ -115,6 +115,86 @@ pub fn ie(message_type: &str) -> Option<String> {
     (digits.len() == 3 && digits.bytes().all(|b| b.is_ascii_digit())).then(|| format!("IE{digits}"))
 }
 
+/// A time given in a query (`updatedSince`, `receivedUntil` …): RFC 3339 (`2021-06-21T09:00:00Z`),
+/// or as HMRC's documents write it (`2021-06-21 09:00:00+00:00`), also with the `+` of the
+/// offset turned into a space by form decoding. Empty: none. Errors: `400 BAD_REQUEST` naming
+/// the parameter.
+pub(crate) fn query_time(
+    name: &str,
+    value: Option<&str>,
+) -> Result<Option<DateTime<Utc>>, ApiError> {
+    let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    let mut candidates = vec![v.to_string(), v.replacen(' ', "T", 1)];
+    if let Some((head, tail)) = v.rsplit_once(' ') {
+        let offset = format!("{head}+{tail}");
+        candidates.push(offset.replacen(' ', "T", 1));
+    }
+    candidates
+        .iter()
+        .find_map(|c| DateTime::parse_from_rfc3339(c).ok())
+        .map(|t| Some(t.with_timezone(&Utc)))
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                format!("{name}: {v:?} is not a date and time (2021-06-21T09:00:00Z)"),
+            )
+        })
+}
+
+/// A whole number given in a query (`page`, `count`), at least 1 (smaller ones count as 1, as
+/// HMRC's documents ask for a positive number without saying what else happens). Empty: none.
+/// Errors: `400` for what is not a whole number.
+pub(crate) fn query_number(name: &str, value: Option<&str>) -> Result<Option<u32>, ApiError> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => {
+            let digits = v.strip_prefix('-').unwrap_or(v);
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "BAD_REQUEST",
+                    format!("{name}: {v:?} is not a whole number"),
+                ));
+            }
+            let n = if v.starts_with('-') {
+                1
+            } else {
+                v.parse::<u32>().unwrap_or(u32::MAX)
+            };
+            Ok(Some(n.max(1)))
+        }
+    }
+}
+
+/// The query of a request, each parameter's first value (`?page=1&page=2` is page 1), read into
+/// `T` (fields `Option<String>`, named as HMRC names them). Errors: `400 BAD_REQUEST`.
+pub(crate) struct Params<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequestParts<S>
+    for Params<T>
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or_default();
+        let mut first = serde_json::Map::new();
+        for (k, v) in url::form_urlencoded::parse(query.as_bytes()) {
+            first
+                .entry(k.into_owned())
+                .or_insert(serde_json::Value::String(v.into_owned()));
+        }
+        serde_json::from_value(serde_json::Value::Object(first))
+            .map(Params)
+            .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "BAD_REQUEST", e.to_string()))
+    }
+}
+
 /// `404 NOT_FOUND` for `what`.
 pub(crate) fn not_found(what: impl std::fmt::Display) -> ApiError {
     ApiError::new(
@@ -187,5 +267,27 @@ mod tests {
             .unwrap()
             .with_timezone(&Utc);
         assert_eq!(time(at), "2026-12-06T10:30:00.000Z");
+        for given in [
+            "2026-12-06T10:30:00Z",
+            "2026-12-06 10:30:00+00:00",
+            "2026-12-06 10:30:00 00:00",
+            "2026-12-06T10:30:00 00:00",
+        ] {
+            assert_eq!(
+                query_time("updatedSince", Some(given)).unwrap(),
+                Some(at),
+                "{given}"
+            );
+        }
+        assert_eq!(query_time("updatedSince", Some("")).unwrap(), None);
+        assert!(query_time("updatedSince", Some("yesterday")).is_err());
+        assert_eq!(query_number("page", Some("")).unwrap(), None);
+        assert_eq!(query_number("page", Some("0")).unwrap(), Some(1));
+        assert_eq!(query_number("page", Some("-5")).unwrap(), Some(1));
+        assert_eq!(
+            query_number("count", Some("99999999999999999999")).unwrap(),
+            Some(u32::MAX)
+        );
+        assert!(query_number("page", Some("two")).is_err());
     }
 }
