@@ -338,6 +338,7 @@ async fn usage_notice(
                 link: contract.map_or_else(String::new, |id| {
                     cats_app::notify::events::link("contract", id)
                 }),
+                message_id: None,
                 text: text.clone(),
                 status: format!("usage_{pct}"),
             },
@@ -411,6 +412,7 @@ async fn raise_claim(
                 subject_id: claim.id,
                 reference: grn.to_string(),
                 link: cats_app::notify::events::link("claim", claim.id),
+                message_id: None,
                 text: text.clone(),
                 status: "raised".into(),
             },

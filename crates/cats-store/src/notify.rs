@@ -77,6 +77,9 @@ pub(crate) fn webhook_from_row(r: &Row) -> Result<Webhook, StoreError> {
                     .ok_or_else(|| StoreError::corrupt(format!("webhook event type {s:?}")))
             })
             .collect::<Result<_, _>>()?,
+        format: r.parsed("format", |f| {
+            cats_app::notify::WebhookFormat::parse(f).ok_or("not a webhook format")
+        })?,
         secret: r.text("secret")?,
         created_by: r.text("created_by")?,
         created_at: r.time("created_at")?,
@@ -338,8 +341,8 @@ impl NotifyStore for SqlStore {
     async fn save_webhook(&self, w: &Webhook) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         Sql::new(
-            "INSERT INTO webhooks (id, party, url, events, secret, created_by, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO webhooks (id, party, url, events, secret, created_by, created_at, format)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(w.id)
         .bind(&w.party)
@@ -354,6 +357,7 @@ impl NotifyStore for SqlStore {
         .bind(w.secret.clone())
         .bind(w.created_by.clone())
         .bind(w.created_at)
+        .bind(w.format.as_str())
         .execute(&mut tx.db())
         .await?;
         tx.commit().await

@@ -104,17 +104,25 @@ pub(crate) async fn restore(db: &mut Db<'_>, s: &NotifySnapshot) -> Result<(), S
     }
     for (w, deleted) in &s.webhooks {
         Sql::new(
-            "INSERT INTO webhooks (id, party, url, events, secret, created_by, created_at, deleted_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO webhooks (id, party, url, events, secret, created_by, created_at,
+               deleted_at, format)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(w.id)
         .bind(&w.party)
         .bind(w.url.clone())
-        .bind(w.events.iter().map(|e| e.as_str()).collect::<Vec<_>>().join(" "))
+        .bind(
+            w.events
+                .iter()
+                .map(|e| e.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+        )
         .bind(w.secret.clone())
         .bind(w.created_by.clone())
         .bind(w.created_at)
         .bind(*deleted)
+        .bind(w.format.as_str())
         .execute(db)
         .await?;
     }

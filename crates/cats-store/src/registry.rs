@@ -242,8 +242,8 @@ pub(crate) async fn insert_notification_row(
 ) -> Result<(), StoreError> {
     Sql::new(
         "INSERT INTO notifications (id, party, at, subject, subject_id, text, status, event_type,
-           reference, link)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+           reference, link, message_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(n.id)
     .bind(&n.party)
@@ -255,6 +255,7 @@ pub(crate) async fn insert_notification_row(
     .bind(n.event.as_str())
     .bind(&n.reference)
     .bind(&n.link)
+    .bind(n.message_id)
     .execute(db)
     .await?;
     Ok(())

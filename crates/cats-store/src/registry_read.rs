@@ -132,6 +132,7 @@ pub(crate) fn notification_from_row(r: &Row) -> Result<Notification, StoreError>
         subject_id: r.id("subject_id")?,
         reference: r.text("reference")?,
         link: r.text("link")?,
+        message_id: r.opt_id("message_id")?,
         text: r.text("text")?,
         status: r.text("status")?,
     })

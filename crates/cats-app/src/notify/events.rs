@@ -48,17 +48,19 @@ pub fn event_of(direction: Direction, message_type: &str) -> Option<EventType> {
     })
 }
 
-/// The events of a change, once each, in the order of its messages. None for a copy of another
-/// node's movement.
-pub fn movement_events(change: &Change) -> Vec<EventType> {
+/// The events of a change, once each, in the order of its messages, each with the id of the
+/// NCTS message to the holder it came from (none for an officer's action or an ICE message).
+/// None for a copy of another node's movement.
+pub fn movement_events(change: &Change) -> Vec<(EventType, Option<Uuid>)> {
     if change.record.movement.home.is_some() {
         return Vec::new();
     }
-    let mut out: Vec<EventType> = Vec::new();
+    let mut out: Vec<(EventType, Option<Uuid>)> = Vec::new();
     for m in &change.messages {
         if let Some(e) = event_of(m.direction, &m.message_type) {
-            if !out.contains(&e) {
-                out.push(e);
+            if !out.iter().any(|(seen, _)| *seen == e) {
+                let message = (m.direction == Direction::Outbound).then_some(m.id);
+                out.push((e, message));
             }
         }
     }
@@ -111,7 +113,7 @@ pub async fn for_change(app: &App, change: &Change) -> Result<Vec<Notification>,
     }
     let m = &change.record.movement;
     let mut insurers: Vec<Eori> = Vec::new();
-    if events.iter().any(|e| e.concerns_insurer()) {
+    if events.iter().any(|(e, _)| e.concerns_insurer()) {
         for g in &m.guarantees {
             if let Some(found) = app.store().guarantee(&g.grn).await? {
                 if found.insurer != m.holder && !insurers.contains(&found.insurer) {
@@ -126,7 +128,7 @@ pub async fn for_change(app: &App, change: &Change) -> Result<Vec<Notification>,
         .map_or_else(|| m.lrn.to_string(), |mrn| mrn.to_string());
     let at = change.record.updated_at;
     let mut out = Vec::new();
-    for event in events {
+    for (event, message_id) in events {
         let parties =
             std::iter::once(&m.holder).chain(insurers.iter().filter(|_| event.concerns_insurer()));
         for party in parties {
@@ -139,6 +141,7 @@ pub async fn for_change(app: &App, change: &Change) -> Result<Vec<Notification>,
                 subject_id: change.record.id,
                 reference: reference.clone(),
                 link: link("movement", change.record.id),
+                message_id,
                 text: text(event, &reference),
                 status: m.state.as_str().to_string(),
             });

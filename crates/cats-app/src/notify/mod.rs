@@ -255,6 +255,37 @@ pub struct Preference {
     pub enabled: bool,
 }
 
+/// The body of a webhook's deliveries.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WebhookFormat {
+    /// CATS's notification (`id`, `type`, `reference`, `link` …; `docs/notifications.md`).
+    #[default]
+    Cats,
+    /// HMRC's push notification (`messageUri`, `notificationType`, `eoriNumber`,
+    /// `departureId` or `arrivalId`, `messageId`, `messageBody`), for software written for
+    /// HMRC's CTC Traders API: only the notifications that come with an NCTS message.
+    Hmrc,
+}
+
+impl WebhookFormat {
+    /// As stored (`cats`, `hmrc`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Cats => "cats",
+            Self::Hmrc => "hmrc",
+        }
+    }
+
+    /// Parse a stored or requested format.
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Cats, Self::Hmrc]
+            .into_iter()
+            .find(|f| f.as_str() == s)
+    }
+}
+
 /// A webhook endpoint of a party.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Webhook {
@@ -266,6 +297,9 @@ pub struct Webhook {
     pub url: String,
     /// The event types it receives; empty: every type.
     pub events: Vec<EventType>,
+    /// The body of its deliveries.
+    #[serde(default)]
+    pub format: WebhookFormat,
     /// The HMAC-SHA256 key of its signatures (`whsec_` and 64 hexadecimal digits). Shown once,
     /// when the endpoint is registered; never logged.
     pub secret: String,
@@ -276,9 +310,11 @@ pub struct Webhook {
 }
 
 impl Webhook {
-    /// Whether it receives `event`.
-    pub fn wants(&self, event: EventType) -> bool {
-        self.events.is_empty() || self.events.contains(&event)
+    /// Whether it receives notification `n`: of a type it subscribed to, and, in HMRC's format,
+    /// made from an NCTS message.
+    pub fn wants(&self, n: &Notification) -> bool {
+        (self.events.is_empty() || self.events.contains(&n.event))
+            && (self.format == WebhookFormat::Cats || n.message_id.is_some())
     }
 }
 
@@ -350,7 +386,7 @@ pub fn fan_out(
         };
     let mut out: Vec<NewDelivery> = webhooks
         .iter()
-        .filter(|w| w.party == n.party && w.wants(event))
+        .filter(|w| w.party == n.party && w.wants(n))
         .map(|w| delivery(Channel::Webhook, &w.id.to_string(), &w.url, None))
         .collect();
     for r in recipients {

@@ -84,6 +84,7 @@ fn note(event: EventType) -> Notification {
         subject_id: Uuid::new_v4(),
         reference: "26KZ…".into(),
         link: String::new(),
+        message_id: None,
         text: String::new(),
         status: String::new(),
     }
@@ -97,6 +98,7 @@ fn a_notification_goes_to_subscribed_webhooks_and_to_users_by_their_preferences(
         party: Eori::parse(party).unwrap(),
         url: "https://example.test/h".into(),
         events,
+        format: WebhookFormat::Cats,
         secret: "s".into(),
         created_by: "u".into(),
         created_at: at(0),
@@ -140,6 +142,15 @@ fn a_notification_goes_to_subscribed_webhooks_and_to_users_by_their_preferences(
             language: None,
             preferences: vec![],
         },
+    ];
+    let mut hmrc = hook(vec![], "KZ840000123456");
+    hmrc.format = WebhookFormat::Hmrc;
+    let hooks = [
+        hooks[0].clone(),
+        hooks[1].clone(),
+        hooks[2].clone(),
+        hooks[3].clone(),
+        hmrc,
     ];
     let out = fan_out(&n, &hooks, &users);
     let got: Vec<(Channel, &str)> = out

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{EventType, Webhook};
+use super::{EventType, Webhook, WebhookFormat};
 use crate::app::{Actor, App};
 use crate::auth::Role;
 use crate::error::AppError;
@@ -25,6 +25,10 @@ pub struct NewWebhook {
     /// The event types it receives (`movement.released` …); absent or empty: every type.
     #[serde(default)]
     pub events: Option<Vec<String>>,
+    /// `cats` (default) or `hmrc`: HMRC's push notification body, for software written for
+    /// HMRC's CTC Traders API (only notifications that come with an NCTS message).
+    #[serde(default)]
+    pub format: Option<String>,
 }
 
 /// Check a webhook URL: absolute, `https`, or `http` to a loopback host; no user or password in
@@ -104,6 +108,11 @@ pub async fn register(
     check_url(body.url.trim()).map_err(AppError::Invalid)?;
     let events =
         parse_events(body.events.as_deref().unwrap_or_default()).map_err(AppError::Invalid)?;
+    let format = match body.format.as_deref().map(str::trim) {
+        None | Some("") => WebhookFormat::Cats,
+        Some(f) => WebhookFormat::parse(f)
+            .ok_or_else(|| AppError::Invalid(format!("format: {f:?} is not cats or hmrc")))?,
+    };
     if app.store().webhooks(&party).await?.len() >= MAX_ENDPOINTS {
         return Err(AppError::Refused(format!(
             "company {party} has {MAX_ENDPOINTS} webhook endpoints, the most allowed; delete one first"
@@ -114,6 +123,7 @@ pub async fn register(
         party,
         url: body.url.trim().to_string(),
         events,
+        format,
         secret: format!("whsec_{}", hex::encode(rand::random::<[u8; 32]>())),
         created_by: user.username.clone(),
         created_at: now,

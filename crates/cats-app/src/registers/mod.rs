@@ -98,6 +98,7 @@ pub(crate) fn notify(
             subject_id: id,
             reference: reference.to_string(),
             link: crate::notify::events::link(subject, id),
+            message_id: None,
             text: text.to_string(),
             status: status.to_string(),
         })

@@ -96,6 +96,10 @@ pub struct Notification {
     /// The record's page (`/ui/movements/{id}`).
     #[serde(default)]
     pub link: String,
+    /// The NCTS message to the holder the event came from (a movement's CC028C, CC029C …), if
+    /// any: what HMRC-shaped push notifications point at.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<Uuid>,
     /// What happened, in words (English).
     pub text: String,
     /// The record's status after it (`submitted`, `approved`, `paid`, `access_code` …), for

@@ -425,3 +425,88 @@ async fn the_guarantee_balance_answers_as_hmrcs_balance_api() {
     let (status, _) = ask("silkway", "NOT-A-GRN", V2, r#"{"accessCode": "1111"}"#).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
+
+/// HMRC-shaped push notifications through a webhook in HMRC's format: the POST answers carry its
+/// id as `boxId`, and each NCTS message to the trader is pushed with `messageUri`,
+/// `notificationType`, `eoriNumber`, `departureId`, `messageId` and `messageBody`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn messages_are_pushed_in_hmrcs_shape() {
+    let node = start().await;
+    let hook = crate::notify_kit::Receiver::webhook().await;
+    let (status, created) = node
+        .call_json(
+            "silkway",
+            Method::POST,
+            "/webhooks",
+            Some(serde_json::json!({"url": hook.url(), "format": "hmrc"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert_eq!(created["format"], "hmrc");
+    hook.got.lock().unwrap().secret = Some(created["secret"].as_str().unwrap().to_string());
+    let (status, err) = node
+        .call_json(
+            "silkway",
+            Method::POST,
+            "/webhooks",
+            Some(serde_json::json!({"url": hook.url(), "format": "xml"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{err}");
+    let (_stop, stopped) = tokio::sync::watch::channel(false);
+    tokio::spawn(cats_web::notify::run(
+        node.app.clone(),
+        cats_web::notify::Senders::new(cats_web::notify::Settings {
+            retry: crate::notify::fast_retries(),
+            ..Default::default()
+        })
+        .unwrap(),
+        stopped,
+    ));
+    let (status, body) = node
+        .hmrc_json(
+            "silkway",
+            Method::POST,
+            "/movements/departures",
+            Some(("application/xml", corridor("HMRC-PUSH"))),
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    assert_eq!(body["boxId"], created["id"], "{body}");
+    let d = body["departureId"].as_str().unwrap().to_string();
+    crate::notify_kit::wait_until(15, "the push of the IE028", || !hook.bodies().is_empty()).await;
+    let pushed = hook.bodies()[0].clone();
+    let (_, msgs) = node
+        .hmrc_json(
+            "silkway",
+            Method::GET,
+            &format!("/movements/departures/{d}/messages"),
+            None,
+        )
+        .await;
+    let ie028 = msgs["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["type"] == "IE028")
+        .expect("an IE028")
+        .clone();
+    assert_eq!(pushed["notificationType"], "MESSAGE_RECEIVED", "{pushed}");
+    assert_eq!(pushed["departureId"], d.as_str());
+    assert_eq!(pushed["messageId"], ie028["id"]);
+    assert_eq!(pushed["messageUri"], ie028["_links"]["self"]["href"]);
+    assert_eq!(pushed["eoriNumber"], "KZ840000123456");
+    assert!(
+        pushed["messageBody"].as_str().unwrap().contains("CC028C"),
+        "{pushed}"
+    );
+    assert!(hook.refused().is_empty());
+    // The pushed URI answers.
+    let uri = pushed["messageUri"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches("/customs/transits")
+        .to_string();
+    let (status, one) = node.hmrc_json("silkway", Method::GET, &uri, None).await;
+    assert_eq!(status, StatusCode::OK, "{one}");
+}

@@ -21,6 +21,7 @@ fn note(party: &str, event: EventType, at: DateTime<Utc>) -> Notification {
         subject_id: Uuid::nil(),
         reference: "25KZ0000SRI000010".into(),
         link: "/ui/contracts/x".into(),
+        message_id: None,
         text: "approved".into(),
         status: "approved".into(),
     }
@@ -88,6 +89,7 @@ async fn notifications_fan_out_and_deliver_once_body(store: Arc<dyn Store>) {
         party: "KZ840000123456".parse().unwrap(),
         url: "https://hooks.example.kz/cats".into(),
         events,
+        format: cats_app::notify::WebhookFormat::Cats,
         secret: "whsec_00".into(),
         created_by: "silkway".into(),
         created_at: at + Duration::seconds(s),

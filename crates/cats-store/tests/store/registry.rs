@@ -69,6 +69,7 @@ fn note(party: &str, text: &str, at: DateTime<Utc>) -> Notification {
         subject_id: Uuid::nil(),
         reference: "aeo".into(),
         link: String::new(),
+        message_id: None,
         text: text.into(),
         status: "approved".into(),
     }

@@ -932,3 +932,4 @@ event-contract-access-code = Giriş kodu dəyişdirilib
 event-contract-usage-80 = Təminatın 80 %-i istifadə olunub
 event-contract-usage-100 = Təminat tam istifadə olunub
 event-claim-status = Təminat üzrə tələb
+webhooks-format-hmrc = Məzmun HMRC push bildirişləri formatında (HMRC CTC Traders API üçün yazılmış proqramlar üçün)

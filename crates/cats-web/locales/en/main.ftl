@@ -944,3 +944,4 @@ event-contract-access-code = Access code changed
 event-contract-usage-80 = Guarantee 80 % used
 event-contract-usage-100 = Guarantee fully used
 event-claim-status = Claim on a guarantee
+webhooks-format-hmrc = Body in the shape of HMRC's push notifications (for software written for HMRC's CTC Traders API)

@@ -932,3 +932,4 @@ event-contract-access-code = წვდომის კოდი შეიცვ�
 event-contract-usage-80 = გამოყენებულია გარანტიის 80 %
 event-contract-usage-100 = გარანტია სრულად გამოყენებულია
 event-claim-status = მოთხოვნა გარანტიაზე
+webhooks-format-hmrc = შინაარსი HMRC-ის push-შეტყობინებების ფორმატით (HMRC CTC Traders API-სთვის დაწერილი პროგრამებისთვის)

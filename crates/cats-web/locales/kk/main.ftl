@@ -932,3 +932,4 @@ event-contract-access-code = Қол жеткізу коды өзгертілді
 event-contract-usage-80 = Қамтамасыз етудің 80 %-ы пайдаланылды
 event-contract-usage-100 = Қамтамасыз ету толық пайдаланылды
 event-claim-status = Қамтамасыз ету бойынша талап
+webhooks-format-hmrc = Мазмұны HMRC push-хабарламалары пішінінде (HMRC CTC Traders API-ге арналған бағдарламалар үшін)

@@ -932,3 +932,4 @@ event-contract-access-code = Изменён код доступа
 event-contract-usage-80 = Обеспечение использовано на 80 %
 event-contract-usage-100 = Обеспечение использовано полностью
 event-claim-status = Требование по обеспечению
+webhooks-format-hmrc = Содержание в формате push-уведомлений HMRC (для программ, написанных для CTC Traders API HMRC)

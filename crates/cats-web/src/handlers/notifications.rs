@@ -169,6 +169,8 @@ pub struct WebhookView {
     pub url: String,
     /// The event types it receives; empty: all.
     pub events: Vec<EventType>,
+    /// The body of its deliveries: `cats`, or `hmrc` (HMRC's push notifications).
+    pub format: cats_app::notify::WebhookFormat,
     /// Who registered it.
     pub created_by: String,
     /// When (UTC).
@@ -184,6 +186,7 @@ impl WebhookView {
             id: w.id,
             url: w.url,
             events: w.events,
+            format: w.format,
             created_by: w.created_by,
             created_at: w.created_at,
             secret: with_secret.then_some(w.secret),

@@ -244,11 +244,16 @@ pub(crate) async fn resolve(app: &App, id: &str, what: &str) -> Result<Vec<Uuid>
     Ok(found)
 }
 
-/// The webhook of the actor's company that receives its notifications (HMRC's `boxId`), if any.
+/// The webhook of the actor's company that receives its notifications (HMRC's `boxId`): the
+/// first in HMRC's format, else the first; none without one.
 pub(crate) async fn box_id(app: &App, user: &cats_app::auth::User) -> Option<String> {
     let party = user.party.as_ref()?;
     let hooks = app.store().webhooks(party).await.ok()?;
-    hooks.first().map(|w| w.id.to_string())
+    hooks
+        .iter()
+        .find(|w| w.format == cats_app::notify::WebhookFormat::Hmrc)
+        .or(hooks.first())
+        .map(|w| w.id.to_string())
 }
 
 #[cfg(test)]

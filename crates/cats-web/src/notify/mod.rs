@@ -166,11 +166,22 @@ impl Senders {
         c
     }
 
-    async fn send(&self, due: &DueDelivery) -> Outcome {
+    async fn send(&self, app: &App, due: &DueDelivery) -> Outcome {
         match due.delivery.channel {
             Channel::Webhook => match &due.webhook {
                 Some(hook) => {
-                    webhook::send(&self.http, &self.settings, hook, &due.notification).await
+                    let n = &due.notification;
+                    // HMRC's shape carries the NCTS message the notification came from.
+                    let message = match (hook.format, n.message_id) {
+                        (cats_app::notify::WebhookFormat::Hmrc, Some(id)) => app
+                            .store()
+                            .messages(n.subject_id)
+                            .await
+                            .ok()
+                            .and_then(|all| all.into_iter().find(|m| m.id == id)),
+                        _ => None,
+                    };
+                    webhook::send(&self.http, &self.settings, hook, n, message.as_ref()).await
                 }
                 None => Outcome::failed("the webhook endpoint was deleted"),
             },
@@ -222,7 +233,7 @@ pub async fn run_once(
         for d in group {
             let started = Instant::now();
             let at = Utc::now();
-            let outcome = senders.send(d).await;
+            let outcome = senders.send(app, d).await;
             out.push((d, at, outcome, started.elapsed()));
         }
         out

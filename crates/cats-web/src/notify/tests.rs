@@ -15,6 +15,7 @@ fn due(language: &str, channel: Channel) -> DueDelivery {
         subject_id: Uuid::nil(),
         reference: "26KZHOR001000001J0".into(),
         link: "/ui/movements/00000000-0000-0000-0000-000000000000".into(),
+        message_id: None,
         text: "26KZHOR001000001J0: released for transit".into(),
         status: "ReleasedForTransit".into(),
     };

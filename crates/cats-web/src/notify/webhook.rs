@@ -6,8 +6,8 @@
 use chrono::Utc;
 use serde_json::{json, Value};
 
-use cats_app::notify::{signature, Webhook};
-use cats_app::store::Notification;
+use cats_app::notify::{signature, Webhook, WebhookFormat};
+use cats_app::store::{Notification, StoredMessage};
 
 use super::{Outcome, Settings};
 
@@ -29,14 +29,52 @@ pub fn payload(n: &Notification, public_url: &str) -> Value {
     })
 }
 
-/// Post `n` to `hook`.
+/// Message types HMRC files under the arrival (from the office of destination).
+const ARRIVAL_SIDE: [&str; 4] = ["CC025C", "CC043C", "CC057C", "CC019C"];
+
+/// The body of an HMRC push notification (as HMRC's CTC Traders API service guide gives it):
+/// `messageUri`, `notificationType` `MESSAGE_RECEIVED`, `eoriNumber`, `departureId` or
+/// `arrivalId`, `messageId`, and `messageBody` (the XML) when under 100 KB; ids and URIs as the
+/// HMRC profile has them (`/customs/transits/…`).
+pub fn hmrc_payload(n: &Notification, message: &StoredMessage) -> Value {
+    let (kind, field) = if ARRIVAL_SIDE.contains(&message.message_type.as_str()) {
+        ("arrivals", "arrivalId")
+    } else {
+        ("departures", "departureId")
+    };
+    let id = crate::hmrc::short(n.subject_id);
+    let message_id = crate::hmrc::short(message.id);
+    let mut v = json!({
+        "messageUri": format!("{}/movements/{kind}/{id}/messages/{message_id}", crate::hmrc::BASE),
+        "notificationType": "MESSAGE_RECEIVED",
+        "eoriNumber": n.party,
+        field: id,
+        "messageId": message_id,
+    });
+    if let Some(xml) =
+        crate::handlers::departures::message_xml(message).filter(|x| x.len() < 100_000)
+    {
+        v["messageBody"] = Value::String(xml);
+    }
+    v
+}
+
+/// Post `n` to `hook`: CATS's body, or HMRC's (with `message`, the NCTS message it came from).
 pub async fn send(
     http: &reqwest::Client,
     settings: &Settings,
     hook: &Webhook,
     n: &Notification,
+    message: Option<&StoredMessage>,
 ) -> Outcome {
-    let body = payload(n, &settings.public_url).to_string();
+    let body = match (hook.format, message) {
+        (WebhookFormat::Hmrc, Some(m)) => hmrc_payload(n, m),
+        (WebhookFormat::Hmrc, None) => {
+            return Outcome::failed("the NCTS message of this notification is not kept")
+        }
+        (WebhookFormat::Cats, _) => payload(n, &settings.public_url),
+    }
+    .to_string();
     let t = Utc::now().timestamp();
     let sent = http
         .post(&hook.url)

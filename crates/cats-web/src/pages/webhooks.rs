@@ -26,6 +26,8 @@ pub struct HookRow {
     url: String,
     events: String,
     created: String,
+    /// Whether its deliveries have HMRC's push notification body.
+    hmrc: bool,
 }
 
 /// One attempt of a delivery.
@@ -149,6 +151,7 @@ async fn page(
                         .join(", ")
                 },
                 created: format!("{} · {}", t.time(h.created_at, zone), h.created_by),
+                hmrc: h.format == cats_app::notify::WebhookFormat::Hmrc,
             })
             .collect(),
         events: EventType::ALL
@@ -182,9 +185,14 @@ pub async fn register(State(app): State<App>, visitor: Visitor, body: String) ->
         .filter(|(n, _)| n == "event")
         .map(|(_, v)| v.clone())
         .collect();
+    let format = fields
+        .iter()
+        .any(|(n, v)| n == "format" && v == "hmrc")
+        .then(|| "hmrc".to_string());
     let asked = NewWebhook {
         url: url.clone(),
         events: Some(events),
+        format,
     };
     match webhooks::register(&app, &actor, asked, Utc::now()).await {
         Ok(h) => {
