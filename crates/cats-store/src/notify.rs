@@ -163,6 +163,32 @@ pub(crate) fn delivery_from_row(r: &Row) -> Result<Delivery, StoreError> {
     })
 }
 
+/// Keep a webhook endpoint (deleted at `deleted`, for a restore).
+pub(crate) async fn insert_webhook(
+    db: &mut Db<'_>,
+    w: &Webhook,
+    deleted: Option<DateTime<Utc>>,
+) -> Result<(), StoreError> {
+    let events: Vec<&str> = w.events.iter().map(|e| e.as_str()).collect();
+    Sql::new(
+        "INSERT INTO webhooks (id, party, url, events, secret, created_by, created_at, deleted_at,
+           format)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(w.id)
+    .bind(&w.party)
+    .bind(w.url.clone())
+    .bind(events.join(" "))
+    .bind(w.secret.clone())
+    .bind(w.created_by.clone())
+    .bind(w.created_at)
+    .bind(deleted)
+    .bind(w.format.as_str())
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
 /// Keep one attempt of a delivery.
 pub(crate) async fn insert_attempt(db: &mut Db<'_>, a: &Attempt) -> Result<(), StoreError> {
     Sql::new(
@@ -340,26 +366,7 @@ impl NotifyStore for SqlStore {
 
     async fn save_webhook(&self, w: &Webhook) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
-        Sql::new(
-            "INSERT INTO webhooks (id, party, url, events, secret, created_by, created_at, format)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(w.id)
-        .bind(&w.party)
-        .bind(w.url.clone())
-        .bind(
-            w.events
-                .iter()
-                .map(|e| e.as_str())
-                .collect::<Vec<_>>()
-                .join(" "),
-        )
-        .bind(w.secret.clone())
-        .bind(w.created_by.clone())
-        .bind(w.created_at)
-        .bind(w.format.as_str())
-        .execute(&mut tx.db())
-        .await?;
+        insert_webhook(&mut tx.db(), w, None).await?;
         tx.commit().await
     }
 

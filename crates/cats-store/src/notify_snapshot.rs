@@ -6,7 +6,8 @@ use cats_app::notify::{Channel, EventType, Preference};
 use cats_app::store::StoreError;
 
 use crate::notify::{
-    attempt_from_row, delivery_from_row, insert_attempt, webhook_from_row, DELIVERIES,
+    attempt_from_row, delivery_from_row, insert_attempt, insert_webhook, webhook_from_row,
+    DELIVERIES,
 };
 use crate::sql::{Db, Sql};
 
@@ -103,28 +104,7 @@ pub(crate) async fn restore(db: &mut Db<'_>, s: &NotifySnapshot) -> Result<(), S
         .await?;
     }
     for (w, deleted) in &s.webhooks {
-        Sql::new(
-            "INSERT INTO webhooks (id, party, url, events, secret, created_by, created_at,
-               deleted_at, format)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(w.id)
-        .bind(&w.party)
-        .bind(w.url.clone())
-        .bind(
-            w.events
-                .iter()
-                .map(|e| e.as_str())
-                .collect::<Vec<_>>()
-                .join(" "),
-        )
-        .bind(w.secret.clone())
-        .bind(w.created_by.clone())
-        .bind(w.created_at)
-        .bind(*deleted)
-        .bind(w.format.as_str())
-        .execute(db)
-        .await?;
+        insert_webhook(db, w, *deleted).await?;
     }
     for d in &s.deliveries {
         Sql::new(

@@ -453,16 +453,7 @@ async fn messages_are_pushed_in_hmrcs_shape() {
         )
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{err}");
-    let (_stop, stopped) = tokio::sync::watch::channel(false);
-    tokio::spawn(cats_web::notify::run(
-        node.app.clone(),
-        cats_web::notify::Senders::new(cats_web::notify::Settings {
-            retry: crate::notify::fast_retries(),
-            ..Default::default()
-        })
-        .unwrap(),
-        stopped,
-    ));
+    let _stop = crate::notify::spawn_worker(&node, None);
     let (status, body) = node
         .hmrc_json(
             "silkway",

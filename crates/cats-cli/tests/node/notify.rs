@@ -37,6 +37,25 @@ pub fn fast_retries() -> RetryPolicy {
     }
 }
 
+/// The delivery worker of `node`, as `cats serve` runs it, with `settings` (fast retries when
+/// `None`). It stops when the returned sender is dropped.
+pub fn spawn_worker(
+    node: &TestNode,
+    settings: Option<Settings>,
+) -> tokio::sync::watch::Sender<bool> {
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let settings = settings.unwrap_or_else(|| Settings {
+        retry: fast_retries(),
+        ..Settings::default()
+    });
+    tokio::spawn(cats_web::notify::run(
+        node.app.clone(),
+        Senders::new(settings).unwrap(),
+        stopped,
+    ));
+    stop
+}
+
 /// The types of the notifications the webhook receiver accepted.
 fn types(bodies: &[Value]) -> Vec<String> {
     bodies
@@ -150,18 +169,13 @@ async fn a_movement_notifies_its_holder_and_its_insurer_on_every_channel() {
     assert_eq!(status, StatusCode::BAD_REQUEST, "{err}");
 
     // The worker, as `cats serve` runs it.
-    let (stop, stopped) = tokio::sync::watch::channel(false);
     let settings = Settings {
         smtp_url: smtp.as_ref().map(Smtp::url),
         sms_url: Some(sms.url()),
         retry: fast_retries(),
         ..Settings::default()
     };
-    tokio::spawn(cats_web::notify::run(
-        node.app.clone(),
-        Senders::new(settings).unwrap(),
-        stopped,
-    ));
+    let stop = spawn_worker(&node, Some(settings));
 
     let id = node.lodge_ok("silkway", &corridor("NOTE-1")).await;
     node.customs_ok("officer.kz", &id, "release", "KZHOR001")
@@ -385,7 +399,6 @@ async fn a_failing_endpoint_parks_deliveries_until_they_are_resent() {
         .await;
     hook.got.lock().unwrap().secret = Some(created["secret"].as_str().unwrap().to_string());
     hook.stop().await;
-    let (stop, stopped) = tokio::sync::watch::channel(false);
     let settings = Settings {
         retry: RetryPolicy {
             first: chrono::Duration::milliseconds(100),
@@ -394,11 +407,7 @@ async fn a_failing_endpoint_parks_deliveries_until_they_are_resent() {
         },
         ..Settings::default()
     };
-    tokio::spawn(cats_web::notify::run(
-        node.app.clone(),
-        Senders::new(settings).unwrap(),
-        stopped,
-    ));
+    let stop = spawn_worker(&node, Some(settings));
     node.lodge_ok("caspian", &crate::common::caspian("PARK-1", "1000.00"))
         .await;
     let mut parked = Value::Null;

@@ -55,16 +55,7 @@ async fn a_notification_appears_on_an_open_page_without_a_reload() {
         )
         .await;
     hook.got.lock().unwrap().secret = Some(created["secret"].as_str().unwrap().to_string());
-    let (stop, stopped) = tokio::sync::watch::channel(false);
-    tokio::spawn(cats_web::notify::run(
-        node.app.clone(),
-        cats_web::notify::Senders::new(cats_web::notify::Settings {
-            retry: crate::notify::fast_retries(),
-            ..Default::default()
-        })
-        .unwrap(),
-        stopped,
-    ));
+    let stop = crate::notify::spawn_worker(&node, None);
     let axe = axe_source();
     let driver = driver().await;
     for lang in ["en", "ru"] {
