@@ -304,20 +304,9 @@ pub(crate) async fn history(
     all(db, &sql, event_from_row).await
 }
 
-/// A party's notifications, newest first, at most `limit`; or every notification, oldest first.
-pub(crate) async fn notifications(
-    db: &mut Db<'_>,
-    party: Option<&Eori>,
-    limit: u32,
-) -> Result<Vec<Notification>, StoreError> {
-    let sql = match party {
-        Some(p) => {
-            Sql::new("SELECT * FROM notifications WHERE party = $1 ORDER BY seq DESC LIMIT $2")
-                .bind(p)
-                .bind(i64::from(limit))
-        }
-        None => Sql::new("SELECT * FROM notifications ORDER BY seq"),
-    };
+/// Every notification, oldest first (a snapshot; a user's are read through its inbox).
+pub(crate) async fn all_notifications(db: &mut Db<'_>) -> Result<Vec<Notification>, StoreError> {
+    let sql = Sql::new("SELECT * FROM notifications ORDER BY seq");
     all(db, &sql, notification_from_row).await
 }
 

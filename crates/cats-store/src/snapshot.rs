@@ -66,7 +66,7 @@ pub(crate) async fn dump(db: &mut Db<'_>) -> Result<Snapshot, StoreError> {
         contracts: registry_read::contracts(db, &Default::default()).await?,
         claims: registry_read::claims(db, &Default::default()).await?,
         history: registry_read::history(db, None).await?,
-        notifications: registry_read::notifications(db, None, 0).await?,
+        notifications: registry_read::all_notifications(db).await?,
         exchange_rates: registry_read::exchange_rates(db).await?,
         grn_serials,
         risk_profiles: risk::versions(db, None).await?,

@@ -8,9 +8,9 @@ use uuid::Uuid;
 use cats_app::auth::User;
 use cats_app::store::{
     Account, Attachment, AuditEntry, Change, ClaimFilter, ContractFilter, Draft, HistoryEvent,
-    IceIn, IceOut, MovementFilter, MovementRecord, Notification, OutboxEntry, OutboxStatus, Party,
-    PeerQueue, ProfileVersion, RateRecord, RegistrationFilter, RegistryChange, Reservation,
-    Session, Settlement, Snapshot, Store, StoreError, StoredAttachment, StoredControlAttachment,
+    IceIn, IceOut, MovementFilter, MovementRecord, OutboxEntry, OutboxStatus, Party, PeerQueue,
+    ProfileVersion, RateRecord, RegistrationFilter, RegistryChange, Reservation, Session,
+    Settlement, Snapshot, Store, StoreError, StoredAttachment, StoredControlAttachment,
     StoredMessage,
 };
 use cats_domain::coverage::ExchangeRate;
@@ -333,13 +333,6 @@ impl Store for SqlStore {
     }
     async fn history(&self, subject_id: Uuid) -> Result<Vec<HistoryEvent>, StoreError> {
         registry_read::history(&mut self.pool.db(), Some(subject_id)).await
-    }
-    async fn notifications(
-        &self,
-        party: &Eori,
-        limit: u32,
-    ) -> Result<Vec<Notification>, StoreError> {
-        registry_read::notifications(&mut self.pool.db(), Some(party), limit).await
     }
     async fn exchange_rate(
         &self,

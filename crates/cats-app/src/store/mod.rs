@@ -562,12 +562,6 @@ pub trait Store:
     async fn claims(&self, filter: &ClaimFilter) -> Result<Vec<Claim>, StoreError>;
     /// The history of a registration, contract or claim, oldest first.
     async fn history(&self, subject_id: Uuid) -> Result<Vec<HistoryEvent>, StoreError>;
-    /// A party's notifications, newest first.
-    async fn notifications(
-        &self,
-        party: &Eori,
-        limit: u32,
-    ) -> Result<Vec<Notification>, StoreError>;
     /// The reference exchange rate `from` → `to` that applies on `day` (the one with the latest
     /// first day among those whose period holds the day).
     async fn exchange_rate(
