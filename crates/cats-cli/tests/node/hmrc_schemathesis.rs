@@ -106,14 +106,17 @@ async fn hmrcs_openapi_documents_hold_for_every_answer_of_the_profile() {
     ];
     for doc in ["openapi-2.0.yaml", "openapi-2.1.yaml"] {
         for (checks, phases) in runs {
-            let (config, doc, base, token) = (
+            let (work, config, doc, base, token) = (
+                dir.path().to_path_buf(),
                 config.clone(),
                 docs.join(doc),
                 node.base.clone(),
                 node.token("silkway").to_string(),
             );
             let out = tokio::task::spawn_blocking(move || {
+                // Run in the test's directory: schemathesis keeps a cache where it runs.
                 Command::new("st")
+                    .current_dir(&work)
                     .arg("--config-file")
                     .arg(&config)
                     .arg("run")
