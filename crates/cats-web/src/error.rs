@@ -100,3 +100,26 @@ impl IntoResponse for ApiError {
         (self.0, Json(self.1)).into_response()
     }
 }
+
+/// The body limit's refusal (axum answers `413` in plain text before a handler runs) as a JSON
+/// error with `code`: `PAYLOAD_TOO_LARGE` in the native API, `REQUEST_ENTITY_TOO_LARGE` in the
+/// HMRC profile (as its OpenAPI document gives it). Other answers pass unchanged.
+pub(crate) fn too_large_as_json(response: Response, code: &str) -> Response {
+    let is_json = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("json"));
+    if response.status() != StatusCode::PAYLOAD_TOO_LARGE || is_json {
+        return response;
+    }
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        code,
+        format!(
+            "Request Entity Too Large: the body is over {} MiB",
+            crate::MAX_BODY_BYTES / (1024 * 1024)
+        ),
+    )
+    .into_response()
+}

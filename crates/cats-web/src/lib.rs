@@ -51,6 +51,9 @@ pub fn router_with(app: App, settings: PageSettings) -> Router {
         router = router.route(op.path, handler);
     }
     router
+        .layer(axum::middleware::map_response(|r| async move {
+            error::too_large_as_json(r, "PAYLOAD_TOO_LARGE")
+        }))
         .merge(hmrc::router())
         .merge(pages::router(settings))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

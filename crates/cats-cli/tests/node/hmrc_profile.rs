@@ -196,6 +196,38 @@ async fn the_profile_answers_as_hmrc_does() {
         )
         .await;
     assert_eq!(status, StatusCode::OK);
+    // A body over 4 MiB: 413 in HMRC's JSON shape (and in the native API's own).
+    let huge = "<".repeat(cats_web::MAX_BODY_BYTES + 1);
+    let (status, err) = node
+        .hmrc_json(
+            "silkway",
+            Method::POST,
+            "/movements/departures",
+            Some(("application/xml", huge.clone())),
+        )
+        .await;
+    assert_eq!(
+        (status, err["code"].as_str()),
+        (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            Some("REQUEST_ENTITY_TOO_LARGE")
+        ),
+        "{err}"
+    );
+    let res = node
+        .client
+        .post(format!("{}/movements/departures", node.base))
+        .bearer_auth(node.token("silkway"))
+        .header("Content-Type", "application/xml")
+        .body(huge)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["code"],
+        "PAYLOAD_TOO_LARGE"
+    );
     // A body that is not a CC015C: SCHEMA_VALIDATION with validationErrors.
     let broken = corridor("HMRC-BAD").replace("<grossMass>", "<grossMass>x");
     let (status, err) = node

@@ -13,7 +13,8 @@
 //!   IE057 with code 90 in an arrival of its own. The native API (`/movements/…`) keeps its more
 //!   immediate answers; both read and write the same movements.
 //! * Errors `{"code", "message"}`: `SCHEMA_VALIDATION` with `validationErrors`, `BAD_REQUEST`,
-//!   `NOT_FOUND`, `NOT_ACCEPTABLE`, `UNSUPPORTED_MEDIA_TYPE`, `FORBIDDEN`, `UNAUTHORIZED`.
+//!   `NOT_FOUND`, `NOT_ACCEPTABLE`, `UNSUPPORTED_MEDIA_TYPE`, `FORBIDDEN`, `UNAUTHORIZED`,
+//!   `REQUEST_ENTITY_TOO_LARGE` (a body over 4 MiB).
 //!
 //! HMRC's CTC Guarantee Balance API v2.0 is here too: `POST /customs/guarantees/{grn}/balance`
 //! ([`guarantees`]).
@@ -92,10 +93,14 @@ pub fn router() -> Router<App> {
             .route(&format!("{BASE}{path}"), handler.clone())
             .route(&format!("{BASE}{path}/"), handler);
     }
-    router.route(
-        "/customs/guarantees/{grn}/balance",
-        axum::routing::post(guarantees::balance),
-    )
+    router
+        .route(
+            "/customs/guarantees/{grn}/balance",
+            axum::routing::post(guarantees::balance),
+        )
+        .layer(axum::middleware::map_response(|r| async move {
+            crate::error::too_large_as_json(r, "REQUEST_ENTITY_TOO_LARGE")
+        }))
 }
 
 /// The profile's id of a CATS UUID: its first 16 hexadecimal digits (HMRC's ids have 16).
