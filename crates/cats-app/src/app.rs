@@ -49,9 +49,14 @@ pub struct App {
 }
 
 impl App {
-    /// An application over `store`, with the catalogue loaded from it.
-    pub async fn new(store: Arc<dyn Store>, risk: RiskPolicy) -> Result<Self, StoreError> {
+    /// An application over `store`, with the catalogue loaded from it. A `risk` policy without
+    /// a key draws with the node's own secret key ([`crate::secrets::risk_draw_key`], made and
+    /// stored at the first start); a replay passes its seed's key instead.
+    pub async fn new(store: Arc<dyn Store>, mut risk: RiskPolicy) -> Result<Self, StoreError> {
         let catalog = store.load_catalog().await?;
+        if risk.key.is_none() {
+            risk.key = Some(crate::secrets::risk_draw_key(store.as_ref()).await?);
+        }
         let instance = format!("{}-{:08x}", std::process::id(), rand::random::<u32>());
         Ok(Self {
             store,

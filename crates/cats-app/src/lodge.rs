@@ -266,8 +266,12 @@ async fn lodge_once(
                 selection.reasons.join("; ")
             } else {
                 format!(
-                    "not selected (draw {:.4}, rate {:.2}, seed {})",
-                    selection.draw, selection.rate, selection.seed
+                    "not selected (draw {:.4}, rate {:.2}, {})",
+                    selection.draw,
+                    selection.rate,
+                    selection
+                        .seed
+                        .map_or_else(|| "node key".to_string(), |s| format!("seed {s}"))
                 )
             }
         );

@@ -4,6 +4,7 @@
 
 #![warn(missing_docs)]
 
+pub mod audit;
 pub mod bench;
 pub mod config;
 pub mod conformance;

@@ -6,6 +6,7 @@
 //! * `cats token issue USERNAME`: print a new API token for a user.
 //! * `cats reference import --offices ZIP --hs CSV --unlocode CSV…`: load official lists.
 //! * `cats replay FILE [--json]`: drive recorded movements through a node and report.
+//! * `cats audit verify [--json]`: check the audit log's hash chain.
 
 use cats_cli::config::Location;
 use cats_cli::{bench, db, import, node, replay};
@@ -96,6 +97,11 @@ enum Command {
         #[command(subcommand)]
         command: IceCommand,
     },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Moving and keeping data.
     Db {
         #[command(subcommand)]
@@ -159,6 +165,19 @@ enum IceCommand {
         #[command(flatten)]
         data: DataDir,
         /// JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Walk the audit log's hash chain and name the first entry that does not match (edited,
+    /// removed or inserted in the database); exits 1 when the chain is broken.
+    Verify {
+        #[command(flatten)]
+        data: DataDir,
+        /// JSON instead of text.
         #[arg(long)]
         json: bool,
     },
@@ -269,6 +288,16 @@ async fn main() -> anyhow::Result<()> {
             print!("{}", cats_cli::ice::status(&data.location()?, json).await?);
             Ok(())
         }
+        Command::Audit {
+            command: AuditCommand::Verify { data, json },
+        } => {
+            let (report, holds) = cats_cli::audit::verify(&data.location()?, json).await?;
+            print!("{report}");
+            if !holds {
+                std::process::exit(1);
+            }
+            Ok(())
+        }
         Command::Db {
             command: DbCommand::Copy { from, to },
         } => {
@@ -290,7 +319,7 @@ async fn serve(data: DataDir, listen: SocketAddr, check_secs: u64) -> anyhow::Re
     let location = data.location()?;
     let risk = node::risk_policy(&data.data_dir)?;
     tracing::info!(
-        seed = risk.seed,
+        draw = "keyed by the node's secret key",
         default_rate = risk.default_rate,
         profiles = risk.profiles.len(),
         "risk policy"

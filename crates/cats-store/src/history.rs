@@ -60,7 +60,7 @@ pub(crate) async fn messages(
         .collect()
 }
 
-fn audit_from_row(r: &Row) -> Result<AuditEntry, StoreError> {
+pub(crate) fn audit_from_row(r: &Row) -> Result<AuditEntry, StoreError> {
     Ok(AuditEntry {
         at: r.time("at")?,
         actor: r.text("actor")?,
@@ -70,20 +70,9 @@ fn audit_from_row(r: &Row) -> Result<AuditEntry, StoreError> {
     })
 }
 
-/// Append one audit entry.
+/// Append one audit entry, sealed into the hash chain ([`crate::security::append_audit`]).
 pub(crate) async fn insert_audit(db: &mut Db<'_>, a: &AuditEntry) -> Result<(), StoreError> {
-    Sql::new(
-        "INSERT INTO audit_log (at, actor, action, movement_id, detail)
-         VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(a.at)
-    .bind(&a.actor)
-    .bind(&a.action)
-    .bind(a.movement_id)
-    .bind(&a.detail)
-    .execute(db)
-    .await?;
-    Ok(())
+    crate::security::append_audit(db, a).await
 }
 
 /// The audit log newest first (by insertion order, not by `at`), optionally of one movement and

@@ -28,6 +28,7 @@ mod reference;
 mod registry;
 mod registry_read;
 mod risk;
+mod security;
 mod settings;
 mod snapshot;
 mod sql;

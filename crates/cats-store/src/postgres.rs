@@ -137,9 +137,11 @@ impl SqlStore {
             .run(&pool)
             .await
             .map_err(|e| StoreError::backend("migrating the PostgreSQL database", e))?;
-        Ok(Self {
+        let store = Self {
             pool: Pool::Postgres(pool),
-        })
+        };
+        store.seal_audit_log().await?;
+        Ok(store)
     }
 
     /// Create the database `name` (lower-case letters, digits and `_`) on the server of

@@ -75,6 +75,7 @@ pub(crate) async fn dump(db: &mut Db<'_>) -> Result<Snapshot, StoreError> {
         ice_fallbacks: crate::ice::fallbacks(db, None, false).await?,
         notify: crate::notify_snapshot::dump(db).await?,
         unmatched: crate::unmatched::dump(db).await?,
+        node_secrets: crate::security::dump_secrets(db).await?,
     })
 }
 
@@ -191,6 +192,8 @@ pub(crate) async fn restore(db: &mut Db<'_>, s: &Snapshot) -> Result<(), StoreEr
     }
     crate::notify_snapshot::restore(db, &s.notify).await?;
     crate::unmatched::restore(db, &s.unmatched).await?;
+    crate::security::restore_secrets(db, &s.node_secrets).await?;
+    crate::security::seal_audit(db).await?;
     Ok(())
 }
 

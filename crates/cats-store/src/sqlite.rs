@@ -38,9 +38,11 @@ impl SqlStore {
             .run(&pool)
             .await
             .map_err(|e| StoreError::backend("migrating the SQLite database", e))?;
-        Ok(Self {
+        let store = Self {
             pool: Pool::Sqlite(pool, Arc::new(Mutex::new(()))),
-        })
+        };
+        store.seal_audit_log().await?;
+        Ok(store)
     }
 
     /// A consistent copy of a SQLite database, taken while the node runs, written to `target` (a

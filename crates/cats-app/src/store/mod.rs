@@ -346,7 +346,12 @@ pub struct MovementFilter {
 /// The store.
 #[async_trait]
 pub trait Store:
-    crate::notify::store::NotifyStore + crate::arrivals::unmatched::UnmatchedStore + Send + Sync
+    crate::notify::store::NotifyStore
+    + crate::arrivals::unmatched::UnmatchedStore
+    + crate::secrets::SecretStore
+    + crate::audit::AuditChainStore
+    + Send
+    + Sync
 {
     /// Replace the reference catalogue stored (offices, countries, currencies, HS, restricted list,
     /// locations are upserted; nothing is deleted).

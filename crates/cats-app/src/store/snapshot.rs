@@ -97,4 +97,6 @@ pub struct Snapshot {
         crate::arrivals::unmatched::UnmatchedArrival,
         Vec<super::StoredMessage>,
     )>,
+    /// The node's own secrets (the risk draw key), so that a copy draws as the original did.
+    pub node_secrets: Vec<crate::secrets::NodeSecret>,
 }

@@ -205,7 +205,7 @@ mod tests {
             profiles: profiles.iter().map(|p| p.to_string()).collect(),
             draw: 0.5,
             rate: 0.1,
-            seed: 1,
+            seed: Some(1),
             aeo_factor: None,
             score: 0,
             recognised: None,

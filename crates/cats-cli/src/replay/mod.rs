@@ -32,7 +32,8 @@ pub struct ReplayArgs {
     /// Print one JSON document instead of text.
     #[arg(long)]
     json: bool,
-    /// Seed of CATS's random risk selection (logged in every selection); default: the policy's.
+    /// Seed of CATS's random risk selection (logged in every selection), so that a replay can be
+    /// reproduced; default: the policy's. A serving node draws with its own secret key instead.
     #[arg(long)]
     seed: Option<u64>,
     /// Replay across one ICE node per listed country (`KZ,AZ,GE,TM,UZ`; `KZ+TM` puts two on one
@@ -40,6 +41,14 @@ pub struct ReplayArgs {
     /// ICE. With --database-url, that server gets one fresh database per node (dropped after).
     #[arg(long)]
     nodes: Option<String>,
+}
+
+/// The policy as a replay uses it: the random draw keyed by the policy's seed, so that the same
+/// seed gives the same selections on any number of nodes. A serving node draws with its own
+/// secret key instead (issue 15).
+pub fn seeded(mut risk: cats_domain::risk::RiskPolicy) -> cats_domain::risk::RiskPolicy {
+    risk.key = Some(cats_domain::risk::DrawKey::from_seed(risk.seed));
+    risk
 }
 
 /// Run a replay and print the report. Exits non-zero when a movement did not end as expected.
@@ -59,6 +68,7 @@ pub async fn run(args: ReplayArgs) -> anyhow::Result<()> {
     if let Some(seed) = args.seed {
         risk.seed = seed;
     }
+    let risk = seeded(risk);
     let nodes = match &args.nodes {
         Some(spec) => network(spec, &risk, args.database_url.as_deref()).await?,
         None => {

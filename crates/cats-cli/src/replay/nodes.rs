@@ -185,6 +185,8 @@ pub async fn network(
 ) -> anyhow::Result<Nodes> {
     let groups = groups(spec)?;
     anyhow::ensure!(groups.len() >= 2, "--nodes needs at least two nodes");
+    // Every node of a replay draws with the seed's key, as one node would.
+    let risk = &super::seeded(risk.clone());
     let mut dirs = Vec::new();
     let mut databases = Vec::new();
     let mut apps = Vec::new();

@@ -41,3 +41,4 @@ mod registers_kit;
 mod registers_rules;
 mod replay;
 mod risk;
+mod security;

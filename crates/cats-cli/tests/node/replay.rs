@@ -6,7 +6,9 @@ use cats_domain::risk::RiskPolicy;
 
 async fn replay_text(text: &str) -> (Vec<cats_cli::replay::Outcome>, cats_cli::replay::Kpi) {
     let db = crate::common::TestDb::new().await;
-    let node = db.open(RiskPolicy::default()).await;
+    let node = db
+        .open(cats_cli::replay::seeded(RiskPolicy::default()))
+        .await;
     let lines = cats_cli::replay::parse(text).unwrap();
     let outcomes = cats_cli::replay::replay(
         &cats_cli::replay::Nodes::one(node.app.clone()),

@@ -587,7 +587,7 @@ fn releasing_against_the_selection_needs_a_reason_and_keeps_it() {
         profiles: Vec::new(),
         draw: 0.01,
         rate: 0.05,
-        seed: 1,
+        seed: Some(1),
         aeo_factor: None,
         score: 0,
         recognised: None,

@@ -1,12 +1,15 @@
 //! Risk selection, first version (issue 2, item 7): the restricted goods list, simple profiles on HS
-//! code prefix and country, and a per-office random selection rate that is reproducible from a
-//! logged seed. AEO benefits (issue 5) are part of the policy: a lower random selection rate for
+//! code prefix and country, and a per-office random selection rate. The random draw is a keyed
+//! MAC of the MRN and the office ([`draw`]): a serving node keys it with its own secret
+//! ([`DrawKey`], issue 15), so that nothing a trader can see tells the outcome; a replay keys it
+//! with a seed ([`DrawKey::from_seed`]) so that it can be reproduced. AEO benefits (issue 5) are part of the policy: a lower random selection rate for
 //! AEO holders, and a reduced share of the amount to be covered reserved on their guarantee.
 
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
+use hmac::{Hmac, Mac};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -86,11 +89,42 @@ pub struct RiskProfile {
     pub office_countries: Vec<CountryCode>,
 }
 
-/// How selection works on a node: profiles, random rates and the seed that makes runs reproducible.
+/// The secret key of the random draw (32 bytes): a serving node's own, made at its first start
+/// and kept in its database (issue 15), or derived from a seed for a reproducible replay. Its
+/// `Debug` shows nothing of it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DrawKey([u8; 32]);
+
+impl DrawKey {
+    /// A key of these 32 bytes (a node's secret).
+    pub fn from_bytes(bytes: [u8; 32]) -> Self {
+        Self(bytes)
+    }
+
+    /// The key a replay draws with: SHA-256 of `"cats-risk-seed:{seed}"`. Anyone who knows the
+    /// seed can compute every draw, so a serving node never uses it.
+    pub fn from_seed(seed: u64) -> Self {
+        Self(Sha256::digest(format!("cats-risk-seed:{seed}").as_bytes()).into())
+    }
+}
+
+impl std::fmt::Debug for DrawKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DrawKey(…)")
+    }
+}
+
+/// How selection works on a node: profiles, random rates and the key of the random draw.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RiskPolicy {
-    /// Seed of the random selection; logged with every selection.
+    /// Seed of a replay's random draw (`cats replay --seed N`); a serving node draws with its own
+    /// secret key ([`RiskPolicy::key`]) instead.
     pub seed: u64,
+    /// The key of the random draw: the node's secret, set when the node opens. `None`: the
+    /// seed's key ([`DrawKey::from_seed`]), as in a replay. Never read from or written to the
+    /// policy file.
+    #[serde(skip)]
+    pub key: Option<DrawKey>,
     /// Share of movements selected at random at an office, 0.0 to 1.0, unless overridden.
     pub default_rate: f64,
     /// Per-office random selection rates.
@@ -116,6 +150,7 @@ impl Default for RiskPolicy {
     fn default() -> Self {
         Self {
             seed: 2025,
+            key: None,
             default_rate: 0.05,
             office_rates: BTreeMap::new(),
             profiles: Vec::new(),
@@ -223,8 +258,10 @@ pub struct Selection {
     pub draw: f64,
     /// Random selection rate at this office.
     pub rate: f64,
-    /// Seed used.
-    pub seed: u64,
+    /// The seed the draw was keyed with, in a replay; `None` when the node's secret key was used
+    /// (which is never shown).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
     /// The AEO factor applied to the office's rate (`rate` is already multiplied by it), when
     /// the AEO benefit applied.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -295,10 +332,13 @@ pub fn select_recognising(
     s
 }
 
-/// A reproducible draw in [0, 1) from the seed, the movement's MRN and the office: the first 53
-/// bits of SHA-256 of `"{seed}:{mrn}:{office}"`.
-pub fn draw(seed: u64, mrn: &Mrn, office: &OfficeRef) -> f64 {
-    let digest = Sha256::digest(format!("{seed}:{mrn}:{office}").as_bytes());
+/// The random draw in [0, 1) for the movement `mrn` at `office`: the first 53 bits of
+/// HMAC-SHA256 (RFC 2104) under `key` of `"{mrn}:{office}"`. The same key, MRN and office give
+/// the same draw; without the key it cannot be computed.
+pub fn draw(key: &DrawKey, mrn: &Mrn, office: &OfficeRef) -> f64 {
+    let mut mac = Hmac::<Sha256>::new_from_slice(&key.0).expect("HMAC takes a key of any length");
+    mac.update(format!("{mrn}:{office}").as_bytes());
+    let digest = mac.finalize().into_bytes();
     let mut bytes = [0u8; 8];
     bytes.copy_from_slice(&digest[..8]);
     (u64::from_be_bytes(bytes) >> 11) as f64 / (1u64 << 53) as f64
@@ -453,14 +493,18 @@ pub fn select(
         .unwrap_or(policy.default_rate);
     let aeo_factor = policy.aeo.factor_for(facts.aeo);
     let rate = base * aeo_factor.unwrap_or(1.0);
-    let d = draw(policy.seed, mrn, office);
+    let (key, seed) = match &policy.key {
+        Some(k) => (k.clone(), None),
+        None => (DrawKey::from_seed(policy.seed), Some(policy.seed)),
+    };
+    let d = draw(&key, mrn, office);
     if d < rate {
         let aeo = aeo_factor.map_or_else(String::new, |f| {
             format!(", AEO: office rate {base:.2} × {f}")
         });
+        let keyed = seed.map_or_else(|| "node key".to_string(), |s| format!("seed {s}"));
         reasons.push(format!(
-            "random selection: draw {d:.4} below rate {rate:.2} (seed {}{aeo})",
-            policy.seed
+            "random selection: draw {d:.4} below rate {rate:.2} ({keyed}{aeo})"
         ));
         control_type.get_or_insert(ControlType::Documentary);
     }
@@ -472,7 +516,7 @@ pub fn select(
         profiles: fired,
         draw: d,
         rate,
-        seed: policy.seed,
+        seed,
         aeo_factor,
         score,
         recognised: None,

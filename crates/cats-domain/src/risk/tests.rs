@@ -24,10 +24,18 @@ fn facts(hs: &[&str], countries: &[&str]) -> RiskFacts {
 
 #[test]
 fn draw_is_reproducible_and_in_range() {
-    let a = draw(7, &mrn(M), &office("KZHOR001"));
-    assert_eq!(a, draw(7, &mrn(M), &office("KZHOR001")));
-    assert_ne!(a, draw(8, &mrn(M), &office("KZHOR001")));
+    let seven = DrawKey::from_seed(7);
+    let a = draw(&seven, &mrn(M), &office("KZHOR001"));
+    assert_eq!(a, draw(&seven, &mrn(M), &office("KZHOR001")));
+    assert_ne!(
+        a,
+        draw(&DrawKey::from_seed(8), &mrn(M), &office("KZHOR001"))
+    );
+    assert_ne!(a, draw(&seven, &mrn(M), &office("KZDOS001")));
     assert!((0.0..1.0).contains(&a));
+    let secret = DrawKey::from_bytes([42; 32]);
+    assert_ne!(a, draw(&secret, &mrn(M), &office("KZHOR001")));
+    assert_eq!(format!("{secret:?}"), "DrawKey(…)");
 }
 
 #[test]
