@@ -57,6 +57,8 @@ impl App {
         if risk.key.is_none() {
             risk.key = Some(crate::secrets::risk_draw_key(store.as_ref()).await?);
         }
+        // Access codes kept as SHA-256 by earlier versions are wrapped in argon2id.
+        crate::secrets::wrap_legacy_access_codes(store.as_ref()).await?;
         let instance = format!("{}-{:08x}", std::process::id(), rand::random::<u32>());
         Ok(Self {
             store,

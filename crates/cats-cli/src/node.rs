@@ -10,7 +10,7 @@ use cats_app::auth::{Role, User};
 use cats_app::store::{GuaranteeOp, HistoryEvent, Party, RegistryChange, Store, Versioned};
 use cats_app::{tokens, Actor, App};
 use cats_domain::ids::{CountryCode, CurrencyCode, Eori, Grn, Money};
-use cats_domain::ledger::{hash_access_code, Guarantee, GuaranteeStatus};
+use cats_domain::ledger::{Guarantee, GuaranteeStatus};
 use cats_domain::registry::{Contact, Contract, Register, Registration, RegistrationStatus};
 use cats_domain::risk::RiskPolicy;
 use cats_reference::{DemoData, PartyKind, UserRole};
@@ -239,7 +239,7 @@ pub async fn seed_demo(store: &dyn Store, demo: &DemoData) -> anyhow::Result<()>
             updated_at: now,
         };
         let guarantee = Guarantee {
-            access_code_hash: hash_access_code(&g.grn, &g.access_code),
+            access_code_hash: cats_app::secrets::new_access_code_hash(&g.grn, &g.access_code),
             ..contract.guarantee("").context("demo contract GRN")?
         };
         let detail = format!("demo data: contract in force, GRN {}", g.grn);

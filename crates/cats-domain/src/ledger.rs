@@ -170,25 +170,113 @@ impl Guarantee {
         }
     }
 
-    /// Whether `code` is this guarantee's access code.
+    /// Whether `code` is this guarantee's access code ([`verify_access_code`]).
     pub fn access_code_matches(&self, code: &str) -> bool {
-        let expected = self.access_code_hash.as_bytes();
-        let given = hash_access_code(self.grn.as_str(), code);
-        let given = given.as_bytes();
-        expected.len() == given.len()
-            && expected
-                .iter()
-                .zip(given)
-                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                == 0
+        verify_access_code(&self.access_code_hash, self.grn.as_str(), code)
     }
 }
 
-/// Hash of an access code as stored: hex SHA-256 of `"{grn}:{code}"`. The GRN salts the hash so
-/// that equal codes on different guarantees do not look alike.
-pub fn hash_access_code(grn: &str, code: &str) -> String {
+/// The access code hash of the first versions: hex SHA-256 of `"{grn}:{code}"`. Fewer than 15
+/// million codes and a GRN that is not secret make it readable back in seconds, so it is no
+/// longer stored: a node wraps it in argon2id when it opens ([`wrap_legacy_access_code_hash`]).
+pub fn legacy_access_code_hash(grn: &str, code: &str) -> String {
     let digest = Sha256::digest(format!("{grn}:{code}").as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Prefix of a legacy hash wrapped in argon2id: `sha256+` and the PHC string of argon2id over the
+/// legacy SHA-256 hex.
+pub const WRAPPED_LEGACY_PREFIX: &str = "sha256+";
+
+/// The argon2id hash (RFC 9106, PHC string `$argon2id$v=19$m=19456,t=2,p=1$…`) of the access
+/// code `code` of the guarantee `grn`, with this 16-byte salt (the caller draws it at random, so
+/// that the domain stays free of IO).
+pub fn hash_access_code(grn: &str, code: &str, salt: &[u8; 16]) -> String {
+    argon2_phc(format!("{grn}:{code}").as_bytes(), salt)
+}
+
+/// A stored legacy SHA-256 hash ([`legacy_access_code_hash`]) wrapped in argon2id, so that a copy
+/// of the database no longer reveals the code; needs nothing but the stored hash. Anything else
+/// is returned unchanged.
+pub fn wrap_legacy_access_code_hash(stored: &str, salt: &[u8; 16]) -> String {
+    if is_legacy_access_code_hash(stored) {
+        format!(
+            "{WRAPPED_LEGACY_PREFIX}{}",
+            argon2_phc(stored.as_bytes(), salt)
+        )
+    } else {
+        stored.to_string()
+    }
+}
+
+/// Whether `stored` is a legacy SHA-256 hash (64 hexadecimal digits), still to be wrapped.
+pub fn is_legacy_access_code_hash(stored: &str) -> bool {
+    stored.len() == 64 && stored.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+fn argon2_phc(secret: &[u8], salt: &[u8; 16]) -> String {
+    use argon2::password_hash::{PasswordHasher, SaltString};
+    let salt = SaltString::encode_b64(salt).expect("16 bytes is a valid salt");
+    argon2::Argon2::default()
+        .hash_password(secret, &salt)
+        .expect("argon2id with the default parameters hashes any input")
+        .to_string()
+}
+
+/// Whether `code` is the access code of `grn` whose stored hash is `stored`: argon2id
+/// ([`hash_access_code`]), a wrapped legacy hash, or (until the node wraps it) a legacy SHA-256
+/// hash compared in constant time. An empty or malformed hash matches nothing.
+///
+/// Successful argon2id checks are remembered in this process (as SHA-256 of the stored hash and
+/// the code, at most 4,096), so that a guarantee used all day costs one argon2id per code;
+/// a wrong code always pays the full cost.
+pub fn verify_access_code(stored: &str, grn: &str, code: &str) -> bool {
+    if let Some(phc) = stored.strip_prefix(WRAPPED_LEGACY_PREFIX) {
+        return argon2_verify(phc, legacy_access_code_hash(grn, code).as_bytes());
+    }
+    if stored.starts_with("$argon2") {
+        return argon2_verify(stored, format!("{grn}:{code}").as_bytes());
+    }
+    if !is_legacy_access_code_hash(stored) {
+        return false;
+    }
+    let given = legacy_access_code_hash(grn, code);
+    stored
+        .as_bytes()
+        .iter()
+        .zip(given.as_bytes())
+        .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+        == 0
+}
+
+fn argon2_verify(phc: &str, secret: &[u8]) -> bool {
+    use argon2::password_hash::{PasswordHash, PasswordVerifier};
+    use std::collections::HashSet;
+    use std::sync::{Mutex, OnceLock};
+    static VERIFIED: OnceLock<Mutex<HashSet<[u8; 32]>>> = OnceLock::new();
+    let mut sha = Sha256::new();
+    sha.update(phc.as_bytes());
+    sha.update([0]);
+    sha.update(secret);
+    let memo: [u8; 32] = sha.finalize().into();
+    let verified = VERIFIED.get_or_init(Default::default);
+    if verified.lock().map(|v| v.contains(&memo)).unwrap_or(false) {
+        return true;
+    }
+    let ok = PasswordHash::new(phc).is_ok_and(|parsed| {
+        argon2::Argon2::default()
+            .verify_password(secret, &parsed)
+            .is_ok()
+    });
+    if ok {
+        if let Ok(mut v) = verified.lock() {
+            if v.len() >= 4_096 {
+                v.clear();
+            }
+            v.insert(memo);
+        }
+    }
+    ok
 }
 
 /// A decimal amount (2 decimals at most) in minor units (cents). Extra decimals are rounded
@@ -267,7 +355,7 @@ mod tests {
             valid_to: NaiveDate::from_ymd_opt(2027, 12, 31).unwrap(),
             countries: vec![CountryCode::parse("KZ").unwrap()],
             status: GuaranteeStatus::Active,
-            access_code_hash: hash_access_code("25KZ0000SRI000010", "1111"),
+            access_code_hash: hash_access_code("25KZ0000SRI000010", "1111", &[7; 16]),
             running_total_minor: 0,
             liability_end: None,
         };
@@ -281,5 +369,31 @@ mod tests {
         assert!(g.valid_on(NaiveDate::from_ymd_opt(2025, 6, 1).unwrap()));
         assert!(!g.valid_on(NaiveDate::from_ymd_opt(2028, 1, 1).unwrap()));
         assert_eq!(g.available_minor(), 100000000);
+    }
+
+    #[test]
+    fn access_codes_are_argon2id_and_legacy_hashes_are_wrapped() {
+        let grn = "25KZ0000SRI000010";
+        let stored = hash_access_code(grn, "1111", &[1; 16]);
+        assert!(
+            stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{stored}"
+        );
+        assert!(!stored.contains("1111"));
+        assert_ne!(stored, hash_access_code(grn, "1111", &[2; 16]), "salted");
+        assert!(verify_access_code(&stored, grn, "1111"));
+        assert!(!verify_access_code(&stored, grn, "1112"));
+        assert!(!verify_access_code(&stored, "25KZ0000SRI000020", "1111"));
+        // A legacy hash matches until wrapped, and after.
+        let legacy = legacy_access_code_hash(grn, "2222");
+        assert!(verify_access_code(&legacy, grn, "2222"));
+        let wrapped = wrap_legacy_access_code_hash(&legacy, &[3; 16]);
+        assert!(wrapped.starts_with("sha256+$argon2id$"), "{wrapped}");
+        assert!(!wrapped.contains(&legacy));
+        assert!(verify_access_code(&wrapped, grn, "2222"));
+        assert!(!verify_access_code(&wrapped, grn, "2223"));
+        assert_eq!(wrap_legacy_access_code_hash(&stored, &[3; 16]), stored);
+        assert!(!verify_access_code("", grn, ""));
+        assert!(!verify_access_code("not a hash", grn, "1111"));
     }
 }

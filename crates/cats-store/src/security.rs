@@ -7,6 +7,8 @@ use chrono::Utc;
 use cats_app::audit::{entry_hash, AuditChainStore, SealedEntry, GENESIS};
 use cats_app::secrets::{NodeSecret, SecretStore};
 use cats_app::store::{AuditEntry, StoreError};
+use cats_domain::ids::Grn;
+use cats_domain::ledger::is_legacy_access_code_hash;
 
 use crate::sql::{Backend, Db, Sql};
 use crate::store::SqlStore;
@@ -46,6 +48,42 @@ impl SecretStore for SqlStore {
             .text("value")?;
         tx.commit().await?;
         decode(stored)
+    }
+
+    async fn legacy_access_code_hashes(&self) -> Result<Vec<(Grn, String)>, StoreError> {
+        // 64 characters: a legacy SHA-256 hex digest (argon2id PHC strings are longer).
+        Sql::new(
+            "SELECT grn, access_code_hash FROM guarantees
+             WHERE LENGTH(access_code_hash) = 64 ORDER BY grn",
+        )
+        .fetch_all(&mut self.pool.db())
+        .await?
+        .iter()
+        .map(|r| Ok((r.ident("grn", Grn::parse)?, r.text("access_code_hash")?)))
+        .collect::<Result<Vec<_>, StoreError>>()
+        .map(|all| {
+            all.into_iter()
+                .filter(|(_, h)| is_legacy_access_code_hash(h))
+                .collect()
+        })
+    }
+
+    async fn replace_access_code_hash(
+        &self,
+        grn: &Grn,
+        old: &str,
+        new: &str,
+    ) -> Result<bool, StoreError> {
+        let _writer = self.pool.write_lock().await;
+        let n = Sql::new(
+            "UPDATE guarantees SET access_code_hash = $1 WHERE grn = $2 AND access_code_hash = $3",
+        )
+        .bind(new)
+        .bind(grn)
+        .bind(old)
+        .execute(&mut self.pool.db())
+        .await?;
+        Ok(n > 0)
     }
 }
 

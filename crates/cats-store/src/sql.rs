@@ -69,7 +69,13 @@ impl Pool {
         Ok(match self {
             Self::Sqlite(p, write) => {
                 let guard = write.clone().lock_owned().await;
-                let tx = p.begin().await.map_err(|e| db_error("begin", e))?;
+                // IMMEDIATE: the database's write lock from the start (waiting up to the busy
+                // timeout for another process), so that a transaction that reads before it
+                // writes (the audit chain's last hash) is never refused half-way.
+                let tx = p
+                    .begin_with("BEGIN IMMEDIATE")
+                    .await
+                    .map_err(|e| db_error("begin", e))?;
                 Tx::Sqlite(tx, Some(guard))
             }
             Self::Postgres(p) => Tx::Postgres(p.begin().await.map_err(|e| db_error("begin", e))?),

@@ -219,7 +219,7 @@ fn guarantee(grn: &str, reference_minor: i64) -> Guarantee {
             "GE".parse().unwrap(),
         ],
         status: GuaranteeStatus::Active,
-        access_code_hash: cats_domain::ledger::hash_access_code(grn, "1234"),
+        access_code_hash: cats_domain::ledger::hash_access_code(grn, "1234", &[0; 16]),
         running_total_minor: 0,
         liability_end: None,
     }

@@ -16,7 +16,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use cats_domain::ids::{CountryCode, CurrencyCode, Eori, Grn, Money, Mrn, NodeId};
-use cats_domain::ledger::{hash_access_code, Guarantee, GuaranteeStatus};
+use cats_domain::ledger::{Guarantee, GuaranteeStatus};
 
 use super::receive::{nack, Applied, Inbound};
 use super::{IceType, Topology};
@@ -291,7 +291,7 @@ pub fn guarantee_of(
         status: GuaranteeStatus::parse(&f.status)
             .ok_or_else(|| unreadable(format!("status {:?}", f.status)))?,
         access_code_hash: if answer.access_code_matches {
-            hash_access_code(check.grn.as_str(), code)
+            crate::secrets::new_access_code_hash(check.grn.as_str(), code)
         } else {
             String::new()
         },

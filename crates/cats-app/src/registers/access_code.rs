@@ -1,13 +1,13 @@
 //! The holder sets or changes the access code of its guarantee (the CC026C analogue): the first
 //! code puts an approved contract in force (`active`); a change needs the current code. Codes are
-//! kept only as salted hashes ([`cats_domain::ledger::hash_access_code`]); neither the history,
+//! kept only as argon2id hashes ([`cats_domain::ledger::hash_access_code`]); neither the history,
 //! the notifications nor the audit log ever contain one.
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use cats_domain::ids::AccessCode;
-use cats_domain::ledger::{hash_access_code, GuaranteeStatus};
+use cats_domain::ledger::GuaranteeStatus;
 use cats_domain::registry::ContractStep;
 
 use super::contracts::{commit_step, load};
@@ -77,7 +77,7 @@ async fn set_once(
             )))
         }
     }
-    let hash = hash_access_code(grn.as_str(), code.as_str());
+    let hash = crate::secrets::new_access_code_hash(grn.as_str(), code.as_str());
     if c.status == GuaranteeStatus::Approved {
         // The first code puts the contract in force.
         let next = c.step(&ContractStep::Activate, now.date_naive(), actor.name(), now)?;

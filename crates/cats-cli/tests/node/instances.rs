@@ -46,6 +46,16 @@ pub(crate) async fn serve_with(db: &TestDb, sub: &str, env: &[(&str, String)]) -
         Some(_) => db.dir.path().join(sub),
         None => db.dir.path().to_path_buf(),
     };
+    // The shipped policy without random selection: the draw is keyed by each node's secret, so
+    // these tests must not depend on which movements it selects.
+    let policy_file = dir.join("risk-policy.json");
+    if !policy_file.exists() {
+        let mut policy = cats_cli::node::risk_policy(&dir).unwrap();
+        policy.default_rate = 0.0;
+        policy.office_rates.clear();
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(&policy_file, serde_json::to_string(&policy).unwrap()).unwrap();
+    }
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_cats"));
     cmd.args(["serve", "--data-dir", dir.to_str().unwrap()])
         .args(["--listen", &format!("127.0.0.1:{port}")])
@@ -169,8 +179,9 @@ async fn two_instances_on_one_database_behave_as_one_node() {
                 .send()
                 .await
                 .unwrap();
-            assert_eq!(res.status(), StatusCode::OK);
+            let status = res.status();
             let body: Value = res.json().await.unwrap();
+            assert_eq!(status, StatusCode::OK, "{body}");
             (id, body["state"].as_str().unwrap().to_string())
         }));
     }

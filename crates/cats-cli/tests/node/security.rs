@@ -149,3 +149,41 @@ async fn cats_audit_verify_names_an_edited_or_removed_entry() {
         "audit chain: {entries} entries verified; an edit of entry {middle} and its removal both named"
     );
 }
+
+#[tokio::test]
+async fn access_codes_are_kept_as_argon2id_and_old_hashes_are_wrapped() {
+    use cats_domain::ids::Grn;
+    use cats_domain::ledger::legacy_access_code_hash;
+    let node = crate::common::start().await;
+    let grn = Grn::parse("25KZ0000SRI000010").unwrap();
+    let stored = node.app.store().guarantee(&grn).await.unwrap().unwrap();
+    assert!(
+        stored.access_code_hash.starts_with("$argon2id$"),
+        "{}",
+        stored.access_code_hash
+    );
+    // Nothing in a copy of the database is the SHA-256 of the GRN and the code.
+    let legacy = legacy_access_code_hash(grn.as_str(), "1111");
+    let dump = format!("{:?}", node.app.store().dump().await.unwrap());
+    assert!(!dump.contains(&legacy));
+    // A database of an earlier version (SHA-256 hashes): wrapped in argon2id when the node
+    // opens, asking for nothing; the code still unlocks the guarantee.
+    tamper(
+        &node,
+        &format!("UPDATE guarantees SET access_code_hash = '{legacy}' WHERE grn = '{grn}'"),
+    )
+    .await;
+    let store = cats_store::open(&node.location.database, &node.location.settings)
+        .await
+        .unwrap();
+    let reopened = cats_app::App::new(store, Default::default()).await.unwrap();
+    let wrapped = reopened.store().guarantee(&grn).await.unwrap().unwrap();
+    assert!(
+        wrapped.access_code_hash.starts_with("sha256+$argon2id$"),
+        "{}",
+        wrapped.access_code_hash
+    );
+    assert!(!wrapped.access_code_hash.contains(&legacy));
+    node.lodge_ok("silkway", &corridor("SEC-CODE-1")).await;
+    println!("access codes: argon2id at rest; a legacy SHA-256 hash wrapped on open and still unlocking its guarantee");
+}

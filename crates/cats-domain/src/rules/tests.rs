@@ -271,7 +271,7 @@ pub(super) fn guarantee() -> Guarantee {
             .map(|c| c.parse().unwrap())
             .to_vec(),
         status: GuaranteeStatus::Active,
-        access_code_hash: hash_access_code(GRN, "1111"),
+        access_code_hash: hash_access_code(GRN, "1111", &[0; 16]),
         running_total_minor: 0,
         liability_end: None,
     }

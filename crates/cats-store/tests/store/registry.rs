@@ -279,7 +279,7 @@ async fn contracts_claims_liabilities_body(store: Arc<dyn Store>) {
     let mut c = contract(Some(GRN), at);
     c.status = GuaranteeStatus::Active;
     let mut g = c.guarantee("").unwrap();
-    g.access_code_hash = cats_domain::ledger::hash_access_code(GRN, "1234");
+    g.access_code_hash = cats_domain::ledger::hash_access_code(GRN, "1234", &[0; 16]);
     store
         .commit_registry(RegistryChange {
             contract: Some(Versioned {

@@ -378,7 +378,7 @@ fn shortfall_is_per_grn() {
     let mut env = Env::new();
     let mut g = guarantee();
     g.grn = other.parse().unwrap();
-    g.access_code_hash = crate::ledger::hash_access_code(other, "2222");
+    g.access_code_hash = crate::ledger::hash_access_code(other, "2222", &[0; 16]);
     g.running_total_minor = g.reference_minor() - to_minor("100.00".parse().expect("decimal"));
     env.guarantees.insert(other.parse().unwrap(), g);
     let mut v = two_references("25000.00", "100.01", false);
