@@ -65,6 +65,12 @@ enum Command {
         /// policy period, which expire).
         #[arg(long, default_value_t = 60)]
         time_limit_check_secs: u64,
+        /// Serve HTTPS with this certificate chain (PEM); needs --tls-key.
+        #[arg(long, env = "CATS_TLS_CERT", requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// The private key (PEM) of --tls-cert.
+        #[arg(long, env = "CATS_TLS_KEY", requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
     },
     /// Create or migrate the database, then exit.
     Migrate {
@@ -215,7 +221,17 @@ async fn main() -> anyhow::Result<()> {
             data,
             listen,
             time_limit_check_secs,
-        } => serve(data, listen, time_limit_check_secs).await,
+            tls_cert,
+            tls_key,
+        } => {
+            let tls = match (tls_cert, tls_key) {
+                (Some(cert), Some(key)) => {
+                    Some(cats_web::server::tls_config(&cert, &key).map_err(anyhow::Error::msg)?)
+                }
+                _ => None,
+            };
+            serve(data, listen, time_limit_check_secs, tls).await
+        }
         Command::Migrate { data } => {
             let location = data.location()?;
             node::open_at(&location, RiskPolicy::default()).await?;
@@ -315,7 +331,13 @@ async fn main() -> anyhow::Result<()> {
     }
 }
 
-async fn serve(data: DataDir, listen: SocketAddr, check_secs: u64) -> anyhow::Result<()> {
+async fn serve(
+    data: DataDir,
+    listen: SocketAddr,
+    check_secs: u64,
+    tls: Option<cats_web::server::TlsConfig>,
+) -> anyhow::Result<()> {
+    let limits = cats_web::server::Limits::from_env().map_err(anyhow::Error::msg)?;
     let location = data.location()?;
     let risk = node::risk_policy(&data.data_dir)?;
     tracing::info!(
@@ -345,7 +367,8 @@ async fn serve(data: DataDir, listen: SocketAddr, check_secs: u64) -> anyhow::Re
         .await
         .with_context(|| format!("listening on {listen}"))?;
     eprintln!(
-        "CATS node listening on http://{} (data in {})",
+        "CATS node listening on {}://{} (data in {})",
+        if tls.is_some() { "https" } else { "http" },
         listener.local_addr()?,
         node.data_dir.display()
     );
@@ -377,7 +400,7 @@ async fn serve(data: DataDir, listen: SocketAddr, check_secs: u64) -> anyhow::Re
         secure_cookies: std::env::var("CATS_SECURE_COOKIES").is_ok_and(|v| v == "1" || v == "true"),
     };
     let app = node.app.with_sign_in_policy(sign_in_policy()?);
-    let (_stop, stopped) = tokio::sync::watch::channel(false);
+    let (stop, stopped) = tokio::sync::watch::channel(false);
     let (app, ice) = match location.network()? {
         Some(network) => {
             eprintln!(
@@ -416,11 +439,18 @@ async fn serve(data: DataDir, listen: SocketAddr, check_secs: u64) -> anyhow::Re
     );
     let senders = cats_web::notify::Senders::new(notify).map_err(anyhow::Error::msg)?;
     tokio::spawn(cats_web::notify::run(app.clone(), senders, stopped.clone()));
-    let mut router = cats_web::router_with(app, settings);
+    let mut router = cats_web::router_with(app.clone(), settings);
     if let Some(ice) = ice {
         router = router.merge(ice);
     }
-    axum::serve(listener, router).await?;
+    let router = cats_web::server::harden(router, app, &limits, tls.is_some());
+    let shutdown = async move {
+        cats_web::server::shutdown_signal().await;
+        eprintln!("stopping: no new connections; finishing the requests in flight");
+        let _ = stop.send(true);
+    };
+    cats_web::server::serve(listener, router, tls, &limits, shutdown).await?;
+    eprintln!("stopped");
     Ok(())
 }
 

@@ -25,6 +25,7 @@ pub mod pages;
 mod principal;
 mod register_views;
 pub mod routes;
+pub mod server;
 mod views;
 
 use axum::extract::DefaultBodyLimit;

@@ -23,6 +23,10 @@ impl FromRequestParts<App> for Principal {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        // Already found by the rate limiter (crate::server::rate).
+        if let Some(found) = parts.extensions.get::<crate::server::rate::Authenticated>() {
+            return Ok(Principal(found.0.clone()));
+        }
         let unauthorized = || {
             ApiError::new(
                 StatusCode::UNAUTHORIZED,

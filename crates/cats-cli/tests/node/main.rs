@@ -42,3 +42,4 @@ mod registers_rules;
 mod replay;
 mod risk;
 mod security;
+mod server;

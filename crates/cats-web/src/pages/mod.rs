@@ -44,7 +44,7 @@ use axum::Router;
 use cats_app::App;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-pub use chrome::{Chrome, Visitor};
+pub use chrome::{Chrome, Visitor, SESSION_COOKIE};
 
 /// What the pages need to know about the node they run on.
 #[derive(Debug, Clone, Copy, Default)]
