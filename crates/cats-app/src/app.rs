@@ -46,6 +46,7 @@ pub struct App {
     topology: Option<Arc<crate::ice::Topology>>,
     peer_queries: Option<Arc<dyn crate::ice::PeerQueries>>,
     notified: Arc<tokio::sync::watch::Sender<u64>>,
+    token_days: i64,
 }
 
 impl App {
@@ -69,7 +70,22 @@ impl App {
             topology: None,
             peer_queries: None,
             notified: Arc::new(tokio::sync::watch::channel(0).0),
+            token_days: crate::tokens::DEFAULT_DAYS,
         })
+    }
+
+    /// The same application issuing API tokens valid `days` days unless told otherwise
+    /// (`CATS_TOKEN_DAYS`; 1 to [`crate::tokens::MAX_DAYS`], others ignored).
+    pub fn with_token_days(mut self, days: i64) -> Self {
+        if (1..=crate::tokens::MAX_DAYS).contains(&days) {
+            self.token_days = days;
+        }
+        self
+    }
+
+    /// Days a new API token is valid unless told otherwise.
+    pub fn token_days(&self) -> i64 {
+        self.token_days
     }
 
     /// The same application with another sign-in policy (failures before a lock, lock and

@@ -14,3 +14,4 @@ pub mod ice;
 pub mod import;
 pub mod node;
 pub mod replay;
+pub mod tokens;

@@ -3,7 +3,7 @@
 //! * `cats serve [--data-dir ./cats-data] [--listen 127.0.0.1:8080]`: run the node (demo data
 //!   seeded on first start).
 //! * `cats migrate`: create or migrate the database.
-//! * `cats token issue USERNAME`: print a new API token for a user.
+//! * `cats token issue USERNAME [--days N]`, `cats token list`, `cats token revoke ID`: API tokens.
 //! * `cats reference import --offices ZIP --hs CSV --unlocode CSV…`: load official lists.
 //! * `cats replay FILE [--json]`: drive recorded movements through a node and report.
 //! * `cats audit verify [--json]`: check the audit log's hash chain.
@@ -191,10 +191,34 @@ enum AuditCommand {
 
 #[derive(Debug, Subcommand)]
 enum TokenCommand {
-    /// Print a new API token for USERNAME.
+    /// Print a new API token for USERNAME (shown once; kept hashed).
     Issue {
         /// User name, e.g. silkway or officer.kz.
         username: String,
+        /// Days it is valid (1 to 730; default CATS_TOKEN_DAYS, else 90).
+        #[arg(long)]
+        days: Option<i64>,
+        /// What it is for (e.g. "ERP of Silk Way").
+        #[arg(long, default_value = "")]
+        label: String,
+        #[command(flatten)]
+        data: DataDir,
+    },
+    /// List tokens (of USERNAME, or everyone's): id, user, label, issued, expires, last used,
+    /// revoked.
+    List {
+        /// Only this user's.
+        username: Option<String>,
+        /// JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        data: DataDir,
+    },
+    /// Revoke the token with this id (16 hexadecimal digits, from `cats token list`).
+    Revoke {
+        /// The token's id.
+        id: String,
         #[command(flatten)]
         data: DataDir,
     },
@@ -239,17 +263,52 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Token {
-            command: TokenCommand::Issue { username, data },
+            command:
+                TokenCommand::Issue {
+                    username,
+                    days,
+                    label,
+                    data,
+                },
         } => {
             let node = node::open_at(&data.location()?, RiskPolicy::default()).await?;
-            let token = tokens::issue(
+            let (token, record) = tokens::issue_for(
                 &node.app,
                 &Actor::System("cli".into()),
                 &username,
+                &label,
+                days,
                 Utc::now(),
             )
             .await?;
             println!("{token}");
+            eprintln!(
+                "token {} for {username}, valid until {}",
+                record.id(),
+                record.expiry().to_rfc3339()
+            );
+            Ok(())
+        }
+        Command::Token {
+            command:
+                TokenCommand::List {
+                    username,
+                    json,
+                    data,
+                },
+        } => {
+            let node = node::open_at(&data.location()?, RiskPolicy::default()).await?;
+            let list = node.app.store().tokens(username.as_deref()).await?;
+            print!("{}", cats_cli::tokens::table(&list, json, Utc::now())?);
+            Ok(())
+        }
+        Command::Token {
+            command: TokenCommand::Revoke { id, data },
+        } => {
+            let node = node::open_at(&data.location()?, RiskPolicy::default()).await?;
+            let t =
+                tokens::revoke(&node.app, &Actor::System("cli".into()), &id, Utc::now()).await?;
+            println!("token {} of {} revoked", t.id(), t.username);
             Ok(())
         }
         Command::Reference {

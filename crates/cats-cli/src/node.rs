@@ -78,7 +78,16 @@ pub async fn open_at(location: &Location, risk: RiskPolicy) -> anyhow::Result<No
         store.save_catalog(&catalog).await?;
         seed_demo(store.as_ref(), &cats_reference::demo_data()?).await?;
     }
-    let app = App::new(store, risk).await?;
+    let mut app = App::new(store, risk).await?;
+    if let Ok(days) = std::env::var("CATS_TOKEN_DAYS") {
+        let days: i64 = days
+            .trim()
+            .parse()
+            .ok()
+            .filter(|d| (1..=cats_app::tokens::MAX_DAYS).contains(d))
+            .with_context(|| format!("CATS_TOKEN_DAYS={days}: give 1 to 730 days"))?;
+        app = app.with_token_days(days);
+    }
     // The policy file's profiles go into the database once, on a node that has none (issue 6);
     // from then on risk analysts maintain them through the API.
     cats_app::risk_profiles::seed(&app, &app.risk_policy().clone(), chrono::Utc::now()).await?;

@@ -77,16 +77,91 @@ pub(crate) async fn save_user(db: &mut Db<'_>, u: &User) -> Result<(), StoreErro
 }
 
 /// Keep a token hash.
-pub(crate) async fn add_token(
+pub(crate) async fn add_token(db: &mut Db<'_>, t: &StoredToken) -> Result<(), StoreError> {
+    Sql::new(
+        "INSERT INTO api_tokens
+           (token_hash, username, created_at, label, expires_at, last_used_at, revoked_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(t.token_hash.as_str())
+    .bind(t.username.as_str())
+    .bind(t.created_at)
+    .bind(t.label.as_str())
+    .bind(t.expires_at)
+    .bind(t.last_used_at)
+    .bind(t.revoked_at)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+pub(crate) fn token_from_row(r: &Row) -> Result<StoredToken, StoreError> {
+    Ok(StoredToken {
+        token_hash: r.text("token_hash")?,
+        username: r.text("username")?,
+        created_at: r.time("created_at")?,
+        label: r.text("label")?,
+        expires_at: r.opt_time("expires_at")?,
+        last_used_at: r.opt_time("last_used_at")?,
+        revoked_at: r.opt_time("revoked_at")?,
+    })
+}
+
+/// The token with this hash.
+pub(crate) async fn token(db: &mut Db<'_>, hash: &str) -> Result<Option<StoredToken>, StoreError> {
+    Sql::new("SELECT * FROM api_tokens WHERE token_hash = $1")
+        .bind(hash)
+        .fetch_optional(db)
+        .await?
+        .as_ref()
+        .map(token_from_row)
+        .transpose()
+}
+
+/// The tokens of `username` (everyone's with `None`), newest first.
+pub(crate) async fn tokens(
     db: &mut Db<'_>,
-    username: &str,
+    username: Option<&str>,
+) -> Result<Vec<StoredToken>, StoreError> {
+    let sql = match username {
+        Some(u) => Sql::new(
+            "SELECT * FROM api_tokens WHERE username = $1 ORDER BY created_at DESC, token_hash",
+        )
+        .bind(u),
+        None => Sql::new("SELECT * FROM api_tokens ORDER BY created_at DESC, token_hash"),
+    };
+    sql.fetch_all(db)
+        .await?
+        .iter()
+        .map(token_from_row)
+        .collect()
+}
+
+/// Revoke the token with this hash unless already revoked; whether it was revoked now.
+pub(crate) async fn revoke_token(
+    db: &mut Db<'_>,
+    hash: &str,
+    at: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let n = Sql::new(
+        "UPDATE api_tokens SET revoked_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL",
+    )
+    .bind(at)
+    .bind(hash)
+    .execute(db)
+    .await?;
+    Ok(n > 0)
+}
+
+/// Record the token's last use.
+pub(crate) async fn touch_token(
+    db: &mut Db<'_>,
     hash: &str,
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    Sql::new("INSERT INTO api_tokens (token_hash, username, created_at) VALUES ($1, $2, $3)")
-        .bind(hash)
-        .bind(username)
+    Sql::new("UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2")
         .bind(at)
+        .bind(hash)
         .execute(db)
         .await?;
     Ok(())
@@ -114,20 +189,6 @@ pub(crate) async fn user(db: &mut Db<'_>, username: &str) -> Result<Option<User>
         .transpose()
 }
 
-/// The user owning the token with this hash.
-pub(crate) async fn user_by_token(db: &mut Db<'_>, hash: &str) -> Result<Option<User>, StoreError> {
-    Sql::new(
-        "SELECT u.* FROM api_tokens t JOIN users u ON u.username = t.username
-         WHERE t.token_hash = $1",
-    )
-    .bind(hash)
-    .fetch_optional(db)
-    .await?
-    .as_ref()
-    .map(user_from_row)
-    .transpose()
-}
-
 /// Every party, by identification number.
 pub(crate) async fn parties(db: &mut Db<'_>) -> Result<Vec<Party>, StoreError> {
     Sql::new("SELECT * FROM parties ORDER BY identification_number")
@@ -149,19 +210,11 @@ pub(crate) async fn everyone(
         .iter()
         .map(user_from_row)
         .collect::<Result<_, _>>()?;
-    let tokens = Sql::new(
-        "SELECT token_hash, username, created_at FROM api_tokens ORDER BY created_at, token_hash",
-    )
-    .fetch_all(db)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(StoredToken {
-            token_hash: r.text("token_hash")?,
-            username: r.text("username")?,
-            created_at: r.time("created_at")?,
-        })
-    })
-    .collect::<Result<_, StoreError>>()?;
+    let tokens = Sql::new("SELECT * FROM api_tokens ORDER BY created_at, token_hash")
+        .fetch_all(db)
+        .await?
+        .iter()
+        .map(token_from_row)
+        .collect::<Result<_, StoreError>>()?;
     Ok((parties, users, tokens))
 }

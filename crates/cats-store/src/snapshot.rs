@@ -104,7 +104,7 @@ pub(crate) async fn restore(db: &mut Db<'_>, s: &Snapshot) -> Result<(), StoreEr
         parties::save_user(db, u).await?;
     }
     for t in &s.tokens {
-        parties::add_token(db, &t.username, &t.token_hash, t.created_at).await?;
+        parties::add_token(db, t).await?;
     }
     for a in &s.accounts {
         accounts::save_account(db, a).await?;

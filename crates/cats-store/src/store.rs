@@ -11,7 +11,7 @@ use cats_app::store::{
     IceIn, IceOut, MovementFilter, MovementRecord, OutboxEntry, OutboxStatus, Party, PeerQueue,
     ProfileVersion, RateRecord, RegistrationFilter, RegistryChange, Reservation, Session,
     Settlement, Snapshot, Store, StoreError, StoredAttachment, StoredControlAttachment,
-    StoredMessage,
+    StoredMessage, StoredToken,
 };
 use cats_domain::coverage::ExchangeRate;
 use cats_domain::ids::{CountryCode, CurrencyCode, Eori, Grn, Lrn, Mrn, NodeId, OfficeRef};
@@ -110,17 +110,23 @@ impl Store for SqlStore {
     async fn delete_draft(&self, id: Uuid) -> Result<bool, StoreError> {
         drafts::delete_draft(&mut self.pool.db(), id).await
     }
-    async fn add_token(
-        &self,
-        username: &str,
-        token_hash: &str,
-        at: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
+    async fn add_token(&self, token: &StoredToken) -> Result<(), StoreError> {
         let _lock = self.pool.write_lock().await;
-        parties::add_token(&mut self.pool.db(), username, token_hash, at).await
+        parties::add_token(&mut self.pool.db(), token).await
     }
-    async fn user_by_token(&self, token_hash: &str) -> Result<Option<User>, StoreError> {
-        parties::user_by_token(&mut self.pool.db(), token_hash).await
+    async fn token(&self, token_hash: &str) -> Result<Option<StoredToken>, StoreError> {
+        parties::token(&mut self.pool.db(), token_hash).await
+    }
+    async fn tokens(&self, username: Option<&str>) -> Result<Vec<StoredToken>, StoreError> {
+        parties::tokens(&mut self.pool.db(), username).await
+    }
+    async fn revoke_token(&self, token_hash: &str, at: DateTime<Utc>) -> Result<bool, StoreError> {
+        let _lock = self.pool.write_lock().await;
+        parties::revoke_token(&mut self.pool.db(), token_hash, at).await
+    }
+    async fn touch_token(&self, token_hash: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
+        let _lock = self.pool.write_lock().await;
+        parties::touch_token(&mut self.pool.db(), token_hash, at).await
     }
     async fn save_guarantee(&self, g: &Guarantee) -> Result<(), StoreError> {
         let _lock = self.pool.write_lock().await;

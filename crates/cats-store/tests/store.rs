@@ -348,8 +348,11 @@ async fn populate(store: &Arc<dyn Store>) {
         .await
         .unwrap();
     let at = t("2025-03-10T09:30:00.654321Z");
-    store.add_token("silkway", "f00d", at).await.unwrap();
-    store.add_token("officer.kz", "beef", at).await.unwrap();
+    let until = at + chrono::Duration::days(90);
+    for (hash, user) in [("f00d", "silkway"), ("beef", "officer.kz")] {
+        let token = cats_app::store::StoredToken::new(hash, user, "", at, until);
+        store.add_token(&token).await.unwrap();
+    }
     store
         .save_guarantee(&guarantee(GRN, 1_000_000))
         .await

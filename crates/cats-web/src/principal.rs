@@ -43,9 +43,26 @@ impl FromRequestParts<App> for Principal {
             .strip_prefix("Bearer ")
             .ok_or_else(unauthorized)?
             .trim();
-        match cats_app::tokens::authenticate(app, token).await? {
-            Some(user) => Ok(Principal(user)),
-            None => Err(unauthorized()),
+        use cats_app::tokens::Presented;
+        match cats_app::tokens::check(app, token, chrono::Utc::now()).await? {
+            Presented::Valid(user) => Ok(Principal(user)),
+            Presented::Expired(at) => Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "UNAUTHORIZED",
+                format!(
+                    "the token expired at {}; ask for a new one (POST /tokens, or `cats token issue USERNAME`)",
+                    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                ),
+            )),
+            Presented::Revoked(at) => Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "UNAUTHORIZED",
+                format!(
+                    "the token was revoked at {}",
+                    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                ),
+            )),
+            Presented::Unknown => Err(unauthorized()),
         }
     }
 }

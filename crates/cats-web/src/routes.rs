@@ -171,6 +171,7 @@ macro_rules! customs_op {
 
 mod notifications;
 mod registers;
+mod tokens;
 
 /// Every operation with its handler, in the order of the documentation: the movements'
 /// and reference data's, then the registers' ([`registers::operations`]).
@@ -178,6 +179,7 @@ pub fn operations() -> Vec<(Operation, MethodRouter<App>)> {
     let mut ops = movement_operations();
     ops.extend(registers::operations());
     ops.extend(notifications::operations());
+    ops.extend(tokens::operations());
     ops
 }
 

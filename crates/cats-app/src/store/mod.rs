@@ -369,15 +369,16 @@ pub trait Store:
     async fn save_user(&self, user: &User) -> Result<(), StoreError>;
     /// The user with this name.
     async fn user(&self, username: &str) -> Result<Option<User>, StoreError>;
-    /// Keep the hash of a new API token for a user.
-    async fn add_token(
-        &self,
-        username: &str,
-        token_hash: &str,
-        at: DateTime<Utc>,
-    ) -> Result<(), StoreError>;
-    /// The user owning the token with this hash.
-    async fn user_by_token(&self, token_hash: &str) -> Result<Option<User>, StoreError>;
+    /// Keep a new API token (its hash, owner, label, expiry).
+    async fn add_token(&self, token: &StoredToken) -> Result<(), StoreError>;
+    /// The token with this hash, whatever its state.
+    async fn token(&self, token_hash: &str) -> Result<Option<StoredToken>, StoreError>;
+    /// The tokens of `username` (all users' with `None`), newest first.
+    async fn tokens(&self, username: Option<&str>) -> Result<Vec<StoredToken>, StoreError>;
+    /// Revoke the token with this hash `at`, unless already revoked; whether it was revoked now.
+    async fn revoke_token(&self, token_hash: &str, at: DateTime<Utc>) -> Result<bool, StoreError>;
+    /// Record that the token with this hash was used `at`.
+    async fn touch_token(&self, token_hash: &str, at: DateTime<Utc>) -> Result<(), StoreError>;
 
     // ---- sign-in accounts and sessions (issue 11) ----
 

@@ -24,6 +24,51 @@ pub struct StoredToken {
     pub username: String,
     /// When issued (UTC).
     pub created_at: DateTime<Utc>,
+    /// What it is for, as its owner named it (`ERP of Silk Way`); may be empty.
+    #[serde(default)]
+    pub label: String,
+    /// When it stops working (UTC); `None` for a token of a version before expiry, which
+    /// expires [`crate::tokens::DEFAULT_DAYS`] days after `created_at`.
+    #[serde(default)]
+    pub expires_at: Option<DateTime<Utc>>,
+    /// When it was last used (UTC, to the minute); `None`: never.
+    #[serde(default)]
+    pub last_used_at: Option<DateTime<Utc>>,
+    /// When it was revoked (UTC); `None`: not revoked.
+    #[serde(default)]
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+impl StoredToken {
+    /// A new token of `username` issued `at`, valid until `expires_at`.
+    pub fn new(
+        token_hash: &str,
+        username: &str,
+        label: &str,
+        at: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            token_hash: token_hash.to_string(),
+            username: username.to_string(),
+            created_at: at,
+            label: label.to_string(),
+            expires_at: Some(expires_at),
+            last_used_at: None,
+            revoked_at: None,
+        }
+    }
+
+    /// Its public id: the first 16 hexadecimal digits of its hash (nothing of the token).
+    pub fn id(&self) -> &str {
+        &self.token_hash[..self.token_hash.len().min(16)]
+    }
+
+    /// When it stops (or stopped) working.
+    pub fn expiry(&self) -> DateTime<Utc> {
+        self.expires_at
+            .unwrap_or(self.created_at + chrono::Duration::days(crate::tokens::DEFAULT_DAYS))
+    }
 }
 
 /// The last MRN serial used at an office in a year.

@@ -35,6 +35,7 @@ mod pages_customs;
 mod pages_declare;
 mod pages_registers;
 mod pages_scope;
+mod pages_tokens;
 mod pages_work;
 mod registers;
 mod registers_kit;

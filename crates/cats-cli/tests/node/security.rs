@@ -187,3 +187,143 @@ async fn access_codes_are_kept_as_argon2id_and_old_hashes_are_wrapped() {
     node.lodge_ok("silkway", &corridor("SEC-CODE-1")).await;
     println!("access codes: argon2id at rest; a legacy SHA-256 hash wrapped on open and still unlocking its guarantee");
 }
+
+#[tokio::test]
+async fn tokens_expire_record_their_use_and_are_revoked_through_the_api_and_the_cli() {
+    use reqwest::StatusCode;
+    let node = crate::common::start().await;
+    let call = |method: reqwest::Method, path: &str, token: &str| {
+        node.client
+            .request(method, format!("{}{path}", node.base))
+            .bearer_auth(token)
+    };
+    // A new token for the caller, shown once, valid one day.
+    let (status, made) = node
+        .send(
+            call(reqwest::Method::POST, "/tokens", node.token("silkway"))
+                .json(&serde_json::json!({"label": "ERP of Silk Way", "days": 1})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{made}");
+    let token = made["token"].as_str().unwrap().to_string();
+    let id = made["id"].as_str().unwrap().to_string();
+    assert_eq!(made["state"], "active");
+    let (status, list) = node
+        .send(call(reqwest::Method::GET, "/tokens", &token))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let mine = list["tokens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == id.as_str())
+        .unwrap();
+    assert!(mine["lastUsedAt"].is_string(), "{mine}");
+    assert!(mine.get("token").is_none(), "never shown again");
+    assert!(list["tokens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|t| t["username"] == "silkway"));
+    // Refused: a validity out of range; another trader's revocation.
+    let (status, _) = node
+        .send(
+            call(reqwest::Method::POST, "/tokens", node.token("silkway"))
+                .json(&serde_json::json!({"days": 0})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _) = node
+        .send(call(
+            reqwest::Method::DELETE,
+            &format!("/tokens/{id}"),
+            node.token("caspian"),
+        ))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // Revoked by its owner: refused at once, with the reason.
+    let (status, revoked) = node
+        .send(call(
+            reqwest::Method::DELETE,
+            &format!("/tokens/{id}"),
+            &token,
+        ))
+        .await;
+    assert_eq!(
+        (status, revoked["state"].as_str()),
+        (StatusCode::OK, Some("revoked"))
+    );
+    let (status, err) = node
+        .send(call(reqwest::Method::GET, "/tokens", &token))
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(
+        err["message"].as_str().unwrap().contains("revoked"),
+        "{err}"
+    );
+    // A token issued 91 days ago for 90 days has expired.
+    let (old, _) = cats_app::tokens::issue_for(
+        &node.app,
+        &cats_app::Actor::System("test".into()),
+        "caspian",
+        "",
+        Some(90),
+        chrono::Utc::now() - chrono::Duration::days(91),
+    )
+    .await
+    .unwrap();
+    let (status, err) = node.send(call(reqwest::Method::GET, "/tokens", &old)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(
+        err["message"].as_str().unwrap().contains("expired"),
+        "{err}"
+    );
+    // The administrator sees every user's; the CLI lists and revokes.
+    let (_, all) = node
+        .send(call(reqwest::Method::GET, "/tokens", node.token("admin")))
+        .await;
+    assert!(all["count"].as_u64().unwrap() >= 10, "{all}");
+    let cli = |args: &[&str]| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_cats"));
+        cmd.args(args)
+            .arg("--data-dir")
+            .arg(&node.location.data_dir)
+            .env("CATS_LOG", "warn")
+            .env_remove("CATS_DATABASE_URL");
+        if let Database::Postgres(url) = &node.location.database {
+            cmd.args(["--database-url", url]);
+        }
+        cmd.output().unwrap()
+    };
+    let out = cli(&["token", "list", "caspian", "--json"]);
+    assert!(out.status.success());
+    let listed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let states: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["state"].as_str().unwrap())
+        .collect();
+    assert!(
+        states.contains(&"expired") && states.contains(&"active"),
+        "{states:?}"
+    );
+    let active = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["state"] == "active")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let out = cli(&["token", "revoke", &active]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (status, _) = node.get("caspian", "/tokens").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "revoked by the CLI");
+    println!("tokens: issued, used, revoked (API and CLI), expired; each refused with its reason");
+}

@@ -1,6 +1,7 @@
 //! Reference data (the catalogue), parties, users and their tokens on both backends.
 
 use super::*;
+use cats_app::store::StoredToken;
 
 store_test!(catalog_round_trip, catalog_round_trip_body);
 async fn catalog_round_trip_body(store: Arc<dyn Store>) {
@@ -58,12 +59,25 @@ async fn parties_users_tokens_body(store: Arc<dyn Store>) {
     assert_eq!(store.user("silkway").await.unwrap(), Some(u.clone()));
     assert_eq!(store.user("nobody").await.unwrap(), None);
 
-    store
-        .add_token("silkway", "ab12", t("2025-03-10T09:30:00.123456Z"))
-        .await
-        .unwrap();
-    assert_eq!(store.user_by_token("ab12").await.unwrap(), Some(u));
-    assert_eq!(store.user_by_token("ffff").await.unwrap(), None);
+    let at = t("2025-03-10T09:30:00.123456Z");
+    let token = StoredToken::new(
+        "ab12",
+        "silkway",
+        "ERP",
+        at,
+        at + chrono::Duration::days(90),
+    );
+    store.add_token(&token).await.unwrap();
+    assert_eq!(store.token("ab12").await.unwrap(), Some(token.clone()));
+    assert_eq!(store.token("ffff").await.unwrap(), None);
+    // Last use and revocation are kept; a second revocation changes nothing.
+    store.touch_token("ab12", at).await.unwrap();
+    assert!(store.revoke_token("ab12", at).await.unwrap());
+    assert!(!store.revoke_token("ab12", at).await.unwrap());
+    let kept = store.token("ab12").await.unwrap().unwrap();
+    assert_eq!((kept.last_used_at, kept.revoked_at), (Some(at), Some(at)));
+    assert_eq!(store.tokens(Some("silkway")).await.unwrap(), vec![kept]);
     // A token of an unknown user is refused (foreign key).
-    assert!(store.add_token("nobody", "cd34", Utc::now()).await.is_err());
+    let orphan = StoredToken::new("cd34", "nobody", "", Utc::now(), Utc::now());
+    assert!(store.add_token(&orphan).await.is_err());
 }

@@ -12,6 +12,7 @@ pub mod notifications;
 pub mod reference;
 pub mod registrations;
 pub mod risk;
+pub mod tokens;
 
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};

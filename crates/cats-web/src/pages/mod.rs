@@ -35,6 +35,7 @@ pub mod std_form;
 mod std_layout;
 mod std_read;
 mod std_view;
+mod tokens;
 mod webhooks;
 
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
@@ -91,6 +92,8 @@ pub fn router(settings: PageSettings) -> Router<App> {
             "/ui/notifications/settings",
             get(notifications::settings).post(notifications::save_settings),
         )
+        .route("/ui/tokens", get(tokens::show).post(tokens::issue))
+        .route("/ui/tokens/{id}/revoke", post(tokens::revoke))
         .route("/ui/webhooks", get(webhooks::show).post(webhooks::register))
         .route("/ui/webhooks/{id}/delete", post(webhooks::delete))
         .route(

@@ -218,7 +218,7 @@ pub async fn register(State(app): State<App>, visitor: Visitor, body: String) ->
 /// A form with only its CSRF token.
 #[derive(Debug, Deserialize)]
 pub struct CsrfForm {
-    csrf: String,
+    pub(super) csrf: String,
 }
 
 /// `POST /ui/webhooks/{id}/delete`.
