@@ -27,6 +27,7 @@ pub mod coverage;
 pub mod drafts;
 pub mod error;
 pub mod guarantees;
+pub mod health;
 pub mod history;
 pub mod ice;
 pub mod lodge;

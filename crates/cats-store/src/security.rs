@@ -231,3 +231,32 @@ impl AuditChainStore for SqlStore {
         Ok(n as u64)
     }
 }
+
+#[async_trait]
+impl cats_app::health::HealthStore for SqlStore {
+    async fn schema_versions(&self) -> Result<(i64, i64), StoreError> {
+        let expected = match &self.pool {
+            crate::sql::Pool::Sqlite(..) => sqlx::migrate!("./migrations/sqlite"),
+            crate::sql::Pool::Postgres(_) => sqlx::migrate!("./migrations/postgres"),
+        }
+        .migrations
+        .iter()
+        .map(|m| m.version)
+        .max()
+        .unwrap_or(0);
+        let applied = Sql::new(
+            "SELECT COALESCE(MAX(version), 0) AS v FROM _sqlx_migrations WHERE success = TRUE",
+        )
+        .fetch_one(&mut self.pool.db())
+        .await?
+        .int("v")?;
+        Ok((applied, expected))
+    }
+
+    fn pool_connections(&self) -> (u32, u32) {
+        match &self.pool {
+            crate::sql::Pool::Sqlite(p, _) => (p.size(), p.num_idle() as u32),
+            crate::sql::Pool::Postgres(p) => (p.size(), p.num_idle() as u32),
+        }
+    }
+}

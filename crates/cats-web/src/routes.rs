@@ -76,6 +76,8 @@ pub enum Answer {
     Document,
     /// Server-Sent Events (`text/event-stream`).
     EventStream,
+    /// Metrics in the Prometheus text format (`text/plain; version=0.0.4`).
+    Metrics,
 }
 
 /// One documented operation.
@@ -123,6 +125,12 @@ impl Operation {
     /// Answers a stream of Server-Sent Events.
     pub const fn event_stream(mut self) -> Self {
         self.answer = Answer::EventStream;
+        self
+    }
+
+    /// Answers metrics in the Prometheus text format.
+    pub const fn metrics(mut self) -> Self {
+        self.answer = Answer::Metrics;
         self
     }
 
@@ -188,6 +196,18 @@ fn movement_operations() -> Vec<(Operation, MethodRouter<App>)> {
         (
             op!(Get "/health", "node", "anyone", false, Body::None, "Liveness of the node.", [(200, "ok")]).json(schema_of::<reference::Health>),
             get(reference::health),
+        ),
+        (
+            op!(Get "/health/ready", "node", "anyone", false, Body::None,
+            "Readiness: the database answers, its migrations are this build's, the ICE outbox (at most 10,000 waiting, none older than an hour) and the notification queue (at most 10,000 waiting) are within bounds. Each check with ok and detail.",
+            [(200, "ready"), (503, "not ready: the same body, with the failing checks")]).json(schema_of::<crate::handlers::node::ReadinessView>),
+            get(crate::handlers::node::ready),
+        ),
+        (
+            op!(Get "/metrics", "node", "admin, or any caller on the node's own machine (127.0.0.1, ::1)", false, Body::None,
+            "Metrics in the Prometheus text format: requests and latencies per route and status, the database pool, ICE queue depth and lag per peer, notification deliveries by status, readiness.",
+            [(200, "the metrics"), (403, "neither an administrator nor on the node's machine")]).metrics(),
+            get(crate::handlers::node::metrics),
         ),
         (
             op!(Get "/api/openapi.json", "node", "anyone", false, Body::None, "This OpenAPI document.", [(200, "the document")]).document(),
@@ -351,6 +371,8 @@ fn answer_content(answer: Answer, components: &mut Map<String, Value>) -> Option
         Answer::Document => Some(
             json!({ "application/json": { "schema": { "type": "object", "description": "an OpenAPI 3.1 document" } } }),
         ),
+        Answer::Metrics => Some(json!({ "text/plain": { "schema": { "type": "string",
+            "description": "Prometheus text exposition format 0.0.4 (cats_http_requests_total, cats_http_request_duration_seconds, cats_db_connections, cats_ice_pending, cats_ice_oldest_pending_seconds, cats_notification_deliveries, cats_ready)" } } })),
     }
 }
 

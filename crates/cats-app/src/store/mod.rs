@@ -350,6 +350,7 @@ pub trait Store:
     + crate::arrivals::unmatched::UnmatchedStore
     + crate::secrets::SecretStore
     + crate::audit::AuditChainStore
+    + crate::health::HealthStore
     + Send
     + Sync
 {

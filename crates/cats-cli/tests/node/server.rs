@@ -300,3 +300,88 @@ async fn a_slow_body_times_out_and_sigterm_finishes_the_request_in_flight() {
     assert!(store.lrn_in_use(&holder, &lrn).await.unwrap());
     println!("slow body: 408; SIGTERM: the request in flight answered 202 and was kept; {status}");
 }
+
+#[tokio::test]
+async fn readiness_and_metrics_tell_how_the_node_runs() {
+    let node = serve(&[], &[], tempfile::tempdir().unwrap()).await;
+    let base = format!("http://127.0.0.1:{}", node.port);
+    let client = reqwest::Client::new();
+    let res = client
+        .get(format!("{base}/health/ready"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let ready: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(ready["status"], "ready", "{ready}");
+    let names: Vec<&str> = ready["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["database", "migrations", "ice", "notifications"]);
+    let token = demo_token(node.dir.path(), "silkway");
+    for i in 0..3 {
+        let res = client
+            .post(format!("{base}/movements/departures"))
+            .bearer_auth(&token)
+            .header("Content-Type", "application/xml")
+            .body(corridor(&format!("METRICS-{i}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::ACCEPTED);
+    }
+    let res = client.get(format!("{base}/metrics")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/plain"));
+    let text = res.text().await.unwrap();
+    let line = |prefix: &str| {
+        text.lines()
+            .find(|l| l.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no {prefix} in\n{text}"))
+            .to_string()
+    };
+    let lodged = line(
+        "cats_http_requests_total{method=\"POST\",route=\"/movements/departures\",status=\"202\"}",
+    );
+    assert!(lodged.ends_with(" 3"), "{lodged}");
+    line(
+        "cats_http_request_duration_seconds_bucket{method=\"POST\",route=\"/movements/departures\"",
+    );
+    line("cats_db_connections{state=\"open\"}");
+    line("cats_notification_deliveries{status=\"parked\"} 0");
+    assert_eq!(line("cats_ready "), "cats_ready 1");
+    // A database whose schema is not this build's: not ready, saying why.
+    let db = node.dir.path().join("cats.db");
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display()))
+        .await
+        .unwrap();
+    sqlx::query(
+        "DELETE FROM _sqlx_migrations WHERE version = (SELECT MAX(version) FROM _sqlx_migrations)",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+    let res = client
+        .get(format!("{base}/health/ready"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let ready: serde_json::Value = res.json().await.unwrap();
+    let migrations = ready["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "migrations")
+        .unwrap()
+        .clone();
+    assert_eq!(migrations["ok"], false, "{ready}");
+    println!("readiness: {}; metrics: {lodged}", migrations["detail"]);
+}

@@ -8,6 +8,7 @@ pub mod customs;
 pub mod departure_messages;
 pub mod departures;
 pub mod ice;
+pub mod node;
 pub mod notifications;
 pub mod reference;
 pub mod registrations;

@@ -6,6 +6,7 @@
 //! Settings come from `CATS_*` variables ([`Limits::from_env`]); `cats serve --tls-cert FILE
 //! --tls-key FILE` turns HTTPS on ([`tls_config`]).
 
+pub mod metrics;
 pub mod rate;
 
 use std::future::Future;
