@@ -3,6 +3,7 @@
 
 mod api;
 mod arrivals;
+mod authz_matrix;
 mod browser;
 mod browser_flow;
 mod cli;
