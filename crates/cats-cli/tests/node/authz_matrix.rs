@@ -14,7 +14,6 @@
 
 use std::collections::BTreeMap;
 
-use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use cats_web::routes::{operations, Method};
