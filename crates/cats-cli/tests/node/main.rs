@@ -12,6 +12,7 @@ mod concurrency;
 mod conformance;
 mod controls;
 mod copy;
+mod crash;
 mod hmrc_newman;
 mod hmrc_profile;
 mod hmrc_schemathesis;
