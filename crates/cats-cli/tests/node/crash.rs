@@ -11,7 +11,6 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use cats_app::audit::AuditChainStore;
 use cats_domain::ids::Grn;
 use cats_domain::ledger::ReservationStatus;
 
@@ -123,7 +122,7 @@ async fn killed_at_random_moments_under_load_nothing_acknowledged_is_lost() {
     let store = cats_store::open(&db.location.database, &db.location.settings)
         .await
         .unwrap();
-    let acked = acked.lock().unwrap();
+    let acked = std::mem::take(&mut *acked.lock().unwrap());
     for (id, lrn) in &acked.lodged {
         let m = store
             .movement(id.parse().unwrap())
