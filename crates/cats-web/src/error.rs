@@ -101,25 +101,54 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// The body limit's refusal (axum answers `413` in plain text before a handler runs) as a JSON
-/// error with `code`: `PAYLOAD_TOO_LARGE` in the native API, `REQUEST_ENTITY_TOO_LARGE` in the
-/// HMRC profile (as its OpenAPI document gives it). Other answers pass unchanged.
-pub(crate) fn too_large_as_json(response: Response, code: &str) -> Response {
-    let is_json = response
+/// axum's own refusals (a path parameter that does not parse, a body over the limit, a method
+/// or a route that does not exist: `4xx` in plain text or empty) as JSON errors with a `code`
+/// named after the status (`BAD_REQUEST`, `NOT_FOUND`, `METHOD_NOT_ALLOWED` …) and axum's words
+/// as the `message`. A body over the limit gets `too_large` as its code: `PAYLOAD_TOO_LARGE` in
+/// the native API, `REQUEST_ENTITY_TOO_LARGE` in the HMRC profile (as its OpenAPI document
+/// gives it). Every other answer passes unchanged.
+pub(crate) async fn rejection_as_json(response: Response, too_large: &str) -> Response {
+    let status = response.status();
+    let content_type = response
         .headers()
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("json"));
-    if response.status() != StatusCode::PAYLOAD_TOO_LARGE || is_json {
+        .map(str::to_string);
+    let plain = content_type
+        .as_deref()
+        .is_none_or(|v| v.starts_with("text/plain"));
+    if !status.is_client_error() || !plain {
         return response;
     }
-    ApiError::new(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        code,
-        format!(
+    let (parts, body) = response.into_parts();
+    let words = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_string())
+        .unwrap_or_default();
+    let code = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => too_large.to_string(),
+        s => s
+            .canonical_reason()
+            .unwrap_or("CLIENT_ERROR")
+            .to_ascii_uppercase()
+            .replace([' ', '-'], "_"),
+    };
+    let message = match (status, words.is_empty()) {
+        (StatusCode::PAYLOAD_TOO_LARGE, _) => format!(
             "Request Entity Too Large: the body is over {} MiB",
             crate::MAX_BODY_BYTES / (1024 * 1024)
         ),
-    )
-    .into_response()
+        (StatusCode::NOT_FOUND, true) => "no such resource".to_string(),
+        (StatusCode::METHOD_NOT_ALLOWED, true) => "this method is not allowed here".to_string(),
+        (s, true) => s.canonical_reason().unwrap_or("refused").to_string(),
+        (_, false) => words,
+    };
+    let mut answer = ApiError::new(status, &code, message).into_response();
+    // Keep what axum said about the request (`Allow` on a 405).
+    for (name, value) in parts.headers.iter() {
+        if name != axum::http::header::CONTENT_TYPE && name != axum::http::header::CONTENT_LENGTH {
+            answer.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    answer
 }

@@ -53,7 +53,7 @@ pub fn router_with(app: App, settings: PageSettings) -> Router {
     }
     router
         .layer(axum::middleware::map_response(|r| async move {
-            error::too_large_as_json(r, "PAYLOAD_TOO_LARGE")
+            error::rejection_as_json(r, "PAYLOAD_TOO_LARGE").await
         }))
         .merge(hmrc::router())
         .merge(pages::router(settings))

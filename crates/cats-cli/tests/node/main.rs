@@ -16,6 +16,7 @@ mod crash;
 mod hmrc_newman;
 mod hmrc_profile;
 mod hmrc_schemathesis;
+mod hostile;
 mod ice;
 mod ice_destination;
 mod ice_guarantee;

@@ -99,7 +99,7 @@ pub fn router() -> Router<App> {
             axum::routing::post(guarantees::balance),
         )
         .layer(axum::middleware::map_response(|r| async move {
-            crate::error::too_large_as_json(r, "REQUEST_ENTITY_TOO_LARGE")
+            crate::error::rejection_as_json(r, "REQUEST_ENTITY_TOO_LARGE").await
         }))
 }
 
