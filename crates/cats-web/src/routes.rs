@@ -366,8 +366,15 @@ fn answer_content(answer: Answer, components: &mut Map<String, Value>) -> Option
         Answer::File => {
             Some(json!({ "*/*": { "schema": { "type": "string", "format": "binary" } } }))
         }
-        Answer::EventStream => Some(json!({ "text/event-stream": { "schema": { "type": "string",
-            "description": "Server-Sent Events: `notification` (data: the inbox item as JSON, id: its seq) and `unread` (data: the count)" } } })),
+        Answer::EventStream => Some(json!({ "text/event-stream": { "schema": {
+            "type": "object",
+            "description": "Each Server-Sent Event: `notification` (data: the inbox item as JSON, id: its seq) or `unread` (data: the count)",
+            "properties": {
+                "event": { "type": "string", "enum": ["notification", "unread"] },
+                "data": { "type": "string" },
+                "id": { "type": "string" }
+            },
+            "required": ["event", "data"] } } })),
         Answer::Document => Some(
             json!({ "application/json": { "schema": { "type": "object", "description": "an OpenAPI 3.1 document" } } }),
         ),

@@ -27,6 +27,7 @@ mod ice_security;
 mod instances;
 mod lifecycle;
 mod messages_in;
+mod native_schemathesis;
 mod ncts;
 mod notify;
 mod notify_kit;
