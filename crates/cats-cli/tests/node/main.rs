@@ -41,6 +41,7 @@ mod pages_registers;
 mod pages_scope;
 mod pages_tokens;
 mod pages_work;
+mod races;
 mod registers;
 mod registers_kit;
 mod registers_rules;
