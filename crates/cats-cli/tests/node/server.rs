@@ -60,6 +60,18 @@ async fn serve(args: &[&str], env: &[(&str, &str)], dir: tempfile::TempDir) -> S
     panic!("cats serve did not start");
 }
 
+/// Lodge the corridor declaration with this LRN at the node serving `base`.
+async fn lodge(client: &reqwest::Client, base: &str, token: &str, lrn: &str) -> reqwest::Response {
+    client
+        .post(format!("{base}/movements/departures"))
+        .bearer_auth(token)
+        .header("Content-Type", "application/xml")
+        .body(corridor(lrn))
+        .send()
+        .await
+        .unwrap()
+}
+
 /// The demo token of `user` that the node wrote at its first start.
 fn demo_token(dir: &Path, user: &str) -> String {
     let text = std::fs::read_to_string(dir.join("demo-tokens.txt")).unwrap();
@@ -176,14 +188,7 @@ async fn rate_limits_answer_429_with_retry_after_and_change_nothing() {
     let mut accepted = 0;
     let mut refused = 0;
     for i in 0..9 {
-        let res = client
-            .post(format!("{base}/movements/departures"))
-            .bearer_auth(&token)
-            .header("Content-Type", "application/xml")
-            .body(corridor(&format!("RATE-{i}")))
-            .send()
-            .await
-            .unwrap();
+        let res = lodge(&client, &base, &token, &format!("RATE-{i}")).await;
         match res.status() {
             StatusCode::ACCEPTED => accepted += 1,
             StatusCode::TOO_MANY_REQUESTS => refused += 1,
@@ -323,14 +328,7 @@ async fn readiness_and_metrics_tell_how_the_node_runs() {
     assert_eq!(names, ["database", "migrations", "ice", "notifications"]);
     let token = demo_token(node.dir.path(), "silkway");
     for i in 0..3 {
-        let res = client
-            .post(format!("{base}/movements/departures"))
-            .bearer_auth(&token)
-            .header("Content-Type", "application/xml")
-            .body(corridor(&format!("METRICS-{i}")))
-            .send()
-            .await
-            .unwrap();
+        let res = lodge(&client, &base, &token, &format!("METRICS-{i}")).await;
         assert_eq!(res.status(), StatusCode::ACCEPTED);
     }
     let res = client.get(format!("{base}/metrics")).send().await.unwrap();
