@@ -383,3 +383,71 @@ async fn readiness_and_metrics_tell_how_the_node_runs() {
     assert_eq!(migrations["ok"], false, "{ready}");
     println!("readiness: {}; metrics: {lodged}", migrations["detail"]);
 }
+
+#[tokio::test]
+async fn no_secret_reaches_the_log_even_at_debug_level() {
+    let node = serve(
+        &[],
+        &[
+            ("CATS_LOG", "debug"),
+            ("CATS_NOTIFY_FIRST_RETRY_SECONDS", "1"),
+        ],
+        tempfile::tempdir().unwrap(),
+    )
+    .await;
+    let base = format!("http://127.0.0.1:{}", node.port);
+    let client = reqwest::Client::new();
+    let token = demo_token(node.dir.path(), "silkway");
+    // A webhook to a closed port (its deliveries fail and are retried), a lodging that
+    // notifies it, and a new token: three secrets the node handles.
+    let hook: serde_json::Value = client
+        .post(format!("{base}/webhooks"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"url": format!("http://127.0.0.1:{}/hook", free_port())}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let secret = hook["secret"].as_str().unwrap().to_string();
+    assert_eq!(
+        lodge(&client, &base, &token, "LOG-1").await.status(),
+        StatusCode::ACCEPTED
+    );
+    let made: serde_json::Value = client
+        .post(format!("{base}/tokens"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"label": "log test"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let new_token = made["token"].as_str().unwrap().to_string();
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let db = node.dir.path().join("cats.db");
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display()))
+        .await
+        .unwrap();
+    let key: String = sqlx::query_scalar("SELECT value FROM node_secrets")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let log = std::fs::read_to_string(node.dir.path().join("serve.log")).unwrap();
+    assert!(log.lines().count() > 20, "a debug log was written");
+    for (what, s) in [
+        ("the webhook secret", secret.as_str()),
+        ("the node's draw key", key.as_str()),
+        ("a bearer token", token.as_str()),
+        ("a new token", new_token.as_str()),
+    ] {
+        assert!(!log.contains(s), "{what} is in the log");
+    }
+    println!(
+        "log: {} lines at debug level, no secret in them",
+        log.lines().count()
+    );
+}
