@@ -451,3 +451,38 @@ async fn no_secret_reaches_the_log_even_at_debug_level() {
         log.lines().count()
     );
 }
+
+#[tokio::test]
+async fn connections_past_the_cap_are_closed_at_once() {
+    let node = serve(
+        &[],
+        &[("CATS_MAX_CONNECTIONS", "2")],
+        tempfile::tempdir().unwrap(),
+    )
+    .await;
+    let ask = |s: &mut std::net::TcpStream| -> String {
+        let _ =
+            s.write_all(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+        status_line(s)
+    };
+    // Two idle connections take the two places.
+    let first = std::net::TcpStream::connect(("127.0.0.1", node.port)).unwrap();
+    let second = std::net::TcpStream::connect(("127.0.0.1", node.port)).unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mut third = std::net::TcpStream::connect(("127.0.0.1", node.port)).unwrap();
+    let refused = ask(&mut third);
+    assert!(
+        refused.is_empty(),
+        "a third connection was served: {refused}"
+    );
+    // One closes: its place is free again.
+    drop(first);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mut fourth = std::net::TcpStream::connect(("127.0.0.1", node.port)).unwrap();
+    let served = ask(&mut fourth);
+    assert!(served.contains(" 200"), "{served}");
+    drop(second);
+    println!(
+        "connections: 2 allowed; the third closed unanswered; after one closed, the next served"
+    );
+}

@@ -6,6 +6,7 @@
 //! Settings come from `CATS_*` variables ([`Limits::from_env`]); `cats serve --tls-cert FILE
 //! --tls-key FILE` turns HTTPS on ([`tls_config`]).
 
+pub mod connections;
 pub mod metrics;
 pub mod rate;
 
@@ -39,6 +40,9 @@ pub struct Limits {
     /// Most requests handled at once (`CATS_MAX_IN_FLIGHT`, default 512); one more gets `503`
     /// with `Retry-After: 1` at once rather than waiting.
     pub max_in_flight: usize,
+    /// Most connections open at once (`CATS_MAX_CONNECTIONS`, default 1024); one more is closed
+    /// at once ([`connections::Capped`]).
+    pub max_connections: usize,
     /// Longest time to read a request's headers on a connection (`CATS_HEADER_TIMEOUT_SECONDS`,
     /// default 10): a slow client's connection is closed.
     pub header_timeout: Duration,
@@ -55,6 +59,7 @@ impl Default for Limits {
             request_timeout: Duration::from_secs(30),
             body_timeout: Duration::from_secs(10),
             max_in_flight: 512,
+            max_connections: 1024,
             header_timeout: Duration::from_secs(10),
             shutdown_grace: Duration::from_secs(30),
             rate: rate::RateLimits::default(),
@@ -90,6 +95,9 @@ impl Limits {
         }
         if let Some(n) = env_number("CATS_MAX_IN_FLIGHT")? {
             l.max_in_flight = n as usize;
+        }
+        if let Some(n) = env_number("CATS_MAX_CONNECTIONS")? {
+            l.max_connections = n as usize;
         }
         if let Some(n) = env_number("CATS_HEADER_TIMEOUT_SECONDS")? {
             l.header_timeout = Duration::from_secs(n);
@@ -250,15 +258,21 @@ pub async fn serve(
             .timer(hyper_util::rt::TokioTimer::new())
             .header_read_timeout(header_timeout);
     };
+    let capped = connections::Capped::new(limits.max_connections);
     match tls {
         Some(config) => {
             let config = axum_server::tls_rustls::RustlsConfig::from_config(config);
-            let mut server = axum_server::from_tcp_rustls(listener, config).handle(handle);
+            let acceptor = axum_server::tls_rustls::RustlsAcceptor::new(config).acceptor(capped);
+            let mut server = axum_server::from_tcp(listener)
+                .handle(handle)
+                .acceptor(acceptor);
             tune(server.http_builder());
             server.serve(service).await
         }
         None => {
-            let mut server = axum_server::from_tcp(listener).handle(handle);
+            let mut server = axum_server::from_tcp(listener)
+                .handle(handle)
+                .acceptor(capped);
             tune(server.http_builder());
             server.serve(service).await
         }
