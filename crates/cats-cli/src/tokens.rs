@@ -4,17 +4,6 @@ use chrono::{DateTime, Utc};
 
 use cats_app::store::StoredToken;
 
-/// The state of a token at `now`: `active`, `expired` or `revoked`.
-pub fn state(t: &StoredToken, now: DateTime<Utc>) -> &'static str {
-    if t.revoked_at.is_some() {
-        "revoked"
-    } else if now >= t.expiry() {
-        "expired"
-    } else {
-        "active"
-    }
-}
-
 /// `list` as an aligned table, or as JSON (`[{id, username, label, state, createdAt,
 /// expiresAt, lastUsedAt, revokedAt}]`).
 pub fn table(list: &[StoredToken], json: bool, now: DateTime<Utc>) -> anyhow::Result<String> {
@@ -27,7 +16,7 @@ pub fn table(list: &[StoredToken], json: bool, now: DateTime<Utc>) -> anyhow::Re
             .map(|t| {
                 serde_json::json!({
                     "id": t.id(), "username": t.username, "label": t.label,
-                    "state": state(t, now), "createdAt": t.created_at,
+                    "state": t.state(now), "createdAt": t.created_at,
                     "expiresAt": t.expiry(), "lastUsedAt": t.last_used_at,
                     "revokedAt": t.revoked_at,
                 })
@@ -44,7 +33,7 @@ pub fn table(list: &[StoredToken], json: bool, now: DateTime<Utc>) -> anyhow::Re
             "{:<16}  {:<12}  {:<8}  {:<16}  {:<16}  {:<16}  {}\n",
             t.id(),
             t.username,
-            state(t, now),
+            t.state(now),
             day(Some(t.created_at)),
             day(Some(t.expiry())),
             day(t.last_used_at),

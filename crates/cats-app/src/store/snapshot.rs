@@ -64,6 +64,17 @@ impl StoredToken {
         &self.token_hash[..self.token_hash.len().min(16)]
     }
 
+    /// Its state at `now`: `revoked`, `expired` or `active`.
+    pub fn state(&self, now: DateTime<Utc>) -> &'static str {
+        if self.revoked_at.is_some() {
+            "revoked"
+        } else if now >= self.expiry() {
+            "expired"
+        } else {
+            "active"
+        }
+    }
+
     /// When it stops (or stopped) working.
     pub fn expiry(&self) -> DateTime<Utc> {
         self.expires_at

@@ -45,18 +45,11 @@ pub struct TokenView {
 impl TokenView {
     /// The view of `t` at `now`.
     pub fn of(t: &StoredToken, now: DateTime<Utc>) -> Self {
-        let state = if t.revoked_at.is_some() {
-            "revoked"
-        } else if now >= t.expiry() {
-            "expired"
-        } else {
-            "active"
-        };
         Self {
             id: t.id().to_string(),
             username: t.username.clone(),
             label: t.label.clone(),
-            state: state.into(),
+            state: t.state(now).into(),
             created_at: t.created_at,
             expires_at: t.expiry(),
             last_used_at: t.last_used_at,

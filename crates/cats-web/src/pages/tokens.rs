@@ -84,13 +84,7 @@ async fn page(
     let rows = list
         .iter()
         .map(|k| {
-            let state = if k.revoked_at.is_some() {
-                "revoked"
-            } else if now >= k.expiry() {
-                "expired"
-            } else {
-                "active"
-            };
+            let state = k.state(now);
             TokenRow {
                 id: k.id().to_string(),
                 username: k.username.clone(),
