@@ -452,6 +452,22 @@ async fn no_secret_reaches_the_log_even_at_debug_level() {
     );
 }
 
+/// A connection that has been served once and stays open (keep-alive), holding its place.
+fn served_and_kept(port: u16) -> std::net::TcpStream {
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    s.write_all(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        .unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !String::from_utf8_lossy(&got).contains("\"ok\"}") {
+        let n = s.read(&mut buf).unwrap();
+        assert!(n > 0, "closed before its answer");
+        got.extend_from_slice(&buf[..n]);
+    }
+    s
+}
+
 #[tokio::test]
 async fn connections_past_the_cap_are_closed_at_once() {
     let node = serve(
@@ -465,21 +481,26 @@ async fn connections_past_the_cap_are_closed_at_once() {
             s.write_all(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
         status_line(s)
     };
-    // Two idle connections take the two places.
-    let first = std::net::TcpStream::connect(("127.0.0.1", node.port)).unwrap();
-    let second = std::net::TcpStream::connect(("127.0.0.1", node.port)).unwrap();
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Two connections, each served once and kept open, take the two places.
+    let first = served_and_kept(node.port);
+    let second = served_and_kept(node.port);
     let mut third = std::net::TcpStream::connect(("127.0.0.1", node.port)).unwrap();
     let refused = ask(&mut third);
     assert!(
         refused.is_empty(),
         "a third connection was served: {refused}"
     );
-    // One closes: its place is free again.
+    // One closes: its place is free again, once the node has seen it close.
     drop(first);
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let mut fourth = std::net::TcpStream::connect(("127.0.0.1", node.port)).unwrap();
-    let served = ask(&mut fourth);
+    let mut served = String::new();
+    for _ in 0..50 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let mut next = std::net::TcpStream::connect(("127.0.0.1", node.port)).unwrap();
+        served = ask(&mut next);
+        if !served.is_empty() {
+            break;
+        }
+    }
     assert!(served.contains(" 200"), "{served}");
     drop(second);
     println!(
