@@ -111,7 +111,7 @@ fn position(text: &str, offset: u64) -> String {
 }
 
 /// Characters XML 1.0 does not allow anywhere in a document.
-fn is_forbidden_char(c: char) -> bool {
+pub(crate) fn is_forbidden_char(c: char) -> bool {
     matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}')
 }
 

@@ -17,6 +17,8 @@ use serde_json::{json, Value};
 mod corpus;
 #[path = "ncts/hardening.rs"]
 mod hardening;
+#[path = "ncts/stream.rs"]
+mod stream;
 
 const CORRIDOR_XML: &str = include_str!("fixtures/cc015c-corridor.xml");
 const CORRIDOR_JSON: &str = include_str!("fixtures/cc015c-corridor.json");
