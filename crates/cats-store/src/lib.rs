@@ -14,6 +14,7 @@
 #![warn(missing_docs)]
 
 mod accounts;
+mod ceiling;
 mod controls;
 mod drafts;
 mod history;
@@ -36,6 +37,7 @@ mod sqlite;
 mod store;
 mod unmatched;
 
+pub use ceiling::Ceiling;
 pub use settings::{DbSettings, TlsMode};
 pub use store::SqlStore;
 

@@ -1,4 +1,5 @@
-//! SQLite: opening the file (WAL mode, migrations embedded from `migrations/sqlite`) and the
+//! SQLite: opening the file (WAL mode, `synchronous=FULL`: no acknowledged commit is lost on a
+//! power loss, migrations embedded from `migrations/sqlite`) and the
 //! online backup. Everything else is shared with PostgreSQL (`crate::sql`).
 
 use std::path::Path;
@@ -26,7 +27,7 @@ impl SqlStore {
             .map_err(opening)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
+            .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(30));
         let pool = SqlitePoolOptions::new()
