@@ -4,6 +4,7 @@
 mod api;
 mod arrivals;
 mod authz_matrix;
+mod bench;
 mod browser;
 mod browser_flow;
 mod cli;

@@ -1,0 +1,120 @@
+//! `cats bench` subcommands in smoke mode: each runs on a tiny load and prints its JSON shape
+//! (the figures themselves are measured in release builds, `docs/performance.md`; never timed
+//! here).
+
+use std::process::Command;
+
+use serde_json::Value;
+
+const CORRIDOR: &str = include_str!("../../../cats-ncts/tests/fixtures/cc015c-corridor.xml");
+
+fn bench(args: &[&str]) -> Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_cats"))
+        .arg("bench")
+        .args(args)
+        .arg("--json")
+        .env("CATS_LOG", "warn")
+        .env_remove("CATS_DATABASE_URL")
+        .output()
+        .expect("run cats bench");
+    assert!(
+        out.status.success(),
+        "cats bench {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("a JSON result")
+}
+
+#[test]
+fn validate_reports_throughput_and_each_invalid_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("good.xml"), CORRIDOR).unwrap();
+    let bad = CORRIDOR.replace(
+        "<grossMass>18450.500</grossMass>",
+        "<grossMass>-4</grossMass>",
+    );
+    std::fs::write(dir.path().join("bad.xml"), bad).unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "not a message").unwrap();
+    let r = bench(&["validate", dir.path().to_str().unwrap(), "--rounds", "3"]);
+    assert_eq!(r["files"], 2);
+    assert_eq!(r["messages"], 6);
+    assert_eq!(
+        (r["valid"].as_u64(), r["invalid"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(r["provenByStreaming"], 1);
+    assert!(r["messagesPerSecond"].as_f64().unwrap() > 0.0);
+    assert!(r["megabytesPerSecond"].as_f64().unwrap() > 0.0);
+    assert_eq!(r["invalidFiles"][0]["file"], "bad.xml");
+    let first = r["invalidFiles"][0]["first"].as_str().unwrap();
+    assert!(
+        first.starts_with("/CC015C/Consignment/grossMass: grossMass must be a positive decimal"),
+        "{first}"
+    );
+}
+
+#[test]
+fn ceiling_counts_commits() {
+    let r = bench(&[
+        "ceiling",
+        "--commits",
+        "40",
+        "--concurrency",
+        "4",
+        "--row-bytes",
+        "500",
+    ]);
+    assert_eq!(r["commits"], 40);
+    assert_eq!(r["rowBytes"], 500);
+    assert!(r["commitsPerSecond"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
+fn lodge_as_fast_as_possible_and_at_a_rate() {
+    let r = bench(&[
+        "lodge",
+        "--count",
+        "12",
+        "--concurrency",
+        "3",
+        "--ceiling-commits",
+        "20",
+    ]);
+    assert_eq!(
+        (r["lodgings"].as_u64(), r["errors"].as_u64()),
+        (Some(12), Some(0))
+    );
+    assert!(r["ratioToCeiling"].as_f64().unwrap() > 0.0);
+    assert!(r["latency"]["p99Ms"].as_f64().unwrap() >= r["latency"]["p50Ms"].as_f64().unwrap());
+    assert!(r["bytesPerLodging"].as_f64().unwrap() > 1000.0);
+    assert!(r["peakResidentMb"].as_f64().unwrap() > 1.0);
+    let r = bench(&[
+        "lodge",
+        "--count",
+        "5",
+        "--rate",
+        "50",
+        "--ceiling-commits",
+        "0",
+    ]);
+    assert_eq!(
+        (r["lodgings"].as_u64(), r["targetRate"].as_f64()),
+        (Some(5), Some(50.0))
+    );
+    assert!(r["ratioToCeiling"].is_null());
+    // Five lodgings planned 20 ms apart take at least 80 ms, whatever the machine.
+    assert!(r["seconds"].as_f64().unwrap() >= 0.08);
+}
+
+#[test]
+fn lifecycle_carries_movements_to_write_off_over_http_and_in_process() {
+    for via in [None, Some("--in-process")] {
+        let mut args = vec!["lifecycle", "--movements", "4", "--concurrency", "2"];
+        args.extend(via);
+        let r = bench(&args);
+        assert_eq!(r["movements"], 4);
+        assert_eq!(r["via"], if via.is_some() { "in-process" } else { "HTTP" });
+        assert!(r["movementsPerSecond"].as_f64().unwrap() > 0.0);
+        assert!(r["bytesPerMovement"].as_f64().unwrap() > 1000.0);
+    }
+}
