@@ -25,12 +25,8 @@ pub struct CeilingArgs {
     /// Writers at once.
     #[arg(long, default_value_t = 16)]
     concurrency: usize,
-    /// Database URL of an EMPTY PostgreSQL database; default a SQLite file in a temporary directory.
-    #[arg(long)]
-    database_url: Option<String>,
-    /// Print the result as JSON.
-    #[arg(long)]
-    json: bool,
+    #[command(flatten)]
+    common: super::Common,
 }
 
 /// The result of `cats bench ceiling`.
@@ -89,7 +85,7 @@ pub async fn measure(
 /// Run `cats bench ceiling`.
 pub async fn run(args: CeilingArgs) -> anyhow::Result<()> {
     let result = measure(
-        args.database_url.as_deref(),
+        args.common.database_url.as_deref(),
         args.commits,
         args.row_bytes,
         args.concurrency,
@@ -112,6 +108,6 @@ pub async fn run(args: CeilingArgs) -> anyhow::Result<()> {
             format!("{} commits/s", thousands(result.commits_per_second)),
         ),
     ];
-    report::print(args.json, "storage ceiling", &rows, &result);
+    report::print(args.common.json, "storage ceiling", &rows, &result);
     Ok(())
 }

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 use clap::Args;
-use serde_json::{json, Value};
+use serde_json::json;
 use tokio::sync::Semaphore;
 
 use super::fresh::{self, Fresh, STEPS};
@@ -75,22 +75,10 @@ pub async fn run(args: ClassicArgs) -> anyhow::Result<()> {
         tasks.push(tokio::spawn(async move {
             let _permit = limit.acquire().await.expect("semaphore");
             let t = Instant::now();
-            let res = client
-                .post(format!("{base}/movements/departures"))
-                .bearer_auth(token)
-                .header("Content-Type", "application/xml")
-                .body(body)
-                .send()
-                .await?;
-            let status = res.status();
-            let v: Value = res.json().await?;
-            if status.as_u16() != 202 || v["state"] != "Accepted" {
-                bail!("lodging failed: {status} {v}");
-            }
-            Ok::<_, anyhow::Error>((
-                t.elapsed(),
-                v["id"].as_str().unwrap_or_default().to_string(),
-            ))
+            let id = fresh::lodge_over_http(&client, &base, &token, body)
+                .await
+                .map_err(|e| anyhow::anyhow!("lodging failed: {e}"))?;
+            Ok::<_, anyhow::Error>((t.elapsed(), id))
         }));
     }
     let mut latencies = Vec::new();
@@ -117,15 +105,9 @@ pub async fn run(args: ClassicArgs) -> anyhow::Result<()> {
             for (who, action, office) in STEPS {
                 let _permit = limit.acquire().await.expect("semaphore");
                 let t = Instant::now();
-                let res = client
-                    .post(format!("{base}/movements/departures/{id}/customs/{action}"))
-                    .bearer_auth(&officers[who])
-                    .json(&json!({ "office": office }))
-                    .send()
-                    .await?;
-                if res.status().as_u16() != 200 {
-                    bail!("{action} failed: {}", res.text().await.unwrap_or_default());
-                }
+                fresh::step_over_http(&client, &base, &officers[who], &id, action, office)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
                 out.push(t.elapsed());
             }
             Ok::<_, anyhow::Error>(out)

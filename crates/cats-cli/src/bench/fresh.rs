@@ -128,3 +128,52 @@ pub fn client(concurrency: usize) -> anyhow::Result<reqwest::Client> {
         .pool_max_idle_per_host(concurrency)
         .build()?)
 }
+
+/// Lodge `body` (CC015C XML) over HTTP with `token`: the new movement's id, or why it was not
+/// accepted (status and the start of the answer).
+pub async fn lodge_over_http(
+    client: &reqwest::Client,
+    base: &str,
+    token: &str,
+    body: String,
+) -> Result<String, String> {
+    let res = client
+        .post(format!("{base}/movements/departures"))
+        .bearer_auth(token)
+        .header("Content-Type", "application/xml")
+        .body(body)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let status = res.status();
+    let v: serde_json::Value = res.json().await.map_err(|e| e.to_string())?;
+    match v["id"].as_str() {
+        Some(id) if status.as_u16() == 202 && v["state"] == "Accepted" => Ok(id.to_string()),
+        _ => Err(format!(
+            "{status}: {}",
+            v.to_string().chars().take(300).collect::<String>()
+        )),
+    }
+}
+
+/// One customs step of [`STEPS`] over HTTP (`POST …/customs/{step}` naming the office).
+pub async fn step_over_http(
+    client: &reqwest::Client,
+    base: &str,
+    token: &str,
+    id: &str,
+    step: &str,
+    office: &str,
+) -> Result<(), String> {
+    let res = client
+        .post(format!("{base}/movements/departures/{id}/customs/{step}"))
+        .bearer_auth(token)
+        .json(&serde_json::json!({ "office": office }))
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    if res.status().as_u16() != 200 {
+        return Err(format!("{step}: {}", res.text().await.unwrap_or_default()));
+    }
+    Ok(())
+}

@@ -12,7 +12,7 @@ use anyhow::{bail, Context};
 use chrono::Utc;
 use clap::Args;
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::json;
 
 use cats_app::{act, lodge, Actor, App};
 use cats_domain::ids::OfficeRef;
@@ -34,12 +34,8 @@ pub struct LifecycleArgs {
     /// Call the use cases directly instead of over HTTP.
     #[arg(long)]
     in_process: bool,
-    /// Database URL of an EMPTY PostgreSQL database; default a SQLite file in a temporary directory.
-    #[arg(long)]
-    database_url: Option<String>,
-    /// Print the result as JSON.
-    #[arg(long)]
-    json: bool,
+    #[command(flatten)]
+    common: super::Common,
 }
 
 /// The result of `cats bench lifecycle`.
@@ -98,28 +94,13 @@ impl Via {
                 trader,
                 officers,
             } => {
-                let res = client
-                    .post(format!("{base}/movements/departures"))
-                    .bearer_auth(trader)
-                    .header("Content-Type", "application/xml")
-                    .body(body)
-                    .send()
-                    .await?;
-                let v: Value = res.json().await?;
-                if v["state"] != "Accepted" {
-                    bail!("lodging failed: {v}");
-                }
-                let id = v["id"].as_str().context("the movement's id")?;
+                let id = fresh::lodge_over_http(client, base, trader, body)
+                    .await
+                    .map_err(anyhow::Error::msg)?;
                 for (who, step, office) in STEPS {
-                    let res = client
-                        .post(format!("{base}/movements/departures/{id}/customs/{step}"))
-                        .bearer_auth(&officers[who])
-                        .json(&json!({ "office": office }))
-                        .send()
-                        .await?;
-                    if res.status().as_u16() != 200 {
-                        bail!("{step} failed: {}", res.text().await.unwrap_or_default());
-                    }
+                    fresh::step_over_http(client, base, &officers[who], &id, step, office)
+                        .await
+                        .map_err(anyhow::Error::msg)?;
                 }
             }
             Via::InProcess {
@@ -154,7 +135,7 @@ pub async fn run(args: LifecycleArgs) -> anyhow::Result<()> {
     if args.movements == 0 {
         bail!("--movements must be at least 1");
     }
-    let node = Fresh::start(args.database_url.as_deref()).await?;
+    let node = Fresh::start(args.common.database_url.as_deref()).await?;
     let before = node.stored_bytes().await;
     let via = if args.in_process {
         let mut officers = Vec::new();
@@ -261,6 +242,6 @@ pub async fn run(args: LifecycleArgs) -> anyhow::Result<()> {
             ),
         ));
     }
-    report::print(args.json, "whole movements", &rows, &result);
+    report::print(args.common.json, "whole movements", &rows, &result);
     Ok(())
 }

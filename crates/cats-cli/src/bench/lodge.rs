@@ -31,12 +31,8 @@ pub struct LodgeArgs {
     /// Commits for the storage ceiling measured after the lodgings (0: not measured).
     #[arg(long, default_value_t = 3_000)]
     ceiling_commits: usize,
-    /// Database URL of an EMPTY PostgreSQL database; default a SQLite file in a temporary directory.
-    #[arg(long)]
-    database_url: Option<String>,
-    /// Print the result as JSON.
-    #[arg(long)]
-    json: bool,
+    #[command(flatten)]
+    common: super::Common,
 }
 
 /// The result of `cats bench lodge`.
@@ -60,31 +56,6 @@ struct Lodged {
 
 /// Outcome of one lodging: its latency, or what went wrong.
 type Outcome = Result<Duration, String>;
-
-async fn lodge_one(
-    client: &reqwest::Client,
-    base: &str,
-    token: &str,
-    body: String,
-) -> Result<(), String> {
-    let res = client
-        .post(format!("{base}/movements/departures"))
-        .bearer_auth(token)
-        .header("Content-Type", "application/xml")
-        .body(body)
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    let status = res.status();
-    let text = res.text().await.map_err(|e| e.to_string())?;
-    if status.as_u16() != 202 || !text.contains("\"Accepted\"") {
-        return Err(format!(
-            "{status}: {}",
-            text.chars().take(300).collect::<String>()
-        ));
-    }
-    Ok(())
-}
 
 /// Lodge `bodies` and return every outcome and the wall-clock seconds.
 async fn drive(
@@ -117,9 +88,9 @@ async fn drive(
                     }
                     None => Instant::now(),
                 };
-                let outcome = lodge_one(&client, &base, &token, body)
+                let outcome = fresh::lodge_over_http(&client, &base, &token, body)
                     .await
-                    .map(|()| planned.elapsed());
+                    .map(|_| planned.elapsed());
                 outcomes.lock().await.push(outcome);
                 bar.inc(1);
             }
@@ -142,7 +113,7 @@ pub async fn run(args: LodgeArgs) -> anyhow::Result<()> {
     if args.rate.is_some_and(|r| r.is_nan() || r <= 0.0) {
         bail!("--rate must be a positive number of lodgings per second");
     }
-    let node = Fresh::start(args.database_url.as_deref()).await?;
+    let node = Fresh::start(args.common.database_url.as_deref()).await?;
     let before = node.stored_bytes().await;
     let bodies: Vec<String> = (0..args.count).map(fresh::declaration).collect();
     let (outcomes, seconds) = drive(&node, bodies, args.rate, args.concurrency).await?;
@@ -165,7 +136,7 @@ pub async fn run(args: LodgeArgs) -> anyhow::Result<()> {
         let row = bytes_per_lodging.map_or(LODGING_BYTES, |b| b.round() as usize);
         Some(
             ceiling::measure(
-                args.database_url.as_deref(),
+                args.common.database_url.as_deref(),
                 args.ceiling_commits,
                 row,
                 args.concurrency,
@@ -235,7 +206,7 @@ pub async fn run(args: LodgeArgs) -> anyhow::Result<()> {
             format!("{} bytes per lodging (compacted)", thousands(b)),
         ));
     }
-    report::print(args.json, "lodging over HTTP", &rows, &result);
+    report::print(args.common.json, "lodging over HTTP", &rows, &result);
     if let Some(e) = &result.first_error {
         eprintln!("first error: {e}");
     }

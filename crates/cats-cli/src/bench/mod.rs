@@ -20,6 +20,17 @@ use clap::{Args, Subcommand};
 
 pub use report::Latencies;
 
+/// Where a measurement runs and how it is printed (the subcommands that start a node).
+#[derive(Debug, Args)]
+pub struct Common {
+    /// Database URL of an EMPTY PostgreSQL database; default a SQLite file in a temporary directory.
+    #[arg(long)]
+    pub database_url: Option<String>,
+    /// Print the result as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
 /// Arguments of `cats bench`.
 #[derive(Debug, Args)]
 #[command(args_conflicts_with_subcommands = true)]
