@@ -344,9 +344,18 @@ async fn a_movement_notifies_its_holder_and_its_insurer_on_every_channel() {
         .all(|n| n["party"] != "KZ840000123456"));
 
     // The delivery log: every delivery delivered, each with its attempt.
-    let (_, log) = node
-        .call_json("silkway", Method::GET, "/notifications/deliveries", None)
-        .await;
+    // Receivers have their requests before the node has committed each outcome: poll.
+    let mut log = serde_json::Value::Null;
+    for _ in 0..100 {
+        (_, log) = node
+            .call_json("silkway", Method::GET, "/notifications/deliveries", None)
+            .await;
+        let all = log["deliveries"].as_array().unwrap();
+        if all.iter().all(|d| d["status"] == "delivered") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     let deliveries = log["deliveries"].as_array().unwrap();
     assert!(
         deliveries.iter().all(|d| d["status"] == "delivered"),
@@ -446,14 +455,22 @@ async fn a_failing_endpoint_parks_deliveries_until_they_are_resent() {
     wait_until(10, "the re-sent delivery", || hook.counts().len() == 1).await;
     assert_eq!(hook.counts().values().copied().collect::<Vec<_>>(), vec![1]);
     assert!(hook.refused().is_empty());
-    let (_, one) = node
-        .call_json(
-            "caspian",
-            Method::GET,
-            &format!("/notifications/deliveries/{id}"),
-            None,
-        )
-        .await;
+    // The receiver has the request before the node has committed its outcome: poll.
+    let mut one = serde_json::Value::Null;
+    for _ in 0..100 {
+        (_, one) = node
+            .call_json(
+                "caspian",
+                Method::GET,
+                &format!("/notifications/deliveries/{id}"),
+                None,
+            )
+            .await;
+        if one["delivery"]["status"] == "delivered" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     assert_eq!(one["delivery"]["status"], "delivered", "{one}");
 
     // Deleted: what waits for it is parked, and cannot be re-sent.

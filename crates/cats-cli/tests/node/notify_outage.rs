@@ -220,14 +220,23 @@ async fn smtp_and_webhook_outages_lose_nothing_and_double_nothing() {
     assert_eq!(mail_events, all, "every notification by e-mail, once");
 
     // The log shows the outage: retried deliveries, all delivered in the end.
-    let (_, log) = call(
-        &client,
-        reqwest::Method::GET,
-        format!("{}/notifications/deliveries?limit=1000", bases[0]),
-        &tokens["silkway"],
-        None,
-    )
-    .await;
+    // Receivers have their requests before the node has committed each outcome: poll.
+    let mut log = serde_json::Value::Null;
+    for _ in 0..100 {
+        (_, log) = call(
+            &client,
+            reqwest::Method::GET,
+            format!("{}/notifications/deliveries?limit=1000", bases[0]),
+            &tokens["silkway"],
+            None,
+        )
+        .await;
+        let all = log["deliveries"].as_array().unwrap();
+        if all.iter().all(|d| d["status"] == "delivered") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     let deliveries = log["deliveries"].as_array().unwrap();
     assert_eq!(deliveries.len(), 2 * all.len(), "{log}");
     assert!(
