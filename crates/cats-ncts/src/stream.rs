@@ -24,6 +24,8 @@ use crate::schema::{Base, ComplexType, Content, Element, MessageType, SimpleType
 use crate::Limits;
 
 const XSI_NAMESPACE: &[u8] = b"http://www.w3.org/2001/XMLSchema-instance";
+const XML_NAMESPACE: &[u8] = b"http://www.w3.org/XML/1998/namespace";
+const XMLNS_NAMESPACE: &[u8] = b"http://www.w3.org/2000/xmlns/";
 
 /// An open group: its type, the sequence position of its last child, and where its occurrence
 /// counters start in the shared counter vector.
@@ -318,10 +320,19 @@ fn root_is_valid(
             return false;
         }
         if let Some(declared) = key.strip_prefix(b"xmlns:") {
-            if declared == prefix.into_inner() {
-                bound_to_ncts = value == NCTS_NAMESPACE;
+            // As the full reading's namespace resolver: the raw (unescaped) value, and no
+            // binding of the reserved prefixes or namespaces (it refuses those documents).
+            let raw: &[u8] = &attr.value;
+            if matches!(declared, b"xml" | b"xmlns")
+                || raw == XML_NAMESPACE
+                || raw == XMLNS_NAMESPACE
+            {
+                return false;
             }
-            if value.as_bytes() == XSI_NAMESPACE {
+            if declared == prefix.into_inner() {
+                bound_to_ncts = raw == NCTS_NAMESPACE.as_bytes();
+            }
+            if raw == XSI_NAMESPACE {
                 xsi_prefix = Some(declared.to_vec());
             }
             continue;

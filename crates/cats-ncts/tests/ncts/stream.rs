@@ -211,6 +211,21 @@ fn a_thousand_mutations_never_get_a_more_lenient_verdict() {
         ),
         CORRIDOR_XML.replace("PhaseID=\"NCTS5.0\"", "PhaseID=\"NCTS5.0\" y:z=\"1\" xmlns:y=\"urn:y\""),
         CORRIDOR_XML.replace("xmlns:ncts=\"http://ncts.dgtaxud.ec\"", "xmlns:ncts=\"http://other\""),
+        // Namespace declarations are compared as written, as the full reading's resolver does.
+        CORRIDOR_XML.replace("xmlns:ncts=\"http://", "xmlns:ncts=\"&#x68;ttp://"),
+        CORRIDOR_XML.replace("PhaseID=\"NCTS5.0\"", "PhaseID=\"NCTS5.0\" xmlns:xmlns=\"urn:x\""),
+        CORRIDOR_XML.replace(
+            "PhaseID=\"NCTS5.0\"",
+            "PhaseID=\"NCTS5.0\" xmlns:x=\"http://www.w3.org/XML/1998/namespace\"",
+        ),
+        CORRIDOR_XML.replace(
+            "PhaseID=\"NCTS5.0\"",
+            "PhaseID=\"NCTS5.0\" xmlns:xml=\"urn:not-xml\"",
+        ),
+        CORRIDOR_XML.replace(
+            "PhaseID=\"NCTS5.0\"",
+            "PhaseID=\"NCTS5.0\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-&#x69;nstance\" xsi:schemaLocation=\"x\"",
+        ),
         CORRIDOR_XML.replace("ncts:CC015C", "CC015C"),
         CORRIDOR_XML.replace("ncts:CC015C", "ncts:CC014C"),
         CORRIDOR_XML.replace("version=\"1.0\"", "version=\"1.1\""),
