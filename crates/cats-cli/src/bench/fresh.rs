@@ -58,7 +58,7 @@ pub struct Fresh {
     pub database: String,
     /// The location (data directory and database).
     pub location: Location,
-    _temp: tempfile::TempDir,
+    temp: tempfile::TempDir,
 }
 
 impl Fresh {
@@ -90,7 +90,7 @@ impl Fresh {
             officers,
             database: location.database.describe(),
             location,
-            _temp: temp,
+            temp,
         })
     }
 
@@ -110,7 +110,7 @@ impl Fresh {
     pub async fn stored_bytes(&self) -> Option<u64> {
         match &self.location.database {
             cats_store::Database::Sqlite(path) => {
-                let copy = self._temp.path().join("compact.db");
+                let copy = self.temp.path().join("compact.db");
                 let _ = std::fs::remove_file(&copy);
                 let store = cats_store::SqlStore::open_sqlite(path).await.ok()?;
                 store.backup_to(&copy).await.ok()?;
