@@ -14,9 +14,10 @@
 #![warn(missing_docs)]
 
 mod accounts;
-mod ceiling;
+mod bench;
 mod controls;
 mod drafts;
+mod group_commit;
 mod history;
 mod ice;
 mod ledger;
@@ -24,6 +25,9 @@ mod movements;
 mod notify;
 mod notify_snapshot;
 mod parties;
+#[cfg(test)]
+#[path = "plans_tests.rs"]
+mod plans_tests;
 mod postgres;
 mod reference;
 mod registry;
@@ -37,7 +41,7 @@ mod sqlite;
 mod store;
 mod unmatched;
 
-pub use ceiling::Ceiling;
+pub use bench::Ceiling;
 pub use settings::{DbSettings, TlsMode};
 pub use store::SqlStore;
 

@@ -211,20 +211,22 @@ pub(crate) async fn next_serial(
     u64::try_from(last).map_err(|e| StoreError::backend("a serial", e))
 }
 
+/// The statement of [`lrn_in_use`] (it must match the partial index `movements_live_lrn`).
+pub(crate) const LRN_IN_USE: &str =
+    "SELECT 1 AS one FROM movements WHERE holder = $1 AND lrn = $2 AND live = TRUE";
+
 /// Whether the holder has a live movement with this LRN.
 pub(crate) async fn lrn_in_use(
     db: &mut Db<'_>,
     holder: &Eori,
     lrn: &Lrn,
 ) -> Result<bool, StoreError> {
-    Ok(
-        Sql::new("SELECT 1 AS one FROM movements WHERE holder = $1 AND lrn = $2 AND live = TRUE")
-            .bind(holder)
-            .bind(lrn)
-            .fetch_optional(db)
-            .await?
-            .is_some(),
-    )
+    Ok(Sql::new(LRN_IN_USE)
+        .bind(holder)
+        .bind(lrn)
+        .fetch_optional(db)
+        .await?
+        .is_some())
 }
 
 /// The movement whose `column` (`id` or `mrn`) is `key`.
@@ -242,11 +244,27 @@ pub(crate) async fn movement(
         .transpose()
 }
 
-/// Movements matching the filter, most recently updated first, and how many match in all.
+/// Movements matching the filter, most recently updated first, and how many match in all (at
+/// most [`MovementFilter::COUNT_LIMIT`] + 1, which means "more than the limit").
 pub(crate) async fn movements(
     db: &mut Db<'_>,
     f: &MovementFilter,
 ) -> Result<(Vec<MovementRecord>, u64), StoreError> {
+    let (count, page) = list_statements(f);
+    let total = count.fetch_one(db).await?.int("n")?;
+    let records = page
+        .fetch_all(db)
+        .await?
+        .iter()
+        .map(record_from_row)
+        .collect::<Result<_, _>>()?;
+    Ok((records, u64::try_from(total).unwrap_or_default()))
+}
+
+/// The two statements of a movement list: the count (stopping one past
+/// [`MovementFilter::COUNT_LIMIT`], so that a list of millions costs what one of ten thousand
+/// does) and the page.
+pub(crate) fn list_statements(f: &MovementFilter) -> (Sql<'_>, Sql<'_>) {
     fn conditions<'q>(q: &mut Sql<'q>, f: &'q MovementFilter) {
         q.push(" WHERE TRUE");
         if let Some(h) = &f.holder {
@@ -269,22 +287,17 @@ pub(crate) async fn movements(
             q.and(" AND updated_at >= ", u);
         }
     }
-    let mut count = Sql::new("SELECT COUNT(*) AS n FROM movements");
+    let mut count = Sql::new("SELECT COUNT(*) AS n FROM (SELECT 1 FROM movements");
     conditions(&mut count, f);
-    let total = count.fetch_one(db).await?.int("n")?;
+    let limit = i64::try_from(MovementFilter::COUNT_LIMIT + 1).unwrap_or(i64::MAX);
+    count.and(" LIMIT ", limit).push(") AS matching");
     let size = i64::from(f.count.clamp(1, 500));
     let offset = (i64::from(f.page.max(1)) - 1) * size;
     let mut q = Sql::new("SELECT * FROM movements");
     conditions(&mut q, f);
     q.and(" ORDER BY updated_at DESC, id LIMIT ", size)
         .and(" OFFSET ", offset);
-    let records = q
-        .fetch_all(db)
-        .await?
-        .iter()
-        .map(record_from_row)
-        .collect::<Result<_, _>>()?;
-    Ok((records, u64::try_from(total).unwrap_or_default()))
+    (count, q)
 }
 
 fn ids(rows: Vec<Row>) -> Result<Vec<Uuid>, StoreError> {

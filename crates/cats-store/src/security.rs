@@ -74,15 +74,16 @@ impl SecretStore for SqlStore {
         old: &str,
         new: &str,
     ) -> Result<bool, StoreError> {
-        let _writer = self.pool.write_lock().await;
+        let mut tx = self.pool.begin().await?;
         let n = Sql::new(
             "UPDATE guarantees SET access_code_hash = $1 WHERE grn = $2 AND access_code_hash = $3",
         )
         .bind(new)
         .bind(grn)
         .bind(old)
-        .execute(&mut self.pool.db())
+        .execute(&mut tx.db())
         .await?;
+        tx.commit().await?;
         Ok(n > 0)
     }
 }

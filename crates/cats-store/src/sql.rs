@@ -19,17 +19,17 @@
 //! with `UNNEST`, isolation levels), the caller matches on [`Db::backend`].
 
 use std::borrow::Cow;
-use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Timelike, Utc};
 use sqlx::postgres::{PgArguments, PgConnection, PgPool, PgRow, Postgres};
 use sqlx::query::Query;
 use sqlx::sqlite::{Sqlite, SqliteArguments, SqliteConnection, SqlitePool, SqliteRow};
 use sqlx::Row as _;
-use tokio::sync::{Mutex, OwnedMutexGuard};
 use uuid::Uuid;
 
 use cats_app::store::StoreError;
+
+use crate::group_commit::{WriteTx, Writer};
 use cats_domain::ids::{
     CountryCode, CurrencyCode, Eori, Grn, IdError, Lrn, Mrn, NodeId, OfficeRef,
 };
@@ -43,13 +43,14 @@ pub(crate) enum Backend {
     Postgres,
 }
 
-/// A connection pool of either backend. SQLite writes are serialised in-process by `write`, so
-/// that a write transaction never has to upgrade a read lock (which SQLite refuses with
-/// `SQLITE_BUSY`); PostgreSQL needs no such lock.
+/// A connection pool of either backend. SQLite writes go through a [`Writer`], which lets one
+/// writer in at a time (so that a write transaction never has to upgrade a read lock, which
+/// SQLite refuses with `SQLITE_BUSY`) and commits concurrent writers together
+/// (`crate::group_commit`); PostgreSQL needs neither.
 #[derive(Clone)]
 pub(crate) enum Pool {
-    /// SQLite, with its writer lock.
-    Sqlite(SqlitePool, Arc<Mutex<()>>),
+    /// SQLite, with its writer.
+    Sqlite(SqlitePool, Writer),
     /// PostgreSQL.
     Postgres(PgPool),
 }
@@ -63,23 +64,22 @@ impl Pool {
         }
     }
 
-    /// Begin a write transaction (on SQLite: after taking the writer lock, held until commit or
-    /// drop).
+    /// Begin a write transaction. On SQLite it joins the writers' current batch and its
+    /// [`Tx::commit`] returns once a commit holding it is durable (group commit).
     pub(crate) async fn begin(&self) -> Result<Tx, StoreError> {
         Ok(match self {
-            Self::Sqlite(p, write) => {
-                let guard = write.clone().lock_owned().await;
-                // IMMEDIATE: the database's write lock from the start (waiting up to the busy
-                // timeout for another process), so that a transaction that reads before it
-                // writes (the audit chain's last hash) is never refused half-way.
-                let tx = p
-                    .begin_with("BEGIN IMMEDIATE")
-                    .await
-                    .map_err(|e| db_error("begin", e))?;
-                Tx::Sqlite(tx, Some(guard))
-            }
+            Self::Sqlite(_, writer) => Tx::SqliteWrite(writer.begin(false).await?),
             Self::Postgres(p) => Tx::Postgres(p.begin().await.map_err(|e| db_error("begin", e))?),
         })
+    }
+
+    /// Begin a write transaction that commits by itself, one disk sync of its own on SQLite
+    /// (what `cats bench ceiling` measures).
+    pub(crate) async fn begin_alone(&self) -> Result<Tx, StoreError> {
+        match self {
+            Self::Sqlite(_, writer) => Ok(Tx::SqliteWrite(writer.begin(true).await?)),
+            Self::Postgres(_) => self.begin().await,
+        }
     }
 
     /// Begin a read transaction: one consistent snapshot for several statements (SQLite's WAL
@@ -87,7 +87,7 @@ impl Pool {
     pub(crate) async fn begin_read(&self) -> Result<Tx, StoreError> {
         Ok(match self {
             Self::Sqlite(p, _) => {
-                Tx::Sqlite(p.begin().await.map_err(|e| db_error("begin", e))?, None)
+                Tx::SqliteRead(p.begin().await.map_err(|e| db_error("begin", e))?)
             }
             Self::Postgres(p) => {
                 let mut tx = p.begin().await.map_err(|e| db_error("begin", e))?;
@@ -100,11 +100,11 @@ impl Pool {
         })
     }
 
-    /// Take the writer lock for statements outside a transaction (SQLite); nothing on
-    /// PostgreSQL. Run the statements on [`Pool::db`] while the guard lives.
-    pub(crate) async fn write_lock(&self) -> Option<OwnedMutexGuard<()>> {
+    /// How many commits the SQLite writer has made (each batch counts once); `None` on
+    /// PostgreSQL.
+    pub(crate) fn sqlite_commits(&self) -> Option<usize> {
         match self {
-            Self::Sqlite(_, write) => Some(write.clone().lock_owned().await),
+            Self::Sqlite(_, writer) => Some(writer.commits()),
             Self::Postgres(_) => None,
         }
     }
@@ -112,7 +112,10 @@ impl Pool {
     /// Close every connection (SQLite checkpoints its WAL).
     pub(crate) async fn close(&self) {
         match self {
-            Self::Sqlite(p, _) => p.close().await,
+            Self::Sqlite(p, writer) => {
+                writer.close().await;
+                p.close().await;
+            }
             Self::Postgres(p) => p.close().await,
         }
     }
@@ -120,11 +123,10 @@ impl Pool {
 
 /// A transaction of either backend. Dropped without [`Tx::commit`], it rolls back.
 pub(crate) enum Tx {
-    /// SQLite, with the writer lock for a write transaction.
-    Sqlite(
-        sqlx::Transaction<'static, Sqlite>,
-        Option<OwnedMutexGuard<()>>,
-    ),
+    /// A SQLite write transaction (a writer's turn in a batch).
+    SqliteWrite(WriteTx),
+    /// A SQLite read transaction.
+    SqliteRead(sqlx::Transaction<'static, Sqlite>),
     /// PostgreSQL.
     Postgres(sqlx::Transaction<'static, Postgres>),
 }
@@ -133,18 +135,19 @@ impl Tx {
     /// The transaction's connection, to run statements on.
     pub(crate) fn db(&mut self) -> Db<'_> {
         match self {
-            Self::Sqlite(tx, _) => Db::Sqlite(tx),
+            Self::SqliteWrite(tx) => Db::Sqlite(tx.conn()),
+            Self::SqliteRead(tx) => Db::Sqlite(tx),
             Self::Postgres(tx) => Db::Pg(tx),
         }
     }
 
-    /// Commit.
+    /// Commit (on SQLite, a write transaction returns once its batch's commit is durable).
     pub(crate) async fn commit(self) -> Result<(), StoreError> {
         match self {
-            Self::Sqlite(tx, _guard) => tx.commit().await,
-            Self::Postgres(tx) => tx.commit().await,
+            Self::SqliteWrite(tx) => tx.commit().await,
+            Self::SqliteRead(tx) => tx.commit().await.map_err(|e| db_error("commit", e)),
+            Self::Postgres(tx) => tx.commit().await.map_err(|e| db_error("commit", e)),
         }
-        .map_err(|e| db_error("commit", e))
     }
 }
 
@@ -300,6 +303,26 @@ pub(crate) struct Sql<'q> {
 }
 
 impl<'q> Sql<'q> {
+    /// The same statement asked for its query plan (`EXPLAIN QUERY PLAN` on SQLite, `EXPLAIN` on
+    /// PostgreSQL), with the same values.
+    #[cfg(test)]
+    pub(crate) fn explained(self, backend: Backend) -> Self {
+        let verb = match backend {
+            Backend::Sqlite => "EXPLAIN QUERY PLAN",
+            Backend::Postgres => "EXPLAIN",
+        };
+        Self {
+            text: format!("{verb} {}", self.text).into(),
+            args: self.args,
+        }
+    }
+
+    /// The statement's text.
+    #[cfg(test)]
+    pub(crate) fn sql_text(&self) -> &str {
+        &self.text
+    }
+
     /// A statement with placeholders `$1`, `$2` … for the values [`Sql::bind`] adds in order.
     pub(crate) fn new(text: impl Into<Cow<'q, str>>) -> Self {
         Self {

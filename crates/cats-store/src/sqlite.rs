@@ -4,14 +4,13 @@
 
 use std::path::Path;
 use std::str::FromStr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use tokio::sync::Mutex;
 
 use cats_app::store::StoreError;
 
+use crate::group_commit::Writer;
 use crate::sql::{Pool, Sql};
 use crate::SqlStore;
 
@@ -40,7 +39,7 @@ impl SqlStore {
             .await
             .map_err(|e| StoreError::backend("migrating the SQLite database", e))?;
         let store = Self {
-            pool: Pool::Sqlite(pool, Arc::new(Mutex::new(()))),
+            pool: Pool::Sqlite(pool.clone(), Writer::new(pool)),
         };
         store.seal_audit_log().await?;
         Ok(store)

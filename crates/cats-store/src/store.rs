@@ -49,8 +49,10 @@ impl Store for SqlStore {
         reference::load_catalog(&mut self.pool.db()).await
     }
     async fn save_party(&self, party: &Party) -> Result<(), StoreError> {
-        let _lock = self.pool.write_lock().await;
-        parties::save_party(&mut self.pool.db(), party).await
+        let mut tx = self.pool.begin().await?;
+        let done = parties::save_party(&mut tx.db(), party).await?;
+        tx.commit().await?;
+        Ok(done)
     }
     async fn party(&self, id: &Eori) -> Result<Option<Party>, StoreError> {
         parties::party(&mut self.pool.db(), id).await
@@ -59,8 +61,10 @@ impl Store for SqlStore {
         parties::parties(&mut self.pool.db()).await
     }
     async fn save_user(&self, user: &User) -> Result<(), StoreError> {
-        let _lock = self.pool.write_lock().await;
-        parties::save_user(&mut self.pool.db(), user).await
+        let mut tx = self.pool.begin().await?;
+        let done = parties::save_user(&mut tx.db(), user).await?;
+        tx.commit().await?;
+        Ok(done)
     }
     async fn user(&self, username: &str) -> Result<Option<User>, StoreError> {
         parties::user(&mut self.pool.db(), username).await
@@ -111,8 +115,10 @@ impl Store for SqlStore {
         drafts::delete_draft(&mut self.pool.db(), id).await
     }
     async fn add_token(&self, token: &StoredToken) -> Result<(), StoreError> {
-        let _lock = self.pool.write_lock().await;
-        parties::add_token(&mut self.pool.db(), token).await
+        let mut tx = self.pool.begin().await?;
+        let done = parties::add_token(&mut tx.db(), token).await?;
+        tx.commit().await?;
+        Ok(done)
     }
     async fn token(&self, token_hash: &str) -> Result<Option<StoredToken>, StoreError> {
         parties::token(&mut self.pool.db(), token_hash).await
@@ -121,16 +127,22 @@ impl Store for SqlStore {
         parties::tokens(&mut self.pool.db(), username).await
     }
     async fn revoke_token(&self, token_hash: &str, at: DateTime<Utc>) -> Result<bool, StoreError> {
-        let _lock = self.pool.write_lock().await;
-        parties::revoke_token(&mut self.pool.db(), token_hash, at).await
+        let mut tx = self.pool.begin().await?;
+        let done = parties::revoke_token(&mut tx.db(), token_hash, at).await?;
+        tx.commit().await?;
+        Ok(done)
     }
     async fn touch_token(&self, token_hash: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
-        let _lock = self.pool.write_lock().await;
-        parties::touch_token(&mut self.pool.db(), token_hash, at).await
+        let mut tx = self.pool.begin().await?;
+        let done = parties::touch_token(&mut tx.db(), token_hash, at).await?;
+        tx.commit().await?;
+        Ok(done)
     }
     async fn save_guarantee(&self, g: &Guarantee) -> Result<(), StoreError> {
-        let _lock = self.pool.write_lock().await;
-        ledger::write_guarantee(&mut self.pool.db(), g, false).await
+        let mut tx = self.pool.begin().await?;
+        let done = ledger::write_guarantee(&mut tx.db(), g, false).await?;
+        tx.commit().await?;
+        Ok(done)
     }
     async fn guarantee(&self, grn: &Grn) -> Result<Option<Guarantee>, StoreError> {
         ledger::guarantee(&mut self.pool.db(), grn).await
@@ -139,9 +151,11 @@ impl Store for SqlStore {
         ledger::reservations(&mut self.pool.db(), Some(grn)).await
     }
     async fn next_mrn_serial(&self, office: &OfficeRef, year: i32) -> Result<u64, StoreError> {
-        let _lock = self.pool.write_lock().await;
+        let mut tx = self.pool.begin().await?;
         let serial = movements::Serial::Mrn;
-        movements::next_serial(&mut self.pool.db(), serial, office.as_str(), year).await
+        let done = movements::next_serial(&mut tx.db(), serial, office.as_str(), year).await?;
+        tx.commit().await?;
+        Ok(done)
     }
     async fn lrn_in_use(&self, holder: &Eori, lrn: &Lrn) -> Result<bool, StoreError> {
         movements::lrn_in_use(&mut self.pool.db(), holder, lrn).await
@@ -168,8 +182,10 @@ impl Store for SqlStore {
         lease: chrono::Duration,
         limit: u32,
     ) -> Result<Vec<Uuid>, StoreError> {
-        let _lock = self.pool.write_lock().await;
-        movements::claim_overdue(&mut self.pool.db(), now, claimant, lease, limit).await
+        let mut tx = self.pool.begin().await?;
+        let done = movements::claim_overdue(&mut tx.db(), now, claimant, lease, limit).await?;
+        tx.commit().await?;
+        Ok(done)
     }
     async fn dump(&self) -> Result<Snapshot, StoreError> {
         let mut tx = self.pool.begin_read().await?;
@@ -327,9 +343,11 @@ impl Store for SqlStore {
         registry_read::ended_contracts(&mut self.pool.db(), day).await
     }
     async fn next_grn_serial(&self, country: CountryCode, year: i32) -> Result<u64, StoreError> {
-        let _lock = self.pool.write_lock().await;
+        let mut tx = self.pool.begin().await?;
         let serial = movements::Serial::Grn;
-        movements::next_serial(&mut self.pool.db(), serial, country.as_str(), year).await
+        let done = movements::next_serial(&mut tx.db(), serial, country.as_str(), year).await?;
+        tx.commit().await?;
+        Ok(done)
     }
     async fn claim(&self, id: Uuid) -> Result<Option<Claim>, StoreError> {
         registry_read::claim(&mut self.pool.db(), id).await

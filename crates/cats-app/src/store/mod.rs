@@ -323,6 +323,10 @@ pub struct NewMessage {
 }
 
 /// Filters and paging for movement lists (HMRC CTC Traders API style).
+///
+/// A list's total counts matches up to [`MovementFilter::COUNT_LIMIT`]; a total of one more means
+/// "more than that" (an officer's list on a national node can match millions, and counting them
+/// all would cost each page a scan of the table).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct MovementFilter {
     /// Only this holder's movements.
@@ -341,6 +345,11 @@ pub struct MovementFilter {
     pub page: u32,
     /// Page size (1..=500).
     pub count: u32,
+}
+
+impl MovementFilter {
+    /// The most matches a list counts exactly (see the type's documentation).
+    pub const COUNT_LIMIT: u64 = 10_000;
 }
 
 /// The store.

@@ -6,10 +6,12 @@
 //! * `validate DIR`: structural validation of every XML file in DIR, one thread;
 //! * `ceiling`: one-row commits per second, the storage limit of any lodging rate;
 //! * `lodge`: lodgings over HTTP, as fast as possible or at `--rate`, with the ceiling beside;
-//! * `lifecycle`: whole movements, lodging to write-off, over HTTP or `--in-process`.
+//! * `lifecycle`: whole movements, lodging to write-off, over HTTP or `--in-process`;
+//! * `fill`: a database of `--movements` movements, then its lists, queues and start-up.
 
 mod ceiling;
 mod classic;
+mod fill;
 mod fresh;
 mod lifecycle;
 mod lodge;
@@ -51,6 +53,9 @@ enum BenchCommand {
     Lodge(lodge::LodgeArgs),
     /// Whole movements (lodging … write-off) with guarantee accounting, over HTTP or in-process.
     Lifecycle(lifecycle::LifecycleArgs),
+    /// A database of many movements (default a million), then list and queue latencies and the
+    /// node's start-up on it.
+    Fill(fill::FillArgs),
 }
 
 /// Run `cats bench`.
@@ -61,5 +66,6 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         Some(BenchCommand::Ceiling(a)) => ceiling::run(a).await,
         Some(BenchCommand::Lodge(a)) => lodge::run(a).await,
         Some(BenchCommand::Lifecycle(a)) => lifecycle::run(a).await,
+        Some(BenchCommand::Fill(a)) => fill::run(a).await,
     }
 }

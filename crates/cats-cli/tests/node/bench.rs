@@ -118,3 +118,38 @@ fn lifecycle_carries_movements_to_write_off_over_http_and_in_process() {
         assert!(r["bytesPerMovement"].as_f64().unwrap() > 1000.0);
     }
 }
+
+#[test]
+fn fill_stores_copies_and_times_the_lists_and_the_start_up() {
+    let r = bench(&[
+        "fill",
+        "--movements",
+        "300",
+        "--holders",
+        "5",
+        "--batch",
+        "70",
+        "--queries",
+        "3",
+    ]);
+    assert_eq!(r["movements"], 300);
+    // Silk Way is holder 0 of 5: every fifth copy, and the eight templates lodged over HTTP.
+    assert_eq!(r["silkwayMovements"], 300 / 5 + 8);
+    let names: Vec<&str> = r["queries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"officer's work queue (500 newest)"),
+        "{names:?}"
+    );
+    assert!(names.contains(&"search by MRN"), "{names:?}");
+    for q in r["queries"].as_array().unwrap() {
+        assert_eq!(q["runs"], 3);
+        assert!(q["latency"]["maxMs"].as_f64().unwrap() > 0.0, "{q}");
+    }
+    assert!(r["startupMs"].as_f64().unwrap() > 0.0);
+    assert!(r["bytesPerMovement"].as_f64().unwrap() > 0.0);
+}

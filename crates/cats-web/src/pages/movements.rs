@@ -188,8 +188,15 @@ pub async fn list(
     };
     let catalog = app.catalog();
     let rows = records.iter().map(|r| row(r, &catalog, t)).collect();
-    let pages = total.div_ceil(u64::from(PAGE_SIZE)).max(1);
+    // Past the count limit the list says "more than" and pages on without a last page.
+    let more = total > MovementFilter::COUNT_LIMIT;
+    let pages = if more {
+        u64::MAX
+    } else {
+        total.div_ceil(u64::from(PAGE_SIZE)).max(1)
+    };
     let page_u64 = u64::from(page);
+    let full_page = records.len() == PAGE_SIZE as usize;
     let list = ListPage {
         chrome: visitor.chrome(t.get("movements-title")),
         states: MovementState::ALL
@@ -206,10 +213,18 @@ pub async fn list(
         mrn: q.mrn.clone(),
         since: q.since.clone(),
         rows,
-        count_text: t.arg("movements-count", "count", total),
-        page_text: t.arg2("movements-page", ("page", page_u64), ("pages", pages)),
+        count_text: if more {
+            t.arg("movements-count-more", "count", MovementFilter::COUNT_LIMIT)
+        } else {
+            t.arg("movements-count", "count", total)
+        },
+        page_text: if more {
+            t.arg("movements-page-only", "page", page_u64)
+        } else {
+            t.arg2("movements-page", ("page", page_u64), ("pages", pages))
+        },
         previous: (page > 1).then(|| page_link(&q, page - 1)),
-        next: (page_u64 < pages).then(|| page_link(&q, page + 1)),
+        next: (page_u64 < pages && (!more || full_page)).then(|| page_link(&q, page + 1)),
         error,
     };
     render(&visitor, StatusCode::OK, &list)

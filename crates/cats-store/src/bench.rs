@@ -1,12 +1,13 @@
-//! The storage ceiling of `cats bench ceiling`: how many one-row write transactions per second
-//! this database commits on this machine, through the node's own pool, writer lock (SQLite) and
-//! durability settings. A node cannot commit lodgings faster than this; `cats bench lodge`
-//! reports its throughput as a share of it.
+//! What `cats bench` asks of the store. The storage ceiling of `cats bench ceiling`: how many
+//! one-row write transactions per second this database commits on this machine, through the
+//! node's own pool, writer (SQLite) and durability settings, each commit alone; `cats bench
+//! lodge` reports its throughput as a share of it. The commits the SQLite writer made (group
+//! commit shares them). And bulk movements for `cats bench fill`.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use cats_app::store::StoreError;
+use cats_app::store::{MovementRecord, StoreError};
 
 use crate::sql::Sql;
 use crate::SqlStore;
@@ -32,13 +33,38 @@ impl Ceiling {
 }
 
 impl SqlStore {
+    /// How many SQLite commits this store has made since it opened: each group commit counts
+    /// once, however many write transactions it held (`None` on PostgreSQL). Lodgings per
+    /// commit is how much the grouping saves.
+    pub fn sqlite_commits(&self) -> Option<usize> {
+        self.pool.sqlite_commits()
+    }
+
+    /// Insert `records` as new movements, in one transaction that commits alone: the movement
+    /// rows only (no messages, ledger operations or audit entries), which is what lists and
+    /// work queues read. For `cats bench fill`, which makes databases of millions of movements;
+    /// a use case commits a [`cats_app::store::Change`] instead.
+    ///
+    /// Errors: a record's LRN is live for its holder already, its id or MRN exists, or a
+    /// statement fails (then none of `records` is stored).
+    pub async fn insert_movements(&self, records: &[MovementRecord]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin_alone().await?;
+        for record in records {
+            crate::movements::insert_movement(&mut tx.db(), record)
+                .await?
+                .map_err(|e| crate::sql::db_error("INSERT INTO movements", e))?;
+        }
+        tx.commit().await
+    }
+
     /// Commit `commits` write transactions of one `row_bytes`-byte row each from `concurrency`
     /// writers at once, into the scratch table `bench_ceiling` (created, then dropped), calling
     /// `progress` after each commit.
     ///
-    /// Each transaction is begun, written and committed exactly as a use case's (on SQLite:
-    /// the writer lock, `BEGIN IMMEDIATE`, `synchronous=FULL` in WAL mode; on PostgreSQL:
-    /// `synchronous_commit` as the server has it). Errors: any statement failing.
+    /// Each transaction commits alone, with the node's connection setup (on SQLite: the writer,
+    /// `BEGIN IMMEDIATE`, `synchronous=FULL` in WAL mode, one disk sync per commit, where a use
+    /// case's commits are grouped; on PostgreSQL: `synchronous_commit` as the server has it).
+    /// Errors: any statement failing.
     pub async fn measure_commits(
         &self,
         commits: usize,
@@ -67,7 +93,7 @@ impl SqlStore {
                 if i >= commits {
                     return Ok::<(), StoreError>(());
                 }
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_alone().await?;
                 Sql::new("INSERT INTO bench_ceiling (id, payload) VALUES ($1, $2)")
                     .bind(i as i64)
                     .bind(payload.as_str())

@@ -1,0 +1,92 @@
+//! Query plans of the hot movement statements on SQLite: each finds its rows through an index,
+//! so that a lodging or a list costs the same with ten movements stored or ten million.
+//! (SQLite plans without statistics unless `ANALYZE` runs, so these plans are the ones a node
+//! gets; PostgreSQL plans by statistics and is checked by `cats bench fill` instead.)
+
+use cats_app::store::MovementFilter;
+use cats_domain::movement::MovementState;
+
+use crate::movements::{list_statements, LRN_IN_USE};
+use crate::sql::{Backend, Sql};
+use crate::SqlStore;
+
+async fn plan(store: &SqlStore, sql: Sql<'_>) -> String {
+    let rows = sql
+        .explained(Backend::Sqlite)
+        .fetch_all(&mut store.pool.db())
+        .await
+        .expect("query plan");
+    rows.iter()
+        .map(|r| r.text("detail").expect("detail"))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+async fn store() -> (tempfile::TempDir, SqlStore) {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let store = SqlStore::open_sqlite(&dir.path().join("cats.db"))
+        .await
+        .expect("open SQLite");
+    (dir, store)
+}
+
+#[tokio::test]
+async fn the_lodging_lrn_check_uses_the_partial_index() {
+    let (_dir, store) = store().await;
+    let sql = Sql::new(LRN_IN_USE).bind("KZ840000123456").bind("LRN-1");
+    let plan = plan(&store, sql).await;
+    assert!(
+        plan.contains("INDEX movements_live_lrn"),
+        "the LRN check of every lodging must not read the whole table: {plan}"
+    );
+}
+
+#[tokio::test]
+async fn movement_lists_search_an_index_and_count_a_bounded_number() {
+    let (_dir, store) = store().await;
+    let holder = MovementFilter {
+        holder: Some("KZ840000123456".parse().expect("EORI")),
+        state: Some(MovementState::ReleasedForTransit),
+        page: 3,
+        count: 50,
+        ..Default::default()
+    };
+    let lrn = MovementFilter {
+        lrn: Some("LRN-1".parse().expect("LRN")),
+        ..Default::default()
+    };
+    let mrn = MovementFilter {
+        mrn: Some("25KZHOR001000001J8".parse().expect("MRN")),
+        ..Default::default()
+    };
+    for (filter, index) in [
+        (&holder, "movements_holder"),
+        (&lrn, "movements_lrn"),
+        (&mrn, "sqlite_autoindex_movements_2"),
+    ] {
+        let (count, page) = list_statements(filter);
+        for sql in [count, page] {
+            let plan = plan(&store, sql).await;
+            assert!(
+                plan.contains(&format!("INDEX {index}")),
+                "{filter:?} should search {index}: {plan}"
+            );
+        }
+    }
+    // An officer's list matches most of a national node's movements: its page walks the
+    // newest-first index, and its count stops one past the limit.
+    let officer = MovementFilter {
+        office_country: Some("KZ".parse().expect("country")),
+        page: 1,
+        count: 50,
+        ..Default::default()
+    };
+    let (count, page) = list_statements(&officer);
+    assert!(
+        count.sql_text().contains(") AS matching") && count.sql_text().contains(" LIMIT "),
+        "the officer's count is bounded: {}",
+        count.sql_text()
+    );
+    let page = plan(&store, page).await;
+    assert!(page.contains("INDEX movements_updated"), "{page}");
+}
