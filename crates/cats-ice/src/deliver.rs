@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use chrono::Utc;
+use futures_util::StreamExt as _;
 use sha2::{Digest, Sha256};
 
 use cats_app::store::{OutboxEntry, Settlement};
@@ -18,6 +19,9 @@ use crate::{schema, IceError, Network};
 /// can take (10 s request time-out, 5 s to connect). A node killed mid-attempt leaves its claims,
 /// which another instance (or the restarted node) takes over once they lapse.
 pub const CLAIM_LEASE: chrono::Duration = chrono::Duration::seconds(20);
+
+/// Messages posted at once by one round (each of a different movement or peer).
+pub const IN_FLIGHT: usize = 16;
 
 /// What one round delivered.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -61,6 +65,7 @@ pub async fn round(
         .await
         .unwrap_or_default();
     let mut deferred: Vec<cats_domain::ids::NodeId> = Vec::new();
+    let mut sending = Vec::new();
     for entry in due {
         round.attempted += 1;
         if let Some(w) = announced.get(&entry.message.peer).filter(|w| w.from <= now) {
@@ -80,30 +85,44 @@ pub async fn round(
                 .await?;
             continue;
         }
-        let settlement = match attempt(network, client, &entry).await {
-            Ok(s) => s,
-            Err(e) => Settlement::Retry {
-                next: Utc::now() + network.backoff(entry.attempts),
-                error: e.to_string(),
-            },
-        };
-        match &settlement {
+        sending.push(entry);
+    }
+    // Messages of different movements (or peers) go at once; a movement's next message waits
+    // for its previous one's receipt, because the outbox claims only the first pending message
+    // of each movement and peer.
+    let settled: Vec<Result<Settlement, cats_app::store::StoreError>> =
+        futures_util::stream::iter(sending)
+            .map(|entry| async move {
+                let settlement = match attempt(network, client, &entry).await {
+                    Ok(s) => s,
+                    Err(e) => Settlement::Retry {
+                        next: Utc::now() + network.backoff(entry.attempts),
+                        error: e.to_string(),
+                    },
+                };
+                if let Settlement::Retry { error, .. } = &settlement {
+                    tracing::info!(
+                        message = %entry.message.message_id,
+                        peer = %entry.message.peer,
+                        attempts = entry.attempts + 1,
+                        %error,
+                        "ICE delivery failed; will retry"
+                    );
+                }
+                app.store()
+                    .ice_settle(entry.message.message_id, &settlement)
+                    .await?;
+                Ok(settlement)
+            })
+            .buffer_unordered(IN_FLIGHT)
+            .collect()
+            .await;
+    for settlement in settled {
+        match settlement? {
             Settlement::Delivered { .. } => round.delivered += 1,
             Settlement::Refused { .. } => round.refused += 1,
-            Settlement::Retry { error, .. } => {
-                round.failed += 1;
-                tracing::info!(
-                    message = %entry.message.message_id,
-                    peer = %entry.message.peer,
-                    attempts = entry.attempts + 1,
-                    %error,
-                    "ICE delivery failed; will retry"
-                );
-            }
+            Settlement::Retry { .. } => round.failed += 1,
         }
-        app.store()
-            .ice_settle(entry.message.message_id, &settlement)
-            .await?;
     }
     // A CD071C that came while these were deferred to the window's end found them claimed and
     // left them: make them due now if the window has ended meanwhile.

@@ -40,6 +40,19 @@ impl SqlStore {
         self.pool.sqlite_commits()
     }
 
+    /// Gather PostgreSQL's planner statistics now (`ANALYZE`), as autovacuum would some time
+    /// after a bulk load; without them a list by LRN on a million fresh rows walks the whole
+    /// newest-first index (measured: 360 ms instead of 0.04 ms). Nothing on SQLite, which plans
+    /// without statistics (`plans_tests.rs` checks its plans).
+    ///
+    /// Errors: the statement fails.
+    pub async fn analyze(&self) -> Result<(), StoreError> {
+        if let crate::sql::Pool::Postgres(_) = self.pool {
+            Sql::new("ANALYZE").execute(&mut self.pool.db()).await?;
+        }
+        Ok(())
+    }
+
     /// Insert `records` as new movements, in one transaction that commits alone: the movement
     /// rows only (no messages, ledger operations or audit entries), which is what lists and
     /// work queues read. For `cats bench fill`, which makes databases of millions of movements;

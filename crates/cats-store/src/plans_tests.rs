@@ -59,8 +59,13 @@ async fn movement_lists_search_an_index_and_count_a_bounded_number() {
         mrn: Some("25KZHOR001000001J8".parse().expect("MRN")),
         ..Default::default()
     };
+    let holder_all = MovementFilter {
+        state: None,
+        ..holder.clone()
+    };
     for (filter, index) in [
-        (&holder, "movements_holder"),
+        (&holder, "movements_holder_state"),
+        (&holder_all, "movements_holder"),
         (&lrn, "movements_lrn"),
         (&mrn, "sqlite_autoindex_movements_2"),
     ] {
@@ -81,6 +86,15 @@ async fn movement_lists_search_an_index_and_count_a_bounded_number() {
         count: 50,
         ..Default::default()
     };
+    let arrived = MovementFilter {
+        state: Some(MovementState::Arrived),
+        ..officer.clone()
+    };
+    let plan_arrived = plan(&store, list_statements(&arrived).1).await;
+    assert!(
+        plan_arrived.contains("INDEX movements_state"),
+        "{plan_arrived}"
+    );
     let (count, page) = list_statements(&officer);
     assert!(
         count.sql_text().contains(") AS matching") && count.sql_text().contains(" LIMIT "),

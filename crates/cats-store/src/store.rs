@@ -196,7 +196,9 @@ impl Store for SqlStore {
     async fn restore(&self, snapshot: &Snapshot) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         snapshot::restore(&mut tx.db(), snapshot).await?;
-        tx.commit().await
+        tx.commit().await?;
+        // A whole node arrived at once: plan its queries on its statistics from the start.
+        self.analyze().await
     }
     async fn control_attachment(
         &self,

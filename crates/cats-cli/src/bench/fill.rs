@@ -5,7 +5,8 @@
 //! seven customs steps (accepted … written off). `--movements` copies of them are then stored
 //! straight into the movements table, in transactions of `--batch`, each with its own id, LRN,
 //! MRN, holder (one of `--holders`, Silk Way among them) and dates spread over the past year:
-//! movements older than 30 days are written off, the newer ones are at every stage. Only the
+//! movements older than a week (the time limit for transit) are written off, the newer ones are
+//! at every stage. Only the
 //! movement rows are copied, which is what lists and queues read; message bodies, ledger and
 //! audit entries are not (a whole movement's history is about 20 KB: `cats bench lifecycle`
 //! measures that).
@@ -124,10 +125,10 @@ fn copy(
     holders: &[Eori],
     now: DateTime<Utc>,
 ) -> anyhow::Result<MovementRecord> {
-    // Oldest first, one year back; the last 30 days hold the live movements.
+    // Oldest first, one year back; the last week holds the live movements.
     let age = Duration::from_secs_f64(365.0 * 86_400.0 * (n - i) as f64 / n as f64);
     let at = now - chrono::Duration::from_std(age)?;
-    let recent = age < Duration::from_secs(30 * 86_400);
+    let recent = age < Duration::from_secs(7 * 86_400);
     let template = if recent {
         &templates[i % templates.len()]
     } else {
@@ -304,6 +305,8 @@ pub async fn run(args: FillArgs) -> anyhow::Result<()> {
         i = end;
     }
     bar.finish_and_clear();
+    // PostgreSQL: the statistics autovacuum would gather after such a load.
+    store.analyze().await?;
     let fill_seconds = started.elapsed().as_secs_f64();
     store.close().await;
     let queries = queries(node.app.store(), &holders, &mrns, &lrns, args.queries).await?;

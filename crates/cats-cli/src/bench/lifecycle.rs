@@ -71,7 +71,8 @@ enum Via {
     },
 }
 
-fn action(name: &str, office: OfficeRef) -> Action {
+/// The use-case action of a [`STEPS`] step named `name` at `office`.
+pub(super) fn action(name: &str, office: OfficeRef) -> Action {
     match name {
         "release" => Action::Release {
             office,

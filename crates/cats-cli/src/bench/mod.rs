@@ -7,12 +7,14 @@
 //! * `ceiling`: one-row commits per second, the storage limit of any lodging rate;
 //! * `lodge`: lodgings over HTTP, as fast as possible or at `--rate`, with the ceiling beside;
 //! * `lifecycle`: whole movements, lodging to write-off, over HTTP or `--in-process`;
-//! * `fill`: a database of `--movements` movements, then its lists, queues and start-up.
+//! * `fill`: a database of `--movements` movements, then its lists, queues and start-up;
+//! * `ice`: whole movements across two nodes exchanging over ICE on 127.0.0.1.
 
 mod ceiling;
 mod classic;
 mod fill;
 mod fresh;
+mod ice;
 mod lifecycle;
 mod lodge;
 mod report;
@@ -56,6 +58,9 @@ enum BenchCommand {
     /// A database of many movements (default a million), then list and queue latencies and the
     /// node's start-up on it.
     Fill(fill::FillArgs),
+    /// Whole movements across two nodes on 127.0.0.1 exchanging over ICE: messages per second,
+    /// propagation latency.
+    Ice(ice::IceArgs),
 }
 
 /// Run `cats bench`.
@@ -67,5 +72,6 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         Some(BenchCommand::Lodge(a)) => lodge::run(a).await,
         Some(BenchCommand::Lifecycle(a)) => lifecycle::run(a).await,
         Some(BenchCommand::Fill(a)) => fill::run(a).await,
+        Some(BenchCommand::Ice(a)) => ice::run(a).await,
     }
 }

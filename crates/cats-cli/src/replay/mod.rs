@@ -3,7 +3,7 @@
 mod engine;
 mod file;
 mod kpi;
-mod nodes;
+pub(crate) mod nodes;
 
 pub use engine::{replay, Outcome};
 pub use file::parse;

@@ -153,3 +153,18 @@ fn fill_stores_copies_and_times_the_lists_and_the_start_up() {
     assert!(r["startupMs"].as_f64().unwrap() > 0.0);
     assert!(r["bytesPerMovement"].as_f64().unwrap() > 0.0);
 }
+
+#[test]
+fn ice_carries_movements_across_two_nodes_to_write_off() {
+    // The command fails unless every movement is written off at the node of departure and the
+    // guarantee is back at zero.
+    let r = bench(&["ice", "--movements", "6", "--concurrency", "3"]);
+    assert_eq!(r["movements"], 6);
+    assert_eq!(r["nodes"], serde_json::json!(["KZ", "AZ+GE+TM+UZ"]));
+    let ice = &r["ice"];
+    assert!(ice["sent"].as_i64().unwrap() >= 6, "{ice}");
+    assert_eq!(ice["delivered"], ice["sent"], "{ice}");
+    assert_eq!(ice["refused"], 0, "{ice}");
+    assert!(r["messagesPerSecond"].as_f64().unwrap() > 0.0);
+    assert!(r["propagation"]["maxMs"].as_f64().unwrap() > 0.0);
+}

@@ -8,3 +8,7 @@ CREATE UNIQUE INDEX movements_live_lrn ON movements(holder, lrn) WHERE live = TR
 CREATE INDEX movements_holder ON movements(holder, updated_at);
 -- Search by LRN (officers, who see more than one holder).
 CREATE INDEX movements_lrn ON movements(lrn);
+-- A list by state, newest first (an officer's "arrived", "released for transit" …).
+CREATE INDEX movements_state ON movements(state, updated_at);
+-- A trader's list by state.
+CREATE INDEX movements_holder_state ON movements(holder, state, updated_at);
