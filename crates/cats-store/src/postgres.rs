@@ -21,6 +21,7 @@ use uuid::Uuid;
 
 use cats_app::store::{AuditEntry, MovementRecord, StoreError, StoredMessage};
 
+use crate::history;
 use crate::settings::{DbSettings, TlsMode};
 use crate::sql::{db_error, micros, Db, Pool};
 use crate::SqlStore;
@@ -322,11 +323,16 @@ pub(crate) async fn insert_messages(
 ) -> Result<(), StoreError> {
     for chunk in batches(msgs, |m| m.body.len()) {
         let column = |f: fn(&StoredMessage) -> &str| chunk.iter().map(f).collect::<Vec<_>>();
+        let stored: Vec<Vec<u8>> = chunk.iter().map(|m| history::deflate(&m.body)).collect();
         let q = sqlx::query(
             "INSERT INTO messages (id, movement_id, seq, message_type, direction, content_type,
-               body, received)
-             SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::int8[], $4::text[], $5::text[],
-               $6::text[], $7::text[], $8::timestamptz[])",
+               body, received, body_deflate)
+             SELECT id, movement_id, seq, message_type, direction, content_type, '', received,
+               body_deflate
+             FROM UNNEST($1::uuid[], $2::uuid[], $3::int8[], $4::text[], $5::text[],
+               $6::text[], $7::timestamptz[], $8::bytea[])
+               AS u(id, movement_id, seq, message_type, direction, content_type, received,
+                 body_deflate)",
         )
         .bind(chunk.iter().map(|m| m.id).collect::<Vec<_>>())
         .bind(chunk.iter().map(|m| m.movement_id).collect::<Vec<_>>())
@@ -334,8 +340,8 @@ pub(crate) async fn insert_messages(
         .bind(column(|m| &m.message_type))
         .bind(column(|m| m.direction.as_str()))
         .bind(column(|m| &m.content_type))
-        .bind(column(|m| &m.body))
-        .bind(chunk.iter().map(|m| micros(m.received)).collect::<Vec<_>>());
+        .bind(chunk.iter().map(|m| micros(m.received)).collect::<Vec<_>>())
+        .bind(stored);
         on_pg!(db, q)?;
     }
     Ok(())

@@ -539,6 +539,11 @@ impl Row {
         same_type!(self, col, Vec<u8>)
     }
 
+    /// Nullable bytes.
+    pub(crate) fn opt_bytes(&self, col: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        same_type!(self, col, Option<Vec<u8>>)
+    }
+
     /// A calendar day.
     pub(crate) fn date(&self, col: &str) -> Result<NaiveDate, StoreError> {
         same_type!(self, col, NaiveDate)

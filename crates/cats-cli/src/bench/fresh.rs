@@ -105,9 +105,15 @@ impl Fresh {
         Ok(g.running_total_minor)
     }
 
-    /// Bytes the database takes, compacted (SQLite: a `VACUUM INTO` copy; PostgreSQL:
-    /// `pg_database_size`, not compacted); `None` when it cannot tell.
+    /// Bytes the database takes, compacted (SQLite: a `VACUUM INTO` copy); `None` when it
+    /// cannot tell (PostgreSQL).
     pub async fn stored_bytes(&self) -> Option<u64> {
+        self.stored().await.map(|(total, _)| total)
+    }
+
+    /// Bytes the database takes, compacted, and by table and index (SQLite: a `VACUUM INTO`
+    /// copy and its `dbstat`); `None` on PostgreSQL.
+    pub async fn stored(&self) -> Option<(u64, Vec<(String, u64)>)> {
         match &self.location.database {
             cats_store::Database::Sqlite(path) => {
                 let copy = self.temp.path().join("compact.db");
@@ -115,7 +121,11 @@ impl Fresh {
                 let store = cats_store::SqlStore::open_sqlite(path).await.ok()?;
                 store.backup_to(&copy).await.ok()?;
                 store.close().await;
-                std::fs::metadata(&copy).ok().map(|m| m.len())
+                let total = std::fs::metadata(&copy).ok()?.len();
+                let compact = cats_store::SqlStore::open_sqlite(&copy).await.ok()?;
+                let tables = compact.bytes_by_table().await.ok().flatten();
+                compact.close().await;
+                Some((total, tables.unwrap_or_default()))
             }
             cats_store::Database::Postgres(_) => None,
         }

@@ -53,6 +53,8 @@ struct Carried {
     movement_latency: Latencies,
     peak_resident_mb: Option<f64>,
     bytes_per_movement: Option<f64>,
+    /// Of those bytes, what each table and index grew by, per movement (SQLite), largest first.
+    storage_by_table: Vec<(String, f64)>,
 }
 
 /// One way of doing the eight steps.
@@ -137,7 +139,7 @@ pub async fn run(args: LifecycleArgs) -> anyhow::Result<()> {
         bail!("--movements must be at least 1");
     }
     let node = Fresh::start(args.common.database_url.as_deref()).await?;
-    let before = node.stored_bytes().await;
+    let before = node.stored().await;
     let via = if args.in_process {
         let mut officers = Vec::new();
         for name in OFFICERS {
@@ -187,10 +189,25 @@ pub async fn run(args: LifecycleArgs) -> anyhow::Result<()> {
     if total != 0 {
         bail!("the guarantee was not credited back: running total {total}");
     }
-    let after = node.stored_bytes().await;
-    let bytes_per_movement = match (before, after) {
-        (Some(b), Some(a)) => Some(a.saturating_sub(b) as f64 / args.movements as f64),
-        _ => None,
+    let after = node.stored().await;
+    let per_movement = |b: u64, a: u64| a.saturating_sub(b) as f64 / args.movements as f64;
+    let (bytes_per_movement, storage_by_table) = match (before, after) {
+        (Some((b, tables_before)), Some((a, tables_after))) => {
+            let mut grown: Vec<(String, f64)> = tables_after
+                .into_iter()
+                .map(|(name, bytes)| {
+                    let was = tables_before
+                        .iter()
+                        .find(|(n, _)| *n == name)
+                        .map_or(0, |(_, b)| *b);
+                    (name, per_movement(was, bytes))
+                })
+                .filter(|(_, grew)| *grew > 0.0)
+                .collect();
+            grown.sort_by(|x, y| y.1.total_cmp(&x.1));
+            (Some(per_movement(b, a)), grown)
+        }
+        _ => (None, Vec::new()),
     };
     let result = Carried {
         database: node.database.clone(),
@@ -207,6 +224,7 @@ pub async fn run(args: LifecycleArgs) -> anyhow::Result<()> {
         movement_latency: Latencies::of(latencies),
         peak_resident_mb,
         bytes_per_movement,
+        storage_by_table,
     };
     let mut rows = vec![
         ("database", result.database.clone()),
@@ -242,6 +260,13 @@ pub async fn run(args: LifecycleArgs) -> anyhow::Result<()> {
                 thousands(b)
             ),
         ));
+        let largest: Vec<String> = result
+            .storage_by_table
+            .iter()
+            .take(6)
+            .map(|(name, bytes)| format!("{name} {}", thousands(*bytes)))
+            .collect();
+        rows.push(("largest", largest.join(", ")));
     }
     report::print(args.common.json, "whole movements", &rows, &result);
     Ok(())

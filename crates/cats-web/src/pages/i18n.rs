@@ -133,14 +133,15 @@ impl Tr {
             "en" => (",", "."),
             _ => ("\u{a0}", ","),
         };
-        let mut grouped = String::new();
-        for (i, c) in whole.chars().enumerate() {
-            if i > 0 && (whole.len() - i) % 3 == 0 {
-                grouped.push_str(group);
-            }
-            grouped.push(c);
-        }
+        let grouped = group_digits(whole, group);
         format!("{sign}{grouped}{point}{cents}\u{a0}{}", amount.currency())
+    }
+
+    /// A whole number with its digits grouped as the language does (`10,000`; `10 000` with a
+    /// no-break space).
+    pub fn count(&self, n: u64) -> String {
+        let group = if self.lang == "en" { "," } else { "\u{a0}" };
+        group_digits(&n.to_string(), group)
     }
 
     /// `at` in time zone `zone`, written for this language, with the zone named
@@ -153,6 +154,18 @@ impl Tr {
         };
         format!("{} ({})", local.format(pattern), zone.name())
     }
+}
+
+/// `digits` with `group` between every three from the right.
+fn group_digits(digits: &str, group: &str) -> String {
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push_str(group);
+        }
+        grouped.push(c);
+    }
+    grouped
 }
 
 /// The language of a request: the user's own choice, else the `cats_lang` cookie (set by the
@@ -258,6 +271,9 @@ mod tests {
             cats_domain::ids::Money::new(rust_decimal::Decimal::new(25, 1), "EUR".parse().unwrap())
                 .unwrap();
         assert_eq!(Tr::new("en").money(&small), "2.50\u{a0}EUR");
+        assert_eq!(Tr::new("en").count(10_000), "10,000");
+        assert_eq!(Tr::new("ru").count(10_000), "10\u{a0}000");
+        assert_eq!(Tr::new("ka").count(999), "999");
         let d = chrono::NaiveDate::from_ymd_opt(2026, 3, 3).unwrap();
         assert_eq!(Tr::new("kk").day(d), "03.03.2026");
     }

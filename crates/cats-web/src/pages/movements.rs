@@ -214,7 +214,11 @@ pub async fn list(
         since: q.since.clone(),
         rows,
         count_text: if more {
-            t.arg("movements-count-more", "count", MovementFilter::COUNT_LIMIT)
+            t.arg(
+                "movements-count-more",
+                "count",
+                t.count(MovementFilter::COUNT_LIMIT),
+            )
         } else {
             t.arg("movements-count", "count", total)
         },
