@@ -320,7 +320,7 @@ pub(crate) async fn overdue(db: &mut Db<'_>, now: DateTime<Utc>) -> Result<Vec<U
 /// Claim up to `limit` overdue movements for `claimant` until `now + lease`. On PostgreSQL the
 /// candidates are locked `FOR UPDATE SKIP LOCKED`: a claimant skips the rows another is
 /// claiming, and a row claimed meanwhile is re-checked on its new version, so no two claimants
-/// get the same row. SQLite has one writer at a time (the caller holds the writer lock).
+/// get the same row. SQLite has one writer at a time (the caller's write transaction is its turn).
 pub(crate) async fn claim_overdue(
     db: &mut Db<'_>,
     now: DateTime<Utc>,

@@ -1,6 +1,7 @@
 //! `cats bench ceiling`: one-row write transactions per second on a fresh database of the same
-//! kind, opened as the node opens it (SQLite: WAL, `synchronous=FULL`, the writer lock;
-//! PostgreSQL: the server's `synchronous_commit`). No lodging rate can pass it.
+//! kind, opened as the node opens it (SQLite: WAL, `synchronous=FULL`, the writer, each commit
+//! alone rather than grouped; PostgreSQL: the server's `synchronous_commit`). A node that
+//! committed each lodging alone could not pass it; group commit shares one among several.
 
 use clap::Args;
 use serde::Serialize;
