@@ -1,8 +1,8 @@
 //! What `cats bench` asks of the store. The storage ceiling of `cats bench ceiling`: how many
 //! one-row write transactions per second this database commits on this machine, through the
 //! node's own pool, writer (SQLite) and durability settings, each commit alone; `cats bench
-//! lodge` reports its throughput as a share of it. The commits the SQLite writer made (group
-//! commit shares them). And bulk movements for `cats bench fill`.
+//! lodge` reports its throughput as a share of it. Bulk movements for `cats bench fill`, and
+//! planner statistics after them; the bytes each table takes, for `cats bench lifecycle`.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -33,13 +33,6 @@ impl Ceiling {
 }
 
 impl SqlStore {
-    /// How many SQLite commits this store has made since it opened: each group commit counts
-    /// once, however many write transactions it held (`None` on PostgreSQL). Lodgings per
-    /// commit is how much the grouping saves.
-    pub fn sqlite_commits(&self) -> Option<usize> {
-        self.pool.sqlite_commits()
-    }
-
     /// Bytes each table and index takes on a SQLite database (its pages, from SQLite's `dbstat`
     /// table), largest first; `None` on PostgreSQL.
     ///

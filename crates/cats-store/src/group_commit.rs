@@ -62,15 +62,20 @@ pub(crate) struct Batch {
     /// The writer's own connection, kept between batches so that its page cache stays warm
     /// (only the writer writes, so nothing invalidates it).
     conn: Option<PoolConnection<Sqlite>>,
-    /// The outer transaction is open on `conn`.
-    open: bool,
-    /// When the outer transaction began.
+    /// When the outer transaction on `conn` began; `None` while none is open.
     began: Option<Instant>,
     /// Writers whose work is in the batch, waiting for its commit.
     joined: Vec<oneshot::Sender<Result<(), String>>>,
     /// A writer's savepoint is open (between its `begin` and its `commit`, or left by a writer
     /// that was dropped: then the next holder rolls it back).
     savepoint: bool,
+}
+
+impl Batch {
+    /// Whether the outer transaction is open.
+    fn is_open(&self) -> bool {
+        self.began.is_some()
+    }
 }
 
 impl Writer {
@@ -90,6 +95,7 @@ impl Writer {
         }
     }
 
+    #[cfg(test)]
     /// How many SQLite commits the writer has made (batches and lone transactions).
     pub(crate) fn commits(&self) -> usize {
         self.commits.load(Ordering::Relaxed)
@@ -129,12 +135,12 @@ impl Writer {
             alone,
         };
         let batch = tx.batch();
-        if alone && batch.open {
+        if alone && batch.is_open() {
             tx.finish().await;
         } else {
             tx.settle().await?;
         }
-        if !tx.batch().open {
+        if !tx.batch().is_open() {
             if tx.batch().conn.is_none() {
                 let conn = self
                     .pool
@@ -149,9 +155,7 @@ impl Writer {
             run(tx.conn(), "BEGIN IMMEDIATE")
                 .await
                 .map_err(|e| db_error("begin", e))?;
-            let batch = tx.batch();
-            batch.open = true;
-            batch.began = Some(Instant::now());
+            tx.batch().began = Some(Instant::now());
         }
         run(tx.conn(), SAVEPOINT)
             .await
@@ -160,23 +164,15 @@ impl Writer {
         Ok(tx)
     }
 
-    /// Take the writer with the open batch committed; no batch opens while the returned turn
-    /// lives.
-    async fn exclusive(&self) -> WriteTx {
-        let guard = self.turn().await;
+    /// Commit the open batch and give the writer's connection back to the pool (before the
+    /// pool closes, which waits for every connection).
+    pub(crate) async fn close(&self) {
         let mut tx = WriteTx {
-            guard: Some(guard),
+            guard: Some(self.turn().await),
             writer: self.clone(),
             alone: true,
         };
         tx.finish().await;
-        tx
-    }
-
-    /// Commit the open batch and give the writer's connection back to the pool (before the
-    /// pool closes, which waits for every connection).
-    pub(crate) async fn close(&self) {
-        let mut tx = self.exclusive().await;
         tx.batch().conn = None;
     }
 
@@ -194,7 +190,7 @@ impl Writer {
                 writer: writer.clone(),
                 alone: false,
             };
-            if tx.batch().open && writer.waiting.load(Ordering::SeqCst) == 0 {
+            if tx.batch().is_open() && writer.waiting.load(Ordering::SeqCst) == 0 {
                 tx.finish().await;
             } else {
                 // Someone waits: they continue the batch. Only roll back what a dropped writer
@@ -206,9 +202,8 @@ impl Writer {
     }
 }
 
-/// One writer's turn: its transaction (a savepoint in the open batch) or, from
-/// [`Writer::exclusive`], the writer lock alone. Dropped without [`WriteTx::commit`], its work
-/// is rolled back.
+/// One writer's turn: its transaction (a savepoint in the open batch). Dropped without
+/// [`WriteTx::commit`], its work is rolled back.
 pub(crate) struct WriteTx {
     guard: Option<OwnedMutexGuard<Batch>>,
     writer: Writer,
@@ -233,7 +228,8 @@ impl WriteTx {
             return Ok(());
         }
         batch.savepoint = false;
-        let Some(conn) = batch.conn.as_mut().filter(|_| batch.open) else {
+        let open = batch.is_open();
+        let Some(conn) = batch.conn.as_mut().filter(|_| open) else {
             return Ok(());
         };
         let undone = match run(conn, ROLLBACK_TO).await {
@@ -254,14 +250,13 @@ impl WriteTx {
         if self.settle().await.is_err() {
             return;
         }
-        if !self.batch().open {
+        if !self.batch().is_open() {
             return;
         }
         match run(self.conn(), "COMMIT").await {
             Ok(_) => {
                 self.writer.commits.fetch_add(1, Ordering::Relaxed);
                 let batch = self.batch();
-                batch.open = false;
                 batch.began = None;
                 for writer in batch.joined.drain(..) {
                     let _ = writer.send(Ok(()));
@@ -280,7 +275,6 @@ impl WriteTx {
         let batch = self.batch();
         batch.savepoint = false;
         batch.began = None;
-        batch.open = false;
         if let Some(mut conn) = batch.conn.take() {
             let _ = run(&mut conn, "ROLLBACK").await;
             drop(conn.detach());
@@ -332,7 +326,7 @@ impl Drop for WriteTx {
         // Still holding the turn: not committed (an error, or the request was cancelled). The
         // open savepoint is rolled back by whoever comes next; if nobody waits, by a flush.
         if let Some(guard) = self.guard.take() {
-            let open = guard.open;
+            let open = guard.is_open();
             drop(guard);
             if open {
                 self.writer.spawn_flush();

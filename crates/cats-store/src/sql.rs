@@ -100,6 +100,7 @@ impl Pool {
         })
     }
 
+    #[cfg(test)]
     /// How many commits the SQLite writer has made (each batch counts once); `None` on
     /// PostgreSQL.
     pub(crate) fn sqlite_commits(&self) -> Option<usize> {
