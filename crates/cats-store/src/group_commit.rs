@@ -22,13 +22,15 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use sqlx::pool::PoolConnection;
-use sqlx::sqlite::{Sqlite, SqliteConnection, SqlitePool};
+use std::path::{Path, PathBuf};
+
+use rusqlite::Connection;
 use tokio::sync::{oneshot, Mutex, OwnedMutexGuard};
 
 use cats_app::store::StoreError;
 
 use crate::sql::db_error;
+use crate::writer_thread::WriterThread;
 
 /// A batch commits once this many writers have joined it.
 pub(crate) const MAX_WRITERS: usize = 64;
@@ -41,27 +43,31 @@ const RELEASE: &str = "RELEASE cats_writer";
 const ROLLBACK_TO: &str = "ROLLBACK TO cats_writer";
 
 /// Run one statement of the writer's own (no arguments).
-async fn run(conn: &mut SqliteConnection, sql: &'static str) -> Result<(), sqlx::Error> {
-    sqlx::query(sql).execute(conn).await.map(|_| ())
+async fn run(conn: &mut Connection, sql: &'static str) -> Result<(), sqlx::Error> {
+    crate::direct::run(conn, sql)
 }
 
 /// The SQLite writer: its turn-taking lock, the open batch, and how many writers wait for it.
 /// Cloning shares them.
 #[derive(Clone)]
 pub(crate) struct Writer {
-    pool: SqlitePool,
+    path: Arc<PathBuf>,
     batch: Arc<Mutex<Batch>>,
     waiting: Arc<AtomicUsize>,
     commits: Arc<AtomicUsize>,
     max_age: Duration,
+    thread: Arc<WriterThread>,
+    /// Jobs handed to the writer's thread that have not started yet: they will want the turn,
+    /// so a batch is left open for them as for the writers waiting for it.
+    queued: Arc<AtomicUsize>,
 }
 
 /// The outer transaction writers share, while one is open.
 #[derive(Default)]
 pub(crate) struct Batch {
-    /// The writer's own connection, kept between batches so that its page cache stays warm
-    /// (only the writer writes, so nothing invalidates it).
-    conn: Option<PoolConnection<Sqlite>>,
+    /// The writer's own connection (`crate::direct`), kept between batches so that its page
+    /// cache stays warm (only the writer writes, so nothing invalidates it).
+    conn: Option<Connection>,
     /// When the outer transaction on `conn` began; `None` while none is open.
     began: Option<Instant>,
     /// Writers whose work is in the batch, waiting for its commit.
@@ -79,20 +85,51 @@ impl Batch {
 }
 
 impl Writer {
-    /// The writer of `pool`'s database.
-    pub(crate) fn new(pool: SqlitePool) -> Self {
-        Self::with_max_age(pool, MAX_AGE)
+    /// The writer of the SQLite file at `path`, with its thread.
+    ///
+    /// Errors: the writer's thread cannot start.
+    pub(crate) fn new(path: &Path) -> Result<Self, StoreError> {
+        Self::with_max_age(path, MAX_AGE)
     }
 
-    /// The writer of `pool`'s database, committing batches once they are `max_age` old.
-    pub(crate) fn with_max_age(pool: SqlitePool, max_age: Duration) -> Self {
-        Self {
-            pool,
+    /// The writer of the SQLite file at `path`, committing batches once they are `max_age` old.
+    ///
+    /// Errors: the writer's thread cannot start.
+    pub(crate) fn with_max_age(path: &Path, max_age: Duration) -> Result<Self, StoreError> {
+        Ok(Self {
+            path: Arc::new(path.to_path_buf()),
             batch: Arc::new(Mutex::new(Batch::default())),
             waiting: Arc::new(AtomicUsize::new(0)),
             commits: Arc::new(AtomicUsize::new(0)),
             max_age,
-        }
+            thread: Arc::new(WriterThread::start()?),
+            queued: Arc::new(AtomicUsize::new(0)),
+        })
+    }
+
+    /// Run a whole write transaction on the writer's thread ([`WriterThread::run`]).
+    ///
+    /// Errors: the job's own, or the job panicked.
+    pub(crate) async fn run<T: Send + 'static>(
+        &self,
+        job: impl std::future::Future<Output = Result<T, StoreError>> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        // Counted until it starts: the thread runs one job at a time until it waits, and a
+        // statement on the writer's connection never waits, so the writer before would
+        // otherwise see nobody coming and commit alone.
+        self.queued.fetch_add(1, Ordering::SeqCst);
+        let writer = self.clone();
+        self.thread
+            .run(async move {
+                writer.queued.fetch_sub(1, Ordering::SeqCst);
+                let outcome = job.await;
+                // A job that ends without taking the turn (nothing to write, or an error before
+                // its transaction began) may leave a batch kept open for it: commit it unless
+                // someone else is coming.
+                writer.spawn_flush();
+                outcome
+            })
+            .await
     }
 
     #[cfg(test)]
@@ -142,11 +179,7 @@ impl Writer {
         }
         if !tx.batch().is_open() {
             if tx.batch().conn.is_none() {
-                let conn = self
-                    .pool
-                    .acquire()
-                    .await
-                    .map_err(|e| db_error("begin", e))?;
+                let conn = crate::direct::open(&self.path).map_err(|e| db_error("begin", e))?;
                 tx.batch().conn = Some(conn);
             }
             // IMMEDIATE: the database's write lock from the start (waiting up to the busy
@@ -177,7 +210,8 @@ impl Writer {
     }
 
     /// Commit an open batch nobody is left to continue, from a task of its own (called where
-    /// a writer leaves without being able to wait: in `Drop`).
+    /// a writer leaves without being able to wait, in `Drop`, and after each job of the
+    /// writer's thread).
     fn spawn_flush(&self) {
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             return;
@@ -190,7 +224,9 @@ impl Writer {
                 writer: writer.clone(),
                 alone: false,
             };
-            if tx.batch().is_open() && writer.waiting.load(Ordering::SeqCst) == 0 {
+            let coming =
+                writer.waiting.load(Ordering::SeqCst) + writer.queued.load(Ordering::SeqCst);
+            if tx.batch().is_open() && coming == 0 {
                 tx.finish().await;
             } else {
                 // Someone waits: they continue the batch. Only roll back what a dropped writer
@@ -216,7 +252,7 @@ impl WriteTx {
     }
 
     /// The transaction's connection.
-    pub(crate) fn conn(&mut self) -> &mut SqliteConnection {
+    pub(crate) fn conn(&mut self) -> &mut Connection {
         self.batch().conn.as_mut().expect("the writer's connection")
     }
 
@@ -277,7 +313,7 @@ impl WriteTx {
         batch.began = None;
         if let Some(mut conn) = batch.conn.take() {
             let _ = run(&mut conn, "ROLLBACK").await;
-            drop(conn.detach());
+            drop(conn);
         }
         for writer in self.batch().joined.drain(..) {
             let _ = writer.send(Err(why.to_string()));
@@ -294,7 +330,8 @@ impl WriteTx {
             .await
             .map_err(|e| db_error("commit", e))?;
         let (told, outcome) = oneshot::channel();
-        let waiting = self.writer.waiting.load(Ordering::SeqCst);
+        let waiting =
+            self.writer.waiting.load(Ordering::SeqCst) + self.writer.queued.load(Ordering::SeqCst);
         let alone = self.alone;
         let batch = self.batch();
         batch.savepoint = false;

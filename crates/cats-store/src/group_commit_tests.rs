@@ -20,7 +20,8 @@ async fn scratch() -> (tempfile::TempDir, Arc<SqlStore>) {
     let Pool::Sqlite(pool, _) = &opened.pool else {
         unreachable!("a SQLite store")
     };
-    let writer = Writer::with_max_age(pool.clone(), Duration::from_secs(3600));
+    let writer =
+        Writer::with_max_age(&dir.path().join("cats.db"), Duration::from_secs(3600)).unwrap();
     let store = SqlStore {
         pool: Pool::Sqlite(pool.clone(), writer),
     };
@@ -62,7 +63,12 @@ async fn concurrent_writers_share_commits_and_each_is_stored_when_answered() {
         .map(|i| {
             let store = store.clone();
             tokio::spawn(async move {
-                insert(&store.pool, i).await.commit().await.expect("commit");
+                // As the node writes: whole transactions on the writer's thread.
+                store
+                    .pool
+                    .write(|pool| async move { insert(&pool, i).await.commit().await })
+                    .await
+                    .expect("commit");
                 // Answered: the row is visible to any other connection.
                 let seen = Sql::new("SELECT COUNT(*) AS n FROM scratch WHERE id = $1")
                     .bind(i)
@@ -152,5 +158,31 @@ async fn the_last_writer_of_a_batch_failing_leaves_the_others_committed() {
         .expect("answered")
         .expect("commit");
     second.await.expect("second writer");
+    assert_eq!(stored(&dir).await, vec![1]);
+}
+
+#[tokio::test]
+async fn a_job_that_writes_nothing_still_lets_the_batch_left_for_it_commit() {
+    let (dir, store) = scratch().await;
+    // The first job holds the writer's thread until the second is handed to it, so it sees the
+    // second coming and leaves its batch open; the second ends without taking the turn.
+    let Pool::Sqlite(_, writer) = &store.pool else {
+        unreachable!("a SQLite store")
+    };
+    let queued = writer.queued.clone();
+    let writes = store.pool.write(|pool| async move {
+        let tx = insert(&pool, 1).await;
+        while queued.load(std::sync::atomic::Ordering::SeqCst) == 0 {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        tx.commit().await
+    });
+    let nothing = store.pool.write(|_| async move { Ok(()) });
+    let both = async { futures_util::future::join(writes, nothing).await };
+    let (written, nothing) = tokio::time::timeout(Duration::from_secs(10), both)
+        .await
+        .expect("the first job is answered without a later write");
+    written.expect("first job");
+    nothing.expect("second job");
     assert_eq!(stored(&dir).await, vec![1]);
 }

@@ -59,7 +59,15 @@ pub(crate) fn message_from_row(r: &Row) -> Result<StoredMessage, StoreError> {
 
 /// Insert one message with its `seq`; the body is kept byte for byte, deflated.
 pub(crate) async fn insert_message(db: &mut Db<'_>, m: &StoredMessage) -> Result<(), StoreError> {
-    let stored = deflate(&m.body);
+    insert_deflated(db, m, &deflate(&m.body)).await
+}
+
+/// [`insert_message`] with the body deflated beforehand ([`deflate`]); `m.body` is not read.
+pub(crate) async fn insert_deflated(
+    db: &mut Db<'_>,
+    m: &StoredMessage,
+    stored: &[u8],
+) -> Result<(), StoreError> {
     Sql::new(
         "INSERT INTO messages (id, movement_id, seq, message_type, direction, content_type, body,
            received, body_deflate)
@@ -72,7 +80,7 @@ pub(crate) async fn insert_message(db: &mut Db<'_>, m: &StoredMessage) -> Result
     .bind(m.direction.as_str())
     .bind(&m.content_type)
     .bind(m.received)
-    .bind(&stored)
+    .bind(stored)
     .execute(db)
     .await?;
     Ok(())

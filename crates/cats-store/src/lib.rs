@@ -16,6 +16,7 @@
 mod accounts;
 mod bench;
 mod controls;
+mod direct;
 mod drafts;
 mod group_commit;
 mod history;
@@ -40,6 +41,7 @@ mod sql;
 mod sqlite;
 mod store;
 mod unmatched;
+mod writer_thread;
 
 pub use bench::Ceiling;
 pub use settings::{DbSettings, TlsMode};

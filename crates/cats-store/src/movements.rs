@@ -12,7 +12,7 @@ use cats_app::store::{Change, MovementFilter, MovementRecord, StoreError, Stored
 use cats_domain::ids::{Eori, Lrn};
 use cats_domain::movement::MovementState;
 
-use crate::history::{insert_audit, insert_message};
+use crate::history::{insert_audit, insert_deflated};
 use crate::sql::{unique_violation, Arg, Backend, Db, Row, Sql};
 use crate::{controls, ledger};
 
@@ -32,13 +32,16 @@ pub(crate) fn record_from_row(r: &Row) -> Result<MovementRecord, StoreError> {
 }
 
 /// The columns derived from a record: JSON texts and the space-separated offices.
-struct Derived {
+pub(crate) struct Derived {
     projection: String,
     declaration: String,
     offices: String,
 }
 
-fn derive(rec: &MovementRecord) -> Result<Derived, StoreError> {
+/// The columns derived from a record (its JSON texts and offices).
+///
+/// Errors: the record does not serialise as JSON.
+pub(crate) fn derive(rec: &MovementRecord) -> Result<Derived, StoreError> {
     let m = &rec.movement;
     let json = |e| StoreError::backend("writing a movement as JSON", e);
     Ok(Derived {
@@ -53,8 +56,16 @@ pub(crate) async fn insert_movement(
     db: &mut Db<'_>,
     rec: &MovementRecord,
 ) -> Result<Result<u64, sqlx::Error>, StoreError> {
+    insert_derived(db, rec, derive(rec)?).await
+}
+
+/// [`insert_movement`] with the derived columns computed beforehand.
+async fn insert_derived(
+    db: &mut Db<'_>,
+    rec: &MovementRecord,
+    d: Derived,
+) -> Result<Result<u64, sqlx::Error>, StoreError> {
     let m = &rec.movement;
-    let d = derive(rec)?;
     Ok(Sql::new(
         "INSERT INTO movements (id, version, lrn, mrn, holder, state, live,
            office_of_departure, office_of_destination, offices, time_limit, created_at,
@@ -85,9 +96,9 @@ async fn update_movement(
     db: &mut Db<'_>,
     rec: &MovementRecord,
     expected: i64,
+    d: Derived,
 ) -> Result<Result<u64, sqlx::Error>, StoreError> {
     let m = &rec.movement;
-    let d = derive(rec)?;
     Ok(Sql::new(
         "UPDATE movements SET version = $1, lrn = $2, mrn = $3, state = $4, live = $5,
            office_of_destination = $6, offices = $7, time_limit = $8, updated_at = $9,
@@ -111,15 +122,46 @@ async fn update_movement(
     .await)
 }
 
+/// A [`Change`] with what its rows need computed beforehand: the movement's JSON columns and
+/// each new message's deflated body. Prepared outside the SQLite writer's turn, so that the turn
+/// only runs statements.
+pub(crate) struct Prepared {
+    change: Change,
+    derived: Derived,
+    bodies: Vec<Vec<u8>>,
+}
+
+/// Prepare a change for [`commit`].
+///
+/// Errors: the movement does not serialise as JSON.
+pub(crate) fn prepare(change: Change) -> Result<Prepared, StoreError> {
+    let derived = derive(&change.record)?;
+    let bodies = change
+        .messages
+        .iter()
+        .map(|m| crate::history::deflate(&m.body))
+        .collect();
+    Ok(Prepared {
+        change,
+        derived,
+        bodies,
+    })
+}
+
 /// Commit one change: the projection (inserted, or updated at its expected version), the new
 /// messages, the ledger operations, the control attachments and the audit entries. Run in one
 /// transaction by the caller.
-pub(crate) async fn commit(db: &mut Db<'_>, change: &Change) -> Result<(), StoreError> {
+pub(crate) async fn commit(db: &mut Db<'_>, prepared: Prepared) -> Result<(), StoreError> {
+    let Prepared {
+        change,
+        derived,
+        bodies,
+    } = prepared;
     let rec = &change.record;
     let m = &rec.movement;
     let result = match change.expected_version {
-        None => insert_movement(db, rec).await?,
-        Some(expected) => update_movement(db, rec, expected).await?,
+        None => insert_derived(db, rec, derived).await?,
+        Some(expected) => update_movement(db, rec, expected, derived).await?,
     };
     match result {
         Err(e) if unique_violation(&e, Some(LIVE_LRN)) => {
@@ -139,7 +181,7 @@ pub(crate) async fn commit(db: &mut Db<'_>, change: &Change) -> Result<(), Store
                 .fetch_one(db)
                 .await?
                 .int("last")?;
-        for msg in &change.messages {
+        for (msg, body) in change.messages.iter().zip(&bodies) {
             seq += 1;
             let stored = StoredMessage {
                 id: msg.id,
@@ -148,10 +190,10 @@ pub(crate) async fn commit(db: &mut Db<'_>, change: &Change) -> Result<(), Store
                 message_type: msg.message_type.clone(),
                 direction: msg.direction,
                 content_type: msg.content_type.clone(),
-                body: msg.body.clone(),
+                body: String::new(),
                 received: msg.received,
             };
-            insert_message(db, &stored).await?;
+            insert_deflated(db, &stored, body).await?;
         }
     }
     let actor = change.audit.first().map_or("system", |a| a.actor.as_str());

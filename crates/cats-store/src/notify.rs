@@ -223,6 +223,117 @@ pub(crate) fn attempt_from_row(r: &Row) -> Result<Attempt, StoreError> {
     })
 }
 
+impl SqlStore {
+    /// [`NotifyStore::claim_deliveries`] on the calling task.
+    async fn claim_deliveries_here(
+        &self,
+        now: DateTime<Utc>,
+        claimant: &str,
+        lease: Duration,
+        limit: u32,
+        channels: &[Channel],
+    ) -> Result<Vec<DueDelivery>, StoreError> {
+        if channels.is_empty() {
+            return Ok(Vec::new());
+        }
+        // The channels as SQL literals (their names are fixed words, never input).
+        let channels = channels
+            .iter()
+            .map(|c| format!("'{}'", c.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        // A read first: an idle node does not take the write lock every second.
+        let due = Sql::new(format!(
+            "SELECT id FROM notification_deliveries
+             WHERE status = 'pending' AND next_attempt_at <= $1 AND channel IN ({channels})
+               AND (claimed_until IS NULL OR claimed_until < $1)
+             LIMIT 1"
+        ))
+        .bind(now)
+        .fetch_optional(&mut self.pool.db())
+        .await?;
+        if due.is_none() {
+            return Ok(Vec::new());
+        }
+        let mut tx = self.pool.begin().await?;
+        let lock = match tx.db().backend() {
+            Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+            Backend::Sqlite => "",
+        };
+        let ids: Vec<Uuid> = Sql::new(format!(
+            "UPDATE notification_deliveries SET claimed_by = $1, claimed_until = $2
+             WHERE id IN (
+               SELECT d.id FROM notification_deliveries d
+               WHERE d.status = 'pending' AND d.next_attempt_at <= $3
+                 AND d.channel IN ({channels})
+                 AND (d.claimed_until IS NULL OR d.claimed_until < $3)
+               ORDER BY d.next_attempt_at, d.created_at LIMIT $4
+               {lock})
+             RETURNING id"
+        ))
+        .bind(claimant.to_string())
+        .bind(now + lease)
+        .bind(now)
+        .bind(i64::from(limit))
+        .fetch_all(&mut tx.db())
+        .await?
+        .iter()
+        .map(|r| r.id("id"))
+        .collect::<Result<_, _>>()?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            let row = Sql::new(format!("{DELIVERIES} WHERE d.id = $1"))
+                .bind(id)
+                .fetch_one(&mut tx.db())
+                .await?;
+            let delivery = delivery_from_row(&row)?;
+            let notification = Sql::new("SELECT * FROM notifications WHERE id = $1")
+                .bind(delivery.notification_id)
+                .fetch_one(&mut tx.db())
+                .await?;
+            let hook = match (delivery.channel, delivery.target.parse::<Uuid>()) {
+                (Channel::Webhook, Ok(w)) => webhook(&mut tx.db(), w).await?,
+                _ => None,
+            };
+            out.push(DueDelivery {
+                delivery,
+                notification: notification_from_row(&notification)?,
+                webhook: hook,
+            });
+        }
+        tx.commit().await?;
+        out.sort_by_key(|d| (d.delivery.next_attempt_at, d.delivery.created_at));
+        Ok(out)
+    }
+
+    /// [`NotifyStore::settle_delivery`] on the calling task.
+    async fn settle_delivery_here(&self, a: &Attempt, next: Settle) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        insert_attempt(&mut tx.db(), a).await?;
+        let (status, next_at, delivered) = match next {
+            Settle::Delivered => ("delivered", a.at, Some(a.at)),
+            Settle::Retry(at) => ("pending", at, None),
+            Settle::Park => ("parked", a.at, None),
+        };
+        Sql::new(
+            "UPDATE notification_deliveries SET status = $2, attempts = attempts + 1,
+               next_attempt_at = $3, delivered_at = $4, last_outcome = $5,
+               first_attempt_at = COALESCE(first_attempt_at, $6),
+               claimed_by = NULL, claimed_until = NULL
+             WHERE id = $1",
+        )
+        .bind(a.delivery_id)
+        .bind(status)
+        .bind(next_at)
+        .bind(delivered)
+        .bind(a.detail.clone())
+        .bind(a.at)
+        .execute(&mut tx.db())
+        .await?;
+        tx.commit().await
+    }
+}
+
 #[async_trait]
 impl NotifyStore for SqlStore {
     async fn inbox(
@@ -406,103 +517,21 @@ impl NotifyStore for SqlStore {
         limit: u32,
         channels: &[Channel],
     ) -> Result<Vec<DueDelivery>, StoreError> {
-        if channels.is_empty() {
-            return Ok(Vec::new());
-        }
-        // The channels as SQL literals (their names are fixed words, never input).
-        let channels = channels
-            .iter()
-            .map(|c| format!("'{}'", c.as_str()))
-            .collect::<Vec<_>>()
-            .join(", ");
-        // A read first: an idle node does not take the write lock every second.
-        let due = Sql::new(format!(
-            "SELECT id FROM notification_deliveries
-             WHERE status = 'pending' AND next_attempt_at <= $1 AND channel IN ({channels})
-               AND (claimed_until IS NULL OR claimed_until < $1)
-             LIMIT 1"
-        ))
-        .bind(now)
-        .fetch_optional(&mut self.pool.db())
-        .await?;
-        if due.is_none() {
-            return Ok(Vec::new());
-        }
-        let mut tx = self.pool.begin().await?;
-        let lock = match tx.db().backend() {
-            Backend::Postgres => "FOR UPDATE SKIP LOCKED",
-            Backend::Sqlite => "",
-        };
-        let ids: Vec<Uuid> = Sql::new(format!(
-            "UPDATE notification_deliveries SET claimed_by = $1, claimed_until = $2
-             WHERE id IN (
-               SELECT d.id FROM notification_deliveries d
-               WHERE d.status = 'pending' AND d.next_attempt_at <= $3
-                 AND d.channel IN ({channels})
-                 AND (d.claimed_until IS NULL OR d.claimed_until < $3)
-               ORDER BY d.next_attempt_at, d.created_at LIMIT $4
-               {lock})
-             RETURNING id"
-        ))
-        .bind(claimant.to_string())
-        .bind(now + lease)
-        .bind(now)
-        .bind(i64::from(limit))
-        .fetch_all(&mut tx.db())
-        .await?
-        .iter()
-        .map(|r| r.id("id"))
-        .collect::<Result<_, _>>()?;
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            let row = Sql::new(format!("{DELIVERIES} WHERE d.id = $1"))
-                .bind(id)
-                .fetch_one(&mut tx.db())
-                .await?;
-            let delivery = delivery_from_row(&row)?;
-            let notification = Sql::new("SELECT * FROM notifications WHERE id = $1")
-                .bind(delivery.notification_id)
-                .fetch_one(&mut tx.db())
-                .await?;
-            let hook = match (delivery.channel, delivery.target.parse::<Uuid>()) {
-                (Channel::Webhook, Ok(w)) => webhook(&mut tx.db(), w).await?,
-                _ => None,
-            };
-            out.push(DueDelivery {
-                delivery,
-                notification: notification_from_row(&notification)?,
-                webhook: hook,
-            });
-        }
-        tx.commit().await?;
-        out.sort_by_key(|d| (d.delivery.next_attempt_at, d.delivery.created_at));
-        Ok(out)
+        let (claimant, channels) = (claimant.to_string(), channels.to_vec());
+        self.pool
+            .write(|pool| async move {
+                SqlStore { pool }
+                    .claim_deliveries_here(now, &claimant, lease, limit, &channels)
+                    .await
+            })
+            .await
     }
 
     async fn settle_delivery(&self, a: &Attempt, next: Settle) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
-        insert_attempt(&mut tx.db(), a).await?;
-        let (status, next_at, delivered) = match next {
-            Settle::Delivered => ("delivered", a.at, Some(a.at)),
-            Settle::Retry(at) => ("pending", at, None),
-            Settle::Park => ("parked", a.at, None),
-        };
-        Sql::new(
-            "UPDATE notification_deliveries SET status = $2, attempts = attempts + 1,
-               next_attempt_at = $3, delivered_at = $4, last_outcome = $5,
-               first_attempt_at = COALESCE(first_attempt_at, $6),
-               claimed_by = NULL, claimed_until = NULL
-             WHERE id = $1",
-        )
-        .bind(a.delivery_id)
-        .bind(status)
-        .bind(next_at)
-        .bind(delivered)
-        .bind(a.detail.clone())
-        .bind(a.at)
-        .execute(&mut tx.db())
-        .await?;
-        tx.commit().await
+        let a = a.clone();
+        self.pool
+            .write(|pool| async move { SqlStore { pool }.settle_delivery_here(&a, next).await })
+            .await
     }
 
     async fn deliveries(

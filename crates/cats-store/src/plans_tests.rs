@@ -97,9 +97,9 @@ async fn movement_lists_search_an_index_and_count_a_bounded_number() {
     );
     let (count, page) = list_statements(&officer);
     assert!(
-        count.sql_text().contains(") AS matching") && count.sql_text().contains(" LIMIT "),
+        count.text().contains(") AS matching") && count.text().contains(" LIMIT "),
         "the officer's count is bounded: {}",
-        count.sql_text()
+        count.text()
     );
     let page = plan(&store, page).await;
     assert!(page.contains("INDEX movements_updated"), "{page}");

@@ -73,6 +73,23 @@ impl Pool {
         })
     }
 
+    /// Run `job`, a whole write transaction (it begins with [`Pool::begin`] on the pool it is
+    /// given and ends with [`Tx::commit`]): on SQLite on the writer's own thread
+    /// (`crate::writer_thread`), on PostgreSQL here.
+    ///
+    /// Errors: the job's own, or the job panicked.
+    pub(crate) async fn write<T, F, Fut>(&self, job: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(Pool) -> Fut,
+        Fut: std::future::Future<Output = Result<T, StoreError>> + Send + 'static,
+    {
+        match self {
+            Self::Sqlite(_, writer) => writer.run(job(self.clone())).await,
+            Self::Postgres(_) => job(self.clone()).await,
+        }
+    }
+
     /// Begin a write transaction that commits by itself, one disk sync of its own on SQLite
     /// (what `cats bench ceiling` measures).
     pub(crate) async fn begin_alone(&self) -> Result<Tx, StoreError> {
@@ -136,7 +153,7 @@ impl Tx {
     /// The transaction's connection, to run statements on.
     pub(crate) fn db(&mut self) -> Db<'_> {
         match self {
-            Self::SqliteWrite(tx) => Db::Sqlite(tx.conn()),
+            Self::SqliteWrite(tx) => Db::Direct(tx.conn()),
             Self::SqliteRead(tx) => Db::Sqlite(tx),
             Self::Postgres(tx) => Db::Pg(tx),
         }
@@ -162,13 +179,15 @@ pub(crate) enum Db<'a> {
     PgPool(&'a PgPool),
     /// One PostgreSQL connection.
     Pg(&'a mut PgConnection),
+    /// The SQLite writer's own connection (`crate::direct`).
+    Direct(&'a mut rusqlite::Connection),
 }
 
 impl Db<'_> {
     /// Which backend.
     pub(crate) fn backend(&self) -> Backend {
         match self {
-            Self::SqlitePool(_) | Self::Sqlite(_) => Backend::Sqlite,
+            Self::SqlitePool(_) | Self::Sqlite(_) | Self::Direct(_) => Backend::Sqlite,
             Self::PgPool(_) | Self::Pg(_) => Backend::Postgres,
         }
     }
@@ -319,9 +338,13 @@ impl<'q> Sql<'q> {
     }
 
     /// The statement's text.
-    #[cfg(test)]
-    pub(crate) fn sql_text(&self) -> &str {
+    pub(crate) fn text(&self) -> &str {
         &self.text
+    }
+
+    /// The values of its placeholders, in order.
+    pub(crate) fn args(&self) -> &[Arg<'q>] {
+        &self.args
     }
 
     /// A statement with placeholders `$1`, `$2` … for the values [`Sql::bind`] adds in order.
@@ -403,6 +426,7 @@ impl<'q> Sql<'q> {
             Db::Sqlite(c) => self.sqlite().execute(&mut **c).await?.rows_affected(),
             Db::PgPool(p) => self.pg_query()?.execute(*p).await?.rows_affected(),
             Db::Pg(c) => self.pg_query()?.execute(&mut **c).await?.rows_affected(),
+            Db::Direct(c) => crate::direct::execute(c, self)?,
         })
     }
 
@@ -431,6 +455,8 @@ impl<'q> Sql<'q> {
                 Ok(q) => q.fetch_all(&mut **c).await.map(Row::postgres),
                 Err(e) => Err(e),
             },
+            Db::Direct(c) => crate::direct::fetch(c, self, usize::MAX)
+                .map(|rows| rows.into_iter().map(Row::Direct).collect()),
         };
         rows.map_err(|e| db_error(&self.text, e))
     }
@@ -459,6 +485,8 @@ impl<'q> Sql<'q> {
                     .map(|r| r.map(Row::Postgres)),
                 Err(e) => Err(e),
             },
+            Db::Direct(c) => crate::direct::fetch(c, self, 1)
+                .map(|rows| rows.into_iter().next().map(Row::Direct)),
         };
         row.map_err(|e| db_error(&self.text, e))
     }
@@ -480,6 +508,8 @@ pub(crate) enum Row {
     Sqlite(SqliteRow),
     /// From PostgreSQL.
     Postgres(PgRow),
+    /// From the SQLite writer's own connection.
+    Direct(crate::direct::DirectRow),
 }
 
 fn decode_error(col: &str, e: sqlx::Error) -> StoreError {
@@ -489,10 +519,10 @@ fn decode_error(col: &str, e: sqlx::Error) -> StoreError {
 macro_rules! same_type {
     ($row:expr, $col:expr, $t:ty) => {
         match $row {
-            Row::Sqlite(r) => r.try_get::<$t, _>($col),
-            Row::Postgres(r) => r.try_get::<$t, _>($col),
+            Row::Sqlite(r) => r.try_get::<$t, _>($col).map_err(|e| decode_error($col, e)),
+            Row::Postgres(r) => r.try_get::<$t, _>($col).map_err(|e| decode_error($col, e)),
+            Row::Direct(r) => r.get::<$t>($col),
         }
-        .map_err(|e| decode_error($col, e))
     };
 }
 
@@ -564,9 +594,8 @@ impl Row {
     /// A nullable UUID.
     pub(crate) fn opt_id(&self, col: &str) -> Result<Option<Uuid>, StoreError> {
         match self {
-            Row::Sqlite(r) => r
-                .try_get::<Option<String>, _>(col)
-                .map_err(|e| decode_error(col, e))?
+            Row::Sqlite(_) | Row::Direct(_) => self
+                .opt_text(col)?
                 .map(|s| {
                     Uuid::parse_str(&s)
                         .map_err(|e| StoreError::backend(format!("stored id {s:?} in {col}"), e))
@@ -585,12 +614,9 @@ impl Row {
     /// A nullable timestamp.
     pub(crate) fn opt_time(&self, col: &str) -> Result<Option<DateTime<Utc>>, StoreError> {
         match self {
-            Row::Sqlite(r) => r
-                .try_get::<Option<String>, _>(col)
-                .map_err(|e| decode_error(col, e))?
-                .as_deref()
-                .map(parse_ts)
-                .transpose(),
+            Row::Sqlite(_) | Row::Direct(_) => {
+                self.opt_text(col)?.as_deref().map(parse_ts).transpose()
+            }
             Row::Postgres(r) => r.try_get(col).map_err(|e| decode_error(col, e)),
         }
     }
@@ -602,6 +628,7 @@ impl Row {
                 r.try_get::<&str, _>(col)
                     .map_err(|e| decode_error(col, e))?,
             ),
+            Row::Direct(r) => serde_json::from_str(r.str(col)?),
             Row::Postgres(r) => match r.try_get::<&str, _>(col) {
                 Ok(text) => serde_json::from_str(text),
                 Err(_) => {

@@ -39,7 +39,7 @@ impl SqlStore {
             .await
             .map_err(|e| StoreError::backend("migrating the SQLite database", e))?;
         let store = Self {
-            pool: Pool::Sqlite(pool.clone(), Writer::new(pool)),
+            pool: Pool::Sqlite(pool, Writer::new(path)?),
         };
         store.seal_audit_log().await?;
         Ok(store)

@@ -133,10 +133,14 @@ impl Store for SqlStore {
         Ok(done)
     }
     async fn touch_token(&self, token_hash: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let done = parties::touch_token(&mut tx.db(), token_hash, at).await?;
-        tx.commit().await?;
-        Ok(done)
+        let token_hash = token_hash.to_string();
+        self.pool
+            .write(|pool| async move {
+                let mut tx = pool.begin().await?;
+                parties::touch_token(&mut tx.db(), &token_hash, at).await?;
+                tx.commit().await
+            })
+            .await
     }
     async fn save_guarantee(&self, g: &Guarantee) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
@@ -151,11 +155,17 @@ impl Store for SqlStore {
         ledger::reservations(&mut self.pool.db(), Some(grn)).await
     }
     async fn next_mrn_serial(&self, office: &OfficeRef, year: i32) -> Result<u64, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let serial = movements::Serial::Mrn;
-        let done = movements::next_serial(&mut tx.db(), serial, office.as_str(), year).await?;
-        tx.commit().await?;
-        Ok(done)
+        let office = office.clone();
+        self.pool
+            .write(|pool| async move {
+                let mut tx = pool.begin().await?;
+                let serial = movements::Serial::Mrn;
+                let done =
+                    movements::next_serial(&mut tx.db(), serial, office.as_str(), year).await?;
+                tx.commit().await?;
+                Ok(done)
+            })
+            .await
     }
     async fn lrn_in_use(&self, holder: &Eori, lrn: &Lrn) -> Result<bool, StoreError> {
         movements::lrn_in_use(&mut self.pool.db(), holder, lrn).await
@@ -182,10 +192,16 @@ impl Store for SqlStore {
         lease: chrono::Duration,
         limit: u32,
     ) -> Result<Vec<Uuid>, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let done = movements::claim_overdue(&mut tx.db(), now, claimant, lease, limit).await?;
-        tx.commit().await?;
-        Ok(done)
+        let claimant = claimant.to_string();
+        self.pool
+            .write(|pool| async move {
+                let mut tx = pool.begin().await?;
+                let done =
+                    movements::claim_overdue(&mut tx.db(), now, &claimant, lease, limit).await?;
+                tx.commit().await?;
+                Ok(done)
+            })
+            .await
     }
     async fn dump(&self) -> Result<Snapshot, StoreError> {
         let mut tx = self.pool.begin_read().await?;
@@ -210,18 +226,29 @@ impl Store for SqlStore {
         history::messages(&mut self.pool.db(), Some(movement_id)).await
     }
     async fn commit(&self, change: Change) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
-        movements::commit(&mut tx.db(), &change).await?;
-        tx.commit().await
+        // JSON and deflating before the writer's turn: the turn only runs statements.
+        let prepared = movements::prepare(change)?;
+        self.pool
+            .write(|pool| async move {
+                let mut tx = pool.begin().await?;
+                movements::commit(&mut tx.db(), prepared).await?;
+                tx.commit().await
+            })
+            .await
     }
     async fn ice_inbound(&self, message_id: Uuid) -> Result<Option<IceIn>, StoreError> {
         ice::inbound(&mut self.pool.db(), message_id).await
     }
     async fn ice_record_inbound(&self, inbound: &IceIn, out: &[IceOut]) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
-        ice::insert_inbound(&mut tx.db(), inbound).await?;
-        ice::enqueue(&mut tx.db(), out).await?;
-        tx.commit().await
+        let (inbound, out) = (inbound.clone(), out.to_vec());
+        self.pool
+            .write(|pool| async move {
+                let mut tx = pool.begin().await?;
+                ice::insert_inbound(&mut tx.db(), &inbound).await?;
+                ice::enqueue(&mut tx.db(), &out).await?;
+                tx.commit().await
+            })
+            .await
     }
     async fn ice_last_sequence(&self, peer: &NodeId, correlation: &str) -> Result<i64, StoreError> {
         ice::last_sequence(&mut self.pool.db(), ice::Side::Inbox, peer, correlation).await
@@ -233,19 +260,29 @@ impl Store for SqlStore {
         lease: chrono::Duration,
         limit: u32,
     ) -> Result<Vec<OutboxEntry>, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let due = ice::claim_due(&mut tx.db(), now, claimant, lease, limit).await?;
-        tx.commit().await?;
-        Ok(due)
+        let claimant = claimant.to_string();
+        self.pool
+            .write(|pool| async move {
+                let mut tx = pool.begin().await?;
+                let due = ice::claim_due(&mut tx.db(), now, &claimant, lease, limit).await?;
+                tx.commit().await?;
+                Ok(due)
+            })
+            .await
     }
     async fn ice_settle(
         &self,
         message_id: Uuid,
         settlement: &Settlement,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
-        ice::settle(&mut tx.db(), message_id, settlement).await?;
-        tx.commit().await
+        let settlement = settlement.clone();
+        self.pool
+            .write(|pool| async move {
+                let mut tx = pool.begin().await?;
+                ice::settle(&mut tx.db(), message_id, &settlement).await?;
+                tx.commit().await
+            })
+            .await
     }
     async fn ice_outbox(
         &self,
@@ -282,12 +319,17 @@ impl Store for SqlStore {
         ice::pending(&mut self.pool.db()).await
     }
     async fn ice_enqueue(&self, out: &[IceOut], audit: &[AuditEntry]) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
-        ice::enqueue(&mut tx.db(), out).await?;
-        for a in audit {
-            history::insert_audit(&mut tx.db(), a).await?;
-        }
-        tx.commit().await
+        let (out, audit) = (out.to_vec(), audit.to_vec());
+        self.pool
+            .write(|pool| async move {
+                let mut tx = pool.begin().await?;
+                ice::enqueue(&mut tx.db(), &out).await?;
+                for a in &audit {
+                    history::insert_audit(&mut tx.db(), a).await?;
+                }
+                tx.commit().await
+            })
+            .await
     }
     async fn ice_notices(&self) -> Result<Vec<IceIn>, StoreError> {
         ice::notices(&mut self.pool.db()).await
@@ -299,11 +341,16 @@ impl Store for SqlStore {
         ice::queues(&mut self.pool.db()).await
     }
     async fn audit(&self, entries: &[AuditEntry]) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
-        for a in entries {
-            history::insert_audit(&mut tx.db(), a).await?;
-        }
-        tx.commit().await
+        let entries = entries.to_vec();
+        self.pool
+            .write(|pool| async move {
+                let mut tx = pool.begin().await?;
+                for a in &entries {
+                    history::insert_audit(&mut tx.db(), a).await?;
+                }
+                tx.commit().await
+            })
+            .await
     }
     async fn audit_log(
         &self,
@@ -313,9 +360,13 @@ impl Store for SqlStore {
         history::audit_log(&mut self.pool.db(), movement_id, Some(limit)).await
     }
     async fn commit_registry(&self, change: RegistryChange) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
-        registry::commit(&mut tx.db(), &change).await?;
-        tx.commit().await
+        self.pool
+            .write(|pool| async move {
+                let mut tx = pool.begin().await?;
+                registry::commit(&mut tx.db(), &change).await?;
+                tx.commit().await
+            })
+            .await
     }
     async fn registration(&self, id: Uuid) -> Result<Option<Registration>, StoreError> {
         registry_read::registration(&mut self.pool.db(), id).await
