@@ -4,6 +4,7 @@
 //! node's own time-limit check. One function, [`act`], decides with the domain and commits.
 
 use chrono::{DateTime, Utc};
+use serde::Deserialize as _;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -202,7 +203,7 @@ pub(crate) async fn act_once(
     // then the control record's rules.
     let decision = decide(&record.movement, action, now, &catalog)?;
     if let Action::ControlResult { result, report, .. } = action {
-        let context = serde_json::from_value::<Cc015c>(record.declaration.clone())
+        let context = Cc015c::deserialize(record.declaration.as_ref())
             .map(|d| ControlContext::of(&d, &record.movement.controls))
             .unwrap_or_default();
         let failures = check_report(report, *result, &context);
@@ -253,7 +254,7 @@ pub(crate) async fn act_once(
         Some(mrn),
     ) = (action, movement.mrn.clone())
     {
-        let declared = serde_json::from_value::<Cc015c>(record.declaration.clone());
+        let declared = Cc015c::deserialize(record.declaration.as_ref());
         if let Some(declared) = declared.ok().and_then(|d| rules::facts(&d).ok()) {
             let mut facts = declared.risk_facts();
             facts.aeo = aeo_benefits_apply(app, &movement.holder, day).await?;

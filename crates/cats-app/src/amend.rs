@@ -261,7 +261,7 @@ pub async fn amend_with(
                 id,
                 version: record.version + 1,
                 movement: amended,
-                declaration: content.clone(),
+                declaration: std::sync::Arc::new(content.clone()),
                 created_at: record.created_at,
                 updated_at: now,
             };

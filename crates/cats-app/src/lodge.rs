@@ -281,7 +281,7 @@ async fn lodge_once(
         id,
         version: 1,
         movement,
-        declaration: content.clone(),
+        declaration: std::sync::Arc::new(content.clone()),
         created_at: now,
         updated_at: now,
     };

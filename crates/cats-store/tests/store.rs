@@ -155,7 +155,7 @@ fn record(lrn: &str, mrn: Option<&str>, state: MovementState, at: DateTime<Utc>)
         id: Uuid::new_v4(),
         version: 1,
         movement,
-        declaration: value.clone(),
+        declaration: std::sync::Arc::new(value.clone()),
         created_at: at,
         updated_at: at,
     }

@@ -75,7 +75,7 @@ pub(crate) fn destination_rejection(
 ) -> NewMessage {
     let empty = Value::Null;
     let (declaration, lodged) = match record {
-        Some(r) => (&r.declaration, r.created_at),
+        Some(r) => (r.declaration.as_ref(), r.created_at),
         None => (&empty, now),
     };
     let extra = Extra {

@@ -104,7 +104,7 @@ pub(crate) async fn copy_for(
             id,
             version: 1,
             movement,
-            declaration: new.declaration.clone(),
+            declaration: std::sync::Arc::new(new.declaration.clone()),
             created_at: new.lodged_at,
             updated_at: msg.received_at,
         }

@@ -137,7 +137,7 @@ pub async fn request(
         reason: reason.trim().to_string(),
         at: now,
         movement: movement.clone(),
-        declaration: record.declaration.clone(),
+        declaration: record.declaration.as_ref().clone(),
         lodged_at: record.created_at,
     };
     let out = out_message(node, IceType::Cd150c, &mrn, &content, Uuid::new_v4())?;

@@ -123,7 +123,7 @@ pub(crate) async fn answer_record_request(
         movement_id: record.id,
         office: content.office.clone(),
         movement: next.movement.clone(),
-        declaration: record.declaration.clone(),
+        declaration: record.declaration.as_ref().clone(),
         lodged_at: record.created_at,
     };
     let out = out_message(&msg.sender, answer, &mrn, &sent, Uuid::new_v4())?;

@@ -75,7 +75,7 @@ pub fn anticipated_records(
                 movement_id: record.id,
                 office: office.clone(),
                 movement: m.clone(),
-                declaration: record.declaration.clone(),
+                declaration: record.declaration.as_ref().clone(),
                 lodged_at: record.created_at,
             };
             sent.push(out_message(peer, kind, &mrn, &content, trace_id)?);

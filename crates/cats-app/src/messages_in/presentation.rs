@@ -173,7 +173,7 @@ pub(super) async fn notify(
         let new = MovementRecord {
             version: record.version + 1,
             movement,
-            declaration: completed,
+            declaration: std::sync::Arc::new(completed),
             updated_at: now,
             ..record.clone()
         };

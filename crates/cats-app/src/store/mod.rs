@@ -145,7 +145,7 @@ pub struct MovementRecord {
     /// The projection.
     pub movement: Movement,
     /// The current CC015C declaration (HMRC JSON shape, content of `n1:CC015C`).
-    pub declaration: serde_json::Value,
+    pub declaration: std::sync::Arc<serde_json::Value>,
     /// When lodged (UTC).
     pub created_at: DateTime<Utc>,
     /// When last changed (UTC).

@@ -1,6 +1,7 @@
 //! Driving recorded movements through the node's use cases, in global time order.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
+use serde::Deserialize as _;
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -234,7 +235,7 @@ async fn seals_found_intact(app: &App, id: Uuid, action: Action) -> anyhow::Resu
     };
     if report.seals.is_none() {
         if let Some(record) = app.store().movement(id).await? {
-            let context = serde_json::from_value::<Cc015c>(record.declaration)
+            let context = Cc015c::deserialize(record.declaration.as_ref())
                 .map(|d| ControlContext::of(&d, &record.movement.controls))
                 .unwrap_or_default();
             report.seals = Some(SealsCheck {

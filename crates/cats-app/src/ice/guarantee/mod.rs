@@ -104,7 +104,7 @@ pub(crate) async fn request_uses(
             aeo_share: share,
             day,
             movement: m.clone(),
-            declaration: record.declaration.clone(),
+            declaration: record.declaration.as_ref().clone(),
             lodged_at: record.created_at,
         };
         out.push(out_message(
