@@ -38,6 +38,7 @@ mod security;
 mod settings;
 mod snapshot;
 mod sql;
+mod sql_row;
 mod sqlite;
 mod store;
 mod unmatched;

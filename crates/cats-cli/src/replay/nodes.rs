@@ -116,11 +116,14 @@ impl Nodes {
         anyhow::bail!("ICE messages still pending after 60 s")
     }
 
-    /// The ICE figures of a network (`None` for one node).
+    /// The ICE figures of a network (`None` for one node), once nothing is waiting for
+    /// delivery ([`Self::settle`]): a node's background work (the overdue enquiry, a retry) may
+    /// have sent a message after the replay's last step settled.
     pub async fn ice(&self, names: &[String]) -> anyhow::Result<Option<IceFigures>> {
         if self.apps.len() < 2 {
             return Ok(None);
         }
+        self.settle().await?;
         let mut f = IceFigures {
             nodes: names.to_vec(),
             ..IceFigures::default()
