@@ -23,5 +23,6 @@ pub mod ledger;
 pub mod movement;
 pub mod reference;
 pub mod registry;
+pub mod reports;
 pub mod risk;
 pub mod rules;
