@@ -213,8 +213,17 @@ mod tests {
     #[test]
     fn every_locale_has_every_key_of_english_and_no_other() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales");
+        // Every .ftl file of a locale (main.ftl, and one per area such as tad.ftl).
         let read = |lang: &str| {
-            std::fs::read_to_string(dir.join(lang).join("main.ftl")).expect("locale file")
+            let mut all = String::new();
+            for entry in std::fs::read_dir(dir.join(lang)).expect("locale directory") {
+                let path = entry.expect("locale file").path();
+                if path.extension().is_some_and(|e| e == "ftl") {
+                    all.push_str(&std::fs::read_to_string(&path).expect("locale file"));
+                    all.push('\n');
+                }
+            }
+            all
         };
         let english = keys(&read("en"));
         assert!(english.len() > 40, "{}", english.len());
