@@ -35,6 +35,7 @@ pub mod messages;
 pub mod messages_in;
 pub mod notify;
 pub mod query;
+pub mod reports;
 pub mod registers;
 pub mod restricted;
 pub mod retry;

@@ -32,6 +32,7 @@ mod plans_tests;
 mod postgres;
 mod reference;
 mod registry;
+mod reports;
 mod registry_read;
 mod risk;
 mod security;

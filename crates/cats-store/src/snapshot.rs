@@ -76,6 +76,8 @@ pub(crate) async fn dump(db: &mut Db<'_>) -> Result<Snapshot, StoreError> {
         notify: crate::notify_snapshot::dump(db).await?,
         unmatched: crate::unmatched::dump(db).await?,
         node_secrets: crate::security::dump_secrets(db).await?,
+        saved_reports: crate::reports::dump_saved(db).await?,
+        node_runs: crate::reports::dump_runs(db).await?,
     })
 }
 
@@ -193,6 +195,7 @@ pub(crate) async fn restore(db: &mut Db<'_>, s: &Snapshot) -> Result<(), StoreEr
     crate::notify_snapshot::restore(db, &s.notify).await?;
     crate::unmatched::restore(db, &s.unmatched).await?;
     crate::security::restore_secrets(db, &s.node_secrets).await?;
+    crate::reports::restore(db, &s.saved_reports, &s.node_runs).await?;
     crate::security::seal_audit(db).await?;
     Ok(())
 }

@@ -474,3 +474,8 @@ mod legacy;
 // Helpers of one area that the others use too (through `use super::*`).
 use ledger::{commit_with, reserve, GRN};
 use risk::profile_version;
+
+// Reports: the node's runs, saved reports, a period of the audit log (issue 17)
+
+#[path = "store/reports.rs"]
+mod reports;

@@ -360,6 +360,7 @@ pub trait Store:
     + crate::secrets::SecretStore
     + crate::audit::AuditChainStore
     + crate::health::HealthStore
+    + crate::reports::store::ReportStore
     + Send
     + Sync
 {

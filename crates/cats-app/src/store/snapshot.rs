@@ -155,4 +155,8 @@ pub struct Snapshot {
     )>,
     /// The node's own secrets (the risk draw key), so that a copy draws as the original did.
     pub node_secrets: Vec<crate::secrets::NodeSecret>,
+    /// Custom report definitions users saved.
+    pub saved_reports: Vec<crate::reports::store::SavedReport>,
+    /// The node's runs (starts, heartbeats, clean stops), for its downtime figures.
+    pub node_runs: Vec<cats_domain::reports::uptime::Run>,
 }

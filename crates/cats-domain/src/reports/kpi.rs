@@ -5,9 +5,13 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use std::collections::BTreeMap;
+
 use super::cube::Fact;
 use super::stats::{rate, summary, Summary};
+use super::table::{Cell, ChartKind, Column, Table};
 use super::Period;
+use crate::ids::NodeId;
 
 /// Transit procedure adherence over the movements released in a period: of those whose outcome
 /// is known (arrived, or past the time limit without arrival), the share that arrived by the
@@ -73,6 +77,8 @@ pub enum Channel {
 pub struct Sent {
     /// ICE or push.
     pub channel: Channel,
+    /// The peer node, for ICE.
+    pub peer: Option<NodeId>,
     /// NCTS message type (`CD001C`) or event type.
     pub message_type: String,
     /// When written to the outbox.
@@ -154,6 +160,60 @@ pub fn communication(sent: &[Sent], period: &Period, target_seconds: i64) -> Com
     c
 }
 
+/// ICE delivery per peer node over the messages written in `period`: sent, acknowledged, within
+/// `target_seconds`, and the time to acknowledgement (mean, median, 90th percentile, longest).
+pub fn ice_latency(sent: &[Sent], period: &Period, target_seconds: i64) -> Table {
+    #[derive(Default)]
+    struct Acc {
+        sent: u64,
+        acknowledged: u64,
+        within: u64,
+        seconds: Vec<f64>,
+    }
+    let mut acc: BTreeMap<String, Acc> = BTreeMap::new();
+    for s in sent
+        .iter()
+        .filter(|s| s.channel == Channel::Ice && period.contains(s.created_at))
+    {
+        let a = acc
+            .entry(s.peer.as_ref().map(|p| p.to_string()).unwrap_or_default())
+            .or_default();
+        a.sent += 1;
+        if let Some(at) = s.acknowledged_at {
+            let secs = (at - s.created_at).num_milliseconds() as f64 / 1000.0;
+            a.acknowledged += 1;
+            a.within += u64::from(secs <= target_seconds as f64);
+            a.seconds.push(secs);
+        }
+    }
+    let mut t = Table::new(vec![
+        Column::text("peer"),
+        Column::count("sent"),
+        Column::count("acknowledged"),
+        Column::count("withinTarget"),
+        Column::rate("withinTargetRate"),
+        Column::number("meanSeconds"),
+        Column::number("medianSeconds"),
+        Column::number("p90Seconds"),
+        Column::number("maxSeconds"),
+    ]);
+    for (peer, a) in acc {
+        let s = summary(&a.seconds);
+        t.rows.push(vec![
+            Cell::Text(peer),
+            Cell::Count(a.sent),
+            Cell::Count(a.acknowledged),
+            Cell::Count(a.within),
+            Cell::Rate(rate(a.within as usize, a.sent as usize)),
+            Cell::Number(s.mean),
+            Cell::Number(s.median),
+            Cell::Number(s.p90),
+            Cell::Number(s.max),
+        ]);
+    }
+    t.charted(ChartKind::Bar, "peer", "p90Seconds")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -218,6 +278,7 @@ mod tests {
     fn communication_counts_acknowledgements_within_the_target() {
         let s = |channel, ty: &str, at: &str, ack: Option<&str>| Sent {
             channel,
+            peer: (channel == Channel::Ice).then(|| "GE".parse().unwrap()),
             message_type: ty.into(),
             created_at: t(at),
             acknowledged_at: ack.map(t),
@@ -267,5 +328,17 @@ mod tests {
         assert_eq!(c.anticipated_records_seconds.count, 2);
         assert_eq!(c.anticipated_records_seconds.median, Some(61.0));
         assert_eq!(communication(&[], &period(), 60).rate, None);
+        let per_peer = ice_latency(&sent, &period(), 60);
+        assert_eq!(per_peer.rows.len(), 1);
+        assert_eq!(per_peer.cell(0, "sent"), Some(&Cell::Count(3)));
+        assert_eq!(per_peer.cell(0, "acknowledged"), Some(&Cell::Count(2)));
+        assert_eq!(
+            per_peer.cell(0, "medianSeconds"),
+            Some(&Cell::Number(Some(61.0)))
+        );
+        assert_eq!(
+            per_peer.cell(0, "maxSeconds"),
+            Some(&Cell::Number(Some(120.0)))
+        );
     }
 }

@@ -1,0 +1,28 @@
+-- Reports and KPIs (issue 17): each run of each instance of the node (start, heartbeat, clean
+-- stop), from which downtime is computed; custom report definitions users save and share; and
+-- indexes for reading a period of the audit log, the ICE outbox and the deliveries.
+CREATE TABLE node_runs (
+    id            TEXT PRIMARY KEY,
+    started_at    TEXT NOT NULL,
+    last_seen_at  TEXT NOT NULL,
+    stopped_at    TEXT,
+    version       TEXT NOT NULL
+);
+CREATE INDEX node_runs_seen ON node_runs(last_seen_at);
+
+CREATE TABLE saved_reports (
+    id          TEXT PRIMARY KEY,
+    name        TEXT NOT NULL,
+    owner       TEXT NOT NULL, -- username
+    party       TEXT,          -- the owner's company (traders, insurers)
+    country     TEXT,          -- the owner's country (officers)
+    shared      TEXT NOT NULL, -- private | company | country
+    definition  TEXT NOT NULL, -- JSON of cats_domain::reports::cube::Definition
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+);
+CREATE INDEX saved_reports_owner ON saved_reports(owner);
+
+CREATE INDEX audit_log_at ON audit_log(at);
+CREATE INDEX ice_outbox_created ON ice_outbox(created_at);
+CREATE INDEX notification_deliveries_created ON notification_deliveries(created_at);
