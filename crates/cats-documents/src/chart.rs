@@ -39,16 +39,17 @@ fn cut(label: &str, max: usize) -> String {
     }
 }
 
-/// The chart of `points` (label, value), `width` × `height` pixels, as an SVG document.
-/// An empty series draws the axes alone. Errors: [`DocumentError::Svg`] when plotters fails.
+/// The chart of `points` (label, value), `width` × `height` pixels, as an SVG document; a
+/// point without a value is a bar of 0, and no point on a line. An empty series draws the axes
+/// alone. Errors: [`DocumentError::Svg`] when plotters fails.
 pub fn svg(
     kind: ChartKind,
-    points: &[(String, f64)],
+    points: &[(String, Option<f64>)],
     text: &ChartText,
     width: u32,
     height: u32,
 ) -> Result<String, DocumentError> {
-    let points: Vec<(String, f64)> = match kind {
+    let points: Vec<(String, Option<f64>)> = match kind {
         ChartKind::Bar => points.iter().take(MAX_BARS).cloned().collect(),
         ChartKind::Line => points.to_vec(),
     };
@@ -65,15 +66,15 @@ pub fn svg(
 fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, plotters::coord::Shift>,
     kind: ChartKind,
-    points: &[(String, f64)],
+    points: &[(String, Option<f64>)],
     text: &ChartText,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     root.fill(&WHITE)?;
     let n = points.len().max(1);
-    let top = points.iter().map(|p| p.1).fold(0.0f64, f64::max);
+    let top = points.iter().filter_map(|p| p.1).fold(0.0f64, f64::max);
     let top = if top <= 0.0 { 1.0 } else { top * 1.1 };
     // Horizontal bars are drawn from the bottom up: reversed, the first row is on top.
-    let points: Vec<(String, f64)> = match kind {
+    let points: Vec<(String, Option<f64>)> = match kind {
         ChartKind::Bar => points.iter().rev().cloned().collect(),
         ChartKind::Line => points.to_vec(),
     };
@@ -108,7 +109,12 @@ fn draw<DB: DrawingBackend>(
                 Histogram::horizontal(&chart)
                     .style(BAR.filled())
                     .margin(2)
-                    .data(points.iter().enumerate().map(|(i, p)| (i, p.1))),
+                    .data(
+                        points
+                            .iter()
+                            .enumerate()
+                            .map(|(i, p)| (i, p.1.unwrap_or(0.0))),
+                    ),
             )?;
         }
         // A line over time, left to right, with at most eight labels.
@@ -136,7 +142,7 @@ fn draw<DB: DrawingBackend>(
                     points
                         .iter()
                         .enumerate()
-                        .map(|(i, p)| (SegmentValue::CenterOf(i), p.1)),
+                        .filter_map(|(i, p)| Some((SegmentValue::CenterOf(i), p.1?))),
                     BAR.stroke_width(2),
                 )
                 .point_size(3),
@@ -158,8 +164,8 @@ mod tests {
             y_label: "Перемещения".into(),
         };
         let points = vec![
-            ("KZHOR001→GEPTI001".to_string(), 3.0),
-            ("AZAST001→GEPTI001".to_string(), 1.0),
+            ("KZHOR001→GEPTI001".to_string(), Some(3.0)),
+            ("AZAST001→GEPTI001".to_string(), Some(1.0)),
         ];
         let bar = svg(ChartKind::Bar, &points, &text, 640, 320).unwrap();
         assert!(bar.starts_with("<svg"));
@@ -170,7 +176,9 @@ mod tests {
         assert!(line.contains("<polyline") || line.contains("<path"));
         let empty = svg(ChartKind::Bar, &[], &text, 640, 320).unwrap();
         assert!(empty.contains("Перемещения"));
-        let many: Vec<(String, f64)> = (0..100).map(|i| (format!("R{i}"), i as f64)).collect();
+        let many: Vec<(String, Option<f64>)> = (0..100)
+            .map(|i| (format!("R{i}"), Some(i as f64)))
+            .collect();
         let capped = svg(ChartKind::Bar, &many, &text, 640, 320).unwrap();
         assert!(
             capped.contains("\nR0\n") && !capped.contains("\nR25\n") && !capped.contains("\nR99\n")

@@ -11,7 +11,7 @@
 use cats_domain::reports::{Cell, ChartKind, ColumnKind, Table};
 use rust_xlsxwriter::{Chart, ChartType, ExcelDateTime, Format, Workbook};
 
-use crate::pdf::{fit, text_width, Canvas, DocumentError, Weight};
+use crate::pdf::{fit, text_width, wrap, Canvas, DocumentError, Weight};
 
 /// The words of an export, in the reader's language.
 pub struct Labels<'a> {
@@ -191,21 +191,32 @@ pub fn pdf(
         c.svg(MARGIN, y, cw, ch, svg)?;
         y += ch + 12.0;
     }
-    // Column widths: in proportion to their widest content, at least their heading's share.
+    // Column widths: each column's widest value (of the first 200 rows), its heading taking
+    // at most two lines; shrunk in proportion when the table is wider than the page.
     let widths: Vec<f32> = {
         let natural: Vec<f32> = table
             .columns
             .iter()
             .enumerate()
             .map(|(i, col)| {
-                let head = text_width(&(labels.column)(col.key), SIZE, Weight::Bold);
+                let label = (labels.column)(col.key);
+                let head = text_width(&label, SIZE, Weight::Bold);
+                // A heading breaks between words, never inside one.
+                let word = label
+                    .split(' ')
+                    .map(|w| text_width(w, SIZE, Weight::Bold))
+                    .fold(0.0, f32::max);
                 let body = table
                     .rows
                     .iter()
                     .take(200)
                     .map(|r| text_width(&display(&r[i]), SIZE, Weight::Regular))
                     .fold(0.0, f32::max);
-                head.max(body).clamp(30.0, 220.0) + 8.0
+                body.max((head / 2.0).min(110.0))
+                    .max(head.min(70.0))
+                    .max(word)
+                    .clamp(30.0, 240.0)
+                    + 8.0
             })
             .collect();
         let total: f32 = natural.iter().sum();
@@ -213,23 +224,40 @@ pub fn pdf(
         natural.iter().map(|x| x * scale).collect()
     };
     let header = |c: &mut Canvas, y: f32| {
-        c.fill(MARGIN, y, inner, ROW + 4.0, 225);
+        let lines: Vec<Vec<String>> = table
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, col)| {
+                let mut l = wrap(
+                    &(labels.column)(col.key),
+                    SIZE,
+                    Weight::Bold,
+                    widths[i] - 6.0,
+                );
+                if l.len() > 2 {
+                    let rest = l[1..].join(" ");
+                    l.truncate(1);
+                    l.push(fit(&rest, SIZE, Weight::Bold, widths[i] - 6.0));
+                }
+                l
+            })
+            .collect();
+        let height = lines.iter().map(Vec::len).max().unwrap_or(1) as f32 * (SIZE + 2.0) + 6.0;
+        c.fill(MARGIN, y, inner, height, 225);
         let mut x = MARGIN;
         for (i, col) in table.columns.iter().enumerate() {
-            let label = fit(
-                &(labels.column)(col.key),
-                SIZE,
-                Weight::Bold,
-                widths[i] - 6.0,
-            );
-            if col.kind == ColumnKind::Text {
-                c.text(x + 3.0, y + ROW, SIZE, Weight::Bold, &label);
-            } else {
-                c.text_right(x + widths[i] - 3.0, y + ROW, SIZE, Weight::Bold, &label);
+            for (n, line) in lines[i].iter().enumerate() {
+                let base = y + SIZE + 3.0 + n as f32 * (SIZE + 2.0);
+                if col.kind == ColumnKind::Text {
+                    c.text(x + 3.0, base, SIZE, Weight::Bold, line);
+                } else {
+                    c.text_right(x + widths[i] - 3.0, base, SIZE, Weight::Bold, line);
+                }
             }
             x += widths[i];
         }
-        y + ROW + 6.0
+        y + height + 2.0
     };
     y = header(&mut c, y);
     if table.rows.is_empty() {

@@ -9,5 +9,6 @@
 pub mod chart;
 pub mod export;
 pub mod pdf;
+pub mod tad;
 
 pub use pdf::{Canvas, DocumentError, Weight};

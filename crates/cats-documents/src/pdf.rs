@@ -228,6 +228,27 @@ impl Canvas {
         self.pages.len()
     }
 
+    /// The texts on page `page` (0-based) in drawing order, each with where it starts and how
+    /// wide it is: (x, baseline y, width, text), points. Empty for a page that does not exist.
+    /// For checking a layout.
+    pub fn texts(&self, page: usize) -> Vec<(f32, f32, f32, &str)> {
+        self.pages.get(page).map_or_else(Vec::new, |ops| {
+            ops.iter()
+                .filter_map(|op| match op {
+                    Op::Text {
+                        x,
+                        y,
+                        size,
+                        weight,
+                        text,
+                        ..
+                    } => Some((*x, *y, text_width(text, *size, *weight), text.as_str())),
+                    _ => None,
+                })
+                .collect()
+        })
+    }
+
     /// Start a new page; what follows goes on it.
     pub fn new_page(&mut self) {
         self.pages.push(Vec::new());

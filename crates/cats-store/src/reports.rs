@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use cats_app::reports::store::{ReportStore, SavedReport, Sharing};
 use cats_app::store::{AuditEntry, StoreError};
-use cats_domain::ids::{CountryCode, Eori, NodeId};
+use cats_domain::ids::{CountryCode, Eori, NodeId, OfficeRef};
 use cats_domain::ledger::Guarantee;
 use cats_domain::reports::kpi::{Channel, Sent};
 use cats_domain::reports::uptime::Run;
@@ -23,6 +23,12 @@ fn saved_from_row(r: &Row) -> Result<SavedReport, StoreError> {
         owner: r.text("owner")?,
         party: r.opt_ident("party", Eori::parse)?,
         country: r.opt_ident("country", CountryCode::parse)?,
+        offices: r
+            .text("offices")?
+            .split_whitespace()
+            .map(OfficeRef::parse)
+            .collect::<Result<_, _>>()
+            .map_err(|e| StoreError::corrupt(format!("saved report offices: {e}")))?,
         shared: r.parsed("shared", |s| Sharing::parse(s).ok_or("not a sharing"))?,
         definition: r.json("definition")?,
         created_at: r.time("created_at")?,
@@ -57,31 +63,11 @@ impl ReportStore for SqlStore {
     }
 
     async fn run_heartbeat(&self, run: Uuid, at: DateTime<Utc>) -> Result<(), StoreError> {
-        self.pool
-            .write(move |pool| async move {
-                let mut tx = pool.begin().await?;
-                Sql::new("UPDATE node_runs SET last_seen_at = $1 WHERE id = $2")
-                    .bind(at)
-                    .bind(run)
-                    .execute(&mut tx.db())
-                    .await?;
-                tx.commit().await
-            })
-            .await
+        self.touch_run(run, at, false).await
     }
 
     async fn run_stopped(&self, run: Uuid, at: DateTime<Utc>) -> Result<(), StoreError> {
-        self.pool
-            .write(move |pool| async move {
-                let mut tx = pool.begin().await?;
-                Sql::new("UPDATE node_runs SET last_seen_at = $1, stopped_at = $1 WHERE id = $2")
-                    .bind(at)
-                    .bind(run)
-                    .execute(&mut tx.db())
-                    .await?;
-                tx.commit().await
-            })
-            .await
+        self.touch_run(run, at, true).await
     }
 
     async fn runs(&self, since: DateTime<Utc>) -> Result<Vec<Run>, StoreError> {
@@ -218,6 +204,32 @@ impl ReportStore for SqlStore {
     }
 }
 
+impl SqlStore {
+    /// A run seen up at `at`, and stopped cleanly then when `stopped`.
+    async fn touch_run(
+        &self,
+        run: Uuid,
+        at: DateTime<Utc>,
+        stopped: bool,
+    ) -> Result<(), StoreError> {
+        self.pool
+            .write(move |pool| async move {
+                let mut tx = pool.begin().await?;
+                Sql::new(if stopped {
+                    "UPDATE node_runs SET last_seen_at = $1, stopped_at = $1 WHERE id = $2"
+                } else {
+                    "UPDATE node_runs SET last_seen_at = $1 WHERE id = $2"
+                })
+                .bind(at)
+                .bind(run)
+                .execute(&mut tx.db())
+                .await?;
+                tx.commit().await
+            })
+            .await
+    }
+}
+
 fn definition_json(r: &SavedReport) -> Result<String, StoreError> {
     serde_json::to_string(&r.definition)
         .map_err(|e| StoreError::backend("a report definition as JSON", e))
@@ -230,8 +242,8 @@ async fn insert_saved(
 ) -> Result<(), StoreError> {
     Sql::new(
         "INSERT INTO saved_reports
-           (id, name, owner, party, country, shared, definition, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+           (id, name, owner, party, country, offices, shared, definition, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $10, $6, $7, $8, $9)
          ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name,
            shared = EXCLUDED.shared, definition = EXCLUDED.definition,
            updated_at = EXCLUDED.updated_at",
@@ -245,6 +257,13 @@ async fn insert_saved(
     .bind(Arg::Json(definition))
     .bind(r.created_at)
     .bind(r.updated_at)
+    .bind(
+        r.offices
+            .iter()
+            .map(|o| o.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
     .execute(db)
     .await?;
     Ok(())

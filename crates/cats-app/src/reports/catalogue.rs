@@ -154,7 +154,9 @@ pub struct Made {
     pub table: Table,
 }
 
-fn scope_text(scope: &Scope) -> String {
+/// Whose data a report covers, as the answers name it: `node`, `country KZ`, `holder …`,
+/// `insurer …`.
+pub fn scope_text(scope: &Scope) -> String {
     match scope {
         Scope::Node(None) => "node".into(),
         Scope::Node(Some(c)) | Scope::Country(c) => format!("country {c}"),

@@ -202,12 +202,7 @@ pub async fn kpi(
         from: period.from,
         to: period.to,
         country: scope.country(),
-        scope: match &scope {
-            Scope::Node(None) => "node".into(),
-            Scope::Node(Some(c)) | Scope::Country(c) => format!("country {c}"),
-            Scope::Holder(h) => format!("holder {h}"),
-            Scope::Insurer(i) => format!("insurer {i}"),
-        },
+        scope: super::catalogue::scope_text(&scope),
         adherence_rate: a.rate,
         control_efficiency: efficiency(&control),
         communication_efficiency: c.rate,

@@ -21,12 +21,22 @@ fn user(actor: &Actor) -> Result<&User, AppError> {
 }
 
 /// Whether `user` sees `report`: its owner; a user of the same company when shared with the
-/// company; an officer of the same country when shared with the country.
+/// company; an officer of the same country acting at one of the owner's offices when shared
+/// with the office; an officer of the same country when shared with the country.
 pub fn visible(user: &User, report: &SavedReport) -> bool {
     report.owner == user.username
         || match report.shared {
             Sharing::Private => false,
             Sharing::Company => report.party.is_some() && report.party == user.party,
+            Sharing::Office => {
+                user.role == Role::Officer
+                    && report.country.is_some()
+                    && report.country == user.office_country
+                    && report
+                        .offices
+                        .iter()
+                        .any(|o| user.offices.is_empty() || user.offices.contains(o))
+            }
             Sharing::Country => {
                 user.role == Role::Officer
                     && report.country.is_some()
@@ -37,7 +47,8 @@ pub fn visible(user: &User, report: &SavedReport) -> bool {
 
 /// Save a new report, or replace one the user owns (`id`). Errors: [`AppError::Invalid`] for an
 /// empty or too long name, a definition that does not hold together, or a sharing the role
-/// cannot use (company: traders and insurers; country: officers); [`AppError::NotFound`] for an
+/// cannot use (company: traders and insurers; office: officers with an office scope; country:
+/// officers); [`AppError::NotFound`] for an
 /// `id` the user does not own.
 pub async fn save(
     app: &App,
@@ -60,6 +71,12 @@ pub async fn save(
         .map_err(|e| AppError::Invalid(e.to_string()))?;
     match (shared, u.role) {
         (Sharing::Company, Role::Trader | Role::Insurer) | (Sharing::Country, Role::Officer) => {}
+        (Sharing::Office, Role::Officer) if !u.offices.is_empty() => {}
+        (Sharing::Office, Role::Officer) => {
+            return Err(AppError::Invalid(
+                "an officer of every office of its country shares with its country".into(),
+            ))
+        }
         (Sharing::Private, _) => {}
         _ => {
             return Err(AppError::Invalid(format!(
@@ -88,6 +105,7 @@ pub async fn save(
         owner: u.username.clone(),
         party: u.party.clone(),
         country: u.office_country,
+        offices: u.offices.clone(),
         shared,
         definition,
         created_at,
@@ -127,4 +145,64 @@ pub async fn delete(app: &App, actor: &Actor, id: Uuid) -> Result<(), AppError> 
         return Err(AppError::NotFound(format!("saved report {id}")));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cats_domain::reports::cube::{Dimension, Filters, Measure};
+
+    fn user(name: &str, role: Role, country: Option<&str>, offices: &[&str]) -> User {
+        User {
+            username: name.into(),
+            role,
+            party: (role == Role::Trader).then(|| "KZ840000123456".parse().unwrap()),
+            office_country: country.map(|c| c.parse().unwrap()),
+            risk_analyst: false,
+            offices: offices.iter().map(|o| o.parse().unwrap()).collect(),
+        }
+    }
+
+    fn report(owner: &User, shared: Sharing) -> SavedReport {
+        SavedReport {
+            id: Uuid::new_v4(),
+            name: "r".into(),
+            owner: owner.username.clone(),
+            party: owner.party.clone(),
+            country: owner.office_country,
+            offices: owner.offices.clone(),
+            shared,
+            definition: Definition {
+                dimensions: vec![Dimension::Route],
+                measures: vec![Measure::Movements],
+                filters: Filters::default(),
+            },
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn who_sees_a_saved_report() {
+        let khorgos = user("a", Role::Officer, Some("KZ"), &["KZHOR001"]);
+        let same_office = user("b", Role::Officer, Some("KZ"), &["KZHOR001", "KZAAU001"]);
+        let other_office = user("c", Role::Officer, Some("KZ"), &["KZAAU001"]);
+        let whole_country = user("d", Role::Officer, Some("KZ"), &[]);
+        let georgia = user("e", Role::Officer, Some("GE"), &[]);
+        let trader = user("t", Role::Trader, None, &[]);
+        let office = report(&khorgos, Sharing::Office);
+        assert!(visible(&khorgos, &office));
+        assert!(visible(&same_office, &office));
+        assert!(visible(&whole_country, &office));
+        assert!(!visible(&other_office, &office));
+        assert!(!visible(&georgia, &office));
+        let country = report(&khorgos, Sharing::Country);
+        assert!(visible(&other_office, &country) && !visible(&georgia, &country));
+        assert!(!visible(&trader, &country));
+        let private = report(&khorgos, Sharing::Private);
+        assert!(!visible(&same_office, &private));
+        let company = report(&trader, Sharing::Company);
+        let colleague = user("t2", Role::Trader, None, &[]);
+        assert!(visible(&colleague, &company) && !visible(&khorgos, &company));
+    }
 }

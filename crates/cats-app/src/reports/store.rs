@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use cats_domain::ids::{CountryCode, Eori};
+use cats_domain::ids::{CountryCode, Eori, OfficeRef};
 use cats_domain::ledger::Guarantee;
 use cats_domain::reports::cube::Definition;
 use cats_domain::reports::kpi::Sent;
@@ -22,6 +22,9 @@ pub enum Sharing {
     Private,
     /// Every user of the owner's company (traders, insurers).
     Company,
+    /// The officers of the owner's country who act at one of the owner's offices (an officer
+    /// with an office scope).
+    Office,
     /// Every officer of the owner's country.
     Country,
 }
@@ -32,13 +35,14 @@ impl Sharing {
         match self {
             Self::Private => "private",
             Self::Company => "company",
+            Self::Office => "office",
             Self::Country => "country",
         }
     }
 
     /// Parse [`Sharing::as_str`].
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Private, Self::Company, Self::Country]
+        [Self::Private, Self::Company, Self::Office, Self::Country]
             .into_iter()
             .find(|x| x.as_str() == s)
     }
@@ -61,6 +65,11 @@ pub struct SavedReport {
     /// The owner's country, for officers.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub country: Option<CountryCode>,
+    /// The offices the owner acts at (an officer's office scope; empty: every office of its
+    /// country, or not an officer).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
+    pub offices: Vec<OfficeRef>,
     /// Who else sees it.
     pub shared: Sharing,
     /// Dimensions, measures and filters.

@@ -505,7 +505,13 @@ pub fn run(d: &Definition, facts: &[Fact], period: &Period, now: DateTime<Utc>) 
     } else {
         ChartKind::Bar
     };
-    table.charted(kind, d.dimensions[0].key(), d.measures[0].key())
+    let (label, value) = (d.dimensions[0].key(), d.measures[0].key());
+    match (d.dimensions.len(), d.measures[0].column().kind) {
+        (1, _) => table.charted(kind, label, value),
+        // Over several dimensions only a count adds up per value of the first one.
+        (_, super::table::ColumnKind::Count) => table.charted_total(kind, label, value),
+        _ => table,
+    }
 }
 
 #[cfg(test)]

@@ -40,7 +40,7 @@ pub fn by_state(facts: &[Fact], period: &Period) -> Table {
             Cell::Count(n),
         ]);
     }
-    t.charted(ChartKind::Bar, "state", "movements")
+    t.charted_total(ChartKind::Bar, "state", "movements")
 }
 
 /// Where a movement was last seen: its last passage at an office of exit or transit, else its
@@ -158,7 +158,7 @@ pub fn waiting(movements: &[&Movement]) -> Table {
             Cell::Count(n),
         ]);
     }
-    t.charted(ChartKind::Bar, "office", "movements")
+    t.charted_total(ChartKind::Bar, "office", "movements")
 }
 
 /// Guarantee exposure per insurer, holder and currency: guarantees, the sum of their reference
@@ -241,7 +241,7 @@ pub fn workload_officers(actions: &[Action], period: &Period) -> Table {
             Cell::Count(n),
         ]);
     }
-    t.charted(ChartKind::Bar, "officer", "actions")
+    t.charted_total(ChartKind::Bar, "officer", "actions")
 }
 
 /// Workload per office in `period`: releases at the office of departure, control results,

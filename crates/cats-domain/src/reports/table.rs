@@ -114,11 +114,12 @@ impl Cell {
         }
     }
 
-    /// The value as a number, for charts: counts, numbers and rates (none is 0).
+    /// The value as a number, for charts: counts, numbers and rates; `None` for text, times,
+    /// and a number or rate without a value.
     pub fn value(&self) -> Option<f64> {
         match self {
             Cell::Count(n) => Some(*n as f64),
-            Cell::Number(x) | Cell::Rate(x) => Some(x.unwrap_or(0.0)),
+            Cell::Number(x) | Cell::Rate(x) => *x,
             _ => None,
         }
     }
@@ -150,6 +151,9 @@ pub struct Chart {
     pub label: usize,
     /// Index of the numeric column drawn.
     pub value: usize,
+    /// Rows with the same label are one bar or point, their values added up (a count over
+    /// several dimensions, charted by the first).
+    pub total: bool,
 }
 
 /// A report's result.
@@ -178,10 +182,25 @@ impl Table {
     pub fn charted(mut self, kind: ChartKind, label: &str, value: &str) -> Self {
         let find = |k: &str| self.columns.iter().position(|c| c.key == k);
         self.chart = match (find(label), find(value)) {
-            (Some(label), Some(value)) => Some(Chart { kind, label, value }),
+            (Some(label), Some(value)) => Some(Chart {
+                kind,
+                label,
+                value,
+                total: false,
+            }),
             _ => None,
         };
         self
+    }
+
+    /// As [`Table::charted`], the rows with the same label added up into one bar or point
+    /// (in the order their labels first appear).
+    pub fn charted_total(self, kind: ChartKind, label: &str, value: &str) -> Self {
+        let mut t = self.charted(kind, label, value);
+        if let Some(c) = t.chart.as_mut() {
+            c.total = true;
+        }
+        t
     }
 
     /// The rows as JSON objects keyed by column key.
@@ -204,20 +223,28 @@ impl Table {
         self.rows.get(row)?.get(i)
     }
 
-    /// The chart's points: (label, value) per row, in order.
-    pub fn chart_points(&self) -> Vec<(String, f64)> {
+    /// The chart's points: (label, value) per row, in order; no value where the cell has none.
+    pub fn chart_points(&self) -> Vec<(String, Option<f64>)> {
         let Some(chart) = self.chart else {
             return Vec::new();
         };
-        self.rows
-            .iter()
-            .map(|r| {
-                (
-                    r.get(chart.label).map(Cell::plain).unwrap_or_default(),
-                    r.get(chart.value).and_then(Cell::value).unwrap_or(0.0),
-                )
-            })
-            .collect()
+        let points = self.rows.iter().map(|r| {
+            (
+                r.get(chart.label).map(Cell::plain).unwrap_or_default(),
+                r.get(chart.value).and_then(Cell::value),
+            )
+        });
+        if !chart.total {
+            return points.collect();
+        }
+        let mut totals: Vec<(String, Option<f64>)> = Vec::new();
+        for (label, value) in points {
+            match totals.iter_mut().find(|(l, _)| *l == label) {
+                Some((_, v)) => *v = Some(v.unwrap_or(0.0) + value.unwrap_or(0.0)),
+                None => totals.push((label, Some(value.unwrap_or(0.0)))),
+            }
+        }
+        totals
     }
 }
 
@@ -250,9 +277,27 @@ mod tests {
         assert_eq!(t.json_rows()[1]["controlRate"], Value::Null);
         assert_eq!(
             t.chart_points(),
-            vec![("KZHOR001".into(), 3.0), ("GEPTI001".into(), 0.0)]
+            vec![
+                ("KZHOR001".into(), Some(3.0)),
+                ("GEPTI001".into(), Some(0.0))
+            ]
         );
         assert_eq!(t.cell(1, "office"), Some(&Cell::Text("GEPTI001".into())));
+        t.rows.push(vec![
+            Cell::Text("KZHOR001".into()),
+            Cell::Count(4),
+            Cell::Rate(None),
+        ]);
+        let totals = t
+            .clone()
+            .charted_total(ChartKind::Bar, "office", "movements");
+        assert_eq!(
+            totals.chart_points(),
+            vec![
+                ("KZHOR001".into(), Some(7.0)),
+                ("GEPTI001".into(), Some(0.0))
+            ]
+        );
         assert_eq!(Cell::Rate(Some(0.123456)).plain(), "0.1235");
         assert!(Table::new(vec![])
             .charted(ChartKind::Bar, "x", "y")

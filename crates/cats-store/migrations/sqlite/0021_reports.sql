@@ -16,7 +16,8 @@ CREATE TABLE saved_reports (
     owner       TEXT NOT NULL, -- username
     party       TEXT,          -- the owner's company (traders, insurers)
     country     TEXT,          -- the owner's country (officers)
-    shared      TEXT NOT NULL, -- private | company | country
+    offices     TEXT NOT NULL DEFAULT '', -- the owner's offices, space-separated (officers with an office scope)
+    shared      TEXT NOT NULL, -- private | company | office | country
     definition  TEXT NOT NULL, -- JSON of cats_domain::reports::cube::Definition
     created_at  TEXT NOT NULL,
     updated_at  TEXT NOT NULL

@@ -43,6 +43,7 @@ async fn runs_body(store: Arc<dyn Store>) {
         owner: "officer.kz".into(),
         party: None,
         country: Some("KZ".parse().unwrap()),
+        offices: vec!["KZHOR001".parse().unwrap(), "KZAAU001".parse().unwrap()],
         shared: Sharing::Country,
         definition: Definition {
             dimensions: vec![Dimension::Route, Dimension::Month],
