@@ -464,6 +464,7 @@ async fn serve(
         );
     }
     let demo = node.data_dir.join(node::DEMO_PASSWORDS_FILE).exists();
+    let (run, run_app) = (node::record_run(&node.app).await?, node.app.clone());
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("listening on {listen}"))?;
@@ -551,6 +552,9 @@ async fn serve(
         let _ = stop.send(true);
     };
     cats_web::server::serve(listener, router, tls, &limits, shutdown).await?;
+    run.stop(&run_app)
+        .await
+        .context("recording the clean stop")?;
     eprintln!("stopped");
     Ok(())
 }

@@ -330,6 +330,28 @@ pub async fn write_demo_passwords(node: &Node) -> anyhow::Result<PathBuf> {
     Ok(path)
 }
 
+/// Record this run's start and keep its heartbeat while the process lives (issue 17: the KPI
+/// dashboard's downtime comes from these records; a crash shows as a run without a clean stop).
+pub async fn record_run(app: &App) -> anyhow::Result<cats_app::reports::runs::NodeRun> {
+    use cats_app::reports::runs::{NodeRun, HEARTBEAT_SECONDS};
+    let run = NodeRun::start(app)
+        .await
+        .context("recording the node's start")?;
+    let beat = app.clone();
+    tokio::spawn(async move {
+        let mut tick =
+            tokio::time::interval(std::time::Duration::from_secs(HEARTBEAT_SECONDS as u64));
+        tick.tick().await;
+        loop {
+            tick.tick().await;
+            if let Err(e) = run.heartbeat(&beat).await {
+                tracing::warn!(error = %e, "could not record the node's heartbeat");
+            }
+        }
+    });
+    Ok(run)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

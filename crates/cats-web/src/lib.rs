@@ -2,6 +2,7 @@
 //!
 //! * `POST /movements/departures`: lodge a CC015C (XML or JSON); `GET` lists, with filters.
 //! * `GET /movements/departures/{id}`, `…/messages`, `…/messages/{messageId}` (XML or JSON by `Accept`).
+//! * `GET /movements/departures/{id}/tad`: the transit accompanying document (PDF), once released.
 //! * `POST /movements/departures/{id}/amendment`, `…/cancellation`: the holder's requests.
 //! * `POST /movements/departures/{id}/customs/{action}`: customs officers' actions.
 //! * `GET /reference/…`: reference data; `GET /guarantees/{grn}`: a guarantee and its usage.
@@ -24,8 +25,10 @@ pub mod notify;
 pub mod pages;
 mod principal;
 mod register_views;
+pub mod report_files;
 pub mod routes;
 pub mod server;
+pub mod tad;
 mod views;
 
 use axum::extract::DefaultBodyLimit;

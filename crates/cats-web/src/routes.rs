@@ -72,12 +72,16 @@ pub enum Answer {
     Ncts,
     /// The bytes of a stored file, with its Content-Type.
     File,
+    /// A PDF document made for the request (`application/pdf`, with a file name).
+    Pdf,
     /// The OpenAPI document itself.
     Document,
     /// Server-Sent Events (`text/event-stream`).
     EventStream,
     /// Metrics in the Prometheus text format (`text/plain; version=0.0.4`).
     Metrics,
+    /// A report: JSON, or CSV, XLSX or PDF by `?format=` (issue 17).
+    Report,
 }
 
 /// One documented operation.
@@ -122,6 +126,12 @@ impl Operation {
         self
     }
 
+    /// Answers a PDF document.
+    pub const fn pdf(mut self) -> Self {
+        self.answer = Answer::Pdf;
+        self
+    }
+
     /// Answers a stream of Server-Sent Events.
     pub const fn event_stream(mut self) -> Self {
         self.answer = Answer::EventStream;
@@ -131,6 +141,12 @@ impl Operation {
     /// Answers metrics in the Prometheus text format.
     pub const fn metrics(mut self) -> Self {
         self.answer = Answer::Metrics;
+        self
+    }
+
+    /// Answers a report (JSON, CSV, XLSX or PDF by `?format=`).
+    pub const fn report(mut self) -> Self {
+        self.answer = Answer::Report;
         self
     }
 
@@ -179,6 +195,7 @@ macro_rules! customs_op {
 
 mod notifications;
 mod registers;
+mod reports;
 mod tokens;
 
 /// Every operation with its handler, in the order of the documentation: the movements'
@@ -188,6 +205,7 @@ pub fn operations() -> Vec<(Operation, MethodRouter<App>)> {
     ops.extend(registers::operations());
     ops.extend(notifications::operations());
     ops.extend(tokens::operations());
+    ops.extend(reports::operations());
     ops
 }
 
@@ -239,6 +257,12 @@ fn movement_operations() -> Vec<(Operation, MethodRouter<App>)> {
         (
             op!(Get "/movements/departures/{id}/messages/{messageId}", "departures", "trader (own), officer", true, Body::None, "One message, XML or JSON by Accept.", [(200, "the message"), (404, "unknown"), (406, "a customs action asked as XML")]).ncts(),
             get(departures::message),
+        ),
+        (
+            op!(Get "/movements/departures/{id}/tad", "departures", "trader (own), officer", true, Body::None,
+            "The transit accompanying document (TAD) of a movement released for transit, as PDF: the content of its CC029C laid out as the NCTS TAD, the MRN as a Code 128 barcode, labels in the first language of Accept-Language CATS has (en, ru, kk, az, ka; else English), data as declared; Content-Disposition names it TAD-<MRN>.pdf.",
+            [(200, "the TAD (application/pdf)"), (404, "unknown or not visible"), (409, "not released for transit (yet): the TAD exists once the movement is released")]).pdf(),
+            get(crate::tad::download),
         ),
         (
             op!(Post "/movements/departures/{id}/amendment", "departures", "trader (holder)", true, Body::Ncts("CC015C: the whole amended declaration"), "Amend before release.", [(202, "CC004C or CC056C"), (400, "not well-formed"), (409, "out of sequence")]).json(schema_of::<views::LodgedView>),
@@ -366,6 +390,9 @@ fn answer_content(answer: Answer, components: &mut Map<String, Value>) -> Option
         Answer::File => {
             Some(json!({ "*/*": { "schema": { "type": "string", "format": "binary" } } }))
         }
+        Answer::Pdf => Some(
+            json!({ "application/pdf": { "schema": { "type": "string", "format": "binary", "description": "a PDF document" } } }),
+        ),
         Answer::EventStream => Some(json!({ "text/event-stream": { "schema": {
             "type": "object",
             "description": "Each Server-Sent Event: `notification` (data: the inbox item as JSON, id: its seq) or `unread` (data: the count)",
@@ -378,6 +405,12 @@ fn answer_content(answer: Answer, components: &mut Map<String, Value>) -> Option
         Answer::Document => Some(
             json!({ "application/json": { "schema": { "type": "object", "description": "an OpenAPI 3.1 document" } } }),
         ),
+        Answer::Report => Some(json!({
+            "application/json": { "schema": { "type": "object",
+                "description": "the report (?format=json, the default): name, title, from, to, scope, madeAt, columns (key, kind, label), rows keyed by column, chart; the KPIs: adherenceRate, controlEfficiency, communicationEfficiency, downtimeSeconds with their inputs and trend" } },
+            "text/csv": { "schema": { "type": "string", "description": "?format=csv: a header of column keys, UTF-8" } },
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": { "schema": { "type": "string", "format": "binary", "description": "?format=xlsx" } },
+            "application/pdf": { "schema": { "type": "string", "format": "binary", "description": "?format=pdf: the chart and the table, A4 landscape" } } })),
         Answer::Metrics => Some(json!({ "text/plain": { "schema": { "type": "string",
             "description": "Prometheus text exposition format 0.0.4 (cats_http_requests_total, cats_http_request_duration_seconds, cats_db_connections, cats_ice_pending, cats_ice_oldest_pending_seconds, cats_notification_deliveries, cats_ready)" } } })),
     }

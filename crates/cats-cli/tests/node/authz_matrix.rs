@@ -34,6 +34,10 @@ const PERSONAS: [(&str, Option<&str>); 6] = [
 /// it), so only the refusals of everyone else are checked. A plain role on a `GET` must succeed.
 const MATRIX: &[(&str, &str)] = &[
     ("DELETE /tokens/{id}", "~owner admin"),
+    (
+        "DELETE /reports/saved/{id}",
+        "~trader ~insurer ~officer ~admin ~owner",
+    ),
     ("DELETE /webhooks/{id}", "owner"),
     ("GET /admin/ice", "admin"),
     ("GET /admin/notifications", "admin"),
@@ -71,6 +75,7 @@ const MATRIX: &[(&str, &str)] = &[
         "GET /movements/departures/{id}/messages/{messageId}",
         "officer owner",
     ),
+    ("GET /movements/departures/{id}/tad", "officer owner"),
     ("GET /notifications", "trader insurer owner"),
     ("GET /notifications/deliveries", "trader insurer owner"),
     ("GET /notifications/deliveries/{id}", "~owner"),
@@ -87,6 +92,17 @@ const MATRIX: &[(&str, &str)] = &[
     (
         "GET /registrations/{id}/documents/{documentId}",
         "~owner ~officer",
+    ),
+    ("GET /reports", "trader insurer officer admin owner"),
+    ("GET /reports/kpi", "trader insurer officer admin owner"),
+    ("GET /reports/saved", "trader insurer officer admin owner"),
+    (
+        "GET /reports/saved/{id}",
+        "~trader ~insurer ~officer ~admin ~owner",
+    ),
+    (
+        "GET /reports/{name}",
+        "~trader ~insurer ~officer ~admin ~owner",
     ),
     ("GET /risk/feedback", "officer"),
     ("GET /risk/profiles", "officer"),
@@ -171,6 +187,14 @@ const MATRIX: &[(&str, &str)] = &[
     ("POST /registrations", "~owner ~trader ~insurer"),
     ("POST /registrations/{id}/actions/{action}", "~officer"),
     ("POST /registrations/{id}/documents", "~owner"),
+    (
+        "POST /reports/custom",
+        "~trader ~insurer ~officer ~admin ~owner",
+    ),
+    (
+        "POST /reports/saved",
+        "~trader ~insurer ~officer ~admin ~owner",
+    ),
     ("POST /risk/profiles", "~officer"),
     ("POST /risk/profiles/{id}/retirement", "~officer"),
     ("POST /risk/profiles/{id}/share", "~officer"),

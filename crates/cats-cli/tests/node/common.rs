@@ -120,6 +120,11 @@ pub async fn start() -> TestNode {
 pub async fn start_with(risk: RiskPolicy) -> TestNode {
     let db = TestDb::new().await;
     let node = db.open(risk).await;
+    serve(db, node).await
+}
+
+/// Serve an opened node on 127.0.0.1 with a token for every demo user.
+pub async fn serve(db: TestDb, node: cats_cli::node::Node) -> TestNode {
     let demo = cats_reference::demo_data().expect("demo data");
     let mut tokens = HashMap::new();
     for u in &demo.users {

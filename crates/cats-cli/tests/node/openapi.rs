@@ -125,6 +125,16 @@ async fn openapi_matches_the_router() {
             );
         }
     }
+    // The transit accompanying document is a PDF, described as one.
+    let tad = &paths["/movements/departures/{id}/tad"]["get"]["responses"];
+    assert_eq!(
+        tad["200"]["content"]["application/pdf"]["schema"]["format"], "binary",
+        "{tad}"
+    );
+    assert_eq!(
+        tad["409"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/ErrorBody"
+    );
     // And a path the router does not have is not in the document.
     assert!(paths.get("/movements/departures/{id}/teleport").is_none());
     let res = node

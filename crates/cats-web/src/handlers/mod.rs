@@ -12,6 +12,7 @@ pub mod node;
 pub mod notifications;
 pub mod reference;
 pub mod registrations;
+pub mod reports;
 pub mod risk;
 pub mod tokens;
 

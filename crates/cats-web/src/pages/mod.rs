@@ -29,12 +29,15 @@ mod movements;
 mod notifications;
 mod queue;
 mod registrations;
+mod report_view;
+mod reports;
 mod risk;
 mod sign_in;
 pub mod std_form;
 mod std_layout;
 mod std_read;
 mod std_view;
+mod tad;
 mod tokens;
 mod webhooks;
 
@@ -74,6 +77,15 @@ pub fn router(settings: PageSettings) -> Router<App> {
         )
         .route("/ui/queue", get(queue::queue))
         .route("/ui/risk", get(risk::show))
+        .route("/ui/reports", get(reports::index))
+        .route("/ui/reports/custom", get(report_view::custom))
+        .route("/ui/reports/saved", post(report_view::save))
+        .route("/ui/reports/saved/{id}", get(report_view::show_saved))
+        .route(
+            "/ui/reports/saved/{id}/delete",
+            post(report_view::delete_saved),
+        )
+        .route("/ui/reports/{name}", get(report_view::report))
         .route("/ui/risk/profiles", post(risk::profiles))
         .route("/ui/contracts", get(company::contracts))
         .route(
@@ -137,6 +149,7 @@ pub fn router(settings: PageSettings) -> Router<App> {
             "/ui/movements/{id}/messages/{message_id}",
             get(movements::message),
         )
+        .route("/ui/movements/{id}/tad", get(tad::download))
         .route(
             "/ui/admin/users",
             get(admin_users::list).post(admin_users::create),

@@ -302,6 +302,8 @@ struct MovementPage {
     cancellation_pending: bool,
     /// The declaration as lodged (last amended), group by group.
     declaration: Vec<super::std_read::Block>,
+    /// Once released for transit: where to print the TAD.
+    tad: Option<String>,
 }
 
 /// The customs actions the movement page offers (those whose request names only the office).
@@ -509,6 +511,7 @@ pub async fn movement_page(
             &catalog,
             &super::std_form::fields_of(&record.declaration),
         ),
+        tad: m.released_at.map(|_| format!("/ui/movements/{id}/tad")),
     };
     render(visitor, status, &page)
 }

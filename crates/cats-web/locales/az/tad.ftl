@@ -1,0 +1,66 @@
+# Tranzit müşayiətedici sənəd (NCTS Phase 5; gömrük tranzitinə buraxılış barədə CC029C
+# məlumatının məzmunu), PDF. Azərbaycan Respublikasının Gömrük Məcəlləsinin terminləri; məlumatlar
+# bəyan edildiyi kimi.
+
+tad-link = Tranzit müşayiətedici sənədi çap et (PDF)
+tad-not-released = Tranzit müşayiətedici sənəd mallar gömrük tranzitinə buraxıldıqdan sonra yaranır.
+tad-page = Səhifə { $page } / { $pages }
+
+tad-title = Tranzit müşayiətedici sənəd
+tad-subtitle = NCTS Phase 5 · gömrük tranzitinə buraxılış (CC029C) · CATS/ICE
+tad-mrn = MRN (tranzit bəyannaməsinin qeydiyyat nömrəsi)
+tad-lrn = LRN (bəyannaməçinin nömrəsi)
+tad-declaration-type = Tranzit bəyannaməsinin növü
+tad-acceptance-date = Tranzit bəyannaməsinin qəbul tarixi
+tad-release-date = Gömrük tranzitinə buraxılış tarixi
+tad-office-departure = Göndərmə gömrük orqanı
+tad-offices-transit = Tranzit gömrük orqanları
+tad-offices-exit = Çıxış gömrük orqanları
+tad-office-destination = Təyinat gömrük orqanı
+tad-holder = Tranzit bəyannaməçisi (prosedurun sahibi)
+tad-id-number = EORI/VÖEN
+tad-representative = Gömrük təmsilçisi
+tad-consignor = Göndərən
+tad-consignee = Alan
+tad-guarantee = Gömrük ödənişlərinin ödənilməsi öhdəliyinin icrasının təminatı
+tad-guarantee-type = Növü
+tad-country-dispatch = Göndərmə ölkəsi
+tad-country-destination = Təyinat ölkəsi
+tad-countries-routing = Marşrut ölkələri
+tad-time-limit = Gömrük tranzitinin müddəti
+tad-control-result = Göndərmə gömrük orqanında gömrük nəzarətinin nəticəsi
+tad-controlled-by = Nəzarəti aparan gömrük orqanı
+tad-transport-departure = Göndərmə zamanı nəqliyyat vasitəsi
+tad-transport-border = Sərhədi keçən aktiv nəqliyyat vasitəsi
+tad-transport-modes = Nəqliyyat növü
+tad-inland = ölkədaxili
+tad-at-border = sərhəddə
+tad-containers = Mallar konteynerlərdə
+tad-yes = bəli
+tad-no = xeyr
+tad-equipment = Nəqliyyat avadanlığı (konteynerlər) və plomblar
+tad-seals = plomblar
+tad-documents = Sənədlər (əvvəlki, təsdiqedici, nəqliyyat)
+tad-items = Malların sayı
+tad-packages = Yük yerlərinin ümumi sayı
+tad-gross-mass = Ümumi brutto çəki (kq)
+tad-goods = Mallar
+tad-col-item = Mal №
+tad-col-description = Malın təsviri
+tad-col-hs = Malın kodu (HS)
+tad-col-packages = Yük yerləri (sayı, növü, markası)
+tad-col-gross = Brutto çəki (kq)
+tad-col-net = Netto çəki (kq)
+tad-continued = davamı
+tad-mode-1 = dəniz nəqliyyatı
+tad-mode-2 = dəmir yolu nəqliyyatı
+tad-mode-3 = avtomobil nəqliyyatı
+tad-mode-4 = hava nəqliyyatı
+tad-mode-5 = poçt göndərişi
+tad-mode-7 = stasionar nəqliyyat qurğuları
+tad-mode-8 = daxili su nəqliyyatı
+tad-mode-9 = öz gedişi ilə
+tad-result-A1 = qənaətbəxş
+tad-result-A2 = qənaətbəxş hesab edilir
+tad-result-A3 = sadələşdirilmiş prosedur
+tad-result-B1 = qeyri-qənaətbəxş
