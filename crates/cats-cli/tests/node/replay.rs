@@ -163,6 +163,31 @@ async fn across_five_nodes_over_ice_as_on_one_node() {
         .unwrap();
     let names: Vec<String> = ["KZ", "AZ", "GE", "TM", "UZ"].map(String::from).to_vec();
     let ice = nodes.ice(&names).await.unwrap().expect("a network");
+    // The KPI dashboard of each node (issue 17): communication efficiency counts the CD
+    // messages each sent to its peers, every one of them acknowledged.
+    let period = cats_domain::reports::Period::new(
+        "2025-01-01".parse().unwrap(),
+        chrono::Utc::now().date_naive(),
+    )
+    .unwrap();
+    let mut sent = 0;
+    for app in nodes.apps() {
+        let k = cats_app::reports::kpi::kpi(
+            app,
+            &cats_app::Actor::System("test".into()),
+            period,
+            None,
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(k.communication.unacknowledged, 0, "{:?}", k.communication);
+        if k.communication.ice_messages > 0 {
+            assert!(k.communication_efficiency.is_some());
+        }
+        sent += k.communication.ice_messages;
+    }
+    assert_eq!(sent as u64, ice.sent as u64, "{ice:?}");
     nodes.close().await.unwrap();
     let view = |o: &[cats_cli::replay::Outcome]| {
         o.iter()
