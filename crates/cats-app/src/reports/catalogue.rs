@@ -11,10 +11,11 @@ use cats_domain::reports::kpi::ice_latency;
 use cats_domain::reports::management::{self, Action};
 use cats_domain::reports::{Cell, ChartKind, Column, Period, Table};
 
-use super::{fact, movements, projections, Scope};
+use super::{fact, movements, movements_in, projections, Scope};
 use crate::app::{Actor, App};
 use crate::auth::Role;
 use crate::error::AppError;
+use cats_domain::movement::MovementState;
 
 /// Seconds within which a message counts as delivered in time (communication efficiency).
 pub const TARGET_SECONDS: i64 = 60;
@@ -219,11 +220,34 @@ pub async fn run(
             management::by_state(&facts, &period)
         }
         ReportName::Overdue => {
-            let records = movements(app, &scope, None).await?;
+            // Released and not arrived: en route, under enquiry or under recovery.
+            let records = movements_in(
+                app,
+                &scope,
+                &[
+                    MovementState::ReleasedForTransit,
+                    MovementState::UnderEnquiry,
+                    MovementState::UnderRecovery,
+                ],
+            )
+            .await?;
             management::overdue(&projections(&records), now)
         }
         ReportName::Waiting => {
-            let records = movements(app, &scope, None).await?;
+            let records = movements_in(
+                app,
+                &scope,
+                &[
+                    MovementState::Accepted,
+                    MovementState::GuaranteeNotValid,
+                    MovementState::UnderControl,
+                    MovementState::ReleasedForTransit,
+                    MovementState::Arrived,
+                    MovementState::Discrepancies,
+                    MovementState::UnderEnquiry,
+                ],
+            )
+            .await?;
             let mut t = management::waiting(&projections(&records));
             if let Some(c) = scope.country() {
                 t.rows.retain(|r| r[0] == Cell::Text(c.to_string()));

@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use cats_domain::ids::{CountryCode, Eori, Grn};
-use cats_domain::movement::Movement;
+use cats_domain::movement::{Movement, MovementState};
 use cats_domain::reports::cube::Fact;
 
 use crate::app::{Actor, App};
@@ -114,7 +114,32 @@ pub async fn movements(
     scope: &Scope,
     since: Option<DateTime<Utc>>,
 ) -> Result<Vec<MovementRecord>, AppError> {
+    load(app, scope, since, None).await
+}
+
+/// Every movement of the scope now in one of `states`, each state's list read through its
+/// index: what reports "as of now" (overdue, actions waiting) need, without the written-off
+/// movements that are most of a node's.
+pub async fn movements_in(
+    app: &App,
+    scope: &Scope,
+    states: &[MovementState],
+) -> Result<Vec<MovementRecord>, AppError> {
+    let mut all = Vec::new();
+    for state in states {
+        all.extend(load(app, scope, None, Some(*state)).await?);
+    }
+    Ok(all)
+}
+
+async fn load(
+    app: &App,
+    scope: &Scope,
+    since: Option<DateTime<Utc>>,
+    state: Option<MovementState>,
+) -> Result<Vec<MovementRecord>, AppError> {
     let mut filter = MovementFilter {
+        state,
         holder: match scope {
             Scope::Holder(h) => Some(h.clone()),
             _ => None,

@@ -44,6 +44,10 @@ pub struct FillArgs {
     /// Runs of each query (its percentiles are over these).
     #[arg(long, default_value_t = 200)]
     queries: usize,
+    /// Runs of each report and of the KPI dashboard (issue 17; each reads every movement of its
+    /// scope changed in its period).
+    #[arg(long, default_value_t = 3)]
+    report_runs: usize,
     #[command(flatten)]
     common: super::Common,
 }
@@ -257,6 +261,76 @@ async fn queries(
     ])
 }
 
+/// The reports and the KPI dashboard as their users ask for them (issue 17), each run `runs`
+/// times on the filled database: an officer of Kazakhstan (its country), Silk Way's trader (its
+/// own movements) and the node (the administrator's view).
+async fn reports(app: &cats_app::App, runs: usize) -> anyhow::Result<Vec<Query>> {
+    use cats_app::reports::catalogue::{run, Query as Asked, ReportName};
+    use cats_app::reports::kpi::kpi;
+    use cats_app::Actor;
+    use cats_domain::reports::Period;
+    let user = |name: &'static str| async move {
+        app.store()
+            .user(name)
+            .await?
+            .map(Actor::User)
+            .with_context(|| format!("the demo user {name}"))
+    };
+    let (officer, trader, node) = (
+        user("officer.kz").await?,
+        user("silkway").await?,
+        Actor::System("bench".into()),
+    );
+    let today = Utc::now().date_naive();
+    let asked = |days: u64| Asked {
+        period: Period::last_days(today, days),
+        country: None,
+        by: None,
+        per: None,
+    };
+    let report = |who: &Actor, name: ReportName, days: u64| {
+        let (who, q) = (who.clone(), asked(days));
+        async move {
+            run(app, &who, name, &q, Utc::now()).await?;
+            Ok(())
+        }
+    };
+    Ok(vec![
+        measure(
+            "KPI dashboard, officer (its country), 30 days",
+            runs,
+            |_| {
+                let who = officer.clone();
+                async move {
+                    kpi(app, &who, Period::last_days(today, 30), None, Utc::now()).await?;
+                    Ok(())
+                }
+            },
+        )
+        .await?,
+        measure(
+            "report by state, officer (its country), 30 days",
+            runs,
+            |_| report(&officer, ReportName::ByState, 30),
+        )
+        .await?,
+        measure("report volumes (route, month), node, 30 days", runs, |_| {
+            report(&node, ReportName::Volumes, 30)
+        })
+        .await?,
+        measure(
+            "report transit times, trader (its own), 365 days",
+            runs,
+            |_| report(&trader, ReportName::TransitTimes, 365),
+        )
+        .await?,
+        measure("report overdue, officer (its country), now", runs, |_| {
+            report(&officer, ReportName::Overdue, 30)
+        })
+        .await?,
+    ])
+}
+
 /// Bytes a SQLite database takes on disk: the file and its write-ahead log.
 fn file_bytes(path: &std::path::Path) -> u64 {
     let len = |p: &std::path::Path| std::fs::metadata(p).map_or(0, |m| m.len());
@@ -309,7 +383,10 @@ pub async fn run(args: FillArgs) -> anyhow::Result<()> {
     store.analyze().await?;
     let fill_seconds = started.elapsed().as_secs_f64();
     store.close().await;
-    let queries = queries(node.app.store(), &holders, &mrns, &lrns, args.queries).await?;
+    let mut queries = queries(node.app.store(), &holders, &mrns, &lrns, args.queries).await?;
+    if args.report_runs > 0 {
+        queries.extend(reports(&node.app, args.report_runs).await?);
+    }
     let (_, silkway_movements) = node
         .app
         .store()

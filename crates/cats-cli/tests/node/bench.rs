@@ -131,6 +131,8 @@ fn fill_stores_copies_and_times_the_lists_and_the_start_up() {
         "70",
         "--queries",
         "3",
+        "--report-runs",
+        "3",
     ]);
     assert_eq!(r["movements"], 300);
     // Silk Way is holder 0 of 5: every fifth copy, and the eight templates lodged over HTTP.
@@ -146,6 +148,10 @@ fn fill_stores_copies_and_times_the_lists_and_the_start_up() {
         "{names:?}"
     );
     assert!(names.contains(&"search by MRN"), "{names:?}");
+    assert!(
+        names.contains(&"KPI dashboard, officer (its country), 30 days"),
+        "{names:?}"
+    );
     for q in r["queries"].as_array().unwrap() {
         assert_eq!(q["runs"], 3);
         assert!(q["latency"]["maxMs"].as_f64().unwrap() > 0.0, "{q}");
