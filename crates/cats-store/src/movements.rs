@@ -307,28 +307,6 @@ pub(crate) async fn movements(
 /// [`MovementFilter::COUNT_LIMIT`], so that a list of millions costs what one of ten thousand
 /// does) and the page.
 pub(crate) fn list_statements(f: &MovementFilter) -> (Sql<'_>, Sql<'_>) {
-    fn conditions<'q>(q: &mut Sql<'q>, f: &'q MovementFilter) {
-        q.push(" WHERE TRUE");
-        if let Some(h) = &f.holder {
-            q.and(" AND holder = ", h);
-        }
-        if let Some(c) = &f.office_country {
-            // Office references start with their country, upper case: LIKE matches alike on both.
-            q.and(" AND (' ' || offices) LIKE ", format!("% {c}%"));
-        }
-        if let Some(l) = &f.lrn {
-            q.and(" AND lrn = ", l);
-        }
-        if let Some(m) = &f.mrn {
-            q.and(" AND mrn = ", m);
-        }
-        if let Some(s) = f.state {
-            q.and(" AND state = ", s.as_str());
-        }
-        if let Some(u) = f.updated_since {
-            q.and(" AND updated_at >= ", u);
-        }
-    }
     let mut count = Sql::new("SELECT COUNT(*) AS n FROM (SELECT 1 FROM movements");
     conditions(&mut count, f);
     let limit = i64::try_from(MovementFilter::COUNT_LIMIT + 1).unwrap_or(i64::MAX);
@@ -340,6 +318,73 @@ pub(crate) fn list_statements(f: &MovementFilter) -> (Sql<'_>, Sql<'_>) {
     q.and(" ORDER BY updated_at DESC, id LIMIT ", size)
         .and(" OFFSET ", offset);
     (count, q)
+}
+
+/// Up to `limit` movements matching the filter's conditions (its page and count are not used),
+/// most recently updated first, after `after` (the last one of the previous batch): read by
+/// key, not by offset, and without counting, for reports (issue 17). Without `declarations`
+/// each record's declaration is an empty object and its column is not read.
+pub(crate) async fn report_batch(
+    db: &mut Db<'_>,
+    f: &MovementFilter,
+    after: Option<(DateTime<Utc>, Uuid)>,
+    declarations: bool,
+    limit: i64,
+) -> Result<Vec<MovementRecord>, StoreError> {
+    let mut q = Sql::new(if declarations {
+        "SELECT * FROM movements"
+    } else {
+        "SELECT id, version, projection, created_at, updated_at FROM movements"
+    });
+    conditions(&mut q, f);
+    if let Some((at, id)) = after {
+        q.and(" AND (updated_at < ", at)
+            .and(" OR (updated_at = ", at)
+            .and(" AND id > ", id)
+            .push("))");
+    }
+    q.and(" ORDER BY updated_at DESC, id LIMIT ", limit);
+    q.fetch_all(db)
+        .await?
+        .iter()
+        .map(|r| {
+            if declarations {
+                return record_from_row(r);
+            }
+            Ok(MovementRecord {
+                id: r.id("id")?,
+                version: r.int("version")?,
+                movement: r.json("projection")?,
+                declaration: std::sync::Arc::new(serde_json::Value::Object(Default::default())),
+                created_at: r.time("created_at")?,
+                updated_at: r.time("updated_at")?,
+            })
+        })
+        .collect()
+}
+
+/// The conditions of a movement list (its `WHERE`).
+fn conditions<'q>(q: &mut Sql<'q>, f: &'q MovementFilter) {
+    q.push(" WHERE TRUE");
+    if let Some(h) = &f.holder {
+        q.and(" AND holder = ", h);
+    }
+    if let Some(c) = &f.office_country {
+        // Office references start with their country, upper case: LIKE matches alike on both.
+        q.and(" AND (' ' || offices) LIKE ", format!("% {c}%"));
+    }
+    if let Some(l) = &f.lrn {
+        q.and(" AND lrn = ", l);
+    }
+    if let Some(m) = &f.mrn {
+        q.and(" AND mrn = ", m);
+    }
+    if let Some(s) = f.state {
+        q.and(" AND state = ", s.as_str());
+    }
+    if let Some(u) = f.updated_since {
+        q.and(" AND updated_at >= ", u);
+    }
 }
 
 fn ids(rows: Vec<Row>) -> Result<Vec<Uuid>, StoreError> {

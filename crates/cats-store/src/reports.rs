@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use cats_app::reports::store::{ReportStore, SavedReport, Sharing};
-use cats_app::store::{AuditEntry, StoreError};
+use cats_app::store::{AuditEntry, MovementFilter, MovementRecord, StoreError};
 use cats_domain::ids::{CountryCode, Eori, NodeId, OfficeRef};
 use cats_domain::ledger::Guarantee;
 use cats_domain::reports::kpi::{Channel, Sent};
@@ -38,6 +38,17 @@ fn saved_from_row(r: &Row) -> Result<SavedReport, StoreError> {
 
 #[async_trait]
 impl ReportStore for SqlStore {
+    async fn report_batch(
+        &self,
+        filter: &MovementFilter,
+        after: Option<(DateTime<Utc>, Uuid)>,
+        declarations: bool,
+        limit: i64,
+    ) -> Result<Vec<MovementRecord>, StoreError> {
+        crate::movements::report_batch(&mut self.pool.db(), filter, after, declarations, limit)
+            .await
+    }
+
     async fn run_started(
         &self,
         run: Uuid,

@@ -216,7 +216,7 @@ pub async fn run(
     };
     let table = match name {
         ReportName::ByState => {
-            let facts = facts_since(app, &scope, Some(period.start())).await?;
+            let facts = facts_since(app, &scope, Some(period.start()), false).await?;
             management::by_state(&facts, &period)
         }
         ReportName::Overdue => {
@@ -295,7 +295,7 @@ pub async fn run(
             management::workload_officers(&actions, &period)
         }
         ReportName::WorkloadOffices => {
-            let records = movements(app, &scope, Some(period.start())).await?;
+            let records = movements(app, &scope, Some(period.start()), false).await?;
             let mut t = management::workload_offices(&projections(&records), &period);
             if let Some(c) = scope.country() {
                 t.rows.retain(|r| r[0] == Cell::Text(c.to_string()));
@@ -312,7 +312,7 @@ pub async fn run(
                     by.name()
                 )));
             }
-            let facts = facts_since(app, &scope, Some(period.start())).await?;
+            let facts = facts_since(app, &scope, Some(period.start()), reads_goods(&[by])).await?;
             let d = Definition {
                 filters: country.clone(),
                 ..volumes(by, per)
@@ -320,7 +320,7 @@ pub async fn run(
             cube::run(&d, &facts, &period, now)
         }
         ReportName::TransitTimes => {
-            let facts = facts_since(app, &scope, Some(period.start())).await?;
+            let facts = facts_since(app, &scope, Some(period.start()), false).await?;
             let d = Definition {
                 filters: country.clone(),
                 ..transit_times()
@@ -328,7 +328,7 @@ pub async fn run(
             cube::run(&d, &facts, &period, now)
         }
         ReportName::Controls | ReportName::ProfileHits => {
-            let records = movements(app, &scope, Some(period.start())).await?;
+            let records = movements(app, &scope, Some(period.start()), false).await?;
             let lodged: Vec<_> = records
                 .iter()
                 .filter(|r| period.contains(r.created_at))
@@ -342,7 +342,7 @@ pub async fn run(
             }
         }
         ReportName::Rejections => {
-            let records = movements(app, &scope, Some(period.start())).await?;
+            let records = movements(app, &scope, Some(period.start()), false).await?;
             let ids: BTreeSet<uuid::Uuid> = records.iter().map(|r| r.id).collect();
             let rejected: Vec<(DateTime<Utc>, Vec<String>)> = app
                 .store()
@@ -387,7 +387,10 @@ pub async fn custom(
         .check()
         .map_err(|e| AppError::Invalid(e.to_string()))?;
     let scope = Scope::of(actor, None)?;
-    let facts = facts_since(app, &scope, Some(period.start())).await?;
+    let goods = reads_goods(&definition.dimensions)
+        || definition.filters.hs_chapter.is_some()
+        || definition.filters.transport_mode.is_some();
+    let facts = facts_since(app, &scope, Some(period.start()), goods).await?;
     Ok(Made {
         name: "custom".into(),
         period,
@@ -397,13 +400,23 @@ pub async fn custom(
     })
 }
 
-/// The facts of the scope's movements changed since `since`.
+/// Whether grouping by `dimensions` needs the declarations (the HS codes and the mode of
+/// transport are read from them).
+fn reads_goods(dimensions: &[Dimension]) -> bool {
+    dimensions
+        .iter()
+        .any(|d| matches!(d, Dimension::HsChapter | Dimension::TransportMode))
+}
+
+/// The facts of the scope's movements changed since `since` (with what their declarations say
+/// of the goods when `declarations`).
 pub async fn facts_since(
     app: &App,
     scope: &Scope,
     since: Option<DateTime<Utc>>,
+    declarations: bool,
 ) -> Result<Vec<cube::Fact>, AppError> {
-    Ok(movements(app, scope, since)
+    Ok(movements(app, scope, since, declarations)
         .await?
         .iter()
         .map(fact)

@@ -163,7 +163,7 @@ pub async fn kpi(
     now: DateTime<Utc>,
 ) -> Result<Kpi, AppError> {
     let scope = Scope::of(actor, country)?;
-    let records = movements(app, &scope, Some(period.start())).await?;
+    let records = movements(app, &scope, Some(period.start()), false).await?;
     let facts = records.iter().map(fact).collect();
     let mut sent = Vec::new();
     if scope.is_customs() {

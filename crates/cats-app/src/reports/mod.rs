@@ -107,19 +107,21 @@ async fn insured(app: &App, insurer: &Eori) -> Result<BTreeSet<Grn>, AppError> {
         .collect())
 }
 
-/// Every movement of the scope changed at or after `since` (all when `None`), each as stored.
-/// Loaded a page of 500 at a time.
+/// Every movement of the scope changed at or after `since` (all when `None`), each as stored,
+/// with its declaration when `declarations` (only reports by HS chapter or mode of transport
+/// need it). Read 1,000 at a time, by key.
 pub async fn movements(
     app: &App,
     scope: &Scope,
     since: Option<DateTime<Utc>>,
+    declarations: bool,
 ) -> Result<Vec<MovementRecord>, AppError> {
-    load(app, scope, since, None).await
+    load(app, scope, since, None, declarations).await
 }
 
 /// Every movement of the scope now in one of `states`, each state's list read through its
-/// index: what reports "as of now" (overdue, actions waiting) need, without the written-off
-/// movements that are most of a node's.
+/// index, without declarations: what reports "as of now" (overdue, actions waiting) need,
+/// without the written-off movements that are most of a node's.
 pub async fn movements_in(
     app: &App,
     scope: &Scope,
@@ -127,18 +129,22 @@ pub async fn movements_in(
 ) -> Result<Vec<MovementRecord>, AppError> {
     let mut all = Vec::new();
     for state in states {
-        all.extend(load(app, scope, None, Some(*state)).await?);
+        all.extend(load(app, scope, None, Some(*state), false).await?);
     }
     Ok(all)
 }
+
+/// Movements read in one batch.
+const BATCH: i64 = 1_000;
 
 async fn load(
     app: &App,
     scope: &Scope,
     since: Option<DateTime<Utc>>,
     state: Option<MovementState>,
+    declarations: bool,
 ) -> Result<Vec<MovementRecord>, AppError> {
-    let mut filter = MovementFilter {
+    let filter = MovementFilter {
         state,
         holder: match scope {
             Scope::Holder(h) => Some(h.clone()),
@@ -146,8 +152,6 @@ async fn load(
         },
         office_country: scope.country(),
         updated_since: since,
-        page: 1,
-        count: 500,
         ..MovementFilter::default()
     };
     let grns = match scope {
@@ -155,17 +159,21 @@ async fn load(
         _ => None,
     };
     let mut all = Vec::new();
+    let mut after = None;
     loop {
-        let (page, _) = app.store().movements(&filter).await?;
-        let n = page.len();
-        all.extend(page.into_iter().filter(|r| {
+        let batch = app
+            .store()
+            .report_batch(&filter, after, declarations, BATCH)
+            .await?;
+        after = batch.last().map(|r| (r.updated_at, r.id));
+        let n = batch.len();
+        all.extend(batch.into_iter().filter(|r| {
             grns.as_ref()
                 .is_none_or(|g| r.movement.guarantees.iter().any(|u| g.contains(&u.grn)))
         }));
-        if n < filter.count as usize {
+        if n < BATCH as usize {
             break;
         }
-        filter.page += 1;
     }
     Ok(all)
 }
@@ -174,6 +182,8 @@ async fn load(
 /// codes of its goods items and its border mode of transport, read from the declaration.
 pub fn fact(record: &MovementRecord) -> Fact {
     let d: &Value = record.declaration.as_ref();
+    // The body of the CC015C (as lodging stores it), or the whole document.
+    let d = d.get("n1:CC015C").unwrap_or(d);
     let consignment = &d["Consignment"];
     let mut hs = Vec::new();
     for house in consignment["HouseConsignment"]

@@ -83,6 +83,17 @@ pub struct SavedReport {
 /// The store's side of reports.
 #[async_trait]
 pub trait ReportStore {
+    /// Up to `limit` movements matching `filter`'s conditions (its page and count are not used),
+    /// most recently updated first, after `after` (the `updated_at` and id of the last one of
+    /// the previous batch). Read by key, without counting; without `declarations` each
+    /// record's declaration is an empty JSON object and is not read.
+    async fn report_batch(
+        &self,
+        filter: &crate::store::MovementFilter,
+        after: Option<(DateTime<Utc>, Uuid)>,
+        declarations: bool,
+        limit: i64,
+    ) -> Result<Vec<crate::store::MovementRecord>, StoreError>;
     /// Record that run `run` of an instance started at `at` (build `version`).
     async fn run_started(
         &self,

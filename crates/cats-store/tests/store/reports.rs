@@ -93,3 +93,47 @@ async fn runs_body(store: Arc<dyn Store>) {
     assert!(!store.delete_report(report.id).await.unwrap());
     assert!(store.saved_reports().await.unwrap().is_empty());
 }
+
+store_test!(report_batches_read_every_movement_once, batches_body);
+async fn batches_body(store: Arc<dyn Store>) {
+    use cats_app::store::MovementFilter;
+    // Eleven movements, several changed at the same instant: batches of three cross those ties.
+    let mut ids = std::collections::BTreeSet::new();
+    for i in 0..11 {
+        let at = t(&format!("2026-03-0{}T10:00:00Z", 1 + i / 3));
+        let r = record(
+            &format!("B-{i}"),
+            Some(&format!("b{i}")),
+            MovementState::Accepted,
+            at,
+        );
+        ids.insert(r.id);
+        store.commit(change(&r, None)).await.unwrap();
+    }
+    let filter = MovementFilter {
+        updated_since: Some(t("2026-03-02T00:00:00Z")),
+        ..MovementFilter::default()
+    };
+    let mut seen = Vec::new();
+    let mut after = None;
+    loop {
+        let batch = store.report_batch(&filter, after, false, 3).await.unwrap();
+        after = batch.last().map(|r| (r.updated_at, r.id));
+        for r in &batch {
+            assert_eq!(*r.declaration, serde_json::json!({}));
+            assert!(r.updated_at >= t("2026-03-02T00:00:00Z"));
+        }
+        let n = batch.len();
+        seen.extend(batch.into_iter().map(|r| r.id));
+        if n < 3 {
+            break;
+        }
+    }
+    // Changed on 2 March or later: the last eight, each once.
+    assert_eq!(seen.len(), 8, "{seen:?}");
+    let unique: std::collections::BTreeSet<_> = seen.iter().collect();
+    assert_eq!(unique.len(), 8);
+    assert!(seen.iter().all(|id| ids.contains(id)));
+    let with = store.report_batch(&filter, None, true, 1).await.unwrap();
+    assert_ne!(*with[0].declaration, serde_json::json!({}));
+}
