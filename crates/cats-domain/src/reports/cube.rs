@@ -333,7 +333,7 @@ impl Measure {
 /// Which movements count.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Filters {
     /// Only movements departing from or going to this country.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -379,7 +379,7 @@ impl Filters {
 /// A report's definition: grouped by `dimensions`, with one column per measure.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Definition {
     /// One to three dimensions, in column order.
     pub dimensions: Vec<Dimension>,

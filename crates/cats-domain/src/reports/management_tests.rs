@@ -6,6 +6,16 @@ fn t(s: &str) -> DateTime<Utc> {
     s.parse().unwrap()
 }
 
+/// The goods entering Azerbaijan at Astara on 3 March.
+fn entry_at_astara() -> Passage {
+    Passage {
+        office: "AZAST001".parse().unwrap(),
+        kind: PassageKind::Entry,
+        at: t("2026-03-03T10:00:00Z"),
+        declared: true,
+    }
+}
+
 fn movement(state: MovementState, from: &str, to: &str, transit: &[&str]) -> Movement {
     DeclarationFacts {
         lrn: "L".parse().unwrap(),
@@ -44,12 +54,7 @@ fn released(at: &str, limit: &str) -> Movement {
 #[test]
 fn overdue_movements_with_their_last_known_position() {
     let mut passed = released("2026-03-01T00:00:00Z", "2026-03-09T00:00:00Z");
-    passed.passages.push(Passage {
-        office: "AZAST001".parse().unwrap(),
-        kind: PassageKind::Entry,
-        at: t("2026-03-03T10:00:00Z"),
-        declared: true,
-    });
+    passed.passages.push(entry_at_astara());
     let never_seen = released("2026-03-02T00:00:00Z", "2026-03-08T00:00:00Z");
     let in_time = released("2026-03-05T00:00:00Z", "2026-03-13T00:00:00Z");
     let mut arrived = released("2026-03-01T00:00:00Z", "2026-03-02T00:00:00Z");
@@ -76,12 +81,7 @@ fn overdue_movements_with_their_last_known_position() {
 #[test]
 fn actions_waiting_per_office() {
     let mut passed = released("2026-03-01T00:00:00Z", "2026-03-09T00:00:00Z");
-    passed.passages.push(Passage {
-        office: "AZAST001".parse().unwrap(),
-        kind: PassageKind::Entry,
-        at: t("2026-03-03T10:00:00Z"),
-        declared: true,
-    });
+    passed.passages.push(entry_at_astara());
     let accepted = movement(MovementState::Accepted, "KZHOR001", "GEPTI001", &[]);
     let mut cancel = movement(MovementState::Accepted, "KZHOR001", "GEPTI001", &[]);
     cancel.cancellation_requested = true;
@@ -129,12 +129,7 @@ fn rejections_by_rule_count_a_lodging_once_per_rule() {
 fn workload_per_office_and_officer() {
     let p = Period::new("2026-03-01".parse().unwrap(), "2026-03-31".parse().unwrap()).unwrap();
     let mut m = released("2026-03-01T00:00:00Z", "2026-03-09T00:00:00Z");
-    m.passages.push(Passage {
-        office: "AZAST001".parse().unwrap(),
-        kind: PassageKind::Entry,
-        at: t("2026-03-03T10:00:00Z"),
-        declared: true,
-    });
+    m.passages.push(entry_at_astara());
     m.arrival_office = Some("GEPTI001".parse().unwrap());
     m.arrived_at = Some(t("2026-04-01T00:00:00Z"));
     let table = workload_offices(&[&m], &p);

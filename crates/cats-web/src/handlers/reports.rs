@@ -26,6 +26,7 @@ use cats_domain::ids::CountryCode;
 use cats_domain::reports::cube::{Definition, Dimension};
 use cats_domain::reports::Period;
 
+use super::registrations::body;
 use crate::error::ApiError;
 use crate::pages::i18n::{negotiate, Tr};
 use crate::principal::Principal;
@@ -181,25 +182,6 @@ pub async fn report(
     let made = catalogue::run(&app, &who.actor(), report, &q.query()?, Utc::now()).await?;
     let t = language(&headers);
     Ok(files::respond(&t, &made, &files::title(&t, &name), format))
-}
-
-/// Body of `POST /reports/custom`: a definition, and optionally the period.
-#[derive(utoipa::ToSchema, Debug, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct CustomRun {
-    /// Dimensions, measures, filters.
-    #[serde(flatten)]
-    pub definition: Definition,
-}
-
-fn body<T: serde::de::DeserializeOwned>(raw: Value, what: &str) -> Result<T, ApiError> {
-    serde_json::from_value(raw).map_err(|e| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "BAD_REQUEST",
-            format!("{what}: {e}"),
-        )
-    })
 }
 
 /// `POST /reports/custom`.

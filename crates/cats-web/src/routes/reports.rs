@@ -46,7 +46,7 @@ pub fn operations() -> Vec<(Operation, MethodRouter<App>)> {
             delete(r::delete_saved),
         ),
         (
-            op!(Post "/reports/custom", "reports", "everyone with a token (on its own scope)", true, Body::Schema(schema_of::<r::CustomRun>),
+            op!(Post "/reports/custom", "reports", "everyone with a token (on its own scope)", true, Body::Schema(schema_of::<cats_domain::reports::cube::Definition>),
             "Run a custom report: one to three dimensions (month, week, day, route, country-pair, office-of-departure, office-of-destination, country-of-departure, country-of-destination, hs-chapter, transport-mode, state, holder), measures (movements, released, arrived, arrived-in-time, overdue, adherence-rate, controls, findings, hit-rate, transit-mean-hours, transit-median-hours, transit-p90-hours) and filters (country, office, state, hsChapter, transportMode) over the movements lodged in ?from=&to=; ?format=json|csv|xlsx|pdf.",
             [(200, "the report"), (400, "a definition that does not hold together")]).report(),
             post(r::custom),
