@@ -325,7 +325,12 @@ pub async fn run(
                 filters: country.clone(),
                 ..transit_times()
             };
-            cube::run(&d, &facts, &period, now)
+            // Its picture is the time, not the count.
+            cube::run(&d, &facts, &period, now).charted(
+                ChartKind::Bar,
+                "route",
+                "transitMedianHours",
+            )
         }
         ReportName::Controls | ReportName::ProfileHits => {
             let records = movements(app, &scope, Some(period.start()), false).await?;
