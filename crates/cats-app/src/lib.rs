@@ -44,6 +44,7 @@ pub mod route_countries;
 pub mod secrets;
 pub mod standing;
 pub mod store;
+pub mod support;
 pub mod tokens;
 
 pub use app::{Actor, App};

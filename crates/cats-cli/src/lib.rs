@@ -12,6 +12,8 @@ pub mod db;
 pub mod demo;
 pub mod ice;
 pub mod import;
+pub mod manual;
 pub mod node;
 pub mod replay;
 pub mod tokens;
+pub mod training;

@@ -11,6 +11,12 @@
 use cats_cli::config::Location;
 use cats_cli::{bench, db, import, node, replay};
 
+mod commands;
+use commands::{
+    AuditCommand, DbCommand, DemoCommand, IceCommand, ManualCommand, ReferenceCommand,
+    TokenCommand, UserCommand,
+};
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -143,126 +149,21 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// The manuals built into this binary.
+    Manual {
+        #[command(subcommand)]
+        command: ManualCommand,
+    },
     /// Moving and keeping data.
     Db {
         #[command(subcommand)]
         command: DbCommand,
     },
-}
-
-#[derive(Debug, Subcommand)]
-enum DbCommand {
-    /// Copy a whole node from one database to another (SQLite ↔ PostgreSQL); the target must be empty.
-    Copy {
-        /// Source: postgres://… or sqlite://PATH.
-        #[arg(long)]
-        from: String,
-        /// Target: postgres://… or sqlite://PATH.
-        #[arg(long)]
-        to: String,
-    },
-    /// Consistent backup of a (running) SQLite node to a new file.
-    Backup {
-        /// The backup file to create.
-        #[arg(long)]
-        to: PathBuf,
-        #[command(flatten)]
-        data: DataDir,
-    },
-}
-
-#[derive(Debug, Subcommand)]
-enum DemoCommand {
-    /// Three ICE nodes (KZ, AZ, GE), each with its own database, key and web interface, peers of
-    /// each other; runs until Ctrl-C.
-    Corridor {
-        /// Directory for the three nodes' data (kept between runs).
-        #[arg(long, default_value = "./cats-corridor")]
-        dir: PathBuf,
-        /// Port of the first node; the others take the next two.
-        #[arg(long, default_value_t = 8081)]
-        base_port: u16,
-        /// Replay these recorded movements (JSON Lines, e.g.
-        /// data/replay/middle-corridor.jsonl) across the nodes once they are up.
-        #[arg(long)]
-        replay: Option<PathBuf>,
-    },
-}
-
-#[derive(Debug, Subcommand)]
-enum IceCommand {
-    /// Make this node's Ed25519 key pair and a self-signed certificate (for a test network) in
-    /// DIR, and print the configuration lines for it and its peers.
-    Keygen {
-        /// Directory for node.key, node.pub and node.crt.
-        #[arg(long)]
-        dir: PathBuf,
-        /// This node's id (e.g. KZ).
-        #[arg(long)]
-        node: String,
-    },
-    /// Peers, and what the outbox and inbox hold per peer (pending, delivered, retries, lag).
-    Status {
-        #[command(flatten)]
-        data: DataDir,
-        /// JSON instead of a table.
-        #[arg(long)]
-        json: bool,
-    },
-}
-
-#[derive(Debug, Subcommand)]
-enum AuditCommand {
-    /// Walk the audit log's hash chain and name the first entry that does not match (edited,
-    /// removed or inserted in the database); exits 1 when the chain is broken.
-    Verify {
-        #[command(flatten)]
-        data: DataDir,
-        /// JSON instead of text.
-        #[arg(long)]
-        json: bool,
-    },
-}
-
-#[derive(Debug, Subcommand)]
-enum TokenCommand {
-    /// Print a new API token for USERNAME (shown once; kept hashed).
-    Issue {
-        /// User name, e.g. silkway or officer.kz.
-        username: String,
-        /// Days it is valid (1 to 730; default CATS_TOKEN_DAYS, else 90).
-        #[arg(long)]
-        days: Option<i64>,
-        /// What it is for (e.g. "ERP of Silk Way").
-        #[arg(long, default_value = "")]
-        label: String,
-        #[command(flatten)]
-        data: DataDir,
-    },
-    /// List tokens (of USERNAME, or everyone's): id, user, label, issued, expires, last used,
-    /// revoked.
-    List {
-        /// Only this user's.
-        username: Option<String>,
-        /// JSON instead of a table.
-        #[arg(long)]
-        json: bool,
-        #[command(flatten)]
-        data: DataDir,
-    },
-    /// Revoke the token with this id (16 hexadecimal digits, from `cats token list`).
-    Revoke {
-        /// The token's id.
-        id: String,
-        #[command(flatten)]
-        data: DataDir,
-    },
-}
-
-#[derive(Debug, Subcommand)]
-enum ReferenceCommand {
-    /// Import official lists into the node's reference data.
-    Import(import::ImportArgs),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -391,6 +292,37 @@ async fn run() -> anyhow::Result<()> {
                 let _ = c.kill();
                 let _ = c.wait();
             }
+            Ok(())
+        }
+        Command::Demo {
+            command:
+                DemoCommand::Training {
+                    data_dir,
+                    listen,
+                    trainees,
+                },
+        } => {
+            let data = DataDir {
+                data_dir,
+                database_url: None,
+                config: None,
+            };
+            cats_cli::training::prepare(&data.location()?, trainees).await?;
+            serve(data, listen, 60, None).await
+        }
+        Command::User {
+            command: UserCommand::Admin { username, data },
+        } => {
+            let node = node::open_at(&data.location()?, RiskPolicy::default()).await?;
+            let (password, token) = node::add_admin(&node.app, &username).await?;
+            println!("administrator {username} created (shown once)\npassword for the web pages: {password}\nAPI token: {token}");
+            Ok(())
+        }
+        Command::Manual {
+            command: ManualCommand::Export { to },
+        } => {
+            let count = cats_cli::manual::export(&to)?;
+            println!("{count} files of the manuals written to {}", to.display());
             Ok(())
         }
         Command::Ice {

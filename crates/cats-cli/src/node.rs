@@ -73,10 +73,13 @@ pub async fn open_at(location: &Location, risk: RiskPolicy) -> anyhow::Result<No
         .await
         .with_context(|| format!("opening {}", location.database.describe()))?;
     let empty = store.load_catalog().await?.offices.is_empty();
+    let demo = empty && demo_data_wanted()?;
     if empty {
         let catalog = cats_reference::shipped_catalog()?;
         store.save_catalog(&catalog).await?;
-        seed_demo(store.as_ref(), &cats_reference::demo_data()?).await?;
+        if demo {
+            seed_demo(store.as_ref(), &cats_reference::demo_data()?).await?;
+        }
     }
     let mut app = App::new(store, risk).await?;
     if let Ok(days) = std::env::var("CATS_TOKEN_DAYS") {
@@ -94,8 +97,52 @@ pub async fn open_at(location: &Location, risk: RiskPolicy) -> anyhow::Result<No
     Ok(Node {
         app,
         data_dir: data_dir.to_path_buf(),
-        seeded: empty,
+        seeded: demo,
     })
+}
+
+/// Whether a new database gets the demo data: `CATS_DEMO_DATA` absent or `1` (the default, so
+/// that `cats serve` on a fresh machine shows a working node), `0` for production (the shipped
+/// reference data only; the first administrator comes from `cats user admin`). Errors: any other
+/// value.
+pub fn demo_data_wanted() -> anyhow::Result<bool> {
+    match std::env::var("CATS_DEMO_DATA")
+        .ok()
+        .as_deref()
+        .map(str::trim)
+    {
+        None | Some("") | Some("1") | Some("true") => Ok(true),
+        Some("0") | Some("false") => Ok(false),
+        Some(other) => anyhow::bail!("CATS_DEMO_DATA={other}: give 1 (demo data) or 0 (none)"),
+    }
+}
+
+/// Create an administrator `username` (the first one of a node without the demo data) with a new
+/// password for the web pages; returns the password and the user's first API token, each shown
+/// once. Errors: the name is taken or not a valid user name (3 to 64 of `a-z 0-9 . - _`).
+pub async fn add_admin(app: &App, username: &str) -> anyhow::Result<(String, String)> {
+    // Whoever runs the program on the node's data acts as its administrator: the audit log
+    // records the account as created by `cli`.
+    let actor = Actor::User(User {
+        username: "cli".into(),
+        role: Role::Admin,
+        party: None,
+        office_country: None,
+        risk_analyst: false,
+        offices: Vec::new(),
+    });
+    let new = cats_app::registers::users::NewUser {
+        username: username.to_string(),
+        role: Role::Admin,
+        party: None,
+        office_country: None,
+        risk_analyst: false,
+        offices: Vec::new(),
+    };
+    let (_, token) = cats_app::registers::users::create(app, &actor, new, Utc::now()).await?;
+    let password = cats_app::accounts::new_password();
+    cats_app::accounts::set_password(app, &actor, username, &password, Utc::now()).await?;
+    Ok((password, token))
 }
 
 /// First and last day of the demo parties' approved registrations (the demo guarantees' policy

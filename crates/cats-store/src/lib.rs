@@ -42,6 +42,7 @@ mod sql;
 mod sql_row;
 mod sqlite;
 mod store;
+mod support;
 mod unmatched;
 mod writer_thread;
 

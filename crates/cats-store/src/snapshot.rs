@@ -78,6 +78,7 @@ pub(crate) async fn dump(db: &mut Db<'_>) -> Result<Snapshot, StoreError> {
         node_secrets: crate::security::dump_secrets(db).await?,
         saved_reports: crate::reports::dump_saved(db).await?,
         node_runs: crate::reports::dump_runs(db).await?,
+        support: crate::support::dump(db).await?,
     })
 }
 
@@ -196,6 +197,7 @@ pub(crate) async fn restore(db: &mut Db<'_>, s: &Snapshot) -> Result<(), StoreEr
     crate::unmatched::restore(db, &s.unmatched).await?;
     crate::security::restore_secrets(db, &s.node_secrets).await?;
     crate::reports::restore(db, &s.saved_reports, &s.node_runs).await?;
+    crate::support::restore(db, &s.support).await?;
     crate::security::seal_audit(db).await?;
     Ok(())
 }

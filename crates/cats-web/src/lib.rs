@@ -60,6 +60,7 @@ pub fn router_with(app: App, settings: PageSettings) -> Router {
         }))
         .merge(hmrc::router())
         .merge(pages::router(settings))
+        .merge(pages::help::router())
         .layer(axum::middleware::from_fn(server::metrics::track))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(tower_http::trace::TraceLayer::new_for_http())

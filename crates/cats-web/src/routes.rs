@@ -196,6 +196,7 @@ macro_rules! customs_op {
 mod notifications;
 mod registers;
 mod reports;
+mod support;
 mod tokens;
 
 /// Every operation with its handler, in the order of the documentation: the movements'
@@ -206,6 +207,7 @@ pub fn operations() -> Vec<(Operation, MethodRouter<App>)> {
     ops.extend(notifications::operations());
     ops.extend(tokens::operations());
     ops.extend(reports::operations());
+    ops.extend(support::operations());
     ops
 }
 

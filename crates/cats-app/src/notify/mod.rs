@@ -108,11 +108,14 @@ pub enum EventType {
     /// A claim on a guarantee was raised, contested, paid or waived.
     #[serde(rename = "claim.status")]
     ClaimStatus,
+    /// Support answered (or closed) a support request of the company (`/ui/support/{id}`).
+    #[serde(rename = "support.answered")]
+    SupportAnswered,
 }
 
 impl EventType {
     /// Every event type, movements first, in the order the preferences page lists them.
-    pub const ALL: [EventType; 25] = [
+    pub const ALL: [EventType; 26] = [
         Self::MrnAllocated,
         Self::Rejected,
         Self::ControlDecision,
@@ -138,6 +141,7 @@ impl EventType {
         Self::Usage80,
         Self::Usage100,
         Self::ClaimStatus,
+        Self::SupportAnswered,
     ];
 
     /// The stable name (`movement.released`).
@@ -168,6 +172,7 @@ impl EventType {
             Self::Usage80 => "contract.usage_80",
             Self::Usage100 => "contract.usage_100",
             Self::ClaimStatus => "claim.status",
+            Self::SupportAnswered => "support.answered",
         }
     }
 

@@ -22,6 +22,7 @@ mod ice;
 mod registry;
 mod risk;
 mod snapshot;
+pub mod support;
 
 pub use accounts::{Account, Draft, Session};
 pub use ice::{IceIn, IceOut, OutboxEntry, OutboxStatus, PeerQueue, Settlement};
@@ -361,6 +362,7 @@ pub trait Store:
     + crate::audit::AuditChainStore
     + crate::health::HealthStore
     + crate::reports::store::ReportStore
+    + support::SupportStore
     + Send
     + Sync
 {

@@ -159,4 +159,6 @@ pub struct Snapshot {
     pub saved_reports: Vec<crate::reports::store::SavedReport>,
     /// The node's runs (starts, heartbeats, clean stops), for its downtime figures.
     pub node_runs: Vec<cats_domain::reports::uptime::Run>,
+    /// Support requests with their threads, by serial.
+    pub support: Vec<super::support::SupportRequest>,
 }

@@ -107,6 +107,8 @@ const MATRIX: &[(&str, &str)] = &[
     ("GET /risk/feedback", "officer"),
     ("GET /risk/profiles", "officer"),
     ("GET /risk/profiles/{id}", "~officer"),
+    ("GET /support", "trader insurer officer admin owner"),
+    ("GET /support/{id}", "owner admin"),
     ("GET /tokens", "trader insurer officer admin owner"),
     ("GET /webhooks", "trader insurer owner"),
     ("GET /webhooks/{id}", "owner"),
@@ -199,6 +201,9 @@ const MATRIX: &[(&str, &str)] = &[
     ("POST /risk/profiles/{id}/retirement", "~officer"),
     ("POST /risk/profiles/{id}/share", "~officer"),
     ("POST /risk/profiles/{id}/versions", "~officer"),
+    ("POST /support", "~trader ~insurer ~officer ~owner"),
+    ("POST /support/{id}/close", "~owner ~admin"),
+    ("POST /support/{id}/messages", "~owner ~admin"),
     ("POST /tokens", "trader insurer officer admin owner"),
     ("POST /webhooks", "~owner ~trader ~insurer"),
     ("PUT /notifications/preferences", "trader insurer owner"),
@@ -345,6 +350,15 @@ async fn fixtures(node: &TestNode) -> Vec<(&'static str, String)> {
         .await;
     let token: Value = token;
     let token = token["id"].as_str().unwrap().to_string();
+    let (_, request) = node
+        .send(
+            node.client
+                .post(format!("{}/support", node.base))
+                .bearer_auth(node.token("silkway"))
+                .json(&json!({"subject": "authz", "text": "authz", "page": format!("/ui/movements/{id}")})),
+        )
+        .await;
+    let request = request["id"].as_str().unwrap().to_string();
     let none = uuid::Uuid::new_v4().to_string();
     // Longest names first, so that `{id}` does not eat `{idX}`.
     vec![
@@ -374,6 +388,7 @@ async fn fixtures(node: &TestNode) -> Vec<(&'static str, String)> {
         ("/parties/{id}", "/parties/KZ840000123456".into()),
         ("/risk/profiles/{id}", "/risk/profiles/P-0001".into()),
         ("/tokens/{id}", format!("/tokens/{token}")),
+        ("/support/{id}", format!("/support/{request}")),
         ("{id}", id),
     ]
 }

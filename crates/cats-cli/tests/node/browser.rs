@@ -96,6 +96,26 @@ pub(crate) async fn shot(client: &Client, name: &str) {
     std::fs::write(shots_dir().join(format!("{name}.png")), png).expect("screenshot written");
 }
 
+/// A screenshot that a manual shows (`docs/manual/{lang}/src/screens/{name}.png`): always written
+/// to `target/screenshots/manual/{lang}/`, and into the manual itself when
+/// `CATS_MANUAL_SCREENS=1`, so that the manuals' pictures are refreshed by running the browser
+/// tests (`docs/manual/README.md`). `manual_screens_are_taken` checks that every picture a
+/// manual shows is one a test takes.
+pub(crate) async fn manual_shot(client: &Client, lang: &str, name: &str) {
+    let png = client.screenshot().await.expect("screenshot");
+    let dir = shots_dir().join("manual").join(lang);
+    std::fs::create_dir_all(&dir).expect("screenshot directory");
+    std::fs::write(dir.join(format!("{name}.png")), &png).expect("screenshot written");
+    if std::env::var("CATS_MANUAL_SCREENS").as_deref() == Ok("1") {
+        let manual = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../docs/manual")
+            .join(lang)
+            .join("src/screens");
+        std::fs::create_dir_all(&manual).expect("the manual's screens directory");
+        std::fs::write(manual.join(format!("{name}.png")), &png).expect("screenshot written");
+    }
+}
+
 /// The axe-core script: `CATS_AXE_JS`, else `target/npm/node_modules/axe-core/axe.min.js`
 /// (`.ci/run` installs it there with npm).
 pub(crate) fn axe_source() -> String {

@@ -17,7 +17,7 @@ const PASSWORD: &str = "browser test 2026";
 
 /// Click `button` (a form's submit button) and wait until what it sent has come back: the next
 /// page, or the form swapped in place by htmx; either way the button clicked goes stale.
-async fn submit(client: &Client, button: Element) {
+pub(crate) async fn submit(client: &Client, button: Element) {
     button.click().await.unwrap();
     for _ in 0..400 {
         if button.tag_name().await.is_err() {
@@ -43,7 +43,7 @@ async fn press(client: &Client, value: &str) {
 
 /// Type `value` into the form field named `name` (choose it in a select); `false` when the form
 /// has no such field.
-async fn fill(client: &Client, name: &str, value: &str) -> bool {
+pub(crate) async fn fill(client: &Client, name: &str, value: &str) -> bool {
     let Ok(field) = client
         .find(Locator::Css(&format!("[name=\"{name}\"]")))
         .await

@@ -110,9 +110,33 @@ async fn copy_sqlite_to_postgres_and_back() {
     );
     cats_app::drafts::save(
         &source.app,
-        &cats_app::Actor::User(trader),
+        &cats_app::Actor::User(trader.clone()),
         None,
         fields,
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    // and a support request with its answer
+    let request = cats_app::support::create(
+        &source.app,
+        &cats_app::Actor::User(trader),
+        cats_app::support::NewRequest {
+            subject: "Copied".into(),
+            text: "Is this copied?".into(),
+            page: Some("/ui/movements".into()),
+            movement_id: None,
+        },
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    let support = source.app.store().user("admin").await.unwrap().unwrap();
+    cats_app::support::reply(
+        &source.app,
+        &cats_app::Actor::User(support),
+        request.id,
+        "Yes.",
         chrono::Utc::now(),
     )
     .await
@@ -146,6 +170,8 @@ async fn copy_sqlite_to_postgres_and_back() {
     );
     assert_eq!(x, y, "SQLite → PostgreSQL keeps every movement and message");
     assert_eq!(y.drafts.len(), 1, "the draft is copied");
+    assert_eq!(y.support.len(), 1, "the support request is copied");
+    assert_eq!(y.support[0].messages.len(), 2, "with its thread");
     // And back, into a new SQLite file.
     let back = tempfile::tempdir().unwrap();
     let back_url = format!("sqlite://{}", back.path().join("cats.db").display());
@@ -162,6 +188,11 @@ async fn copy_sqlite_to_postgres_and_back() {
     .await
     .unwrap();
     assert_eq!(again.dump().await.unwrap(), x, "PostgreSQL → SQLite too");
+    assert_eq!(
+        again.next_support_serial().await.unwrap(),
+        2,
+        "support references go on from the copied ones"
+    );
     // A non-empty target is refused.
     let out = cats(&["db", "copy", "--from", &sqlite_url, "--to", &pg_url]);
     assert!(!out.status.success());

@@ -125,4 +125,33 @@ mod tests {
         }
         assert_eq!(MovementState::parse("Released"), None);
     }
+
+    /// `ALL` holds every state once, in lifecycle order: a state added to the enum breaks the
+    /// exhaustive `match` below until it is given its place here and in `ALL` (the manuals'
+    /// reference test reads `ALL` to check that every state is described).
+    #[test]
+    fn all_lists_every_state_once() {
+        fn place(s: MovementState) -> usize {
+            use MovementState::*;
+            match s {
+                Submitted => 0,
+                Rejected => 1,
+                Accepted => 2,
+                GuaranteeNotValid => 3,
+                UnderControl => 4,
+                ReleasedForTransit => 5,
+                NotReleased => 6,
+                Invalidated => 7,
+                Arrived => 8,
+                GoodsReleased => 9,
+                Discrepancies => 10,
+                UnderEnquiry => 11,
+                UnderRecovery => 12,
+                WrittenOff => 13,
+            }
+        }
+        for (i, s) in MovementState::ALL.into_iter().enumerate() {
+            assert_eq!(place(s), i, "{s} out of place in ALL");
+        }
+    }
 }

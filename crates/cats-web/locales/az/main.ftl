@@ -35,6 +35,10 @@ sign-in-demo-hint = Demo qovşaq: demo istifadəçilərin parolları məlumat qo
 nav-main = Əsas menyu
 nav-home = Əsas səhifə
 nav-password = Parolu dəyiş
+nav-help = Kömək (ingilis dilində)
+nav-support = Dəstəyə müraciət
+# the language of the manual the help link opens (the manuals are in en and ru)
+help-lang = en
 home-title = Əsas səhifə
 home-welcome = Xoş gəlmisiniz, { $user }.
 home-trader = Tranzit bəyannamələrini təqdim edin, daşımalarınızı və təminatlarınızı izləyin.

@@ -39,6 +39,10 @@ sign-in-demo-hint = Demo node: each demo user's password is in demo-passwords.tx
 nav-main = Main menu
 nav-home = Home
 nav-password = Change password
+nav-help = Help (manual)
+nav-support = Ask for support
+# the language of the manual the help link opens (the manuals are in en and ru)
+help-lang = en
 home-title = Home
 home-welcome = Welcome, { $user }.
 home-trader = Lodge transit declarations, follow your movements and your guarantees.

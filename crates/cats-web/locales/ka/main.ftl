@@ -35,6 +35,10 @@ sign-in-demo-hint = სადემონსტრაციო კვანძ�
 nav-main = მთავარი მენიუ
 nav-home = მთავარი
 nav-password = პაროლის შეცვლა
+nav-help = დახმარება (ინგლისურად)
+nav-support = მხარდაჭერას მიმართვა
+# the language of the manual the help link opens (the manuals are in en and ru)
+help-lang = en
 home-title = მთავარი
 home-welcome = მოგესალმებით, { $user }.
 home-trader = წარადგინეთ სატრანზიტო დეკლარაციები, თვალყური ადევნეთ გადაზიდვებსა და გარანტიებს.

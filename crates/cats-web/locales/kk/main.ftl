@@ -35,6 +35,10 @@ sign-in-demo-hint = Демо түйін: демо пайдаланушылард
 nav-main = Басты мәзір
 nav-home = Басты бет
 nav-password = Құпиясөзді ауыстыру
+nav-help = Анықтама (орыс тілінде)
+nav-support = Қолдау қызметіне жазу
+# the language of the manual the help link opens (the manuals are in en and ru)
+help-lang = ru
 home-title = Басты бет
 home-welcome = Қош келдіңіз, { $user }.
 home-trader = Транзиттік декларацияларды беріңіз, тасымалдарыңыз бен қамтамасыз етуді қадағалаңыз.

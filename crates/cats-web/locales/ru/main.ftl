@@ -35,6 +35,10 @@ sign-in-demo-hint = Демонстрационный узел: пароли де
 nav-main = Главное меню
 nav-home = Главная
 nav-password = Сменить пароль
+nav-help = Справка (руководство)
+nav-support = Обратиться в поддержку
+# the language of the manual the help link opens (the manuals are in en and ru)
+help-lang = ru
 home-title = Главная
 home-welcome = Здравствуйте, { $user }.
 home-trader = Подача транзитных деклараций, отслеживание перевозок и обеспечения.

@@ -14,6 +14,7 @@ pub mod reference;
 pub mod registrations;
 pub mod reports;
 pub mod risk;
+pub mod support;
 pub mod tokens;
 
 use axum::http::{header, HeaderMap, StatusCode};

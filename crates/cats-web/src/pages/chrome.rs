@@ -43,6 +43,9 @@ pub struct Visitor {
     pub country_name: Option<String>,
     /// How many notifications a company's user has not read.
     pub unread: Option<i64>,
+    /// How many of the user's support requests have an answer it has not opened (for an
+    /// administrator: how many wait for an answer).
+    pub support_count: Option<i64>,
 }
 
 impl Visitor {
@@ -118,6 +121,14 @@ impl Visitor {
             contracts: self.user().is_some_and(|u| u.role != Role::Admin),
             company: self.user().is_some_and(|u| u.party.is_some()),
             unread: self.unread.unwrap_or(0),
+            support_count: self.support_count.unwrap_or(0),
+            help: super::help::link(self.t.lang(), &self.path),
+            support: format!(
+                "/ui/support/new?{}",
+                url::form_urlencoded::Serializer::new(String::new())
+                    .append_pair("page", &self.path)
+                    .finish()
+            ),
         }
     }
 }
@@ -175,6 +186,14 @@ pub struct Chrome {
     pub company: bool,
     /// How many notifications the user has not read (company users).
     pub unread: i64,
+    /// How many of the user's support requests have an answer it has not opened; for an
+    /// administrator, how many wait for an answer (`/ui/support`).
+    pub support_count: i64,
+    /// The manual's chapter about this page, in the manual of the user's language
+    /// (`/help/ru/trader/lodge.html`).
+    pub help: String,
+    /// The support request form with this page attached (`/ui/support/new?page=…`).
+    pub support: String,
 }
 
 impl FromRequestParts<App> for Visitor {
@@ -233,11 +252,20 @@ impl FromRequestParts<App> for Visitor {
             },
             None => None,
         };
+        let support_count = match &session {
+            Some((_, u)) => Some(
+                cats_app::support::count_for(app, u)
+                    .await
+                    .map_err(|e| server_error(&e))?,
+            ),
+            None => None,
+        };
         let mut visitor = Visitor {
             t,
             session,
             country_name,
             unread,
+            support_count,
             csrf: String::new(),
             jar,
             path: parts.uri.path().to_string(),

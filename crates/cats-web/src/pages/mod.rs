@@ -22,6 +22,7 @@ mod controls;
 mod customs;
 mod declare;
 mod forms;
+pub mod help;
 mod holder;
 pub mod i18n;
 mod movement_ice;
@@ -37,6 +38,7 @@ pub mod std_form;
 mod std_layout;
 mod std_read;
 mod std_view;
+mod support;
 mod tad;
 mod tokens;
 mod webhooks;
@@ -104,6 +106,11 @@ pub fn router(settings: PageSettings) -> Router<App> {
             "/ui/notifications/settings",
             get(notifications::settings).post(notifications::save_settings),
         )
+        .route("/ui/support", get(support::list).post(support::create))
+        .route("/ui/support/new", get(support::new_form))
+        .route("/ui/support/{id}", get(support::show))
+        .route("/ui/support/{id}/messages", post(support::reply))
+        .route("/ui/support/{id}/close", post(support::close))
         .route("/ui/tokens", get(tokens::show).post(tokens::issue))
         .route("/ui/tokens/{id}/revoke", post(tokens::revoke))
         .route("/ui/webhooks", get(webhooks::show).post(webhooks::register))
