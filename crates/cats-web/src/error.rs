@@ -18,7 +18,8 @@ pub struct ErrorBody {
     /// What went wrong, in words.
     pub message: String,
     /// Every problem: structural errors `{pointer, reason}` (`SCHEMA_VALIDATION`), or rule
-    /// failures `{ruleId, errorCode, pointer, reason}` (`RULE_VALIDATION`).
+    /// failures `{rule_id, error_code, pointer, reason}` (`RULE_VALIDATION`; the domain's
+    /// `RuleFailure`, whose field names are snake_case, unlike this body's own).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Vec<Object>>)]
     pub errors: Option<Vec<serde_json::Value>>,
