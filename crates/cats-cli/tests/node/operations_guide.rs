@@ -1,6 +1,7 @@
 //! The operations guide (`docs/manual/en/src/operations/`, issue 18) against the code: its
 //! configuration reference lists every setting the program reads and nothing else, its TOML is
-//! what the program accepts, and every example marked `<!-- ops-example … -->` runs as written
+//! what the program accepts, its command reference gives every command and option of `cats`, and
+//! every example marked `<!-- ops-example … -->` runs as written
 //! with the `cats` binary of this build (nodes started, backed up, monitored, peered).
 
 use std::collections::BTreeSet;
@@ -225,4 +226,95 @@ fn every_marked_example_of_the_operations_guide_runs_as_written() {
         }
     }
     assert!(ran >= 5, "the guide's examples ran: {ran}");
+}
+
+/// The subcommands and long options `cats ARGS --help` lists (without `help`, `--help`,
+/// `--version`).
+fn help_of(bin: &Path, args: &[String]) -> (Vec<String>, BTreeSet<String>) {
+    let out = Command::new(bin)
+        .args(args)
+        .arg("--help")
+        .output()
+        .expect("cats --help");
+    assert!(out.status.success(), "cats {args:?} --help");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut commands = Vec::new();
+    let mut options = BTreeSet::new();
+    let mut in_commands = false;
+    for line in text.lines() {
+        if line.starts_with("Commands:") {
+            in_commands = true;
+            continue;
+        }
+        if !line.starts_with(' ') {
+            in_commands = false;
+        }
+        let word = line.split_whitespace().next().unwrap_or_default();
+        if in_commands && !word.is_empty() && word != "help" {
+            commands.push(word.to_string());
+        }
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('-') {
+            let option = trimmed
+                .split_whitespace()
+                .map(|t| t.trim_end_matches(','))
+                .find(|t| t.starts_with("--"));
+            if let Some(o) = option.filter(|o| !matches!(*o, "--help" | "--version")) {
+                options.insert(o.to_string());
+            }
+        }
+    }
+    (commands, options)
+}
+
+/// The part of the command reference about `command` (`cats bench lodge`): the `###` section
+/// whose heading names it, or the table row that starts with it.
+fn reference_of<'a>(page: &'a str, command: &str) -> Option<&'a str> {
+    let tag = format!("`{command}`");
+    for section in page.split("\n### ").skip(1) {
+        if section.lines().next().is_some_and(|h| h.contains(&tag)) {
+            return Some(section);
+        }
+    }
+    let row = format!("| `{command}");
+    page.lines()
+        .find(|l| l.starts_with(&row) && matches!(l[row.len()..].chars().next(), Some('`' | ' ')))
+}
+
+#[test]
+fn the_command_reference_gives_every_command_with_every_option() {
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_cats"));
+    let page = guide("commands.md");
+    let mut todo: Vec<Vec<String>> = vec![Vec::new()];
+    let mut checked = 0;
+    let mut missing = Vec::new();
+    while let Some(path) = todo.pop() {
+        let (commands, options) = help_of(&bin, &path);
+        // the root and the groups (`cats token`) have nothing of their own to document
+        let group = !commands.is_empty() && options.is_empty();
+        for c in commands {
+            let mut next = path.clone();
+            next.push(c);
+            todo.push(next);
+        }
+        if path.is_empty() || group {
+            continue;
+        }
+        let name = format!("cats {}", path.join(" "));
+        let Some(text) = reference_of(&page, &name) else {
+            missing.push(format!("{name}: no section or row"));
+            continue;
+        };
+        for option in options {
+            if !text.contains(&format!("`{option}")) && !text.contains(&format!("{option}`")) {
+                missing.push(format!("{name} {option}"));
+            }
+        }
+        checked += 1;
+    }
+    assert!(
+        missing.is_empty(),
+        "not in operations/commands.md: {missing:#?}"
+    );
+    assert!(checked >= 20, "commands checked: {checked}");
 }
