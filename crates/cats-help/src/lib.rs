@@ -56,31 +56,54 @@ pub fn media_type(path: &str) -> &'static str {
     }
 }
 
-/// The chapter of the manual that helps with the page at `ui_path` (`/ui/declarations/new`), as a
-/// path in the site (`trader/lodge.html`); the introduction for a page it has no chapter for.
-pub fn chapter_for(ui_path: &str) -> &'static str {
-    const CHAPTERS: [(&str, &str); 16] = [
-        ("/ui/declarations", "trader/lodge.html"),
-        ("/ui/queue", "officer/queue.html"),
-        ("/ui/movements/", "trader/follow.html"),
-        ("/ui/movements", "trader/follow.html"),
-        ("/ui/contracts/new", "insurer/contracts.html"),
-        ("/ui/contracts", "trader/guarantees.html"),
-        ("/ui/registrations", "trader/guarantees.html"),
-        ("/ui/notifications", "trader/notifications.html"),
-        ("/ui/webhooks", "trader/notifications.html"),
-        ("/ui/risk", "officer/registers-risk.html"),
-        ("/ui/reports", "reports.html"),
-        ("/ui/admin/users", "admin/users.html"),
-        ("/ui/admin/reference", "admin/reference-ice.html"),
-        ("/ui/admin/ice", "admin/reference-ice.html"),
-        ("/ui/support", "support.html"),
-        ("/ui/tokens", "admin/users.html"),
-    ];
+/// Where the manual helps with a page: a path prefix of the pages (`/ui/declarations`), the role
+/// it is for (`trader`, `officer`, `insurer`, `admin`; `None`: anyone), and the chapter. The
+/// first that matches wins.
+pub const CHAPTERS: [(&str, Option<&str>, &str); 24] = [
+    ("/ui/home", Some("trader"), "trader/index.html"),
+    ("/ui/home", Some("officer"), "officer/index.html"),
+    ("/ui/home", Some("insurer"), "insurer/index.html"),
+    ("/ui/home", Some("admin"), "admin/index.html"),
+    ("/ui/declarations", None, "trader/lodge.html"),
+    ("/ui/queue", None, "officer/queue.html"),
+    ("/ui/movements", Some("officer"), "officer/release.html"),
+    ("/ui/movements", None, "trader/follow.html"),
+    ("/ui/contracts/new", None, "insurer/contracts.html"),
+    (
+        "/ui/contracts",
+        Some("officer"),
+        "officer/registers-risk.html",
+    ),
+    ("/ui/contracts", Some("insurer"), "insurer/claims.html"),
+    ("/ui/contracts", None, "trader/guarantees.html"),
+    (
+        "/ui/registrations",
+        Some("officer"),
+        "officer/registers-risk.html",
+    ),
+    ("/ui/registrations", None, "trader/guarantees.html"),
+    ("/ui/notifications", None, "trader/notifications.html"),
+    ("/ui/webhooks", None, "trader/notifications.html"),
+    ("/ui/risk", None, "officer/registers-risk.html"),
+    ("/ui/reports", None, "reports.html"),
+    ("/ui/admin/users", None, "admin/users.html"),
+    ("/ui/admin/reference", None, "admin/reference-ice.html"),
+    ("/ui/admin/ice", None, "admin/reference-ice.html"),
+    ("/ui/support", Some("admin"), "admin/support.html"),
+    ("/ui/support", None, "support.html"),
+    ("/ui/tokens", None, "admin/users.html"),
+];
+
+/// The chapter of the manual that helps a user of `role` (`trader`, `officer`, `insurer`,
+/// `admin`; `None` before signing in) with the page at `ui_path` (`/ui/declarations/new`), as a
+/// path in the site (`trader/lodge.html`); getting started for a page it has no chapter for.
+pub fn chapter_for(ui_path: &str, role: Option<&str>) -> &'static str {
     CHAPTERS
         .iter()
-        .find(|(prefix, _)| ui_path.starts_with(prefix))
-        .map(|(_, chapter)| *chapter)
+        .find(|(prefix, for_role, _)| {
+            ui_path.starts_with(prefix) && for_role.is_none_or(|r| Some(r) == role)
+        })
+        .map(|(_, _, chapter)| *chapter)
         .unwrap_or("getting-started.html")
 }
 
@@ -105,21 +128,24 @@ mod tests {
 
     #[test]
     fn every_chapter_a_page_points_to_exists_in_both_manuals() {
-        for path in [
-            "/ui/declarations/new",
-            "/ui/queue",
-            "/ui/home",
-            "/ui/support/new",
-            "/ui/admin/ice",
-        ] {
+        for (_, _, chapter) in CHAPTERS {
             for lang in LANGUAGES {
-                assert!(
-                    file(lang, chapter_for(path)).is_some(),
-                    "{lang}/{}",
-                    chapter_for(path)
-                );
+                assert!(file(lang, chapter).is_some(), "{lang}/{chapter}");
             }
         }
+        assert_eq!(
+            chapter_for("/ui/movements/x", Some("officer")),
+            "officer/release.html"
+        );
+        assert_eq!(
+            chapter_for("/ui/movements/x", Some("trader")),
+            "trader/follow.html"
+        );
+        assert_eq!(chapter_for("/ui/home", None), "getting-started.html");
+        assert_eq!(
+            chapter_for("/ui/support/new", Some("admin")),
+            "admin/support.html"
+        );
         assert_eq!(language_for("kk"), "ru");
         assert_eq!(language_for("ka"), "en");
     }

@@ -99,7 +99,7 @@ pub(crate) async fn shot(client: &Client, name: &str) {
 /// A screenshot that a manual shows (`docs/manual/{lang}/src/screens/{name}.png`): always written
 /// to `target/screenshots/manual/{lang}/`, and into the manual itself when
 /// `CATS_MANUAL_SCREENS=1`, so that the manuals' pictures are refreshed by running the browser
-/// tests (`docs/manual/README.md`). `manual_screens_are_taken` checks that every picture a
+/// tests (`docs/manual/README.md`). `manual_screens.rs` checks that every picture a
 /// manual shows is one a test takes.
 pub(crate) async fn manual_shot(client: &Client, lang: &str, name: &str) {
     let png = client.screenshot().await.expect("screenshot");
@@ -178,6 +178,24 @@ pub(crate) async fn sign_in(node: &TestNode, client: &Client, user: &str, passwo
 
 /// Sign in at the node serving `base` (`http://127.0.0.1:PORT`).
 pub(crate) async fn sign_in_at(base: &str, client: &Client, user: &str, password: &str) {
+    type_credentials(base, client, user, password).await;
+    client
+        .find(Locator::Css("main form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .for_url(&format!("{base}/ui/home").parse().expect("url"))
+        .await
+        .expect("the home page");
+}
+
+/// Open the sign-in page of the node serving `base` and type the user name and the password,
+/// without signing in yet.
+pub(crate) async fn type_credentials(base: &str, client: &Client, user: &str, password: &str) {
     client.goto(&format!("{base}/")).await.unwrap();
     client
         .find(Locator::Id("username"))
@@ -193,18 +211,6 @@ pub(crate) async fn sign_in_at(base: &str, client: &Client, user: &str, password
         .send_keys(password)
         .await
         .unwrap();
-    client
-        .find(Locator::Css("main form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    client
-        .wait()
-        .for_url(&format!("{base}/ui/home").parse().expect("url"))
-        .await
-        .expect("the home page");
 }
 
 pub(crate) fn url(node: &TestNode, path: &str) -> url::Url {

@@ -29,6 +29,7 @@ mod instances;
 mod integration_guide;
 mod lifecycle;
 mod manual_reference;
+mod manual_screens;
 mod manual_site;
 mod manual_walkthrough;
 mod messages_in;

@@ -182,7 +182,7 @@ async fn every_page_links_to_its_chapter_in_the_manual_of_the_users_language() {
     let res = sign_in(&node, &client, "silkway", "manual test 2026").await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let pages = [
-        ("/ui/home", "getting-started.html"),
+        ("/ui/home", "trader/index.html"),
         ("/ui/declarations/new", "trader/lodge.html"),
         ("/ui/movements", "trader/follow.html"),
         ("/ui/reports", "reports.html"),
@@ -249,6 +249,22 @@ async fn every_page_links_to_its_chapter_in_the_manual_of_the_users_language() {
             format!("/help/{book}/officer/queue.html").as_str()
         );
     }
+    // an officer's movement page opens the officer's chapter, not the trader's
+    let officer = browser();
+    set_password(&node, "officer.kz", "manual test 2026").await;
+    sign_in(&node, &officer, "officer.kz", "manual test 2026").await;
+    let html = officer
+        .get(format!("{}/ui/movements", node.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("href=\"/help/en/officer/release.html\""),
+        "the officer's movements link to the officer's manual"
+    );
     // a page that is not in the manuals: 404 (`..` is refused by cats-help's own test)
     for path in [
         "/help/de/",

@@ -122,7 +122,7 @@ impl Visitor {
             company: self.user().is_some_and(|u| u.party.is_some()),
             unread: self.unread.unwrap_or(0),
             support_count: self.support_count.unwrap_or(0),
-            help: super::help::link(self.t.lang(), &self.path),
+            help: super::help::link(self.t.lang(), &self.path, self.user().map(|u| u.role)),
             support: format!(
                 "/ui/support/new?{}",
                 url::form_urlencoded::Serializer::new(String::new())

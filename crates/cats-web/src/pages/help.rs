@@ -8,13 +8,13 @@
 //! with their own Content-Security-Policy: mdBook's theme sets itself up with inline scripts.
 
 use axum::extract::{Path, Query};
-use axum::http::{header, HeaderName, HeaderValue, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
 use serde::Deserialize;
-use tower_http::set_header::SetResponseHeaderLayer;
 
+use cats_app::auth::Role;
 use cats_app::App;
 
 use super::Visitor;
@@ -25,27 +25,12 @@ pub const HELP_CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src '
 
 /// The manuals' routes, with their security headers.
 pub fn router() -> Router<App> {
-    Router::new()
+    let router = Router::new()
         .route("/help", get(start))
         .route("/help/{lang}", get(book_root))
         .route("/help/{lang}/", get(book_index))
-        .route("/help/{lang}/{*path}", get(book_file))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(HELP_CONTENT_SECURITY_POLICY),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("DENY"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            HeaderName::from_static("referrer-policy"),
-            HeaderValue::from_static("same-origin"),
-        ))
+        .route("/help/{lang}/{*path}", get(book_file));
+    super::with_security_headers(router, HELP_CONTENT_SECURITY_POLICY)
 }
 
 /// `?page=/ui/declarations/new`: the page the reader came from.
@@ -54,13 +39,13 @@ pub struct From {
     page: Option<String>,
 }
 
-/// The link to the manual about the page at `ui_path`, in the manual for `ui_lang`
-/// (`/help/ru/trader/lodge.html`).
-pub fn link(ui_lang: &str, ui_path: &str) -> String {
+/// The link to the manual's chapter about the page at `ui_path` for a user of `role` (none
+/// before signing in), in the manual for `ui_lang` (`/help/ru/trader/lodge.html`).
+pub fn link(ui_lang: &str, ui_path: &str, role: Option<Role>) -> String {
     format!(
         "/help/{}/{}",
         cats_help::language_for(ui_lang),
-        cats_help::chapter_for(ui_path)
+        cats_help::chapter_for(ui_path, role.map(Role::as_str))
     )
 }
 
@@ -68,7 +53,7 @@ pub fn link(ui_lang: &str, ui_path: &str) -> String {
 async fn start(visitor: Visitor, Query(from): Query<From>) -> Response {
     let lang = cats_help::language_for(visitor.t.lang());
     let to = match from.page.as_deref() {
-        Some(page) => link(visitor.t.lang(), page),
+        Some(page) => link(visitor.t.lang(), page, visitor.user().map(|u| u.role)),
         None => format!("/help/{lang}/"),
     };
     (visitor.jar, Redirect::to(&to)).into_response()

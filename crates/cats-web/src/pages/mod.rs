@@ -67,7 +67,7 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'
 
 /// The pages' routes, with their security headers.
 pub fn router(settings: PageSettings) -> Router<App> {
-    Router::new()
+    let router = Router::new()
         .route("/", get(sign_in::root))
         .route("/ui/sign-in", get(sign_in::page).post(sign_in::submit))
         .route("/ui/sign-out", post(sign_in::sign_out))
@@ -189,10 +189,20 @@ pub fn router(settings: PageSettings) -> Router<App> {
         .route("/ui/assets/htmx.min.js", get(htmx))
         .route("/ui/assets/cats-live.js", get(live_script))
         .route("/ui/{*rest}", get(not_found))
-        .layer(axum::Extension(settings))
+        .layer(axum::Extension(settings));
+    with_security_headers(router, CONTENT_SECURITY_POLICY)
+}
+
+/// `router` with the headers every page is sent with: this Content-Security-Policy,
+/// `nosniff`, no framing, and the referrer kept on this node.
+pub(crate) fn with_security_headers(
+    router: Router<App>,
+    content_security_policy: &'static str,
+) -> Router<App> {
+    router
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+            HeaderValue::from_static(content_security_policy),
         ))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
