@@ -38,14 +38,16 @@ pub async fn get(app: &App, actor: &Actor, id: Uuid) -> Result<(Delivery, Vec<At
     Ok((d, attempts))
 }
 
-/// Send a parked delivery again, now, with a fresh retry time. Errors: as [`get`]; 409 when it
-/// is not parked, or its webhook was deleted.
+/// Send a parked delivery again, now, with a fresh retry time; the delivery and its attempts as
+/// the resend left them (read before the delivery worker is woken, so that the answer says
+/// what the resend did, not how far the worker got). Errors: as [`get`]; 409 when it is not
+/// parked, or its webhook was deleted.
 pub async fn resend(
     app: &App,
     actor: &Actor,
     id: Uuid,
     now: DateTime<Utc>,
-) -> Result<Delivery, AppError> {
+) -> Result<(Delivery, Vec<Attempt>), AppError> {
     let (d, _) = get(app, actor, id).await?;
     if d.status != DeliveryStatus::Parked {
         return Err(AppError::Refused(format!(
@@ -79,9 +81,9 @@ pub async fn resend(
             ),
         )])
         .await?;
+    let resent = get(app, actor, id).await?;
     app.announce();
-    let (d, _) = get(app, actor, id).await?;
-    Ok(d)
+    Ok(resent)
 }
 
 /// How many deliveries of the whole node are pending, delivered and parked, for administrators'

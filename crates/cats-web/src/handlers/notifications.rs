@@ -327,9 +327,7 @@ pub async fn resend(
     who: Principal,
     Path(id): Path<Uuid>,
 ) -> Result<Json<Value>, ApiError> {
-    let actor = who.actor();
-    deliveries::resend(&app, &actor, id, Utc::now()).await?;
-    let (delivery, attempts) = deliveries::get(&app, &actor, id).await?;
+    let (delivery, attempts) = deliveries::resend(&app, &who.actor(), id, Utc::now()).await?;
     Ok(Json(views::json(&DeliveryView { delivery, attempts })))
 }
 
