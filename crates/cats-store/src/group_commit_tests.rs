@@ -22,9 +22,7 @@ async fn scratch() -> (tempfile::TempDir, Arc<SqlStore>) {
     };
     let writer =
         Writer::with_max_age(&dir.path().join("cats.db"), Duration::from_secs(3600)).unwrap();
-    let store = SqlStore {
-        pool: Pool::Sqlite(pool.clone(), writer),
-    };
+    let store = SqlStore::new(Pool::Sqlite(pool.clone(), writer));
     Sql::new("CREATE TABLE scratch (id INTEGER PRIMARY KEY)")
         .execute(&mut store.pool.db())
         .await

@@ -1,43 +1,17 @@
 //! A movement's messages (its history, kept byte for byte) and the audit log.
 
-use std::io::{Read as _, Write as _};
-
-use flate2::read::DeflateDecoder;
-use flate2::write::DeflateEncoder;
-use flate2::Compression;
 use uuid::Uuid;
 
 use cats_app::store::{AuditEntry, Direction, StoreError, StoredMessage};
 
+use crate::codec;
 use crate::sql::{Db, Row, Sql};
 
-/// A message body as stored: raw DEFLATE (RFC 1951, `flate2`) of its UTF-8 bytes, which
-/// [`inflate`] gives back byte for byte. NCTS XML and its JSON shrink four to eight times.
-pub(crate) fn deflate(body: &str) -> Vec<u8> {
-    let mut encoder = DeflateEncoder::new(Vec::new(), Compression::default());
-    encoder
-        .write_all(body.as_bytes())
-        .and_then(|()| encoder.finish())
-        .expect("deflating into memory does not fail")
-}
-
-/// The body [`deflate`] stored. Errors: the bytes are not DEFLATE of UTF-8 text (a damaged
-/// database).
-pub(crate) fn inflate(stored: &[u8]) -> Result<String, StoreError> {
-    let mut body = String::new();
-    DeflateDecoder::new(stored)
-        .read_to_string(&mut body)
-        .map_err(|e| {
-            StoreError::corrupt(format!("a deflated message body does not inflate: {e}"))
-        })?;
-    Ok(body)
-}
-
-/// A row's body: `body_deflate` inflated, or `body` for messages stored before bodies were
-/// deflated (migration 0020).
+/// A row's body: `body_compressed` read as its `body_codec` says, or `body` for messages stored
+/// before bodies were compressed (migration 0020).
 fn body_of(r: &Row) -> Result<String, StoreError> {
-    match r.opt_bytes("body_deflate")? {
-        Some(stored) => inflate(&stored),
+    match r.opt_bytes("body_compressed")? {
+        Some(stored) => codec::decompress(&stored, r.opt_int("body_codec")?),
         None => r.text("body"),
     }
 }
@@ -57,21 +31,22 @@ pub(crate) fn message_from_row(r: &Row) -> Result<StoredMessage, StoreError> {
     })
 }
 
-/// Insert one message with its `seq`; the body is kept byte for byte, deflated.
+/// Insert one message with its `seq`; the body is kept byte for byte, compressed.
 pub(crate) async fn insert_message(db: &mut Db<'_>, m: &StoredMessage) -> Result<(), StoreError> {
-    insert_deflated(db, m, &deflate(&m.body)).await
+    insert_compressed(db, m, &codec::compress(&m.body)).await
 }
 
-/// [`insert_message`] with the body deflated beforehand ([`deflate`]); `m.body` is not read.
-pub(crate) async fn insert_deflated(
+/// [`insert_message`] with the body compressed beforehand ([`codec::compress`]); `m.body` is
+/// not read.
+pub(crate) async fn insert_compressed(
     db: &mut Db<'_>,
     m: &StoredMessage,
     stored: &[u8],
 ) -> Result<(), StoreError> {
     Sql::new(
         "INSERT INTO messages (id, movement_id, seq, message_type, direction, content_type, body,
-           received, body_deflate)
-         VALUES ($1, $2, $3, $4, $5, $6, '', $7, $8)",
+           received, body_compressed, body_codec)
+         VALUES ($1, $2, $3, $4, $5, $6, '', $7, $8, $9)",
     )
     .bind(m.id)
     .bind(m.movement_id)
@@ -81,6 +56,7 @@ pub(crate) async fn insert_deflated(
     .bind(&m.content_type)
     .bind(m.received)
     .bind(stored)
+    .bind(codec::CURRENT)
     .execute(db)
     .await?;
     Ok(())

@@ -15,7 +15,9 @@
 
 mod accounts;
 mod bench;
+mod codec;
 mod controls;
+mod declarations;
 mod direct;
 mod drafts;
 mod group_commit;

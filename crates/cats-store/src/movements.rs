@@ -5,14 +5,19 @@
 //! insert, or that update, locks the movement's row until commit, so the writers of one movement
 //! are serialised from there on and the `seq` of its new messages (max + 1) is theirs alone.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
+use serde_json::Value;
 use uuid::Uuid;
 
 use cats_app::store::{Change, MovementFilter, MovementRecord, StoreError, StoredMessage};
 use cats_domain::ids::{Eori, Lrn};
-use cats_domain::movement::MovementState;
+use cats_domain::movement::{Movement, MovementState};
 
-use crate::history::{insert_audit, insert_deflated};
+use crate::codec;
+use crate::declarations::{self, DeclarationCache};
+use crate::history::{insert_audit, insert_compressed};
 use crate::sql::{unique_violation, Arg, Backend, Db, Row, Sql};
 use crate::{controls, ledger};
 
@@ -20,43 +25,66 @@ use crate::{controls, ledger};
 /// when it is violated.
 const LIVE_LRN: (&str, &str) = ("movements_live_lrn", "lrn");
 
-pub(crate) fn record_from_row(r: &Row) -> Result<MovementRecord, StoreError> {
+/// A movement read with [`declarations::COLUMNS`] from [`declarations::MOVEMENTS_JOINED`]; its
+/// declaration from `cache` when given and it has it.
+pub(crate) fn record_from_row(
+    r: &Row,
+    cache: Option<&DeclarationCache>,
+) -> Result<MovementRecord, StoreError> {
+    let id = r.id("id")?;
     Ok(MovementRecord {
-        id: r.id("id")?,
+        id,
         version: r.int("version")?,
-        movement: r.json("projection")?,
-        declaration: r.json("declaration")?,
+        movement: projection_of(r)?,
+        declaration: declarations::of_row(r, id, cache)?,
         created_at: r.time("created_at")?,
         updated_at: r.time("updated_at")?,
     })
 }
 
-/// The columns derived from a record: JSON texts and the space-separated offices.
+/// A row's projection: `projection_compressed` read as its `projection_codec` says, or the
+/// `projection` text of a movement not changed since migration 0023.
+///
+/// Errors: the stored projection does not decompress or is not a movement's JSON.
+pub(crate) fn projection_of(r: &Row) -> Result<Movement, StoreError> {
+    let Some(stored) = r.opt_bytes("projection_compressed")? else {
+        return r.json("projection");
+    };
+    let text = codec::decompress(&stored, r.opt_int("projection_codec")?)?;
+    serde_json::from_str(&text)
+        .map_err(|e| StoreError::corrupt(format!("a stored projection does not read: {e}")))
+}
+
+/// The columns derived from a record: its projection compressed ([`codec::compress`]) and the
+/// space-separated offices.
 pub(crate) struct Derived {
-    projection: String,
-    declaration: String,
+    projection: Vec<u8>,
     offices: String,
 }
 
-/// The columns derived from a record (its JSON texts and offices).
+/// The columns derived from a record (its compressed projection and offices).
 ///
 /// Errors: the record does not serialise as JSON.
 pub(crate) fn derive(rec: &MovementRecord) -> Result<Derived, StoreError> {
     let m = &rec.movement;
     let json = |e| StoreError::backend("writing a movement as JSON", e);
     Ok(Derived {
-        projection: serde_json::to_string(m).map_err(json)?,
-        declaration: serde_json::to_string(&rec.declaration).map_err(json)?,
+        projection: codec::compress(&serde_json::to_string(m).map_err(json)?),
         offices: crate::ledger::joined(&m.offices().into_iter().collect::<Vec<_>>()),
     })
 }
 
-/// Insert a new movement row; the driver's error is returned as is (a duplicate live LRN).
+/// Insert a new movement row with its declaration (a restore, `cats bench fill`); the driver's
+/// error is returned as is (a duplicate live LRN).
 pub(crate) async fn insert_movement(
     db: &mut Db<'_>,
     rec: &MovementRecord,
 ) -> Result<Result<u64, sqlx::Error>, StoreError> {
-    insert_derived(db, rec, derive(rec)?).await
+    let inserted = insert_derived(db, rec, derive(rec)?).await?;
+    if inserted.is_ok() {
+        declarations::save(db, rec.id, rec.version, &declarations::compressed(rec)?).await?;
+    }
+    Ok(inserted)
 }
 
 /// [`insert_movement`] with the derived columns computed beforehand.
@@ -69,8 +97,8 @@ async fn insert_derived(
     Ok(Sql::new(
         "INSERT INTO movements (id, version, lrn, mrn, holder, state, live,
            office_of_departure, office_of_destination, offices, time_limit, created_at,
-           updated_at, projection, declaration)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+           updated_at, projection, projection_compressed, projection_codec, declaration)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, '', $14, $15, '')",
     )
     .bind(rec.id)
     .bind(rec.version)
@@ -85,13 +113,15 @@ async fn insert_derived(
     .bind(m.time_limit.filter(|_| m.home.is_none()))
     .bind(rec.created_at)
     .bind(rec.updated_at)
-    .bind(d.projection)
-    .bind(d.declaration)
+    .bind(d.projection.as_slice())
+    .bind(codec::CURRENT)
     .execute_raw(db)
     .await)
 }
 
-/// Update a movement currently at version `expected`; no row affected means it changed.
+/// Update a movement currently at version `expected`; no row affected means it changed. Its
+/// `declaration` column is emptied: a movement stored before migration 0023 has its declaration
+/// written to `movement_declarations` by the same change (it was not in the cache).
 async fn update_movement(
     db: &mut Db<'_>,
     rec: &MovementRecord,
@@ -102,7 +132,8 @@ async fn update_movement(
     Ok(Sql::new(
         "UPDATE movements SET version = $1, lrn = $2, mrn = $3, state = $4, live = $5,
            office_of_destination = $6, offices = $7, time_limit = $8, updated_at = $9,
-           projection = $10, declaration = $11
+           projection = '', projection_compressed = $10, projection_codec = $11,
+           declaration = ''
          WHERE id = $12 AND version = $13",
     )
     .bind(rec.version)
@@ -114,36 +145,51 @@ async fn update_movement(
     .bind(d.offices)
     .bind(m.time_limit.filter(|_| m.home.is_none()))
     .bind(rec.updated_at)
-    .bind(d.projection)
-    .bind(d.declaration)
+    .bind(d.projection.as_slice())
+    .bind(codec::CURRENT)
     .bind(rec.id)
     .bind(expected)
     .execute_raw(db)
     .await)
 }
 
-/// A [`Change`] with what its rows need computed beforehand: the movement's JSON columns and
-/// each new message's deflated body. Prepared outside the SQLite writer's turn, so that the turn
-/// only runs statements.
+/// A [`Change`] with what its rows need computed beforehand: the movement's JSON columns, its
+/// compressed declaration when it changed, and each new message's compressed body. Prepared outside
+/// the SQLite writer's turn, so that the turn only runs statements.
 pub(crate) struct Prepared {
     change: Change,
     derived: Derived,
+    declaration: Option<Vec<u8>>,
     bodies: Vec<Vec<u8>>,
 }
 
-/// Prepare a change for [`commit`].
+impl Prepared {
+    /// The movement and the declaration it stores once committed, when the change writes one:
+    /// what to tell the [`DeclarationCache`] after the commit.
+    pub(crate) fn declaration_written(&self) -> Option<(Uuid, i64, Arc<Value>)> {
+        let rec = &self.change.record;
+        self.declaration
+            .as_ref()
+            .map(|_| (rec.id, rec.version, rec.declaration.clone()))
+    }
+}
+
+/// Prepare a change for [`commit`]; `cache` tells whether its declaration changed.
 ///
 /// Errors: the movement does not serialise as JSON.
-pub(crate) fn prepare(change: Change) -> Result<Prepared, StoreError> {
+pub(crate) fn prepare(change: Change, cache: &DeclarationCache) -> Result<Prepared, StoreError> {
     let derived = derive(&change.record)?;
+    let new_movement = change.expected_version.is_none();
+    let declaration = declarations::to_write(&change.record, new_movement, cache)?;
     let bodies = change
         .messages
         .iter()
-        .map(|m| crate::history::deflate(&m.body))
+        .map(|m| codec::compress(&m.body))
         .collect();
     Ok(Prepared {
         change,
         derived,
+        declaration,
         bodies,
     })
 }
@@ -155,6 +201,7 @@ pub(crate) async fn commit(db: &mut Db<'_>, prepared: Prepared) -> Result<(), St
     let Prepared {
         change,
         derived,
+        declaration,
         bodies,
     } = prepared;
     let rec = &change.record;
@@ -173,6 +220,9 @@ pub(crate) async fn commit(db: &mut Db<'_>, prepared: Prepared) -> Result<(), St
         Err(e) => return Err(crate::sql::db_error("INSERT/UPDATE movements", e)),
         Ok(0) => return Err(StoreError::Conflict),
         Ok(_) => {}
+    }
+    if let Some(stored) = &declaration {
+        declarations::save(db, rec.id, rec.version, stored).await?;
     }
     if !change.messages.is_empty() {
         let mut seq =
@@ -193,7 +243,7 @@ pub(crate) async fn commit(db: &mut Db<'_>, prepared: Prepared) -> Result<(), St
                 body: String::new(),
                 received: msg.received,
             };
-            insert_deflated(db, &stored, body).await?;
+            insert_compressed(db, &stored, body).await?;
         }
     }
     let actor = change.audit.first().map_or("system", |a| a.actor.as_str());
@@ -271,19 +321,24 @@ pub(crate) async fn lrn_in_use(
         .is_some())
 }
 
-/// The movement whose `column` (`id` or `mrn`) is `key`.
+/// The movement whose `column` (`id` or `mrn`) is `key`, its declaration through `cache`.
 pub(crate) async fn movement(
     db: &mut Db<'_>,
     column: &'static str,
     key: Arg<'_>,
+    cache: &DeclarationCache,
 ) -> Result<Option<MovementRecord>, StoreError> {
-    Sql::new(format!("SELECT * FROM movements WHERE {column} = $1"))
-        .bind(key)
-        .fetch_optional(db)
-        .await?
-        .as_ref()
-        .map(record_from_row)
-        .transpose()
+    Sql::new(format!(
+        "SELECT {} FROM {} WHERE m.{column} = $1",
+        declarations::COLUMNS,
+        declarations::MOVEMENTS_JOINED
+    ))
+    .bind(key)
+    .fetch_optional(db)
+    .await?
+    .as_ref()
+    .map(|r| record_from_row(r, Some(cache)))
+    .transpose()
 }
 
 /// Movements matching the filter, most recently updated first, and how many match in all (at
@@ -298,7 +353,7 @@ pub(crate) async fn movements(
         .fetch_all(db)
         .await?
         .iter()
-        .map(record_from_row)
+        .map(|r| record_from_row(r, None))
         .collect::<Result<_, _>>()?;
     Ok((records, u64::try_from(total).unwrap_or_default()))
 }
@@ -313,7 +368,11 @@ pub(crate) fn list_statements(f: &MovementFilter) -> (Sql<'_>, Sql<'_>) {
     count.and(" LIMIT ", limit).push(") AS matching");
     let size = i64::from(f.count.clamp(1, 500));
     let offset = (i64::from(f.page.max(1)) - 1) * size;
-    let mut q = Sql::new("SELECT * FROM movements");
+    let mut q = Sql::new(format!(
+        "SELECT {} FROM {}",
+        declarations::COLUMNS,
+        declarations::MOVEMENTS_JOINED
+    ));
     conditions(&mut q, f);
     q.and(" ORDER BY updated_at DESC, id LIMIT ", size)
         .and(" OFFSET ", offset);
@@ -332,9 +391,15 @@ pub(crate) async fn report_batch(
     limit: i64,
 ) -> Result<Vec<MovementRecord>, StoreError> {
     let mut q = Sql::new(if declarations {
-        "SELECT * FROM movements"
+        format!(
+            "SELECT {} FROM {}",
+            declarations::COLUMNS,
+            declarations::MOVEMENTS_JOINED
+        )
     } else {
-        "SELECT id, version, projection, created_at, updated_at FROM movements"
+        "SELECT id, version, projection, projection_compressed, projection_codec, created_at,
+           updated_at FROM movements"
+            .to_owned()
     });
     conditions(&mut q, f);
     if let Some((at, id)) = after {
@@ -349,12 +414,12 @@ pub(crate) async fn report_batch(
         .iter()
         .map(|r| {
             if declarations {
-                return record_from_row(r);
+                return record_from_row(r, None);
             }
             Ok(MovementRecord {
                 id: r.id("id")?,
                 version: r.int("version")?,
-                movement: r.json("projection")?,
+                movement: projection_of(r)?,
                 declaration: std::sync::Arc::new(serde_json::Value::Object(Default::default())),
                 created_at: r.time("created_at")?,
                 updated_at: r.time("updated_at")?,

@@ -520,7 +520,7 @@ impl NotifyStore for SqlStore {
         let (claimant, channels) = (claimant.to_string(), channels.to_vec());
         self.pool
             .write(|pool| async move {
-                SqlStore { pool }
+                SqlStore::new(pool)
                     .claim_deliveries_here(now, &claimant, lease, limit, &channels)
                     .await
             })
@@ -530,7 +530,7 @@ impl NotifyStore for SqlStore {
     async fn settle_delivery(&self, a: &Attempt, next: Settle) -> Result<(), StoreError> {
         let a = a.clone();
         self.pool
-            .write(|pool| async move { SqlStore { pool }.settle_delivery_here(&a, next).await })
+            .write(|pool| async move { SqlStore::new(pool).settle_delivery_here(&a, next).await })
             .await
     }
 

@@ -21,7 +21,8 @@ use uuid::Uuid;
 
 use cats_app::store::{AuditEntry, MovementRecord, StoreError, StoredMessage};
 
-use crate::history;
+use crate::codec;
+use crate::declarations;
 use crate::settings::{DbSettings, TlsMode};
 use crate::sql::{db_error, micros, Db, Pool};
 use crate::SqlStore;
@@ -138,9 +139,7 @@ impl SqlStore {
             .run(&pool)
             .await
             .map_err(|e| StoreError::backend("migrating the PostgreSQL database", e))?;
-        let store = Self {
-            pool: Pool::Postgres(pool),
-        };
+        let store = Self::new(Pool::Postgres(pool));
         store.seal_audit_log().await?;
         Ok(store)
     }
@@ -265,20 +264,19 @@ pub(crate) async fn insert_movements(
             cols.created_at.push(micros(rec.created_at));
             cols.updated_at.push(micros(rec.updated_at));
             cols.projection
-                .push(serde_json::to_string(m).map_err(json)?);
-            cols.declaration
-                .push(serde_json::to_string(&rec.declaration).map_err(json)?);
+                .push(codec::compress(&serde_json::to_string(m).map_err(json)?));
+            cols.declaration.push(declarations::compressed(rec)?);
         }
         let q = sqlx::query(
             "INSERT INTO movements (id, version, lrn, mrn, holder, state, live, office_of_departure,
-               office_of_destination, offices, time_limit, created_at, updated_at, projection,
-               declaration)
-             SELECT * FROM UNNEST($1::uuid[], $2::int8[], $3::text[], $4::text[], $5::text[],
-               $6::text[], $7::bool[], $8::text[], $9::text[], $10::text[], $11::timestamptz[],
-               $12::timestamptz[], $13::timestamptz[], $14::text[], $15::text[])",
+               office_of_destination, offices, time_limit, created_at, updated_at,
+               projection_compressed, projection_codec, projection, declaration)
+             SELECT *, $15, '', '' FROM UNNEST($1::uuid[], $2::int8[], $3::text[], $4::text[],
+               $5::text[], $6::text[], $7::bool[], $8::text[], $9::text[], $10::text[],
+               $11::timestamptz[], $12::timestamptz[], $13::timestamptz[], $14::bytea[])",
         )
-        .bind(cols.id)
-        .bind(cols.version)
+        .bind(cols.id.clone())
+        .bind(cols.version.clone())
         .bind(cols.lrn)
         .bind(cols.mrn)
         .bind(cols.holder)
@@ -291,7 +289,16 @@ pub(crate) async fn insert_movements(
         .bind(cols.created_at)
         .bind(cols.updated_at)
         .bind(cols.projection)
-        .bind(cols.declaration);
+        .bind(codec::CURRENT);
+        on_pg!(db, q)?;
+        let q = sqlx::query(
+            "INSERT INTO movement_declarations (movement_id, version, body, codec)
+             SELECT *, $4 FROM UNNEST($1::uuid[], $2::int8[], $3::bytea[])",
+        )
+        .bind(cols.id)
+        .bind(cols.version)
+        .bind(cols.declaration)
+        .bind(codec::CURRENT);
         on_pg!(db, q)?;
     }
     Ok(())
@@ -312,8 +319,10 @@ struct MovementColumns<'a> {
     time_limit: Vec<Option<DateTime<Utc>>>,
     created_at: Vec<DateTime<Utc>>,
     updated_at: Vec<DateTime<Utc>>,
-    projection: Vec<String>,
-    declaration: Vec<String>,
+    /// Compressed ([`codec::compress`]).
+    projection: Vec<Vec<u8>>,
+    /// Compressed ([`declarations::compressed`]), for `movement_declarations`.
+    declaration: Vec<Vec<u8>>,
 }
 
 /// Insert messages in batches (restore).
@@ -323,16 +332,16 @@ pub(crate) async fn insert_messages(
 ) -> Result<(), StoreError> {
     for chunk in batches(msgs, |m| m.body.len()) {
         let column = |f: fn(&StoredMessage) -> &str| chunk.iter().map(f).collect::<Vec<_>>();
-        let stored: Vec<Vec<u8>> = chunk.iter().map(|m| history::deflate(&m.body)).collect();
+        let stored: Vec<Vec<u8>> = chunk.iter().map(|m| codec::compress(&m.body)).collect();
         let q = sqlx::query(
             "INSERT INTO messages (id, movement_id, seq, message_type, direction, content_type,
-               body, received, body_deflate)
+               body, received, body_compressed, body_codec)
              SELECT id, movement_id, seq, message_type, direction, content_type, '', received,
-               body_deflate
+               body_compressed, $9
              FROM UNNEST($1::uuid[], $2::uuid[], $3::int8[], $4::text[], $5::text[],
                $6::text[], $7::timestamptz[], $8::bytea[])
                AS u(id, movement_id, seq, message_type, direction, content_type, received,
-                 body_deflate)",
+                 body_compressed)",
         )
         .bind(chunk.iter().map(|m| m.id).collect::<Vec<_>>())
         .bind(chunk.iter().map(|m| m.movement_id).collect::<Vec<_>>())
@@ -341,7 +350,8 @@ pub(crate) async fn insert_messages(
         .bind(column(|m| m.direction.as_str()))
         .bind(column(|m| &m.content_type))
         .bind(chunk.iter().map(|m| micros(m.received)).collect::<Vec<_>>())
-        .bind(stored);
+        .bind(stored)
+        .bind(codec::CURRENT);
         on_pg!(db, q)?;
     }
     Ok(())

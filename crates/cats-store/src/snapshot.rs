@@ -9,19 +9,23 @@ use cats_domain::ids::{CountryCode, OfficeRef};
 
 use crate::sql::{Backend, Db, Sql};
 use crate::{
-    accounts, controls, drafts, history, ledger, movements, parties, reference, registry,
-    registry_read, risk,
+    accounts, controls, declarations, drafts, history, ledger, movements, parties, reference,
+    registry, registry_read, risk,
 };
 
 /// Everything the store keeps.
 pub(crate) async fn dump(db: &mut Db<'_>) -> Result<Snapshot, StoreError> {
     let (parties, users, tokens) = parties::everyone(db).await?;
-    let movements = Sql::new("SELECT * FROM movements ORDER BY created_at, id")
-        .fetch_all(db)
-        .await?
-        .iter()
-        .map(movements::record_from_row)
-        .collect::<Result<_, _>>()?;
+    let movements = Sql::new(format!(
+        "SELECT {} FROM {} ORDER BY m.created_at, m.id",
+        declarations::COLUMNS,
+        declarations::MOVEMENTS_JOINED
+    ))
+    .fetch_all(db)
+    .await?
+    .iter()
+    .map(|r| movements::record_from_row(r, None))
+    .collect::<Result<_, _>>()?;
     let mrn_serials = Sql::new("SELECT office, year, last FROM mrn_serials ORDER BY office, year")
         .fetch_all(db)
         .await?

@@ -38,9 +38,7 @@ impl SqlStore {
             .run(&pool)
             .await
             .map_err(|e| StoreError::backend("migrating the SQLite database", e))?;
-        let store = Self {
-            pool: Pool::Sqlite(pool, Writer::new(path)?),
-        };
+        let store = Self::new(Pool::Sqlite(pool, Writer::new(path)?));
         store.seal_audit_log().await?;
         Ok(store)
     }

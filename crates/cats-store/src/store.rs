@@ -19,6 +19,7 @@ use cats_domain::ledger::Guarantee;
 use cats_domain::reference::{Catalog, RestrictedGoods};
 use cats_domain::registry::{Claim, Contract, Registration};
 
+use crate::declarations::DeclarationCache;
 use crate::sql::Pool;
 use crate::{
     accounts, controls, drafts, history, ice, ledger, movements, parties, reference, registry,
@@ -29,9 +30,19 @@ use crate::{
 /// [`SqlStore::connect_postgres`] (or [`crate::open`]).
 pub struct SqlStore {
     pub(crate) pool: Pool,
+    /// The declarations this process last read or wrote (issue 16).
+    pub(crate) declarations: DeclarationCache,
 }
 
 impl SqlStore {
+    /// The store on `pool`, with an empty [`DeclarationCache`].
+    pub(crate) fn new(pool: Pool) -> Self {
+        Self {
+            pool,
+            declarations: DeclarationCache::new(),
+        }
+    }
+
     /// Close every connection (SQLite checkpoints its write-ahead log).
     pub async fn close(&self) {
         self.pool.close().await;
@@ -171,10 +182,10 @@ impl Store for SqlStore {
         movements::lrn_in_use(&mut self.pool.db(), holder, lrn).await
     }
     async fn movement(&self, id: Uuid) -> Result<Option<MovementRecord>, StoreError> {
-        movements::movement(&mut self.pool.db(), "id", id.into()).await
+        movements::movement(&mut self.pool.db(), "id", id.into(), &self.declarations).await
     }
     async fn movement_by_mrn(&self, mrn: &Mrn) -> Result<Option<MovementRecord>, StoreError> {
-        movements::movement(&mut self.pool.db(), "mrn", mrn.into()).await
+        movements::movement(&mut self.pool.db(), "mrn", mrn.into(), &self.declarations).await
     }
     async fn movements(
         &self,
@@ -227,14 +238,19 @@ impl Store for SqlStore {
     }
     async fn commit(&self, change: Change) -> Result<(), StoreError> {
         // JSON and deflating before the writer's turn: the turn only runs statements.
-        let prepared = movements::prepare(change)?;
+        let prepared = movements::prepare(change, &self.declarations)?;
+        let written = prepared.declaration_written();
         self.pool
             .write(|pool| async move {
                 let mut tx = pool.begin().await?;
                 movements::commit(&mut tx.db(), prepared).await?;
                 tx.commit().await
             })
-            .await
+            .await?;
+        if let Some((id, version, declaration)) = written {
+            self.declarations.remember(id, version, &declaration);
+        }
+        Ok(())
     }
     async fn ice_inbound(&self, message_id: Uuid) -> Result<Option<IceIn>, StoreError> {
         ice::inbound(&mut self.pool.db(), message_id).await

@@ -148,9 +148,9 @@ async fn insert_message(db: &mut Db<'_>, m: &StoredMessage) -> Result<(), StoreE
 }
 
 /// The messages of unmatched arrivals, in the shape of `messages` rows (their bodies are kept
-/// as text: `body_deflate` is always NULL here).
+/// as text: `body_compressed` is always NULL here).
 const MESSAGES: &str = "SELECT id, arrival_id AS movement_id, seq, message_type, direction,
-    content_type, body, received, NULL AS body_deflate FROM unmatched_arrival_messages";
+    content_type, body, received, NULL AS body_compressed FROM unmatched_arrival_messages";
 
 /// Every unmatched arrival with its messages, oldest first (a snapshot).
 pub(crate) async fn dump(
