@@ -11,7 +11,8 @@ use crate::auth::Role;
 use crate::error::AppError;
 use crate::store::{Direction, MovementFilter, MovementRecord, Reservation, StoredMessage};
 
-/// Movements the actor may see, filtered and paged; with the total count.
+/// Movements the actor may see, filtered and paged; with the total count. Their declarations
+/// are not read (each is an empty object, see [`crate::store::Store::movements`]).
 ///
 /// A trader sees its own movements only; an officer those touching an office of its country;
 /// insurers and administrators see none here.

@@ -342,7 +342,8 @@ pub(crate) async fn movement(
 }
 
 /// Movements matching the filter, most recently updated first, and how many match in all (at
-/// most [`MovementFilter::COUNT_LIMIT`] + 1, which means "more than the limit").
+/// most [`MovementFilter::COUNT_LIMIT`] + 1, which means "more than the limit"), without their
+/// declarations (see [`Store::movements`](cats_app::store::Store::movements)).
 pub(crate) async fn movements(
     db: &mut Db<'_>,
     f: &MovementFilter,
@@ -353,7 +354,7 @@ pub(crate) async fn movements(
         .fetch_all(db)
         .await?
         .iter()
-        .map(|r| record_from_row(r, None))
+        .map(record_without_declaration)
         .collect::<Result<_, _>>()?;
     Ok((records, u64::try_from(total).unwrap_or_default()))
 }
@@ -368,11 +369,7 @@ pub(crate) fn list_statements(f: &MovementFilter) -> (Sql<'_>, Sql<'_>) {
     count.and(" LIMIT ", limit).push(") AS matching");
     let size = i64::from(f.count.clamp(1, 500));
     let offset = (i64::from(f.page.max(1)) - 1) * size;
-    let mut q = Sql::new(format!(
-        "SELECT {} FROM {}",
-        declarations::COLUMNS,
-        declarations::MOVEMENTS_JOINED
-    ));
+    let mut q = Sql::new(WITHOUT_DECLARATION);
     conditions(&mut q, f);
     q.and(" ORDER BY updated_at DESC, id LIMIT ", size)
         .and(" OFFSET ", offset);
@@ -397,9 +394,7 @@ pub(crate) async fn report_batch(
             declarations::MOVEMENTS_JOINED
         )
     } else {
-        "SELECT id, version, projection, projection_compressed, projection_codec, created_at,
-           updated_at FROM movements"
-            .to_owned()
+        WITHOUT_DECLARATION.to_owned()
     });
     conditions(&mut q, f);
     if let Some((at, id)) = after {
@@ -414,18 +409,28 @@ pub(crate) async fn report_batch(
         .iter()
         .map(|r| {
             if declarations {
-                return record_from_row(r, None);
+                record_from_row(r, None)
+            } else {
+                record_without_declaration(r)
             }
-            Ok(MovementRecord {
-                id: r.id("id")?,
-                version: r.int("version")?,
-                movement: projection_of(r)?,
-                declaration: std::sync::Arc::new(serde_json::Value::Object(Default::default())),
-                created_at: r.time("created_at")?,
-                updated_at: r.time("updated_at")?,
-            })
         })
         .collect()
+}
+
+/// The columns of a movement without its declaration, for lists and reports.
+const WITHOUT_DECLARATION: &str = "SELECT id, version, projection, projection_compressed,
+   projection_codec, created_at, updated_at FROM movements";
+
+/// A movement read with [`WITHOUT_DECLARATION`]: its declaration is an empty object.
+fn record_without_declaration(r: &Row) -> Result<MovementRecord, StoreError> {
+    Ok(MovementRecord {
+        id: r.id("id")?,
+        version: r.int("version")?,
+        movement: projection_of(r)?,
+        declaration: Arc::new(Value::Object(Default::default())),
+        created_at: r.time("created_at")?,
+        updated_at: r.time("updated_at")?,
+    })
 }
 
 /// The conditions of a movement list (its `WHERE`).

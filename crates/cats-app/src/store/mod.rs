@@ -448,7 +448,10 @@ pub trait Store:
     async fn movement(&self, id: Uuid) -> Result<Option<MovementRecord>, StoreError>;
     /// A movement by MRN.
     async fn movement_by_mrn(&self, mrn: &Mrn) -> Result<Option<MovementRecord>, StoreError>;
-    /// Movements matching the filter, most recently updated first, and the total count.
+    /// Movements matching the filter, most recently updated first, and the total count. A list
+    /// is read for its projections: each record's `declaration` is an empty object (a work
+    /// queue of 500 would otherwise read and parse 500 declarations, 34 KB of memory each);
+    /// read one movement ([`Store::movement`]) for its declaration.
     async fn movements(
         &self,
         filter: &MovementFilter,

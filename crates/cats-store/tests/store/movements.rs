@@ -208,6 +208,14 @@ async fn movements_filter_paging_body(store: Arc<dyn Store>) {
     };
     let newest_first: Vec<Uuid> = ids.iter().rev().copied().collect();
     assert_eq!(list(all.clone()).await, (newest_first.clone(), 7));
+    // A list is read without declarations; one movement is read with its declaration.
+    let (records, _) = store.movements(&all).await.unwrap();
+    assert!(records
+        .iter()
+        .all(|r| *r.declaration == serde_json::json!({})));
+    let one = store.movement(records[0].id).await.unwrap().unwrap();
+    assert_eq!(one.movement, records[0].movement);
+    assert_eq!(*one.declaration, fixture().1);
     // Paging.
     let page = |p| MovementFilter {
         page: p,
