@@ -106,6 +106,7 @@ pub(crate) fn decompress(stored: &[u8], codec: Option<i64>) -> Result<String, St
             out
         }
         Some(codec) => {
+            // An unknown codec is an error; codec 1's dictionary is the prepared one.
             dictionary(codec)?;
             let size = zstd::zstd_safe::get_frame_content_size(stored)
                 .ok()

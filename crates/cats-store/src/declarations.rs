@@ -29,6 +29,12 @@ pub(crate) const COLUMNS: &str =
 pub(crate) const MOVEMENTS_JOINED: &str =
     "movements m LEFT JOIN movement_declarations d ON d.movement_id = m.id";
 
+/// `SELECT` [`COLUMNS`] `FROM` [`MOVEMENTS_JOINED`]: movements with their declarations, for
+/// [`of_row`]; the caller adds its `WHERE` (movement columns as `m.…`) and `ORDER BY`.
+pub(crate) fn select_joined() -> String {
+    format!("SELECT {COLUMNS} FROM {MOVEMENTS_JOINED}")
+}
+
 /// The declarations this process last read or wrote, by movement: up to
 /// [`DeclarationCache::CAPACITY`] movements, least recently used first out.
 ///

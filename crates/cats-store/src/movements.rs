@@ -329,9 +329,8 @@ pub(crate) async fn movement(
     cache: &DeclarationCache,
 ) -> Result<Option<MovementRecord>, StoreError> {
     Sql::new(format!(
-        "SELECT {} FROM {} WHERE m.{column} = $1",
-        declarations::COLUMNS,
-        declarations::MOVEMENTS_JOINED
+        "{} WHERE m.{column} = $1",
+        declarations::select_joined()
     ))
     .bind(key)
     .fetch_optional(db)
@@ -388,11 +387,7 @@ pub(crate) async fn report_batch(
     limit: i64,
 ) -> Result<Vec<MovementRecord>, StoreError> {
     let mut q = Sql::new(if declarations {
-        format!(
-            "SELECT {} FROM {}",
-            declarations::COLUMNS,
-            declarations::MOVEMENTS_JOINED
-        )
+        declarations::select_joined()
     } else {
         WITHOUT_DECLARATION.to_owned()
     });

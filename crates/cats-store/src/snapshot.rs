@@ -17,9 +17,8 @@ use crate::{
 pub(crate) async fn dump(db: &mut Db<'_>) -> Result<Snapshot, StoreError> {
     let (parties, users, tokens) = parties::everyone(db).await?;
     let movements = Sql::new(format!(
-        "SELECT {} FROM {} ORDER BY m.created_at, m.id",
-        declarations::COLUMNS,
-        declarations::MOVEMENTS_JOINED
+        "{} ORDER BY m.created_at, m.id",
+        declarations::select_joined()
     ))
     .fetch_all(db)
     .await?
