@@ -1,4 +1,5 @@
-//! The writer's direct connection stores and reads values exactly as sqlx does.
+//! The direct connections (the writer's and the readers') store and read values exactly as sqlx
+//! does; the readers see every commit and leave writes to the pool.
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use uuid::Uuid;
@@ -47,12 +48,14 @@ async fn values_written_directly_read_back_through_sqlx_and_directly() {
     assert!(unique_violation(&again, Some(("scratch_k", "scratch.k"))));
 
     let select = Sql::new("SELECT * FROM scratch");
-    let through_sqlx = select.fetch_one(&mut store.pool.db()).await.expect("sqlx");
+    let through_sqlx = select.fetch_one(&mut store.pool.long()).await.expect("sqlx");
     let direct = select
         .fetch_one(&mut Db::Direct(&mut conn))
         .await
         .expect("direct");
-    for row in [&through_sqlx, &direct] {
+    let reader = select.fetch_one(&mut store.pool.db()).await.expect("reader");
+    assert!(matches!(reader, crate::sql::Row::Direct(_)), "read directly");
+    for row in [&through_sqlx, &direct, &reader] {
         assert_eq!(row.text("t").unwrap(), "Ҡазақстан ქართული");
         assert_eq!(row.int("n").unwrap(), 42);
         assert!(row.flag("f").unwrap());
@@ -66,5 +69,67 @@ async fn values_written_directly_read_back_through_sqlx_and_directly() {
         "an unknown column is an error"
     );
     drop(conn);
+    store.close().await;
+}
+
+#[tokio::test]
+async fn readers_see_each_commit_and_leave_writes_to_the_pool() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let store = SqlStore::open_sqlite(&dir.path().join("cats.db"))
+        .await
+        .expect("open SQLite");
+    Sql::new("CREATE TABLE scratch (k TEXT PRIMARY KEY, n INTEGER NOT NULL)")
+        .execute(&mut store.pool.db())
+        .await
+        .expect("scratch table");
+    let count = Sql::new("SELECT COUNT(*) AS n FROM scratch");
+    for i in 0..3i64 {
+        // Each commit of the writer is seen by the next read on the reused reader connection:
+        // a kept connection holds no snapshot between statements.
+        store
+            .pool
+            .write(move |pool| async move {
+                let mut tx = pool.begin().await?;
+                Sql::new("INSERT INTO scratch (k, n) VALUES ($1, $2)")
+                    .bind(format!("k{i}"))
+                    .bind(i)
+                    .execute(&mut tx.db())
+                    .await?;
+                tx.commit().await
+            })
+            .await
+            .expect("write");
+        let read = count.fetch_one(&mut store.pool.db()).await.expect("count");
+        assert!(matches!(read, crate::sql::Row::Direct(_)));
+        assert_eq!(read.int("n").unwrap(), i + 1);
+    }
+    // A statement that writes and returns rows is not run on a reader: it runs on the pool and
+    // its change is there for the next read.
+    let updated = Sql::new("UPDATE scratch SET n = n + 10 WHERE k = $1 RETURNING n")
+        .bind("k2")
+        .fetch_one(&mut store.pool.db())
+        .await
+        .expect("update through the pool");
+    assert!(matches!(updated, crate::sql::Row::Sqlite(_)), "not on a reader");
+    assert_eq!(updated.int("n").unwrap(), 12);
+    let read = Sql::new("SELECT n FROM scratch WHERE k = 'k2'")
+        .fetch_one(&mut store.pool.db())
+        .await
+        .expect("read back");
+    assert_eq!(read.int("n").unwrap(), 12);
+    // A read that fails leaves nothing behind: the next read works.
+    assert!(Sql::new("SELECT nothing FROM scratch")
+        .fetch_all(&mut store.pool.db())
+        .await
+        .is_err());
+    assert_eq!(
+        count
+            .fetch_one(&mut store.pool.db())
+            .await
+            .unwrap()
+            .int("n")
+            .unwrap(),
+        3
+    );
     store.close().await;
 }

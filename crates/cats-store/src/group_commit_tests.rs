@@ -17,12 +17,12 @@ async fn scratch() -> (tempfile::TempDir, Arc<SqlStore>) {
     let opened = SqlStore::open_sqlite(&dir.path().join("cats.db"))
         .await
         .expect("open SQLite");
-    let Pool::Sqlite(pool, _) = &opened.pool else {
+    let Pool::Sqlite(pool, _, readers) = &opened.pool else {
         unreachable!("a SQLite store")
     };
     let writer =
         Writer::with_max_age(&dir.path().join("cats.db"), Duration::from_secs(3600)).unwrap();
-    let store = SqlStore::new(Pool::Sqlite(pool.clone(), writer));
+    let store = SqlStore::new(Pool::Sqlite(pool.clone(), writer, readers.clone()));
     Sql::new("CREATE TABLE scratch (id INTEGER PRIMARY KEY)")
         .execute(&mut store.pool.db())
         .await
@@ -164,7 +164,7 @@ async fn a_job_that_writes_nothing_still_lets_the_batch_left_for_it_commit() {
     let (dir, store) = scratch().await;
     // The first job holds the writer's thread until the second is handed to it, so it sees the
     // second coming and leaves its batch open; the second ends without taking the turn.
-    let Pool::Sqlite(_, writer) = &store.pool else {
+    let Pool::Sqlite(_, writer, _) = &store.pool else {
         unreachable!("a SQLite store")
     };
     let queued = writer.queued.clone();

@@ -45,7 +45,7 @@ impl ReportStore for SqlStore {
         declarations: bool,
         limit: i64,
     ) -> Result<Vec<MovementRecord>, StoreError> {
-        crate::movements::report_batch(&mut self.pool.db(), filter, after, declarations, limit)
+        crate::movements::report_batch(&mut self.pool.long(), filter, after, declarations, limit)
             .await
     }
 
@@ -111,7 +111,7 @@ impl ReportStore for SqlStore {
         Sql::new("SELECT * FROM audit_log WHERE at >= $1 AND at < $2 ORDER BY id")
             .bind(from)
             .bind(to)
-            .fetch_all(&mut self.pool.db())
+            .fetch_all(&mut self.pool.long())
             .await?
             .iter()
             .map(crate::history::audit_from_row)
@@ -129,7 +129,7 @@ impl ReportStore for SqlStore {
         )
         .bind(from)
         .bind(to)
-        .fetch_all(&mut self.pool.db())
+        .fetch_all(&mut self.pool.long())
         .await?
         .iter()
         .map(|r| {
@@ -162,7 +162,7 @@ impl ReportStore for SqlStore {
         .bind(from)
         .bind(to)
         .bind(Arg::Text(party.map(|p| p.as_str().into())))
-        .fetch_all(&mut self.pool.db())
+        .fetch_all(&mut self.pool.long())
         .await?
         .iter()
         .map(|r| {

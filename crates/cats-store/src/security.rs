@@ -256,7 +256,7 @@ impl cats_app::health::HealthStore for SqlStore {
 
     fn pool_connections(&self) -> (u32, u32) {
         match &self.pool {
-            crate::sql::Pool::Sqlite(p, _) => (p.size(), p.num_idle() as u32),
+            crate::sql::Pool::Sqlite(p, _, _) => (p.size(), p.num_idle() as u32),
             crate::sql::Pool::Postgres(p) => (p.size(), p.num_idle() as u32),
         }
     }

@@ -19,6 +19,7 @@
 //! with `UNNEST`, isolation levels), the caller matches on [`Db::backend`].
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Timelike, Utc};
 use sqlx::postgres::{PgArguments, PgConnection, PgPool, Postgres};
@@ -28,6 +29,7 @@ use uuid::Uuid;
 
 use cats_app::store::StoreError;
 
+use crate::direct::Readers;
 use crate::group_commit::{WriteTx, Writer};
 pub(crate) use crate::sql_row::Row;
 use cats_domain::ids::{CountryCode, CurrencyCode, Eori, Grn, Lrn, Mrn, NodeId, OfficeRef};
@@ -44,20 +46,33 @@ pub(crate) enum Backend {
 /// A connection pool of either backend. SQLite writes go through a [`Writer`], which lets one
 /// writer in at a time (so that a write transaction never has to upgrade a read lock, which
 /// SQLite refuses with `SQLITE_BUSY`) and commits concurrent writers together
-/// (`crate::group_commit`); PostgreSQL needs neither.
+/// (`crate::group_commit`); PostgreSQL needs neither. SQLite reads run on direct connections
+/// ([`Readers`]), except long ones ([`Pool::long`]).
 #[derive(Clone)]
 pub(crate) enum Pool {
-    /// SQLite, with its writer.
-    Sqlite(SqlitePool, Writer),
+    /// SQLite, with its writer and its readers.
+    Sqlite(SqlitePool, Writer, Arc<Readers>),
     /// PostgreSQL.
     Postgres(PgPool),
 }
 
 impl Pool {
-    /// The pool as something to run statements on (reads, and writes that need no lock).
+    /// The pool as something to run statements on (reads, and writes that need no lock). On
+    /// SQLite a statement runs on the calling thread, so it should be one that an index answers
+    /// (a lookup, a page of a list); use [`Pool::long`] for one that reads a large part of a
+    /// table.
     pub(crate) fn db(&self) -> Db<'_> {
         match self {
-            Self::Sqlite(p, _) => Db::SqlitePool(p),
+            Self::Sqlite(p, _, readers) => Db::Reader(readers, p),
+            Self::Postgres(p) => Db::PgPool(p),
+        }
+    }
+
+    /// The pool for statements that may run for long (reports over months, backups): on SQLite
+    /// they run on sqlx's worker threads, never holding a thread of the runtime.
+    pub(crate) fn long(&self) -> Db<'_> {
+        match self {
+            Self::Sqlite(p, _, _) => Db::SqlitePool(p),
             Self::Postgres(p) => Db::PgPool(p),
         }
     }
@@ -66,7 +81,7 @@ impl Pool {
     /// [`Tx::commit`] returns once a commit holding it is durable (group commit).
     pub(crate) async fn begin(&self) -> Result<Tx, StoreError> {
         Ok(match self {
-            Self::Sqlite(_, writer) => Tx::SqliteWrite(writer.begin(false).await?),
+            Self::Sqlite(_, writer, _) => Tx::SqliteWrite(writer.begin(false).await?),
             Self::Postgres(p) => Tx::Postgres(p.begin().await.map_err(|e| db_error("begin", e))?),
         })
     }
@@ -83,7 +98,7 @@ impl Pool {
         Fut: std::future::Future<Output = Result<T, StoreError>> + Send + 'static,
     {
         match self {
-            Self::Sqlite(_, writer) => writer.run(job(self.clone())).await,
+            Self::Sqlite(_, writer, _) => writer.run(job(self.clone())).await,
             Self::Postgres(_) => job(self.clone()).await,
         }
     }
@@ -92,7 +107,7 @@ impl Pool {
     /// (what `cats bench ceiling` measures).
     pub(crate) async fn begin_alone(&self) -> Result<Tx, StoreError> {
         match self {
-            Self::Sqlite(_, writer) => Ok(Tx::SqliteWrite(writer.begin(true).await?)),
+            Self::Sqlite(_, writer, _) => Ok(Tx::SqliteWrite(writer.begin(true).await?)),
             Self::Postgres(_) => self.begin().await,
         }
     }
@@ -101,7 +116,7 @@ impl Pool {
     /// read transaction; PostgreSQL REPEATABLE READ, READ ONLY). Takes no writer lock.
     pub(crate) async fn begin_read(&self) -> Result<Tx, StoreError> {
         Ok(match self {
-            Self::Sqlite(p, _) => {
+            Self::Sqlite(p, _, _) => {
                 Tx::SqliteRead(p.begin().await.map_err(|e| db_error("begin", e))?)
             }
             Self::Postgres(p) => {
@@ -120,7 +135,7 @@ impl Pool {
     /// PostgreSQL.
     pub(crate) fn sqlite_commits(&self) -> Option<usize> {
         match self {
-            Self::Sqlite(_, writer) => Some(writer.commits()),
+            Self::Sqlite(_, writer, _) => Some(writer.commits()),
             Self::Postgres(_) => None,
         }
     }
@@ -128,8 +143,9 @@ impl Pool {
     /// Close every connection (SQLite checkpoints its WAL).
     pub(crate) async fn close(&self) {
         match self {
-            Self::Sqlite(p, writer) => {
+            Self::Sqlite(p, writer, readers) => {
                 writer.close().await;
+                readers.close();
                 p.close().await;
             }
             Self::Postgres(p) => p.close().await,
@@ -179,13 +195,18 @@ pub(crate) enum Db<'a> {
     Pg(&'a mut PgConnection),
     /// The SQLite writer's own connection (`crate::direct`).
     Direct(&'a mut rusqlite::Connection),
+    /// Any of the SQLite readers' direct connections, on the calling thread, for statements
+    /// that only read; the pool, for those that write.
+    Reader(&'a Readers, &'a SqlitePool),
 }
 
 impl Db<'_> {
     /// Which backend.
     pub(crate) fn backend(&self) -> Backend {
         match self {
-            Self::SqlitePool(_) | Self::Sqlite(_) | Self::Direct(_) => Backend::Sqlite,
+            Self::SqlitePool(_) | Self::Sqlite(_) | Self::Direct(_) | Self::Reader(..) => {
+                Backend::Sqlite
+            }
             Self::PgPool(_) | Self::Pg(_) => Backend::Postgres,
         }
     }
@@ -420,7 +441,9 @@ impl<'q> Sql<'q> {
     /// that tell constraint violations apart ([`unique_violation`]).
     pub(crate) async fn execute_raw(&self, db: &mut Db<'_>) -> Result<u64, sqlx::Error> {
         Ok(match db {
-            Db::SqlitePool(p) => self.sqlite().execute(*p).await?.rows_affected(),
+            Db::SqlitePool(p) | Db::Reader(_, p) => {
+                self.sqlite().execute(*p).await?.rows_affected()
+            }
             Db::Sqlite(c) => self.sqlite().execute(&mut **c).await?.rows_affected(),
             Db::PgPool(p) => self.pg_query()?.execute(*p).await?.rows_affected(),
             Db::Pg(c) => self.pg_query()?.execute(&mut **c).await?.rows_affected(),
@@ -455,6 +478,13 @@ impl<'q> Sql<'q> {
             },
             Db::Direct(c) => crate::direct::fetch(c, self, usize::MAX)
                 .map(|rows| rows.into_iter().map(Row::Direct).collect()),
+            Db::Reader(r, p) => {
+                match r.run(|c| crate::direct::fetch_read_only(c, self, usize::MAX)) {
+                    Ok(Some(rows)) => Ok(rows.into_iter().map(Row::Direct).collect()),
+                    Ok(None) => self.sqlite().fetch_all(*p).await.map(Row::sqlite),
+                    Err(e) => Err(e),
+                }
+            }
         };
         rows.map_err(|e| db_error(&self.text, e))
     }
@@ -485,6 +515,15 @@ impl<'q> Sql<'q> {
             },
             Db::Direct(c) => crate::direct::fetch(c, self, 1)
                 .map(|rows| rows.into_iter().next().map(Row::Direct)),
+            Db::Reader(r, p) => match r.run(|c| crate::direct::fetch_read_only(c, self, 1)) {
+                Ok(Some(rows)) => Ok(rows.into_iter().next().map(Row::Direct)),
+                Ok(None) => self
+                    .sqlite()
+                    .fetch_optional(*p)
+                    .await
+                    .map(|r| r.map(Row::Sqlite)),
+                Err(e) => Err(e),
+            },
         };
         row.map_err(|e| db_error(&self.text, e))
     }

@@ -4,12 +4,14 @@
 
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 use cats_app::store::StoreError;
 
+use crate::direct::Readers;
 use crate::group_commit::Writer;
 use crate::sql::{Pool, Sql};
 use crate::SqlStore;
@@ -38,7 +40,8 @@ impl SqlStore {
             .run(&pool)
             .await
             .map_err(|e| StoreError::backend("migrating the SQLite database", e))?;
-        let store = Self::new(Pool::Sqlite(pool, Writer::new(path)?));
+        let readers = Arc::new(Readers::new(path));
+        let store = Self::new(Pool::Sqlite(pool, Writer::new(path)?, readers));
         store.seal_audit_log().await?;
         Ok(store)
     }
@@ -61,7 +64,7 @@ impl SqlStore {
         }
         Sql::new("VACUUM INTO $1")
             .bind(target.to_string_lossy().into_owned())
-            .execute(&mut self.pool.db())
+            .execute(&mut self.pool.long())
             .await?;
         Ok(())
     }
