@@ -48,13 +48,22 @@ async fn values_written_directly_read_back_through_sqlx_and_directly() {
     assert!(unique_violation(&again, Some(("scratch_k", "scratch.k"))));
 
     let select = Sql::new("SELECT * FROM scratch");
-    let through_sqlx = select.fetch_one(&mut store.pool.long()).await.expect("sqlx");
+    let through_sqlx = select
+        .fetch_one(&mut store.pool.long())
+        .await
+        .expect("sqlx");
     let direct = select
         .fetch_one(&mut Db::Direct(&mut conn))
         .await
         .expect("direct");
-    let reader = select.fetch_one(&mut store.pool.db()).await.expect("reader");
-    assert!(matches!(reader, crate::sql::Row::Direct(_)), "read directly");
+    let reader = select
+        .fetch_one(&mut store.pool.db())
+        .await
+        .expect("reader");
+    assert!(
+        matches!(reader, crate::sql::Row::Direct(_)),
+        "read directly"
+    );
     for row in [&through_sqlx, &direct, &reader] {
         assert_eq!(row.text("t").unwrap(), "Ҡазақстан ქართული");
         assert_eq!(row.int("n").unwrap(), 42);
@@ -110,7 +119,10 @@ async fn readers_see_each_commit_and_leave_writes_to_the_pool() {
         .fetch_one(&mut store.pool.db())
         .await
         .expect("update through the pool");
-    assert!(matches!(updated, crate::sql::Row::Sqlite(_)), "not on a reader");
+    assert!(
+        matches!(updated, crate::sql::Row::Sqlite(_)),
+        "not on a reader"
+    );
     assert_eq!(updated.int("n").unwrap(), 12);
     let read = Sql::new("SELECT n FROM scratch WHERE k = 'k2'")
         .fetch_one(&mut store.pool.db())

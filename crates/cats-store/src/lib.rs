@@ -25,6 +25,7 @@ mod history;
 mod ice;
 mod ledger;
 mod movements;
+mod notification_row;
 mod notify;
 mod notify_snapshot;
 mod parties;

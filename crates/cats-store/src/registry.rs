@@ -240,22 +240,24 @@ pub(crate) async fn insert_notification_row(
     db: &mut Db<'_>,
     n: &Notification,
 ) -> Result<(), StoreError> {
+    let (text, link, derived) = crate::notification_row::stored(n);
     Sql::new(
         "INSERT INTO notifications (id, party, at, subject, subject_id, text, status, event_type,
-           reference, link, message_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+           reference, link, message_id, derived)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(n.id)
     .bind(&n.party)
     .bind(n.at)
     .bind(&n.subject)
     .bind(n.subject_id)
-    .bind(&n.text)
+    .bind(text)
     .bind(&n.status)
     .bind(n.event.as_str())
     .bind(&n.reference)
-    .bind(&n.link)
+    .bind(link)
     .bind(n.message_id)
+    .bind(derived)
     .execute(db)
     .await?;
     Ok(())

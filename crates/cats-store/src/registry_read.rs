@@ -120,8 +120,11 @@ fn event_from_row(r: &Row) -> Result<HistoryEvent, StoreError> {
     })
 }
 
+/// A notification from its row, with what the row left out made again
+/// (`crate::notification_row`).
 pub(crate) fn notification_from_row(r: &Row) -> Result<Notification, StoreError> {
-    Ok(Notification {
+    let derived = r.int("derived")?;
+    let stored = Notification {
         id: r.id("id")?,
         party: r.ident("party", Eori::parse)?,
         at: r.time("at")?,
@@ -135,7 +138,8 @@ pub(crate) fn notification_from_row(r: &Row) -> Result<Notification, StoreError>
         message_id: r.opt_id("message_id")?,
         text: r.text("text")?,
         status: r.text("status")?,
-    })
+    };
+    Ok(crate::notification_row::restore(stored, derived))
 }
 
 fn rate_from_row(r: &Row) -> Result<RateRecord, StoreError> {

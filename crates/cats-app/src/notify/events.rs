@@ -68,7 +68,8 @@ pub fn movement_events(change: &Change) -> Vec<(EventType, Option<Uuid>)> {
 }
 
 /// The page of a record (`movement`, `registration`, `contract`), or the API resource of a
-/// claim (it has no page of its own).
+/// claim (it has no page of its own). The store keeps a notification's link only where it is
+/// not this (ADR 0022).
 pub fn link(subject: &str, id: Uuid) -> String {
     match subject {
         "claim" => format!("/claims/{id}"),
@@ -77,8 +78,10 @@ pub fn link(subject: &str, id: Uuid) -> String {
 }
 
 /// What the notification of `event` on a movement says, in English (pages and e-mails word it
-/// in the reader's language from the type).
-fn text(event: EventType, reference: &str) -> String {
+/// in the reader's language from the type). `reference` is the movement's MRN, or its LRN
+/// before it has one. The store keeps a notification's text only where it is not this (ADR
+/// 0022).
+pub fn movement_text(event: EventType, reference: &str) -> String {
     let what = match event {
         EventType::MrnAllocated => "declaration accepted, MRN allocated",
         EventType::Rejected => "declaration or request rejected",
@@ -142,7 +145,7 @@ pub async fn for_change(app: &App, change: &Change) -> Result<Vec<Notification>,
                 reference: reference.clone(),
                 link: link("movement", change.record.id),
                 message_id,
-                text: text(event, &reference),
+                text: movement_text(event, &reference),
                 status: m.state.as_str().to_string(),
             });
         }

@@ -327,3 +327,69 @@ async fn notifications_fan_out_and_deliver_once_body(store: Arc<dyn Store>) {
     copy.restore(&dump).await.unwrap();
     assert_eq!(copy.dump().await.unwrap(), dump);
 }
+
+store_test!(
+    notifications_read_back_whole_whatever_their_row_left_out,
+    notifications_read_back_whole_whatever_their_row_left_out_body
+);
+/// A movement's notification row leaves out the text and link it can make again (ADR 0022);
+/// what differs is kept. Each reads back as it was written, in the inbox, to the delivery
+/// worker and in a dump.
+async fn notifications_read_back_whole_whatever_their_row_left_out_body(store: Arc<dyn Store>) {
+    use cats_app::notify::events::{link, movement_text};
+    let at = t("2026-12-06T10:00:00.000001Z");
+    store.save_party(&party("KZ840000123456")).await.unwrap();
+    store
+        .save_user(&trader("silkway", "KZ840000123456"))
+        .await
+        .unwrap();
+    let movement = Uuid::new_v4();
+    let reference = "26KZHOR001000008J3";
+    let made = Notification {
+        subject: "movement".into(),
+        subject_id: movement,
+        reference: reference.into(),
+        link: link("movement", movement),
+        text: movement_text(EventType::Released, reference),
+        message_id: Some(Uuid::new_v4()),
+        status: "ReleasedForTransit".into(),
+        ..note("KZ840000123456", EventType::Released, at)
+    };
+    let worded_before = Notification {
+        id: Uuid::new_v4(),
+        text: format!("{reference}: worded by an older node"),
+        link: String::new(),
+        at: at + Duration::seconds(1),
+        ..made.clone()
+    };
+    let contract = note(
+        "KZ840000123456",
+        EventType::ContractStatus,
+        at + Duration::seconds(2),
+    );
+    let written = vec![made, worded_before, contract];
+    store
+        .commit_registry(RegistryChange {
+            notifications: written.clone(),
+            ..RegistryChange::default()
+        })
+        .await
+        .unwrap();
+    let party: cats_domain::ids::Eori = "KZ840000123456".parse().unwrap();
+    let inbox = store
+        .inbox(
+            &party,
+            "silkway",
+            InboxQuery {
+                after_seq: Some(0),
+                unread_only: false,
+                limit: 10,
+            },
+        )
+        .await
+        .unwrap();
+    let read: Vec<Notification> = inbox.into_iter().map(|i| i.notification).collect();
+    assert_eq!(read, written);
+    let dumped = store.dump().await.unwrap().notifications;
+    assert_eq!(dumped, written);
+}
