@@ -21,7 +21,7 @@ pub fn inbound(
     at: DateTime<Utc>,
 ) -> NewMessage {
     NewMessage {
-        id: Uuid::new_v4(),
+        id: crate::new_row_id(),
         message_type: message_type.to_string(),
         direction: Direction::Inbound,
         content_type: content_type.to_string(),
@@ -33,7 +33,7 @@ pub fn inbound(
 /// A customs officer's action at an office, kept as the JSON it was given.
 pub fn customs(action: &str, body: &Value, at: DateTime<Utc>) -> NewMessage {
     NewMessage {
-        id: Uuid::new_v4(),
+        id: crate::new_row_id(),
         message_type: action.to_string(),
         direction: Direction::Customs,
         content_type: "application/json".into(),
@@ -82,7 +82,7 @@ pub fn outbound(
     };
     let (_, value) = build(message_type, &ctx);
     NewMessage {
-        id: Uuid::new_v4(),
+        id: crate::new_row_id(),
         message_type: message_type.to_string(),
         direction: Direction::Outbound,
         content_type: "application/json".into(),

@@ -49,3 +49,27 @@ pub mod tokens;
 
 pub use app::{Actor, App};
 pub use error::AppError;
+
+/// A new id for a row written on every movement (the movement, its messages, notifications and
+/// their deliveries): a UUID of version 7 (RFC 9562), whose first 48 bits are the Unix time in
+/// milliseconds and whose other 74 are random. Ids made one after the other sort together, so
+/// each commit adds to the end of the stores' id indexes instead of to pages spread over them
+/// (fewer pages written to the log per commit; ADR 0022). The time in an id tells no more than
+/// the record's own `created_at`; ids are never a secret (every read checks who may see it).
+pub fn new_row_id() -> uuid::Uuid {
+    uuid::Uuid::now_v7()
+}
+
+#[cfg(test)]
+mod tests {
+    /// Rows' ids sort as they were made, also as the text SQLite stores (ADR 0022): made within
+    /// one millisecond they still do.
+    #[test]
+    fn row_ids_sort_as_made() {
+        let ids: Vec<String> = (0..10_000)
+            .map(|_| super::new_row_id().to_string())
+            .collect();
+        assert!(ids.windows(2).all(|w| w[0] < w[1]), "not in order");
+        assert!(ids.iter().all(|id| id.as_bytes()[14] == b'7'), "version 7");
+    }
+}

@@ -2,7 +2,6 @@
 
 use chrono::{DateTime, Datelike, Utc};
 use serde_json::Value;
-use uuid::Uuid;
 
 use cats_domain::declaration::Cc015c;
 use cats_domain::ids::{Mrn, OfficeRef, ProcedureLetter};
@@ -182,7 +181,7 @@ async fn lodge_once(
     let ctx = inputs.context(&catalog, day, lrn_in_use);
     let aeo = inputs.holder.as_ref().is_some_and(|h| h.aeo);
     let failures = rules::check_declaration(declaration, &ctx);
-    let id = Uuid::new_v4();
+    let id = crate::new_row_id();
     let mut messages = vec![inbound("CC015C", content_type(format), raw, now)];
     let correlation = declaration.message_identification.clone();
     // Dates in the answers are the office of departure's local day.

@@ -136,7 +136,7 @@ pub async fn for_change(app: &App, change: &Change) -> Result<Vec<Notification>,
             std::iter::once(&m.holder).chain(insurers.iter().filter(|_| event.concerns_insurer()));
         for party in parties {
             out.push(Notification {
-                id: Uuid::new_v4(),
+                id: crate::new_row_id(),
                 party: party.clone(),
                 at,
                 event,

@@ -380,7 +380,7 @@ pub fn fan_out(
     let event = n.event;
     let delivery =
         |channel: Channel, target: &str, address: &str, language: Option<&str>| NewDelivery {
-            id: Uuid::new_v4(),
+            id: crate::new_row_id(),
             notification_id: n.id,
             party: n.party.clone(),
             channel,
