@@ -142,7 +142,15 @@ pub async fn lodge(
             )));
         }
     }
-    let content = value.get("n1:CC015C").cloned().unwrap_or(value.clone());
+    // The declaration inside its message wrapper, taken out of it (not copied: a declaration
+    // is thousands of JSON nodes), and shared with the record that is stored.
+    let content = std::sync::Arc::new(match value {
+        Value::Object(mut wrapper) => match wrapper.remove("n1:CC015C") {
+            Some(inner) => inner,
+            None => Value::Object(wrapper),
+        },
+        other => other,
+    });
     let raw = String::from_utf8_lossy(body).into_owned();
     // A declaration with the same LRN committed between our check and our insert: decide again,
     // and the rules now reject it (CATS014).
@@ -165,7 +173,7 @@ async fn lodge_once(
     app: &App,
     actor: &Actor,
     declaration: &Cc015c,
-    content: &Value,
+    content: &std::sync::Arc<Value>,
     raw: &str,
     format: Format,
     now: DateTime<Utc>,
@@ -280,7 +288,7 @@ async fn lodge_once(
         id,
         version: 1,
         movement,
-        declaration: std::sync::Arc::new(content.clone()),
+        declaration: std::sync::Arc::clone(content),
         created_at: now,
         updated_at: now,
     };
