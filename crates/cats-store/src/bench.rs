@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use cats_app::store::{MovementRecord, StoreError};
+use cats_domain::ids::{Eori, Lrn, Mrn};
 
 use crate::sql::Sql;
 use crate::SqlStore;
@@ -30,6 +31,17 @@ impl Ceiling {
     pub fn per_second(&self) -> f64 {
         self.commits as f64 / self.elapsed.as_secs_f64().max(f64::EPSILON)
     }
+}
+
+/// One movement of [`SqlStore::sample_movements`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sampled {
+    /// The holder of the transit procedure (EORI).
+    pub holder: Eori,
+    /// Its MRN, once released for transit.
+    pub mrn: Option<Mrn>,
+    /// Its LRN.
+    pub lrn: Lrn,
 }
 
 impl SqlStore {
@@ -80,6 +92,50 @@ impl SqlStore {
                 .map_err(|e| crate::sql::db_error("INSERT INTO movements", e))?;
         }
         tx.commit().await
+    }
+
+    /// Up to `n` movements spread evenly over a SQLite database's movements table (one every
+    /// `max(rowid) / n` rows, so a filled database's oldest and newest alike): their holders,
+    /// MRNs (`None` before release) and LRNs, for `cats bench lists` to ask about what a kept
+    /// database holds. Reads `n` rows by rowid, however many are stored.
+    ///
+    /// Errors: [`StoreError::Backend`] on PostgreSQL (a kept bench database is a SQLite file),
+    /// a statement failing, or a stored identifier that does not parse.
+    pub async fn sample_movements(&self, n: usize) -> Result<Vec<Sampled>, StoreError> {
+        if let crate::sql::Pool::Postgres(_) = self.pool {
+            return Err(StoreError::Backend {
+                context: "sampling movements: only a SQLite database is sampled by rowid".into(),
+                source: None,
+            });
+        }
+        let last = Sql::new("SELECT COALESCE(MAX(rowid), 0) AS last FROM movements")
+            .fetch_one(&mut self.pool.db())
+            .await?
+            .int("last")?;
+        let step = (last / i64::try_from(n.max(1)).unwrap_or(i64::MAX)).max(1);
+        let rows = Sql::new(
+            "WITH RECURSIVE k(r) AS (SELECT 1 UNION ALL SELECT r + $1 FROM k WHERE r + $1 <= $2)
+             SELECT m.holder, m.mrn, m.lrn FROM k JOIN movements m ON m.rowid = k.r",
+        )
+        .bind(step)
+        .bind(last)
+        .fetch_all(&mut self.pool.db())
+        .await?;
+        let parsed = |col: &str, v: String| StoreError::corrupt(format!("stored {col} {v:?}"));
+        rows.iter()
+            .map(|r| {
+                let holder = r.text("holder")?;
+                let lrn = r.text("lrn")?;
+                Ok(Sampled {
+                    holder: holder.parse().map_err(|_| parsed("holder", holder))?,
+                    mrn: match r.opt_text("mrn")? {
+                        Some(m) => Some(m.parse().map_err(|_| parsed("mrn", m))?),
+                        None => None,
+                    },
+                    lrn: lrn.parse().map_err(|_| parsed("lrn", lrn))?,
+                })
+            })
+            .collect()
     }
 
     /// Commit `commits` write transactions of one `row_bytes`-byte row each from `concurrency`

@@ -49,7 +49,7 @@ mod support;
 mod unmatched;
 mod writer_thread;
 
-pub use bench::Ceiling;
+pub use bench::{Ceiling, Sampled};
 pub use settings::{DbSettings, TlsMode};
 pub use store::SqlStore;
 

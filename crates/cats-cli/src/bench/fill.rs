@@ -19,14 +19,14 @@ use clap::Args;
 use serde::Serialize;
 use uuid::Uuid;
 
-use cats_app::store::{MovementFilter, MovementRecord, Store};
+use cats_app::store::{MovementFilter, MovementRecord};
 use cats_domain::ids::{CountryCode, Eori, Lrn, Mrn, ProcedureLetter};
-use cats_domain::movement::MovementState;
 use cats_domain::risk::RiskPolicy;
 use cats_store::{Database, SqlStore};
 
 use super::fresh::{self, Fresh, STEPS};
-use super::report::{self, thousands, Latencies};
+use super::lists::{file_bytes, measure, warm, Query, Samples};
+use super::report::{self, thousands};
 use crate::node;
 
 /// Arguments of `cats bench fill`.
@@ -48,17 +48,12 @@ pub struct FillArgs {
     /// scope changed in its period).
     #[arg(long, default_value_t = 3)]
     report_runs: usize,
+    /// Fill this new data directory and keep it (SQLite), for `cats bench lists --data-dir DIR
+    /// [--cold]` to measure again; without it the database is deleted at the end.
+    #[arg(long, conflicts_with = "database_url")]
+    keep: Option<std::path::PathBuf>,
     #[command(flatten)]
     common: super::Common,
-}
-
-/// One query's latencies.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Query {
-    name: &'static str,
-    runs: usize,
-    latency: Latencies,
 }
 
 /// The result of `cats bench fill`.
@@ -163,104 +158,6 @@ fn copy(
     Ok(r)
 }
 
-/// Run `query` `runs` times and summarise.
-async fn measure<F, Fut>(name: &'static str, runs: usize, mut query: F) -> anyhow::Result<Query>
-where
-    F: FnMut(usize) -> Fut,
-    Fut: std::future::Future<Output = anyhow::Result<()>>,
-{
-    let mut samples = Vec::with_capacity(runs);
-    for i in 0..runs {
-        let started = Instant::now();
-        query(i).await?;
-        samples.push(started.elapsed());
-    }
-    Ok(Query {
-        name,
-        runs,
-        latency: Latencies::of(samples),
-    })
-}
-
-/// The lists and queues, each run `runs` times on the filled database.
-async fn queries(
-    store: &dyn Store,
-    holders: &[Eori],
-    mrns: &[Mrn],
-    lrns: &[Lrn],
-    runs: usize,
-) -> anyhow::Result<Vec<Query>> {
-    let kz: CountryCode = "KZ".parse()?;
-    let list = |f: MovementFilter| async move {
-        store.movements(&f).await?;
-        Ok(())
-    };
-    let trader = |i: usize, page: u32, state: Option<MovementState>| MovementFilter {
-        holder: Some(holders[(i * 7919) % holders.len()].clone()),
-        state,
-        page,
-        count: 50,
-        ..Default::default()
-    };
-    let officer = |page: u32, count: u32, state: Option<MovementState>| MovementFilter {
-        office_country: Some(kz),
-        state,
-        page,
-        count,
-        ..Default::default()
-    };
-    let now = Utc::now();
-    Ok(vec![
-        measure("trader's list, newest 50", runs, |i| {
-            list(trader(i, 1, None))
-        })
-        .await?,
-        measure("trader's list, page 10", runs, |i| {
-            list(trader(i, 10, None))
-        })
-        .await?,
-        measure("trader's list, released for transit", runs, |i| {
-            list(trader(i, 1, Some(MovementState::ReleasedForTransit)))
-        })
-        .await?,
-        measure("officer's list, newest 50", runs, |_| {
-            list(officer(1, 50, None))
-        })
-        .await?,
-        measure("officer's work queue (500 newest)", runs, |_| {
-            list(officer(1, 500, None))
-        })
-        .await?,
-        measure("officer's list, arrived", runs, |_| {
-            list(officer(1, 50, Some(MovementState::Arrived)))
-        })
-        .await?,
-        measure(
-            "overdue movements (the enquiry worker)",
-            runs,
-            |_| async move {
-                store.overdue(now).await?;
-                Ok(())
-            },
-        )
-        .await?,
-        measure("search by MRN", runs, |i| {
-            list(MovementFilter {
-                mrn: Some(mrns[(i * 7919) % mrns.len()].clone()),
-                ..Default::default()
-            })
-        })
-        .await?,
-        measure("search by LRN", runs, |i| {
-            list(MovementFilter {
-                lrn: Some(lrns[(i * 7919) % lrns.len()].clone()),
-                ..Default::default()
-            })
-        })
-        .await?,
-    ])
-}
-
 /// The reports and the KPI dashboard as their users ask for them (issue 17), each run `runs`
 /// times on the filled database: an officer of Kazakhstan (its country), Silk Way's trader (its
 /// own movements) and the node (the administrator's view).
@@ -331,12 +228,6 @@ async fn reports(app: &cats_app::App, runs: usize) -> anyhow::Result<Vec<Query>>
     ])
 }
 
-/// Bytes a SQLite database takes on disk: the file and its write-ahead log.
-fn file_bytes(path: &std::path::Path) -> u64 {
-    let len = |p: &std::path::Path| std::fs::metadata(p).map_or(0, |m| m.len());
-    len(path) + len(&path.with_extension("db-wal"))
-}
-
 /// Open the filled database as the node would.
 async fn open_store(node: &Fresh) -> anyhow::Result<SqlStore> {
     Ok(match &node.location.database {
@@ -350,7 +241,19 @@ pub async fn run(args: FillArgs) -> anyhow::Result<()> {
     if args.movements == 0 || args.holders == 0 || args.batch == 0 || args.queries == 0 {
         bail!("--movements, --holders, --batch and --queries must be at least 1");
     }
-    let node = Fresh::start(args.common.database_url.as_deref()).await?;
+    if let Some(dir) = &args.keep {
+        if dir.join(cats_store::SQLITE_FILE).exists() {
+            bail!(
+                "{} holds a database already; measure it with `cats bench lists --data-dir {}`, or name a new directory",
+                dir.display(),
+                dir.display()
+            );
+        }
+    }
+    let node = match &args.keep {
+        Some(dir) => Fresh::start_in(dir).await?,
+        None => Fresh::start(args.common.database_url.as_deref()).await?,
+    };
     let templates = templates(&node).await?;
     let silkway = templates[0].movement.holder.clone();
     let holders = (0..args.holders)
@@ -383,7 +286,12 @@ pub async fn run(args: FillArgs) -> anyhow::Result<()> {
     store.analyze().await?;
     let fill_seconds = started.elapsed().as_secs_f64();
     store.close().await;
-    let mut queries = queries(node.app.store(), &holders, &mrns, &lrns, args.queries).await?;
+    let samples = Samples {
+        holders: holders.clone(),
+        mrns,
+        lrns,
+    };
+    let mut queries = warm(node.app.store(), &samples, args.queries).await?;
     if args.report_runs > 0 {
         queries.extend(reports(&node.app, args.report_runs).await?);
     }
@@ -448,6 +356,16 @@ pub async fn run(args: FillArgs) -> anyhow::Result<()> {
     ];
     for q in &result.queries {
         rows.push((q.name, q.latency.line()));
+    }
+    if let Some(dir) = &args.keep {
+        rows.push((
+            "kept",
+            format!(
+                "{} (measure again: cats bench lists --data-dir {} [--cold])",
+                dir.display(),
+                dir.display()
+            ),
+        ));
     }
     report::print(args.common.json, "cats bench fill", &rows, &result);
     Ok(())

@@ -67,6 +67,19 @@ impl Fresh {
     pub async fn start(database_url: Option<&str>) -> anyhow::Result<Self> {
         let temp = tempfile::tempdir()?;
         let location = Location::resolve(temp.path(), database_url, None)?;
+        Self::open(location, temp).await
+    }
+
+    /// Open a fresh node whose SQLite database is made in `data_dir` (created if missing) and
+    /// left there afterwards (`cats bench fill --keep`); scratch copies still go to a
+    /// temporary directory.
+    pub async fn start_in(data_dir: &std::path::Path) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(data_dir)
+            .with_context(|| format!("creating {}", data_dir.display()))?;
+        Self::open(Location::sqlite(data_dir), tempfile::tempdir()?).await
+    }
+
+    async fn open(location: Location, temp: tempfile::TempDir) -> anyhow::Result<Self> {
         let risk = RiskPolicy {
             default_rate: 0.0,
             ..RiskPolicy::default()

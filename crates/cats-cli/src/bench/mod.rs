@@ -7,7 +7,10 @@
 //! * `ceiling`: one-row commits per second, the storage limit of any lodging rate;
 //! * `lodge`: lodgings over HTTP, as fast as possible or at `--rate`, with the ceiling beside;
 //! * `lifecycle`: whole movements, lodging to write-off, over HTTP or `--in-process`;
-//! * `fill`: a database of `--movements` movements, then its lists, queues and start-up;
+//! * `fill`: a database of `--movements` movements, then its lists, queues and start-up
+//!   (`--keep DIR` keeps it);
+//! * `lists --data-dir DIR [--cold]`: the lists and queues again on a kept database, warm or
+//!   each run from disk;
 //! * `ice`: whole movements across two nodes exchanging over ICE on 127.0.0.1.
 
 mod ceiling;
@@ -16,6 +19,7 @@ mod fill;
 mod fresh;
 mod ice;
 mod lifecycle;
+mod lists;
 mod lodge;
 mod report;
 mod validate;
@@ -58,6 +62,9 @@ enum BenchCommand {
     /// A database of many movements (default a million), then list and queue latencies and the
     /// node's start-up on it.
     Fill(fill::FillArgs),
+    /// The lists and queues of `fill` again, on the database `fill --keep DIR` kept: warm, or
+    /// `--cold` (each run from disk).
+    Lists(lists::ListsArgs),
     /// Whole movements across two nodes on 127.0.0.1 exchanging over ICE: messages per second,
     /// propagation latency.
     Ice(ice::IceArgs),
@@ -72,6 +79,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         Some(BenchCommand::Lodge(a)) => lodge::run(a).await,
         Some(BenchCommand::Lifecycle(a)) => lifecycle::run(a).await,
         Some(BenchCommand::Fill(a)) => fill::run(a).await,
+        Some(BenchCommand::Lists(a)) => lists::run(a).await,
         Some(BenchCommand::Ice(a)) => ice::run(a).await,
     }
 }

@@ -160,6 +160,76 @@ fn fill_stores_copies_and_times_the_lists_and_the_start_up() {
     assert!(r["bytesPerMovement"].as_f64().unwrap() > 0.0);
 }
 
+/// `cats bench ARGS --json` that must fail: its standard error.
+fn bench_refused(args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_cats"))
+        .arg("bench")
+        .args(args)
+        .arg("--json")
+        .env("CATS_LOG", "warn")
+        .env_remove("CATS_DATABASE_URL")
+        .output()
+        .expect("run cats bench");
+    assert!(!out.status.success(), "cats bench {args:?} succeeded");
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn a_kept_fill_is_measured_again_warm_and_from_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    let kept = dir.path().join("kept");
+    let kept = kept.to_str().unwrap();
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let empty = empty.to_str().unwrap();
+    let refused = bench_refused(&["lists", "--data-dir", empty]);
+    assert!(refused.contains("holds no database"), "{refused}");
+    let filled = bench(&[
+        "fill",
+        "--movements",
+        "200",
+        "--holders",
+        "4",
+        "--queries",
+        "2",
+        "--report-runs",
+        "0",
+        "--keep",
+        kept,
+    ]);
+    assert_eq!(filled["movements"], 200);
+    assert!(dir.path().join("kept/cats.db").is_file());
+    // A second fill into the same directory would mix two fills: refused, the first kept.
+    let refused = bench_refused(&["fill", "--movements", "10", "--keep", kept]);
+    assert!(refused.contains("holds a database already"), "{refused}");
+    for cold in [false, true] {
+        let mut args = vec!["lists", "--data-dir", kept, "--queries", "2"];
+        if cold {
+            args.push("--cold");
+        }
+        let r = bench(&args);
+        assert_eq!(r["cold"], cold);
+        assert!(r["storedBytes"].as_u64().unwrap() > 0, "{r}");
+        assert!(r["startupMs"].as_f64().unwrap() > 0.0, "{r}");
+        let queries = r["queries"].as_array().unwrap();
+        let names: Vec<&str> = queries
+            .iter()
+            .map(|q| q["name"].as_str().unwrap())
+            .collect();
+        let filled_names: Vec<&str> = filled["queries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|q| q["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, filled_names, "the same lists as the fill timed");
+        for q in queries {
+            assert_eq!(q["runs"], 2, "{q}");
+            assert!(q["latency"]["maxMs"].as_f64().unwrap() > 0.0, "{q}");
+        }
+    }
+}
+
 #[test]
 fn ice_carries_movements_across_two_nodes_to_write_off() {
     // The command fails unless every movement is written off at the node of departure and the
