@@ -8,15 +8,21 @@ use serde_json::Value;
 
 const CORRIDOR: &str = include_str!("../../../cats-ncts/tests/fixtures/cc015c-corridor.xml");
 
-fn bench(args: &[&str]) -> Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_cats"))
+/// `cats bench ARGS --json` run to its end.
+fn run_bench(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_cats"))
         .arg("bench")
         .args(args)
         .arg("--json")
         .env("CATS_LOG", "warn")
         .env_remove("CATS_DATABASE_URL")
         .output()
-        .expect("run cats bench");
+        .expect("run cats bench")
+}
+
+/// `cats bench ARGS --json` that must succeed: its JSON result.
+fn bench(args: &[&str]) -> Value {
+    let out = run_bench(args);
     assert!(
         out.status.success(),
         "cats bench {args:?}: {}",
@@ -162,14 +168,7 @@ fn fill_stores_copies_and_times_the_lists_and_the_start_up() {
 
 /// `cats bench ARGS --json` that must fail: its standard error.
 fn bench_refused(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_cats"))
-        .arg("bench")
-        .args(args)
-        .arg("--json")
-        .env("CATS_LOG", "warn")
-        .env_remove("CATS_DATABASE_URL")
-        .output()
-        .expect("run cats bench");
+    let out = run_bench(args);
     assert!(!out.status.success(), "cats bench {args:?} succeeded");
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
