@@ -132,6 +132,20 @@ impl DirectRow {
         }
     }
 
+    /// The bytes of `col`, borrowed, or `None` for NULL.
+    ///
+    /// Errors: a value that is neither a `BLOB` nor NULL.
+    pub(crate) fn opt_blob(&self, col: &str) -> Result<Option<&[u8]>, StoreError> {
+        match self.value(col)? {
+            Value::Blob(b) => Ok(Some(b)),
+            Value::Null => Ok(None),
+            other => Err(StoreError::corrupt(format!(
+                "column {col} is {:?}, not bytes",
+                other.data_type()
+            ))),
+        }
+    }
+
     fn value(&self, col: &str) -> Result<&Value, StoreError> {
         self.columns
             .iter()
@@ -149,7 +163,7 @@ fn value(arg: &Arg<'_>) -> Value {
         Arg::Int(v) => v.map_or(Value::Null, Value::Integer),
         Arg::Int4(v) => Value::Integer(i64::from(*v)),
         Arg::Bool(v) => Value::Integer(i64::from(*v)),
-        Arg::Id(v) => text(v.map(|u| u.to_string())),
+        Arg::Id(v) => v.map_or(Value::Null, |u| Value::Blob(u.as_bytes().to_vec())),
         Arg::Time(v) => text(v.map(ts)),
         Arg::Date(v) => text(v.map(|d| d.format("%F").to_string())),
         Arg::Bytes(v) => Value::Blob(Cow::as_ref(v).to_vec()),

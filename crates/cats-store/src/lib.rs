@@ -15,6 +15,9 @@
 
 mod accounts;
 mod bench;
+#[cfg(test)]
+#[path = "binary_ids_tests.rs"]
+mod binary_ids_tests;
 mod codec;
 mod controls;
 mod declarations;

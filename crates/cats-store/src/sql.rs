@@ -7,7 +7,7 @@
 //!
 //! | value | SQLite column | PostgreSQL column |
 //! |---|---|---|
-//! | [`Uuid`] | `TEXT`, hyphenated lower case | `UUID` |
+//! | [`Uuid`] | its 16 bytes, a `BLOB` in a `TEXT` column (migration 0026; hyphenated text before) | `UUID` |
 //! | [`DateTime<Utc>`] | `TEXT`, RFC 3339 with microseconds and `Z` (text order is time order) | `TIMESTAMPTZ`, truncated to microseconds |
 //! | [`NaiveDate`] | `TEXT` `YYYY-MM-DD` | `DATE` |
 //! | `bool` | `INTEGER` 0/1 | `BOOLEAN` |
@@ -405,7 +405,7 @@ impl<'q> Sql<'q> {
                 Arg::Int(v) => q.bind(*v),
                 Arg::Int4(v) => q.bind(*v),
                 Arg::Bool(v) => q.bind(*v),
-                Arg::Id(v) => q.bind(v.map(|u| u.to_string())),
+                Arg::Id(v) => q.bind(*v),
                 Arg::Time(v) => q.bind(v.map(ts)),
                 Arg::Date(v) => q.bind(*v),
                 Arg::Bytes(v) => q.bind(v.as_ref()),

@@ -103,16 +103,26 @@ impl Row {
             .ok_or_else(|| StoreError::corrupt(format!("column {col} is NULL")))
     }
 
-    /// A nullable UUID.
+    /// A nullable UUID: on SQLite its 16 bytes (migration 0026), on PostgreSQL a `UUID`.
+    ///
+    /// Errors: a SQLite value of any other shape (text written before migration 0026 that it
+    /// could not convert) is reported with its column, never read as some other id.
     pub(crate) fn opt_id(&self, col: &str) -> Result<Option<Uuid>, StoreError> {
+        let id = |b: &[u8]| {
+            Uuid::from_slice(b).map_err(|_| {
+                StoreError::corrupt(format!(
+                    "stored id in {col} is {} bytes, not the 16 of a UUID",
+                    b.len()
+                ))
+            })
+        };
         match self {
-            Row::Sqlite(_) | Row::Direct(_) => self
-                .opt_text(col)?
-                .map(|s| {
-                    Uuid::parse_str(&s)
-                        .map_err(|e| StoreError::backend(format!("stored id {s:?} in {col}"), e))
-                })
+            Row::Sqlite(r) => r
+                .try_get::<Option<&[u8]>, _>(col)
+                .map_err(|e| decode_error(col, e))?
+                .map(id)
                 .transpose(),
+            Row::Direct(r) => r.opt_blob(col)?.map(id).transpose(),
             Row::Postgres(r) => r.try_get(col).map_err(|e| decode_error(col, e)),
         }
     }
