@@ -370,7 +370,7 @@ pub(crate) fn list_statements(f: &MovementFilter) -> (Sql<'_>, Sql<'_>) {
     let offset = (i64::from(f.page.max(1)) - 1) * size;
     let mut q = Sql::new(WITHOUT_DECLARATION);
     conditions(&mut q, f);
-    q.and(" ORDER BY updated_at DESC, id LIMIT ", size)
+    q.and(" ORDER BY updated_at DESC, id DESC LIMIT ", size)
         .and(" OFFSET ", offset);
     (count, q)
 }
@@ -395,10 +395,10 @@ pub(crate) async fn report_batch(
     if let Some((at, id)) = after {
         q.and(" AND (updated_at < ", at)
             .and(" OR (updated_at = ", at)
-            .and(" AND id > ", id)
+            .and(" AND id < ", id)
             .push("))");
     }
-    q.and(" ORDER BY updated_at DESC, id LIMIT ", limit);
+    q.and(" ORDER BY updated_at DESC, id DESC LIMIT ", limit);
     q.fetch_all(db)
         .await?
         .iter()
