@@ -117,7 +117,7 @@ async fn movement_lists_search_an_index_and_count_a_bounded_number() {
     in_list_order(&plan_arrived);
 }
 
-/// The index gives the rows in the list's order (`updated_at DESC, id`, migration 0027): no
+/// The index gives the rows in the list's order (`updated_at DESC, id DESC`, migration 0027): no
 /// sorting, so the rows a page skips are never read from the table. (A search by LRN or MRN
 /// finds a few movements and sorts them.)
 fn in_list_order(plan: &str) {
