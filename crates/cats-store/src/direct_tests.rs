@@ -145,3 +145,20 @@ async fn readers_see_each_commit_and_leave_writes_to_the_pool() {
     );
     store.close().await;
 }
+
+/// The writer keeps its savepoint journal in memory (group commit's savepoints would otherwise
+/// spill it to a temporary file); readers keep SQLite's default, so a large sort of theirs may
+/// still go to disk.
+#[tokio::test]
+async fn the_writer_journals_savepoints_in_memory_and_readers_keep_the_default() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path = dir.path().join("cats.db");
+    let _store = SqlStore::open_sqlite(&path).await.expect("open SQLite");
+    let temp_store = |conn: &rusqlite::Connection| -> i64 {
+        conn.query_row("PRAGMA temp_store", [], |r| r.get(0))
+            .expect("temp_store")
+    };
+    // 2 = MEMORY, 0 = the compile-time default (a file).
+    assert_eq!(temp_store(&super::open_writer(&path).expect("writer")), 2);
+    assert_eq!(temp_store(&super::open(&path).expect("reader")), 0);
+}

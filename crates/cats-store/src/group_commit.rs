@@ -179,7 +179,8 @@ impl Writer {
         }
         if !tx.batch().is_open() {
             if tx.batch().conn.is_none() {
-                let conn = crate::direct::open(&self.path).map_err(|e| db_error("begin", e))?;
+                let conn =
+                    crate::direct::open_writer(&self.path).map_err(|e| db_error("begin", e))?;
                 tx.batch().conn = Some(conn);
             }
             // IMMEDIATE: the database's write lock from the start (waiting up to the busy
