@@ -23,6 +23,7 @@ mod packaging;
 mod parties;
 mod places;
 mod sequence;
+mod sequence_walk;
 mod transport;
 
 use std::collections::{HashMap, HashSet};

@@ -5,6 +5,14 @@ use serde_json::Value;
 use super::{fail, RuleFailure};
 use crate::declaration::Cc015c;
 
+/// R0987 over the declaration's JSON `Value`: what `super::sequence_walk` checks without building
+/// it, kept for the shapes that walker refuses and as the reference it is tested against.
+pub(super) fn sequence_numbers_in_value(d: &Cc015c, out: &mut Vec<RuleFailure>) {
+    if let Ok(value) = serde_json::to_value(d) {
+        walk(&value, "/CC015C", out);
+    }
+}
+
 /// Walk every array of data groups carrying `sequenceNumber` and check they run 1..n.
 fn walk(value: &Value, pointer: &str, out: &mut Vec<RuleFailure>) {
     let Value::Object(map) = value else { return };
@@ -39,8 +47,10 @@ fn walk(value: &Value, pointer: &str, out: &mut Vec<RuleFailure>) {
 }
 
 pub(super) fn check(d: &Cc015c, out: &mut Vec<RuleFailure>) {
-    if let Ok(value) = serde_json::to_value(d) {
-        walk(&value, "/CC015C", out);
+    let before = out.len();
+    if super::sequence_walk::check(d, "/CC015C", out).is_err() {
+        out.truncate(before);
+        sequence_numbers_in_value(d, out);
     }
     let mut declaration_item = 0u32;
     for (h, house) in d.consignment.house_consignment.iter().enumerate() {

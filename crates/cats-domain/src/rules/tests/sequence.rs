@@ -3,7 +3,8 @@
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
-use super::{assert_all, assert_has, assert_only, base, check, n};
+use super::{assert_all, assert_has, assert_only, base, check, decl, n};
+use crate::rules::{sequence, sequence_walk};
 
 const ROUTING: &str = "/CC015C/Consignment/CountryOfRoutingOfConsignment";
 const SEAL: &str = "/CC015C/Consignment/TransportEquipment[1]/Seal";
@@ -224,4 +225,58 @@ proptest! {
             .collect();
         prop_assert!(check(&v).is_empty());
     }
+}
+
+/// Set the `sequenceNumber`s of `v`, in document order, to the next of `numbers` (cycling) where
+/// that is `Some`, and leave them where it is `None`.
+fn renumber(v: &mut Value, numbers: &mut impl Iterator<Item = Option<u32>>) {
+    match v {
+        Value::Object(map) => {
+            for (key, child) in map.iter_mut() {
+                if key == "sequenceNumber" {
+                    if let Some(Some(n)) = numbers.next() {
+                        *child = json!(n);
+                    }
+                } else {
+                    renumber(child, numbers);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| renumber(item, numbers)),
+        _ => {}
+    }
+}
+
+proptest! {
+    /// The walker over the typed declaration reports what the walk over its JSON `Value` reports:
+    /// the same failures, pointers, reasons and order, on the one- and two-house declarations with
+    /// any of their sequence numbers changed.
+    #[test]
+    fn r0987_without_the_json_value_reports_what_the_value_walk_does(
+        two in any::<bool>(),
+        numbers in prop::collection::vec(prop::option::of(0u32..=4), 1..=40),
+    ) {
+        let mut v = if two { two_houses() } else { base() };
+        renumber(&mut v, &mut numbers.into_iter().cycle());
+        let d = decl(&v);
+        let mut walked = Vec::new();
+        sequence_walk::check(&d, "/CC015C", &mut walked)
+            .expect("the walker follows every shape of a CC015C");
+        let mut reference = Vec::new();
+        sequence::sequence_numbers_in_value(&d, &mut reference);
+        prop_assert_eq!(walked, reference);
+    }
+}
+
+#[test]
+fn r0987_walker_and_value_walk_agree_when_every_number_is_wrong() {
+    let mut v = two_houses();
+    renumber(&mut v, &mut std::iter::repeat(Some(0)));
+    let d = decl(&v);
+    let mut walked = Vec::new();
+    sequence_walk::check(&d, "/CC015C", &mut walked).expect("a CC015C is followed");
+    let mut reference = Vec::new();
+    sequence::sequence_numbers_in_value(&d, &mut reference);
+    assert!(walked.len() > 10, "{walked:?}");
+    assert_eq!(walked, reference);
 }
