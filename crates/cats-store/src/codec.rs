@@ -31,9 +31,12 @@ use cats_app::store::StoreError;
 /// The codec new values are written with.
 pub(crate) const CURRENT: i64 = 1;
 
-/// Zstandard's compression level for [`CURRENT`]: on the corridor replay's messages, level 9
-/// stores 14 % less than level 3 at about 28 µs a value instead of 11 (ADR 0021).
-const LEVEL: i32 = 9;
+/// Zstandard's compression level for [`CURRENT`] (the level is not part of the stored format:
+/// any level reads back with the same dictionary). Level 4 (ADR 0024): on the corridor replay, a
+/// declaration in 10 µs instead of level 9's 33 µs and a message in 3 µs instead of 11, for
+/// 19 % and 18 % more bytes; `cats bench lodge` +7–12 %, `cats bench lifecycle` 13.9 → 14.4 KB
+/// per written-off movement. Level 9 was ADR 0021's choice.
+const LEVEL: i32 = 4;
 
 /// Dictionary 1 (29,650 bytes): the corridor fixture CC015C laid out with line breaks, then a
 /// movement projection, a declaration and one stored message of each of the 21 types of the
